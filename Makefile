@@ -1,0 +1,111 @@
+# nearwire - build, test and run the pipeline.  `make help` lists the targets.
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+# quiet by default; `make V=1` shows the commands
+Q := $(if $(V),,@)
+PKGS := rdkafka yajl hiredis libmicrohttpd libxxhash libutf8proc gumbo
+
+# snprintf truncation is how we bound messages, not a bug: -Wno-format-truncation
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Wno-format-truncation
+OPT ?= -O2 -g
+CFLAGS ?=
+CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP -Icommon
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS += $(PKG_LIBS) -lpthread -lm
+ifdef SANITIZE
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+COMMON_SRC := $(sort $(wildcard common/*/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libnearwire.a
+STAGES := clean fingerprint cluster enrich
+TOOLS := broker ingest tail
+BINS := $(STAGES:%=$(BUILD)/bin/nearwire-%) $(TOOLS:%=$(BUILD)/bin/nearwire-%)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ALL_OBJ := $(COMMON_OBJ)
+
+all: $(BINS) ## build every binary into build/bin/
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+define binary_rule
+$(BUILD)/bin/nearwire-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/$(1)/*.c)) $(LIB)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+ALL_OBJ += $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/$(1)/*.c))
+endef
+$(foreach s,$(STAGES),$(eval $(call binary_rule,$(s),stages)))
+$(foreach t,$(TOOLS),$(eval $(call binary_rule,$(t),tools)))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+ALL_OBJ += $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+
+setup: ## install the Debian packages the project needs (idempotent; needs root or sudo)
+	@scripts/setup.sh
+
+unit: $(UNIT_BINS) ## run the cmocka unit tests
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+integration: all ## run the integration tests (real redis-server and the local broker)
+	@set -e; for t in tests/integration/test_*.sh; do echo "== $$t"; bash $$t; done
+
+test: unit integration ## run every test (assumes packages are installed)
+
+check: ## install packages, build, run every test: what CI runs
+	@scripts/setup.sh
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test
+
+asan: ## build everything with ASan+UBSan into build-asan/ and run the unit tests
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined OPT="-O1 -g" unit
+
+up: all ## start redis-server, the local broker and the four stages (idempotent)
+	@scripts/stack.sh up
+
+down: ## stop everything `make up` started
+	@scripts/stack.sh down
+
+status: ## show what the local stack runs and where
+	@scripts/stack.sh status
+
+demo: ## set up, build, start the stack, feed the seed articles and show their stories
+	@scripts/setup.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+format: ## clang-format every C file in place
+	clang-format -i $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch])
+
+install: all ## install binaries and configs under $(DESTDIR)$(PREFIX)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/nearwire
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 config/*.conf $(DESTDIR)$(PREFIX)/etc/nearwire/
+
+clean: ## remove build outputs
+	rm -rf $(BUILD) build-asan
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+.PHONY: all setup unit integration test check asan up down status demo format install clean help
+.SECONDARY:
+
+-include $(ALL_OBJ:.o=.d)

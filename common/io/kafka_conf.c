@@ -1,0 +1,91 @@
+/* kafka_conf.c - defaults first, pass-through last, so an operator can override anything. */
+#include "kafka_conf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "metrics.h"
+
+static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *err, size_t errsz)
+{
+    char e[256];
+    if (rd_kafka_conf_set(c, k, v, e, sizeof e) != RD_KAFKA_CONF_OK) {
+        snprintf(err, errsz, "kafka.%s = %s: %s", k, v, e);
+        return -1;
+    }
+    return 0;
+}
+
+rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
+                                     const nw_config *all, int consumer, char *err,
+                                     size_t errsz)
+{
+    rd_kafka_conf_t *c = rd_kafka_conf_new();
+    static const char *const consumer_defaults[][2] = {
+        {"enable.auto.offset.store", "false"},
+        {"enable.auto.commit", "true"},
+        {"auto.commit.interval.ms", "1000"},
+        {"auto.offset.reset", "earliest"},
+        {"partition.assignment.strategy", "range,roundrobin"},
+        {"statistics.interval.ms", "5000"},
+        {NULL, NULL}};
+    static const char *const producer_defaults[][2] = {{"enable.idempotence", "true"},
+                                                      {"linger.ms", "5"},
+                                                      {"compression.type", "lz4"},
+                                                      {NULL, NULL}};
+    int bad = set(c, "bootstrap.servers", bootstrap, err, errsz);
+    if (consumer) {
+        bad = bad || (group && set(c, "group.id", group, err, errsz));
+        for (int i = 0; !bad && consumer_defaults[i][0]; i++) {
+            bad = set(c, consumer_defaults[i][0], consumer_defaults[i][1], err, errsz);
+        }
+    } else {
+        for (int i = 0; !bad && producer_defaults[i][0]; i++) {
+            bad = set(c, producer_defaults[i][0], producer_defaults[i][1], err, errsz);
+        }
+    }
+    for (size_t i = 0; !bad && all && i < all->nkafka; i++) {
+        bad = set(c, all->kafka[i].name, all->kafka[i].value, err, errsz);
+    }
+    if (bad) {
+        rd_kafka_conf_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all,
+                                   int consumer, char *err, size_t errsz)
+{
+    return nw_kafka_conf_build(cfg->kafka_bootstrap, cfg->group_id, all, consumer, err, errsz);
+}
+
+void nw_kafka_stats_to_metrics(const char *json)
+{
+    yajl_val root = yajl_tree_parse(json, NULL, 0);
+    if (!root) {
+        return;
+    }
+    const char *tp[] = {"topics", NULL};
+    yajl_val topics = yajl_tree_get(root, tp, yajl_t_object);
+    for (size_t t = 0; topics && t < topics->u.object.len; t++) {
+        const char *pp[] = {"partitions", NULL};
+        yajl_val parts = yajl_tree_get(topics->u.object.values[t], pp, yajl_t_object);
+        for (size_t p = 0; parts && p < parts->u.object.len; p++) {
+            const char *pid = parts->u.object.keys[p];
+            const char *lp[] = {"consumer_lag", NULL};
+            yajl_val lag = yajl_tree_get(parts->u.object.values[p], lp, yajl_t_number);
+            if (strcmp(pid, "-1") == 0 || !lag || YAJL_GET_INTEGER(lag) < 0) {
+                continue;
+            }
+            char labels[200];
+            snprintf(labels, sizeof labels, "topic=\"%s\",partition=\"%s\"",
+                     topics->u.object.keys[t], pid);
+            nw_metric_set(nw_gauge("nearwire_consumer_lag_messages",
+                                   "Messages behind the partition's high watermark.", labels),
+                          (double)YAJL_GET_INTEGER(lag));
+        }
+    }
+    yajl_tree_free(root);
+}

@@ -1,0 +1,23 @@
+/* kafka_conf.h - librdkafka configuration built from nearwire settings: the project's
+ * defaults (idempotent lz4 producer; manual offset store; range,roundrobin assignors), then
+ * every kafka.* pass-through key, which wins. Also turns librdkafka statistics into metrics. */
+#ifndef NW_KAFKA_CONF_H
+#define NW_KAFKA_CONF_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "config.h"
+#include "stage.h"
+
+/* Returns a conf the caller hands to rd_kafka_new() or frees with rd_kafka_conf_destroy().
+ * 'all' may be NULL (tools without a config table); 'group' may be NULL for producers. */
+rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
+                                     const nw_config *all, int consumer, char *err,
+                                     size_t errsz);
+rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all,
+                                   int consumer, char *err, size_t errsz);
+
+/* Parses a statistics JSON document and sets nearwire_consumer_lag_messages per partition. */
+void nw_kafka_stats_to_metrics(const char *json);
+
+#endif

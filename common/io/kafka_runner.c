@@ -1,0 +1,372 @@
+/* kafka_runner.c - the consume-transform-produce loop, at least once.
+ * A batch of input messages is processed in order; every output (or dead-letter copy) is
+ * produced with the idempotent producer; the producer is flushed; only when every delivery in
+ * the batch succeeded are the input offsets stored (enable.auto.offset.store=false) and left
+ * to the auto-committer. A failed delivery is fatal: nothing of that batch is stored, so a
+ * restart re-processes it. Shutdown: stop consuming, finish the batch, flush, commit, close. */
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kafka_conf.h"
+#include "log.h"
+#include "metrics.h"
+#include "stage.h"
+
+typedef struct runner {
+    const nw_stage *st;
+    const nw_stage_config *cfg;
+    void *ctx;
+    rd_kafka_t *consumer, *producer;
+    atomic_int *ready;
+    atomic_int joined;
+    atomic_int delivery_failed;
+    nw_outbox out;
+    nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_retry;
+} runner;
+
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    runner *r = opaque;
+    if (m->err) {
+        atomic_fetch_add(&r->delivery_failed, 1);
+        nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=\"%s\"",
+               rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+    }
+}
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    runner *r = opaque;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        nw_log(NW_LOG_INFO, "partitions_assigned", "count=%d", parts->cnt);
+        rd_kafka_assign(rk, parts);
+        atomic_store(&r->joined, 1);
+    } else {
+        nw_log(NW_LOG_INFO, "partitions_revoked", "count=%d", parts->cnt);
+        rd_kafka_commit(rk, NULL, 0); /* hand over what is stored before losing it */
+        rd_kafka_assign(rk, NULL);
+    }
+}
+
+static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    (void)rk;
+    (void)len;
+    (void)opaque;
+    nw_kafka_stats_to_metrics(json);
+    return 0; /* librdkafka frees json */
+}
+
+static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t type)
+{
+    char err[512];
+    rd_kafka_conf_t *conf = nw_kafka_conf_new(r->cfg, all, type == RD_KAFKA_CONSUMER, err,
+                                              sizeof err);
+    if (!conf) {
+        nw_log(NW_LOG_ERROR, "kafka_config", "detail=\"%s\"", err);
+        return NULL;
+    }
+    rd_kafka_conf_set_opaque(conf, r);
+    if (type == RD_KAFKA_CONSUMER) {
+        rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+        rd_kafka_conf_set_stats_cb(conf, on_stats);
+    } else {
+        rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    }
+    rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        nw_log(NW_LOG_ERROR, "kafka_client", "detail=\"%s\"", err);
+        return NULL;
+    }
+    return rk; /* conf now belongs to rk */
+}
+
+/* Produces one record, waiting out a full local queue. Takes ownership of hdrs. */
+static int produce(runner *r, const char *topic, const void *key, size_t klen, const void *val,
+                   size_t vlen, rd_kafka_headers_t *hdrs, int64_t ts)
+{
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            r->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY((void *)key, klen),
+            RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            return NW_OK;
+        }
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            nw_log(NW_LOG_ERROR, "produce_failed", "topic=%s error=\"%s\"", topic,
+                   rd_kafka_err2str(e));
+            if (hdrs) {
+                rd_kafka_headers_destroy(hdrs);
+            }
+            return NW_E_FATAL;
+        }
+        rd_kafka_poll(r->producer, 50);
+    }
+}
+
+static int dead_letter(runner *r, const rd_kafka_message_t *m, const nw_err *err)
+{
+    rd_kafka_headers_t *orig = NULL;
+    rd_kafka_headers_t *h = NULL;
+    if (rd_kafka_message_headers(m, &orig) == RD_KAFKA_RESP_ERR_NO_ERROR && orig) {
+        h = rd_kafka_headers_copy(orig);
+    } else {
+        h = rd_kafka_headers_new(6);
+    }
+    char part[16], off[32];
+    snprintf(part, sizeof part, "%d", m->partition);
+    snprintf(off, sizeof off, "%lld", (long long)m->offset);
+    rd_kafka_header_add(h, "nw.stage", -1, r->st->name, -1);
+    rd_kafka_header_add(h, "nw.reason", -1, err->reason, -1);
+    rd_kafka_header_add(h, "nw.detail", -1, err->detail, -1);
+    rd_kafka_header_add(h, "nw.source.topic", -1, rd_kafka_topic_name(m->rkt), -1);
+    rd_kafka_header_add(h, "nw.source.partition", -1, part, -1);
+    rd_kafka_header_add(h, "nw.source.offset", -1, off, -1);
+    char labels[96];
+    snprintf(labels, sizeof labels, "reason=\"%s\"", err->reason);
+    nw_metric_add(nw_counter("nearwire_messages_dlq_total",
+                             "Input messages sent to the dead-letter topic, by reason.", labels),
+                  1);
+    nw_log(NW_LOG_DEBUG, "dead_letter", "reason=%s partition=%d offset=%lld detail=\"%s\"",
+           err->reason, m->partition, (long long)m->offset, err->detail);
+    return produce(r, r->cfg->topic_dlq, m->key, m->key_len, m->payload, m->len, h,
+                   rd_kafka_message_timestamp(m, NULL));
+}
+
+static void backoff(runner *r, int attempt)
+{
+    atomic_store(r->ready, 0);
+    long ms = 100L << (attempt < 6 ? attempt : 6);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    rd_kafka_poll(r->producer, 0);
+}
+
+/* One input message: parse, step (retrying RETRY), produce outputs or the dead letter. */
+static int process(runner *r, const rd_kafka_message_t *m)
+{
+    double t0 = nw_now_seconds();
+    nw_err err;
+    nw_doc doc;
+    nw_err_clear(&err);
+    int rc = nw_doc_parse(&doc, m->payload, m->len, (size_t)r->cfg->max_message_bytes, &err);
+    for (int attempt = 0; rc == NW_OK; attempt++) {
+        nw_outbox_reset(&r->out);
+        rc = r->st->step(r->ctx, &doc, &r->out, &err);
+        if (rc != NW_E_RETRY) {
+            break;
+        }
+        nw_metric_add(r->m_retry, 1);
+        nw_log(NW_LOG_WARN, "step_retry", "attempt=%d detail=\"%s\"", attempt + 1, err.detail);
+        if (nw_stop) {
+            nw_doc_release(&doc);
+            return NW_E_RETRY;
+        }
+        backoff(r, attempt);
+    }
+    nw_doc_release(&doc);
+    if (rc == NW_E_INPUT) {
+        return dead_letter(r, m, &err);
+    }
+    if (rc != NW_OK) {
+        nw_log(NW_LOG_ERROR, "step_failed", "rc=%s detail=\"%s\"", nw_strerror(rc), err.detail);
+        return NW_E_FATAL;
+    }
+    int64_t ts = rd_kafka_message_timestamp(m, NULL);
+    for (size_t i = 0; i < r->out.n && rc == NW_OK; i++) {
+        const nw_record *rec = &r->out.rec[i];
+        rc = produce(r, rec->topic ? rec->topic : r->cfg->topic_out, nw_record_key(&r->out, rec),
+                     rec->key_len, nw_record_val(&r->out, rec), rec->val_len, NULL, ts);
+        nw_metric_add(r->m_out, 1);
+    }
+    double now = nw_now_seconds();
+    nw_metric_observe(r->m_seconds, now - t0);
+    if (ts > 0) {
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        double age = (double)wall.tv_sec + wall.tv_nsec / 1e9 - (double)ts / 1000.0;
+        nw_metric_observe(r->m_age, age < 0 ? 0 : age);
+    }
+    return rc;
+}
+
+/* Waits until every produced message is acknowledged (or the timeout passes). */
+static int flush_all(runner *r, int timeout_ms)
+{
+    double deadline = nw_now_seconds() + timeout_ms / 1000.0;
+    while (rd_kafka_outq_len(r->producer) > 0) {
+        rd_kafka_flush(r->producer, 100);
+        if (nw_now_seconds() > deadline) {
+            nw_log(NW_LOG_ERROR, "flush_timeout", "outstanding=%d",
+                   rd_kafka_outq_len(r->producer));
+            return NW_E_FATAL;
+        }
+    }
+    return atomic_load(&r->delivery_failed) ? NW_E_FATAL : NW_OK;
+}
+
+static void store_offsets(runner *r, rd_kafka_message_t **msgs, size_t n)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
+    for (size_t i = 0; i < n; i++) {
+        rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_find(
+            l, rd_kafka_topic_name(msgs[i]->rkt), msgs[i]->partition);
+        if (!p) {
+            p = rd_kafka_topic_partition_list_add(l, rd_kafka_topic_name(msgs[i]->rkt),
+                                                  msgs[i]->partition);
+        }
+        if (msgs[i]->offset + 1 > p->offset) {
+            p->offset = msgs[i]->offset + 1;
+        }
+    }
+    rd_kafka_resp_err_t e = rd_kafka_offsets_store(r->consumer, l);
+    if (e) {
+        /* partitions revoked meanwhile: the new owner re-processes them (at least once) */
+        nw_log(NW_LOG_WARN, "offsets_store", "error=\"%s\"", rd_kafka_err2str(e));
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* Fills msgs with up to max messages: waits up to 200 ms for the first, then batch_wait_ms. */
+static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
+{
+    size_t n = 0;
+    double until = 0;
+    while (n < max && !nw_stop) {
+        int wait = n == 0 ? 200 : (int)((until - nw_now_seconds()) * 1000);
+        if (n > 0 && wait <= 0) {
+            break;
+        }
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(r->consumer, wait);
+        if (!m) {
+            if (n == 0) {
+                break;
+            }
+            continue;
+        }
+        if (m->err) {
+            if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                nw_log(NW_LOG_WARN, "consume_error", "error=\"%s\"", rd_kafka_message_errstr(m));
+            }
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        if (n == 0) {
+            until = nw_now_seconds() + r->cfg->batch_wait_ms / 1000.0;
+        }
+        msgs[n++] = m;
+    }
+    return n;
+}
+
+static void update_ready(runner *r)
+{
+    int ok = atomic_load(&r->joined) && (!r->st->ready || r->st->ready(r->ctx));
+    atomic_store(r->ready, ok);
+}
+
+static int loop(runner *r)
+{
+    size_t max = r->cfg->batch_size > 0 ? (size_t)r->cfg->batch_size : 1;
+    rd_kafka_message_t **msgs = calloc(max, sizeof *msgs);
+    if (!msgs) {
+        return NW_E_NOMEM;
+    }
+    int rc = NW_OK;
+    double next_ready_check = 0;
+    while (!nw_stop && rc == NW_OK) {
+        if (nw_now_seconds() >= next_ready_check) {
+            update_ready(r);
+            next_ready_check = nw_now_seconds() + 1.0;
+        }
+        size_t n = collect(r, msgs, max), done = 0;
+        nw_metric_add(r->m_in, n);
+        for (; done < n && rc == NW_OK; done++) {
+            rc = process(r, msgs[done]);
+        }
+        if (rc == NW_E_RETRY) { /* stopped while retrying: keep what finished */
+            done--;
+            rc = NW_OK;
+        }
+        if (rc == NW_OK) {
+            rc = flush_all(r, (int)r->cfg->shutdown_timeout_ms);
+        }
+        if (rc == NW_OK && done) {
+            store_offsets(r, msgs, done);
+        }
+        for (size_t i = 0; i < n; i++) {
+            rd_kafka_message_destroy(msgs[i]);
+        }
+    }
+    free(msgs);
+    return rc;
+}
+
+int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all,
+                 void *ctx, atomic_int *ready)
+{
+    runner r;
+    memset(&r, 0, sizeof r);
+    r.st = st;
+    r.cfg = cfg;
+    r.ctx = ctx;
+    r.ready = ready;
+    r.m_in = nw_counter("nearwire_messages_in_total", "Input messages consumed.", NULL);
+    r.m_out = nw_counter("nearwire_messages_out_total", "Output records produced.", NULL);
+    r.m_retry = nw_counter("nearwire_step_retries_total",
+                           "Times a document was retried after a temporary failure.", NULL);
+    r.m_seconds = nw_histogram("nearwire_processing_seconds",
+                               "Time to process one input message, seconds.", NULL);
+    r.m_age = nw_histogram("nearwire_message_age_seconds",
+                           "Age of an input message (now - its Kafka timestamp) when processed.",
+                           NULL);
+    if (nw_outbox_init(&r.out) != NW_OK) {
+        return 1;
+    }
+    int rc = NW_E_FATAL;
+    r.producer = make_client(&r, all, RD_KAFKA_PRODUCER);
+    r.consumer = r.producer ? make_client(&r, all, RD_KAFKA_CONSUMER) : NULL;
+    if (r.consumer) {
+        rd_kafka_poll_set_consumer(r.consumer);
+        rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(topics, cfg->topic_in, RD_KAFKA_PARTITION_UA);
+        rd_kafka_resp_err_t e = rd_kafka_subscribe(r.consumer, topics);
+        rd_kafka_topic_partition_list_destroy(topics);
+        if (e) {
+            nw_log(NW_LOG_ERROR, "subscribe_failed", "topic=%s error=\"%s\"", cfg->topic_in,
+                   rd_kafka_err2str(e));
+        } else {
+            nw_log(NW_LOG_INFO, "started", "topic_in=%s topic_out=%s group=%s bootstrap=%s",
+                   cfg->topic_in, cfg->topic_out, cfg->group_id, cfg->kafka_bootstrap);
+            rc = loop(&r);
+        }
+    }
+    atomic_store(ready, 0);
+    nw_log(NW_LOG_INFO, "stopping", "rc=%s", nw_strerror(rc));
+    if (r.producer) {
+        if (flush_all(&r, (int)cfg->shutdown_timeout_ms) != NW_OK) {
+            rc = NW_E_FATAL;
+        }
+    }
+    if (r.consumer) {
+        if (rc == NW_OK) {
+            rd_kafka_commit(r.consumer, NULL, 0);
+        }
+        rd_kafka_consumer_close(r.consumer);
+        rd_kafka_destroy(r.consumer);
+    }
+    if (r.producer) {
+        rd_kafka_destroy(r.producer);
+    }
+    nw_outbox_release(&r.out);
+    nw_log(NW_LOG_INFO, "stopped", "clean=%s", rc == NW_OK ? "true" : "false");
+    return rc == NW_OK ? 0 : 1;
+}

@@ -1,0 +1,25 @@
+/* log.h - one logfmt line per event on stderr: ts= level= stage= event= then the caller's
+ * key=value pairs. The macro checks the level before any formatting happens. Each event name
+ * is rate-limited (NW_LOG_BURST lines a second) so a failing dependency cannot flood the log. */
+#ifndef NW_LOG_H
+#define NW_LOG_H
+
+enum { NW_LOG_ERROR = 0, NW_LOG_WARN = 1, NW_LOG_INFO = 2, NW_LOG_DEBUG = 3 };
+
+#define NW_LOG_BURST 20
+
+extern int nw_log_level;
+
+void nw_log_set_stage(const char *stage); /* borrowed; must outlive logging */
+int nw_log_parse_level(const char *name);  /* -1 if unknown */
+void nw_log_write(int level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define nw_log(level, event, ...)                                                              \
+    do {                                                                                       \
+        if ((level) <= nw_log_level) {                                                         \
+            nw_log_write((level), (event), __VA_ARGS__);                                       \
+        }                                                                                      \
+    } while (0)
+
+#endif

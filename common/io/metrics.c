@@ -1,0 +1,220 @@
+/* metrics.c - fixed-capacity registry. Doubles are stored as their bit patterns in atomic
+ * 64-bit words; histogram sums are updated with a compare-and-swap loop. */
+#include "metrics.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/nw_error.h"
+
+#define MAX_SERIES 512
+
+typedef enum { KIND_COUNTER, KIND_GAUGE, KIND_HISTOGRAM } kind;
+
+struct nw_metric {
+    const char *name;
+    const char *help;
+    char labels[160];
+    kind kind;
+    _Atomic uint64_t value; /* counter, or gauge as double bits */
+    _Atomic uint64_t buckets[NW_HIST_BUCKETS];
+    _Atomic uint64_t count;
+    _Atomic uint64_t sum_bits;
+};
+
+static const double bucket_bounds[NW_HIST_BUCKETS] = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10};
+
+static nw_metric series[MAX_SERIES];
+static _Atomic size_t nseries;
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t dbl_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double bits_dbl(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static nw_metric *lookup(const char *name, const char *labels, kind k)
+{
+    const char *l = labels ? labels : "";
+    pthread_mutex_lock(&reg_lock);
+    size_t n = atomic_load(&nseries);
+    nw_metric *m = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(series[i].name, name) == 0 && strcmp(series[i].labels, l) == 0) {
+            m = &series[i];
+            break;
+        }
+    }
+    if (!m && n < MAX_SERIES) {
+        m = &series[n];
+        m->name = name;
+        snprintf(m->labels, sizeof m->labels, "%s", l);
+        m->kind = k;
+        atomic_store(&nseries, n + 1);
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return m;
+}
+
+nw_metric *nw_counter(const char *name, const char *help, const char *labels)
+{
+    nw_metric *m = lookup(name, labels, KIND_COUNTER);
+    if (m) {
+        m->help = help;
+    }
+    return m;
+}
+
+nw_metric *nw_gauge(const char *name, const char *help, const char *labels)
+{
+    nw_metric *m = lookup(name, labels, KIND_GAUGE);
+    if (m) {
+        m->help = help;
+    }
+    return m;
+}
+
+nw_metric *nw_histogram(const char *name, const char *help, const char *labels)
+{
+    nw_metric *m = lookup(name, labels, KIND_HISTOGRAM);
+    if (m) {
+        m->help = help;
+    }
+    return m;
+}
+
+void nw_metric_add(nw_metric *m, uint64_t delta)
+{
+    if (m) {
+        atomic_fetch_add_explicit(&m->value, delta, memory_order_relaxed);
+    }
+}
+
+void nw_metric_set(nw_metric *m, double v)
+{
+    if (m) {
+        atomic_store_explicit(&m->value, dbl_bits(v), memory_order_relaxed);
+    }
+}
+
+void nw_metric_observe(nw_metric *m, double v)
+{
+    if (!m) {
+        return;
+    }
+    for (int i = 0; i < NW_HIST_BUCKETS; i++) {
+        if (v <= bucket_bounds[i]) {
+            atomic_fetch_add_explicit(&m->buckets[i], 1, memory_order_relaxed);
+            break;
+        }
+    }
+    atomic_fetch_add_explicit(&m->count, 1, memory_order_relaxed);
+    uint64_t old = atomic_load_explicit(&m->sum_bits, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak(&m->sum_bits, &old, dbl_bits(bits_dbl(old) + v))) {
+    }
+}
+
+uint64_t nw_metric_count(const nw_metric *m)
+{
+    if (!m) {
+        return 0;
+    }
+    nw_metric *mm = (nw_metric *)m;
+    return m->kind == KIND_HISTOGRAM ? atomic_load(&mm->count) : atomic_load(&mm->value);
+}
+
+static void label_open(nw_buf *out, const char *labels, const char *extra)
+{
+    int has = labels[0] != '\0';
+    if (!has && !extra) {
+        return;
+    }
+    nw_buf_putc(out, '{');
+    nw_buf_puts(out, labels);
+    if (extra) {
+        if (has) {
+            nw_buf_putc(out, ',');
+        }
+        nw_buf_puts(out, extra);
+    }
+    nw_buf_putc(out, '}');
+}
+
+static void render_one(nw_buf *out, nw_metric *m)
+{
+    if (m->kind == KIND_COUNTER) {
+        nw_buf_puts(out, m->name);
+        label_open(out, m->labels, NULL);
+        nw_buf_printf(out, " %llu\n", (unsigned long long)atomic_load(&m->value));
+        return;
+    }
+    if (m->kind == KIND_GAUGE) {
+        nw_buf_puts(out, m->name);
+        label_open(out, m->labels, NULL);
+        nw_buf_printf(out, " %.17g\n", bits_dbl(atomic_load(&m->value)));
+        return;
+    }
+    uint64_t cum = 0;
+    char le[48];
+    for (int i = 0; i < NW_HIST_BUCKETS; i++) {
+        cum += atomic_load(&m->buckets[i]);
+        snprintf(le, sizeof le, "le=\"%g\"", bucket_bounds[i]);
+        nw_buf_printf(out, "%s_bucket", m->name);
+        label_open(out, m->labels, le);
+        nw_buf_printf(out, " %llu\n", (unsigned long long)cum);
+    }
+    uint64_t count = atomic_load(&m->count);
+    nw_buf_printf(out, "%s_bucket", m->name);
+    label_open(out, m->labels, "le=\"+Inf\"");
+    nw_buf_printf(out, " %llu\n%s_sum", (unsigned long long)count, m->name);
+    label_open(out, m->labels, NULL);
+    nw_buf_printf(out, " %.17g\n%s_count", bits_dbl(atomic_load(&m->sum_bits)), m->name);
+    label_open(out, m->labels, NULL);
+    nw_buf_printf(out, " %llu\n", (unsigned long long)count);
+}
+
+int nw_metrics_render(nw_buf *out)
+{
+    static const char *const type_names[] = {"counter", "gauge", "histogram"};
+    size_t n = atomic_load(&nseries);
+    for (size_t i = 0; i < n; i++) {
+        int first = 1;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(series[j].name, series[i].name) == 0) {
+                first = 0;
+                break;
+            }
+        }
+        if (!first) {
+            continue;
+        }
+        nw_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", series[i].name, series[i].help,
+                      series[i].name, type_names[series[i].kind]);
+        for (size_t j = i; j < n; j++) {
+            if (strcmp(series[j].name, series[i].name) == 0) {
+                render_one(out, &series[j]);
+            }
+        }
+    }
+    return out->data ? NW_OK : nw_buf_puts(out, "");
+}
+
+double nw_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,258 @@
+/* redis_client.c - URL parsing, lazy (re)connection, AUTH/SELECT, script loading. */
+#include "redis_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "../core/nw_error.h"
+#include "log.h"
+#include "metrics.h"
+
+struct nw_redis {
+    char host[256];
+    int port;
+    char user[128];
+    char password[256];
+    int db;
+    int timeout_ms;
+    redisContext *c;
+    const char *scripts[NW_REDIS_MAX_SCRIPTS];
+    char shas[NW_REDIS_MAX_SCRIPTS][48];
+    int nscripts;
+    nw_metric *m_errors;
+};
+
+static int parse_url(nw_redis *r, const char *url, nw_err *err)
+{
+    const char *p = url;
+    if (strncmp(p, "redis://", 8) != 0) {
+        return nw_err_set(err, NW_E_FATAL, "config", "redis.url \"%s\" must start with redis://",
+                          url);
+    }
+    p += 8;
+    const char *at = strrchr(p, '@');
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        if (colon) {
+            snprintf(r->user, sizeof r->user, "%.*s", (int)(colon - p), p);
+            snprintf(r->password, sizeof r->password, "%.*s", (int)(at - colon - 1), colon + 1);
+        } else {
+            snprintf(r->password, sizeof r->password, "%.*s", (int)(at - p), p);
+        }
+        p = at + 1;
+    }
+    size_t hl = strcspn(p, ":/");
+    if (hl == 0 || hl >= sizeof r->host) {
+        return nw_err_set(err, NW_E_FATAL, "config", "redis.url has no host");
+    }
+    snprintf(r->host, sizeof r->host, "%.*s", (int)hl, p);
+    p += hl;
+    r->port = 6379;
+    if (*p == ':') {
+        char *end;
+        long port = strtol(p + 1, &end, 10);
+        if (port <= 0 || port > 65535 || (*end && *end != '/')) {
+            return nw_err_set(err, NW_E_FATAL, "config", "redis.url has a bad port");
+        }
+        r->port = (int)port;
+        p = end;
+    }
+    if (*p == '/' && p[1]) {
+        r->db = atoi(p + 1);
+    }
+    return NW_OK;
+}
+
+nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err)
+{
+    nw_redis *r = calloc(1, sizeof *r);
+    if (!r) {
+        nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        return NULL;
+    }
+    if (parse_url(r, url, err) != NW_OK) {
+        free(r);
+        return NULL;
+    }
+    r->timeout_ms = timeout_ms;
+    r->m_errors = nw_counter("nearwire_redis_errors_total",
+                             "Redis commands or connections that failed.", NULL);
+    return r;
+}
+
+void nw_redis_free(nw_redis *r)
+{
+    if (!r) {
+        return;
+    }
+    if (r->c) {
+        redisFree(r->c);
+    }
+    free(r);
+}
+
+int nw_redis_add_script(nw_redis *r, const char *lua)
+{
+    if (r->nscripts == NW_REDIS_MAX_SCRIPTS) {
+        return -1;
+    }
+    r->scripts[r->nscripts] = lua;
+    r->shas[r->nscripts][0] = '\0';
+    return r->nscripts++;
+}
+
+static void drop(nw_redis *r)
+{
+    if (r->c) {
+        redisFree(r->c);
+        r->c = NULL;
+    }
+    nw_metric_add(r->m_errors, 1);
+}
+
+static int command_ok(nw_redis *r, redisReply *rep, nw_err *err, const char *what)
+{
+    int ok = rep && rep->type != REDIS_REPLY_ERROR;
+    if (!ok) {
+        nw_err_set(err, NW_E_RETRY, "redis", "%s: %s", what,
+                   rep ? rep->str : (r->c ? r->c->errstr : "no connection"));
+    }
+    if (rep) {
+        freeReplyObject(rep);
+    }
+    return ok;
+}
+
+static int load_scripts(nw_redis *r, nw_err *err)
+{
+    for (int i = 0; i < r->nscripts; i++) {
+        redisReply *rep = redisCommand(r->c, "SCRIPT LOAD %s", r->scripts[i]);
+        if (!rep || rep->type != REDIS_REPLY_STRING) {
+            command_ok(r, rep, err, "SCRIPT LOAD");
+            return NW_E_RETRY;
+        }
+        snprintf(r->shas[i], sizeof r->shas[i], "%s", rep->str);
+        freeReplyObject(rep);
+    }
+    return NW_OK;
+}
+
+int nw_redis_connect(nw_redis *r, nw_err *err)
+{
+    if (r->c) {
+        return NW_OK;
+    }
+    struct timeval tv = {r->timeout_ms / 1000, (r->timeout_ms % 1000) * 1000};
+    r->c = redisConnectWithTimeout(r->host, r->port, tv);
+    if (!r->c || r->c->err) {
+        nw_err_set(err, NW_E_RETRY, "redis", "cannot connect to %s:%d: %s", r->host, r->port,
+                   r->c ? r->c->errstr : "out of memory");
+        drop(r);
+        return NW_E_RETRY;
+    }
+    redisSetTimeout(r->c, tv);
+    int ok = 1;
+    if (r->password[0]) {
+        redisReply *rep = r->user[0]
+                              ? redisCommand(r->c, "AUTH %s %s", r->user, r->password)
+                              : redisCommand(r->c, "AUTH %s", r->password);
+        ok = command_ok(r, rep, err, "AUTH");
+    }
+    if (ok && r->db) {
+        ok = command_ok(r, redisCommand(r->c, "SELECT %d", r->db), err, "SELECT");
+    }
+    if (!ok || load_scripts(r, err) != NW_OK) {
+        drop(r);
+        return NW_E_RETRY;
+    }
+    nw_log(NW_LOG_INFO, "redis_connected", "addr=%s:%d db=%d", r->host, r->port, r->db);
+    return NW_OK;
+}
+
+int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens)
+{
+    if (!r->c) {
+        return NW_E_RETRY;
+    }
+    return redisAppendCommandArgv(r->c, argc, argv, lens) == REDIS_OK ? NW_OK : NW_E_RETRY;
+}
+
+int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
+                            const size_t *lens)
+{
+    const char *av[16];
+    size_t al[16];
+    char nk[16];
+    if (argc + 3 > 16) {
+        return NW_E_FATAL;
+    }
+    snprintf(nk, sizeof nk, "%d", nkeys);
+    av[0] = "EVALSHA";
+    al[0] = 7;
+    av[1] = r->shas[script];
+    al[1] = strlen(r->shas[script]);
+    av[2] = nk;
+    al[2] = strlen(nk);
+    for (int i = 0; i < argc; i++) {
+        av[3 + i] = argv[i];
+        al[3 + i] = lens[i];
+    }
+    return nw_redis_append(r, argc + 3, av, al);
+}
+
+int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
+{
+    void *rep = NULL;
+    if (!r->c || redisGetReply(r->c, &rep) != REDIS_OK || !rep) {
+        nw_err_set(err, NW_E_RETRY, "redis", "redis %s:%d: %s", r->host, r->port,
+                   r->c ? r->c->errstr : "not connected");
+        drop(r);
+        return NW_E_RETRY;
+    }
+    redisReply *rr = rep;
+    if (rr->type == REDIS_REPLY_ERROR && strncmp(rr->str, "NOSCRIPT", 8) == 0) {
+        /* the server lost its script cache (restart, SCRIPT FLUSH): reconnect reloads them */
+        nw_err_set(err, NW_E_RETRY, "redis", "%s", rr->str);
+        freeReplyObject(rr);
+        drop(r);
+        return NW_E_RETRY;
+    }
+    *reply = rr;
+    return NW_OK;
+}
+
+int nw_redis_fail(nw_redis *r, size_t pending, nw_err *err, const char *what)
+{
+    (void)pending;
+    nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to %s", what);
+    drop(r); /* unread replies make the context unusable; a fresh one is simplest */
+    return NW_E_RETRY;
+}
+
+int nw_redis_ping(nw_redis *r)
+{
+    nw_err err;
+    if (nw_redis_connect(r, &err) != NW_OK) {
+        return 0;
+    }
+    redisReply *rep = redisCommand(r->c, "PING");
+    int ok = rep && rep->type == REDIS_REPLY_STATUS;
+    if (rep) {
+        freeReplyObject(rep);
+    } else {
+        drop(r);
+    }
+    return ok;
+}
+
+void nw_redis_observe_roundtrip(double seconds)
+{
+    static nw_metric *m;
+    if (!m) {
+        m = nw_histogram("nearwire_redis_roundtrip_seconds",
+                         "Time of one pipelined Redis round trip, seconds.", NULL);
+    }
+    nw_metric_observe(m, seconds);
+}

@@ -1,0 +1,236 @@
+/* stage.c - the shared main of every stage: command line, configuration sources in order
+ * (defaults, file, environment, --set), logging, signals, HTTP, then the chosen loop. */
+#include "stage.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+
+extern char **environ;
+volatile sig_atomic_t nw_stop;
+
+#define F(field) offsetof(nw_stage_config, field)
+const nw_cfg_key nw_stage_common_keys[] = {
+    {"kafka.bootstrap", NW_CFG_STR, "127.0.0.1:9092", F(kafka_bootstrap),
+     "Kafka bootstrap servers (host:port,...)", 0},
+    {"group.id", NW_CFG_STR, "", F(group_id), "consumer group (default nearwire-<stage>)", 0},
+    {"topic.in", NW_CFG_STR, "", F(topic_in), "input topic", 0},
+    {"topic.out", NW_CFG_STR, "", F(topic_out), "output topic", 0},
+    {"topic.dlq", NW_CFG_STR, "news.dlq", F(topic_dlq), "dead-letter topic", 0},
+    {"redis.url", NW_CFG_STR, "redis://127.0.0.1:6379", F(redis_url),
+     "Redis server (redis://[:password@]host:port[/db]); cluster and enrich", 1},
+    {"redis.prefix", NW_CFG_STR, "nw:", F(redis_prefix), "prefix of every Redis key", 0},
+    {"http.bind", NW_CFG_STR, "127.0.0.1", F(http_bind), "address of /metrics /livez /readyz", 0},
+    {"http.port", NW_CFG_INT, "0", F(http_port), "port of the HTTP endpoint (0 = any free)", 0},
+    {"log.level", NW_CFG_STR, "info", F(log_level), "error, warn, info or debug", 0},
+    {"max.message.bytes", NW_CFG_INT, "4194304", F(max_message_bytes),
+     "larger input messages are dead-lettered (oversize)", 0},
+    {"batch.size", NW_CFG_INT, "500", F(batch_size), "messages processed per batch", 0},
+    {"batch.wait.ms", NW_CFG_INT, "5", F(batch_wait_ms),
+     "how long a batch waits to fill once it has a message", 0},
+    {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),
+     "how long shutdown waits for outstanding deliveries", 0},
+    {NULL, 0, NULL, 0, NULL, 0}};
+#undef F
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    nw_stop = 1;
+}
+
+static void usage(const nw_stage *st, const nw_config *c, FILE *out)
+{
+    fprintf(out,
+            "usage: nearwire-%s [options]\n%s\n\n"
+            "options:\n"
+            "  -c, --config FILE    config file (default: $NEARWIRE_CONFIG, else\n"
+            "                       config/%s.conf when it exists)\n"
+            "  -s, --set KEY=VALUE  override one configuration key (repeatable)\n"
+            "      --pipe           no Kafka: read input documents as JSONL on stdin, write\n"
+            "                       output records as JSONL on stdout; bad lines go to stderr\n"
+            "                       and make the exit status 1\n"
+            "      --print-config   print the effective configuration (secrets masked), exit\n"
+            "  -V, --version        print the version, exit\n"
+            "  -h, --help           this help\n\n"
+            "configuration keys (file `key = value`, env NEARWIRE_<KEY>, --set key=value):\n",
+            st->name, st->summary, st->name);
+    nw_config_help(c, out);
+}
+
+typedef struct cli {
+    const char *config_path;
+    const char *sets[64];
+    int nsets;
+    int pipe, print_config;
+} cli;
+
+static int parse_cli(int argc, char **argv, const nw_stage *st, const nw_config *c, cli *o)
+{
+    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                          {"set", required_argument, 0, 's'},
+                                          {"pipe", no_argument, 0, 'p'},
+                                          {"print-config", no_argument, 0, 'P'},
+                                          {"version", no_argument, 0, 'V'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "c:s:Vh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            o->config_path = optarg;
+            break;
+        case 's':
+            if (o->nsets == 64) {
+                fprintf(stderr, "nearwire-%s: too many --set options\n", st->name);
+                return 2;
+            }
+            o->sets[o->nsets++] = optarg;
+            break;
+        case 'p':
+            o->pipe = 1;
+            break;
+        case 'P':
+            o->print_config = 1;
+            break;
+        case 'V':
+            printf("nearwire-%s %s\n", st->name, NW_VERSION);
+            return 0;
+        case 'h':
+            usage(st, c, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "try 'nearwire-%s --help'\n", st->name);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "nearwire-%s: unexpected argument \"%s\" (try --help)\n", st->name,
+                argv[optind]);
+        return 2;
+    }
+    return -1;
+}
+
+static int load_config(const nw_stage *st, nw_config *c, nw_stage_config *cfg, const cli *o,
+                       char *err, size_t errsz)
+{
+    char def[256];
+    snprintf(def, sizeof def, "nearwire-%s", st->name);
+    if (nw_config_set(c, "group.id", def, "default", err, errsz) ||
+        nw_config_set(c, "topic.in", st->default_in, "default", err, errsz) ||
+        nw_config_set(c, "topic.out", st->default_out, "default", err, errsz)) {
+        return NW_E_FATAL;
+    }
+    const char *path = o->config_path ? o->config_path : getenv("NEARWIRE_CONFIG");
+    snprintf(def, sizeof def, "config/%s.conf", st->name);
+    if (!path && access(def, R_OK) == 0) {
+        path = def;
+    }
+    if (path && nw_config_load_file(c, path, err, errsz) != NW_OK) {
+        return NW_E_INPUT;
+    }
+    if (nw_config_load_env(c, environ, err, errsz) != NW_OK) {
+        return NW_E_INPUT;
+    }
+    for (int i = 0; i < o->nsets; i++) {
+        char kv[NW_CFG_STR_MAX + 128];
+        snprintf(kv, sizeof kv, "%s", o->sets[i]);
+        char *eq = strchr(kv, '=');
+        if (!eq) {
+            snprintf(err, errsz, "--set %s: expected KEY=VALUE", o->sets[i]);
+            return NW_E_INPUT;
+        }
+        *eq = '\0';
+        if (nw_config_set(c, kv, eq + 1, "--set", err, errsz) != NW_OK) {
+            return NW_E_INPUT;
+        }
+    }
+    int level = nw_log_parse_level(cfg->log_level);
+    if (level < 0) {
+        snprintf(err, errsz, "log.level \"%.64s\" is not one of error, warn, info, debug",
+                 cfg->log_level);
+        return NW_E_INPUT;
+    }
+    nw_log_level = level;
+    return NW_OK;
+}
+
+static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli *o)
+{
+    nw_err err;
+    nw_err_clear(&err);
+    void *ctx = NULL;
+    if (st->init && st->init(&ctx, st->cfg, cfg, &err) != NW_OK) {
+        nw_log(NW_LOG_ERROR, "init_failed", "reason=%s detail=\"%s\"",
+               err.reason ? err.reason : "init", err.detail);
+        return 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int rc;
+    if (o->pipe) {
+        rc = nw_run_pipe(st, cfg, ctx);
+    } else {
+        static atomic_int ready;
+        char ebuf[256];
+        nw_http *http = nw_http_new(cfg->http_bind, (int)cfg->http_port, &ready, ebuf,
+                                    sizeof ebuf);
+        if (!http) {
+            nw_log(NW_LOG_ERROR, "http_failed", "detail=\"%s\"", ebuf);
+            if (st->fini) {
+                st->fini(ctx);
+            }
+            return 1;
+        }
+        nw_log(NW_LOG_INFO, "http_listening", "addr=%s:%d", cfg->http_bind, nw_http_port(http));
+        rc = nw_run_kafka(st, cfg, c, ctx, &ready);
+        nw_http_free(http);
+    }
+    if (st->fini) {
+        st->fini(ctx);
+    }
+    return rc;
+}
+
+int nw_stage_main(int argc, char **argv, const nw_stage *st)
+{
+    static nw_stage_config cfg;
+    static nw_config c;
+    char err[512];
+    nw_log_set_stage(st->name);
+    if (nw_config_init(&c, nw_stage_common_keys, &cfg, st->keys, st->cfg, err, sizeof err)) {
+        fprintf(stderr, "nearwire-%s: bad built-in default: %s\n", st->name, err);
+        return 1;
+    }
+    cli o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_cli(argc, argv, st, &c, &o);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (load_config(st, &c, &cfg, &o, err, sizeof err) != NW_OK) {
+        fprintf(stderr, "nearwire-%s: %s\n", st->name, err);
+        return 2;
+    }
+    if (o.print_config) {
+        nw_config_print(&c, stdout);
+        return 0;
+    }
+    char labels[96];
+    snprintf(labels, sizeof labels, "stage=\"%s\",version=\"%s\"", st->name, NW_VERSION);
+    nw_metric_set(nw_gauge("nearwire_build_info", "Build information; always 1.", labels), 1);
+    return run(st, &cfg, &c, &o);
+}

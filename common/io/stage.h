@@ -1,0 +1,63 @@
+/* stage.h - what a stage is to the runtime: a name, its config table, and one step function
+ * (document in -> records out, or an error). nw_stage_main() does everything else: command
+ * line, configuration, logging, the HTTP endpoint, and the Kafka or --pipe loop. */
+#ifndef NW_STAGE_H
+#define NW_STAGE_H
+
+#include <signal.h>
+#include <stdatomic.h>
+
+#include "../core/doc.h"
+#include "../core/nw_error.h"
+#include "../core/nw_err.h"
+#include "../core/outbox.h"
+#include "config.h"
+
+#define NW_VERSION "0.1.0"
+
+/* Settings every stage has (table: nw_stage_common_keys). */
+typedef struct nw_stage_config {
+    char kafka_bootstrap[NW_CFG_STR_MAX];
+    char group_id[NW_CFG_STR_MAX];
+    char topic_in[NW_CFG_STR_MAX];
+    char topic_out[NW_CFG_STR_MAX];
+    char topic_dlq[NW_CFG_STR_MAX];
+    char redis_url[NW_CFG_STR_MAX];
+    char redis_prefix[NW_CFG_STR_MAX];
+    char http_bind[NW_CFG_STR_MAX];
+    long long http_port;
+    char log_level[NW_CFG_STR_MAX];
+    long long max_message_bytes;
+    long long batch_size;
+    long long batch_wait_ms;
+    long long shutdown_timeout_ms;
+} nw_stage_config;
+
+extern const nw_cfg_key nw_stage_common_keys[];
+
+/* Returns NW_OK, or NW_E_INPUT (dead-letter; err says why), NW_E_RETRY (back off and try the
+ * same document again), NW_E_FATAL (exit; the offset is not stored). */
+typedef int (*nw_step_fn)(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
+
+typedef struct nw_stage {
+    const char *name;    /* "clean" -> binary nearwire-clean, group nearwire-clean */
+    const char *summary; /* one line for --help */
+    const char *default_in, *default_out;
+    const nw_cfg_key *keys; /* the stage's own table, may be NULL */
+    void *cfg;              /* the struct 'keys' describes */
+    int (*init)(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
+    void (*fini)(void *ctx);
+    nw_step_fn step;
+    int (*ready)(void *ctx); /* dependencies answer (e.g. Redis PING); NULL = always */
+} nw_stage;
+
+int nw_stage_main(int argc, char **argv, const nw_stage *st);
+
+/* The loops behind nw_stage_main(); 'stop' is set by the signal handlers. */
+int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all,
+                 void *ctx, atomic_int *ready);
+int nw_run_pipe(const nw_stage *st, const nw_stage_config *cfg, void *ctx);
+
+extern volatile sig_atomic_t nw_stop;
+
+#endif

@@ -1,0 +1,44 @@
+/* fingerprint.c - tokenize once, then shingle, sign and simhash from the same token hashes. */
+#include "fingerprint.h"
+
+#include <stdio.h>
+
+#include "../core/nw_error.h"
+#include "shingle.h"
+#include "simhash.h"
+
+void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p)
+{
+    f->params = *p;
+    nw_u64vec_init(&f->tokens);
+    nw_u64vec_init(&f->shingles);
+    nw_fp_scheme(p, f->scheme, sizeof f->scheme);
+}
+
+void nw_fingerprinter_release(nw_fingerprinter *f)
+{
+    nw_u64vec_release(&f->tokens);
+    nw_u64vec_release(&f->shingles);
+}
+
+void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n)
+{
+    snprintf(out, n, "v1-nfkdcf-w%u-oph%d-b16-s%llx", p->shingle, NW_MINHASH_BINS,
+             (unsigned long long)p->seed);
+}
+
+int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fingerprint *out)
+{
+    f->tokens.n = 0;
+    if (nw_tokenize(text, n, f->params.seed, &f->tokens) != NW_OK ||
+        nw_shingle(f->tokens.v, f->tokens.n, f->params.shingle, &f->shingles) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    uint32_t sig[NW_MINHASH_BINS];
+    nw_minhash_sign(f->shingles.v, f->shingles.n, f->params.seed, sig);
+    nw_minhash_pack16(sig, out->minhash);
+    out->tokens = f->tokens.n;
+    out->shingles = f->shingles.n;
+    out->simhash = nw_simhash(f->tokens.v, f->tokens.n);
+    return NW_OK;
+}

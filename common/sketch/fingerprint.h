@@ -1,0 +1,41 @@
+/* fingerprint.h - everything the matcher needs from a text: token and shingle counts, a
+ * 128-bin MinHash (stored as 16-bit values) and a 64-bit SimHash, under a named scheme.
+ * An nw_fingerprinter keeps its token and shingle vectors between documents (no allocation
+ * in steady state). Pure. */
+#ifndef NW_FINGERPRINT_H
+#define NW_FINGERPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "minhash.h"
+#include "tokenize.h"
+
+#define NW_FP_SCHEME_MAX 64
+
+typedef struct nw_fp_params {
+    unsigned shingle; /* words per shingle */
+    uint64_t seed;
+} nw_fp_params;
+
+typedef struct nw_fingerprint {
+    size_t tokens;
+    size_t shingles;
+    uint16_t minhash[NW_MINHASH_BINS];
+    uint64_t simhash;
+} nw_fingerprint;
+
+typedef struct nw_fingerprinter {
+    nw_fp_params params;
+    nw_u64vec tokens, shingles;
+    char scheme[NW_FP_SCHEME_MAX];
+} nw_fingerprinter;
+
+void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p);
+void nw_fingerprinter_release(nw_fingerprinter *f);
+int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fingerprint *out);
+
+/* "v1-nfkdcf-w<k>-oph128-b16-s<seed hex>": names every choice that changes signatures. */
+void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n);
+
+#endif

@@ -1,0 +1,76 @@
+/* minhash.c - one-permutation hashing: the top 7 bits of a mixed shingle hash pick the bin,
+ * the low 32 bits are the value; empty bins borrow from a pseudo-randomly probed full bin,
+ * the probe sequence depending only on (bin, attempt), so equal sets densify equally. */
+#include "minhash.h"
+
+#include <string.h>
+
+static uint64_t mix64(uint64_t x)
+{
+    /* splitmix64 finaliser: full avalanche, so bin and value bits are independent */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t *sig)
+{
+    uint64_t best[NW_MINHASH_BINS];
+    const uint64_t empty = UINT64_MAX;
+    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
+        best[i] = empty;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = mix64(shingles[i] ^ seed);
+        size_t bin = (size_t)(h >> 57);
+        uint64_t v = h & 0xFFFFFFFFULL;
+        if (v < best[bin]) {
+            best[bin] = v;
+        }
+    }
+    if (n == 0) {
+        memset(sig, 0xFF, NW_MINHASH_BINS * sizeof *sig);
+        return;
+    }
+    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
+        uint64_t v = best[i];
+        for (uint64_t attempt = 1; v == empty; attempt++) {
+            uint64_t j = mix64(seed ^ (i << 32) ^ attempt) & (NW_MINHASH_BINS - 1);
+            v = best[j];
+        }
+        sig[i] = (uint32_t)v;
+    }
+}
+
+void nw_minhash_pack16(const uint32_t *sig, uint16_t *out)
+{
+    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
+        out[i] = (uint16_t)(sig[i] & 0xFFFF);
+    }
+}
+
+double nw_minhash_jaccard16(const uint16_t *a, const uint16_t *b)
+{
+    size_t eq = 0;
+    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
+        eq += a[i] == b[i];
+    }
+    const double chance = 1.0 / 65536.0;
+    double m = (double)eq / NW_MINHASH_BINS;
+    double j = (m - chance) / (1.0 - chance);
+    return j < 0 ? 0 : j;
+}
+
+double nw_containment(double jaccard, uint32_t na, uint32_t nb)
+{
+    uint32_t small = na < nb ? na : nb;
+    if (small == 0) {
+        return 0;
+    }
+    double inter = jaccard * ((double)na + (double)nb) / (1.0 + jaccard);
+    double c = inter / small;
+    return c > 1.0 ? 1.0 : c;
+}

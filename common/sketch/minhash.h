@@ -1,0 +1,27 @@
+/* minhash.h - MinHash signatures by one-permutation hashing with optimal densification
+ * (Shrivastava 2017): one hash per shingle instead of one per shingle and permutation, the
+ * same estimator accuracy for K bins. Pure and deterministic for a given seed. */
+#ifndef NW_MINHASH_H
+#define NW_MINHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NW_MINHASH_BINS 128 /* must be a power of two */
+
+/* 'shingles' borrowed; 'sig' caller-owned with NW_MINHASH_BINS values. An empty set yields
+ * a signature of all 0xFFFFFFFF (matches nothing but another empty set). No allocation. */
+void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t *sig);
+
+/* The low 16 bits of each bin: the stored form (b-bit MinHash). */
+void nw_minhash_pack16(const uint32_t *sig, uint16_t *out);
+
+/* Jaccard estimate from two 16-bit signatures: share of equal bins, corrected for the 2^-16
+ * chance that unequal minima agree in their low bits. */
+double nw_minhash_jaccard16(const uint16_t *a, const uint16_t *b);
+
+/* Containment of the smaller set in the larger, from Jaccard and the two set sizes:
+ * |A n B| = J (|A| + |B|) / (1 + J); capped at 1. */
+double nw_containment(double jaccard, uint32_t na, uint32_t nb);
+
+#endif

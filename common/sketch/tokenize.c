@@ -1,0 +1,129 @@
+/* tokenize.c - the fused fold-and-split loop. ASCII takes a table-free fast path; other code
+ * points go through utf8proc's single-character decomposition, so no whole-text copy is made. */
+#include "tokenize.h"
+
+#include <stdlib.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "../core/nw_error.h"
+#include "../core/utf8.h"
+
+void nw_u64vec_init(nw_u64vec *a)
+{
+    a->v = NULL;
+    a->n = a->cap = 0;
+}
+
+void nw_u64vec_release(nw_u64vec *a)
+{
+    free(a->v);
+    nw_u64vec_init(a);
+}
+
+int nw_u64vec_push(nw_u64vec *a, uint64_t x)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        uint64_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            return NW_E_NOMEM;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return NW_OK;
+}
+
+typedef struct tok {
+    char buf[NW_TOKEN_MAX];
+    size_t len;
+} tok;
+
+static void tok_add(tok *t, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && t->len < NW_TOKEN_MAX; i++) {
+        t->buf[t->len++] = s[i];
+    }
+}
+
+static int tok_flush(tok *t, uint64_t seed, nw_u64vec *out)
+{
+    if (!t->len) {
+        return NW_OK;
+    }
+    uint64_t h = XXH64(t->buf, t->len, seed);
+    t->len = 0;
+    return nw_u64vec_push(out, h);
+}
+
+static int is_apostrophe(int cp)
+{
+    return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
+}
+
+/* Folds one non-ASCII code point into the token; returns 1 if it was a word character. */
+static int fold_codepoint(tok *t, int cp)
+{
+    utf8proc_int32_t dec[8];
+    int last = 0;
+    utf8proc_ssize_t nd = utf8proc_decompose_char(
+        cp, dec, 8, UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE, &last);
+    if (nd <= 0 || nd > 8) {
+        return 0;
+    }
+    int word = 0;
+    for (utf8proc_ssize_t k = 0; k < nd; k++) {
+        utf8proc_category_t cat = utf8proc_category(dec[k]);
+        if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+            cat == UTF8PROC_CATEGORY_ME) {
+            word = word || t->len > 0; /* marks join the word they sit on */
+            continue;
+        }
+        int alnum = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+        if (!alnum) {
+            return word;
+        }
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t el = utf8proc_encode_char(dec[k], enc);
+        tok_add(t, (const char *)enc, (size_t)el);
+        word = 1;
+    }
+    return word;
+}
+
+int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    tok t = {.len = 0};
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            i++;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                char ch = (char)c;
+                tok_add(&t, &ch, 1);
+            } else if (c >= 'A' && c <= 'Z') {
+                char ch = (char)(c + 32);
+                tok_add(&t, &ch, 1);
+            } else if (c == '\'' && t.len) {
+                continue; /* inside a word: dropped */
+            } else if (tok_flush(&t, seed, out) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+            continue;
+        }
+        int cp;
+        i += (size_t)nw_utf8_decode(p + i, n - i, &cp);
+        if (is_apostrophe(cp) && t.len) {
+            continue;
+        }
+        if (!fold_codepoint(&t, cp) && tok_flush(&t, seed, out) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+    }
+    return tok_flush(&t, seed, out);
+}

@@ -1,0 +1,315 @@
+/* html_extract.c - gumbo tree walk that turns blocks into paragraphs.
+ * Recursion is bounded (NW_HTML_MAX_DEPTH) so a nesting bomb cannot exhaust the stack;
+ * deeper content is dropped and counted as pruned. */
+#include "html_extract.h"
+
+#include <ctype.h>
+#include <gumbo.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/nw_error.h"
+
+#define NW_HTML_MAX_DEPTH 200
+
+void nw_html_result_init(nw_html_result *r)
+{
+    nw_buf_init(&r->title);
+    r->pruned_chars = 0;
+    r->pruned_blocks = 0;
+}
+
+void nw_html_result_release(nw_html_result *r)
+{
+    nw_buf_release(&r->title);
+}
+
+static int is_pruned_tag(GumboTag t)
+{
+    switch (t) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_HEAD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_block_tag(GumboTag t)
+{
+    switch (t) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_HR:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Class/id words that mark a non-article container. Matched against whole words of the
+ * attribute split on space, '-' and '_' so "nav" does not match "canvas". */
+static const char *const prune_words[] = {
+    "share",   "sharing", "social",    "related",  "comment",    "comments", "newsletter",
+    "subscribe", "promo", "advert",    "ad",       "ads",        "breadcrumb", "breadcrumbs",
+    "menu",    "footer",  "sidebar",   "nav",      "navigation", "cookie",   "popup",
+    "modal",   "caption", "byline",    "tags",     "signup",     "paywall",  "outbrain",
+    "taboola", "recirc",  "trending",  "masthead", NULL};
+
+static int word_in_list(const char *w, size_t n)
+{
+    for (const char *const *p = prune_words; *p; p++) {
+        if (strlen(*p) == n && strncasecmp(*p, w, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int attr_marks_boilerplate(const GumboElement *el, const char *name)
+{
+    GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
+    if (!a) {
+        return 0;
+    }
+    const char *s = a->value;
+    while (*s) {
+        while (*s && !isalnum((unsigned char)*s)) {
+            s++;
+        }
+        const char *w = s;
+        while (*s && isalnum((unsigned char)*s)) {
+            s++;
+        }
+        if (s > w && word_in_list(w, (size_t)(s - w))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_pruned(const GumboElement *el)
+{
+    if (is_pruned_tag(el->tag)) {
+        return 1;
+    }
+    if (el->tag == GUMBO_TAG_BODY || el->tag == GUMBO_TAG_HTML || el->tag == GUMBO_TAG_ARTICLE ||
+        el->tag == GUMBO_TAG_MAIN) {
+        return 0;
+    }
+    return attr_marks_boilerplate(el, "class") || attr_marks_boilerplate(el, "id");
+}
+
+static size_t text_bytes(const GumboNode *n, int depth)
+{
+    if (n->type == GUMBO_NODE_TEXT) {
+        return strlen(n->v.text.text);
+    }
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH) {
+        return 0;
+    }
+    size_t total = 0;
+    const GumboVector *c = &n->v.element.children;
+    for (unsigned i = 0; i < c->length; i++) {
+        total += text_bytes(c->data[i], depth + 1);
+    }
+    return total;
+}
+
+typedef struct walk {
+    nw_paras *ps;
+    nw_html_result *r;
+    int rc;
+} walk;
+
+static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
+{
+    if (w->rc != NW_OK) {
+        return;
+    }
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_CDATA) {
+        const char *t = n->v.text.text;
+        w->rc = nw_paras_add_text(w->ps, t, strlen(t), in_link);
+        return;
+    }
+    if (n->type != GUMBO_NODE_ELEMENT) {
+        return;
+    }
+    const GumboElement *el = &n->v.element;
+    if (depth > NW_HTML_MAX_DEPTH || is_pruned(el)) {
+        w->r->pruned_chars += text_bytes(n, depth);
+        w->r->pruned_blocks++;
+        return;
+    }
+    int block = is_block_tag(el->tag);
+    if (block) {
+        w->rc = nw_paras_break(w->ps);
+    }
+    int link = in_link || el->tag == GUMBO_TAG_A;
+    for (unsigned i = 0; i < el->children.length && w->rc == NW_OK; i++) {
+        walk_node(w, el->children.data[i], depth + 1, link);
+    }
+    if (block && w->rc == NW_OK) {
+        nw_para *cur = nw_paras_current(w->ps);
+        if (cur && el->tag >= GUMBO_TAG_H1 && el->tag <= GUMBO_TAG_H6) {
+            cur->heading = 1;
+        }
+        if (cur && el->tag == GUMBO_TAG_LI) {
+            cur->bullet = 1;
+        }
+        w->rc = nw_paras_break(w->ps);
+    }
+}
+
+static const GumboNode *find_tag(const GumboNode *n, GumboTag tag, int depth)
+{
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH) {
+        return NULL;
+    }
+    if (n->v.element.tag == tag) {
+        return n;
+    }
+    const GumboVector *c = &n->v.element.children;
+    for (unsigned i = 0; i < c->length; i++) {
+        const GumboNode *f = find_tag(c->data[i], tag, depth + 1);
+        if (f) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void append_node_text(nw_buf *b, const GumboNode *n, int depth)
+{
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE) {
+        nw_buf_puts(b, n->v.text.text);
+        return;
+    }
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH) {
+        return;
+    }
+    const GumboVector *c = &n->v.element.children;
+    for (unsigned i = 0; i < c->length; i++) {
+        append_node_text(b, c->data[i], depth + 1);
+    }
+}
+
+/* og:title from <meta property="og:title" content="...">, searched in <head>. */
+static const char *og_title(const GumboNode *head)
+{
+    const GumboVector *c = &head->v.element.children;
+    for (unsigned i = 0; i < c->length; i++) {
+        const GumboNode *m = c->data[i];
+        if (m->type != GUMBO_NODE_ELEMENT || m->v.element.tag != GUMBO_TAG_META) {
+            continue;
+        }
+        GumboAttribute *p = gumbo_get_attribute(&m->v.element.attributes, "property");
+        GumboAttribute *v = gumbo_get_attribute(&m->v.element.attributes, "content");
+        if (p && v && strcasecmp(p->value, "og:title") == 0) {
+            return v->value;
+        }
+    }
+    return NULL;
+}
+
+static void extract_title(const GumboNode *root, nw_buf *title)
+{
+    const GumboNode *head = find_tag(root, GUMBO_TAG_HEAD, 0);
+    const char *og = head ? og_title(head) : NULL;
+    nw_buf raw;
+    nw_buf_init(&raw);
+    if (og) {
+        nw_buf_puts(&raw, og);
+    } else {
+        const GumboNode *t = find_tag(root, GUMBO_TAG_TITLE, 0);
+        if (!t) {
+            t = find_tag(root, GUMBO_TAG_H1, 0);
+        }
+        if (t) {
+            append_node_text(&raw, t, 0);
+        }
+    }
+    /* fold white space through the paragraph builder */
+    nw_paras tmp;
+    nw_paras_init(&tmp);
+    if (raw.len && nw_paras_add_text(&tmp, raw.data, raw.len, 0) == NW_OK && tmp.n) {
+        nw_buf_append(title, nw_para_str(&tmp, 0), tmp.v[0].len);
+    }
+    nw_paras_release(&tmp);
+    nw_buf_release(&raw);
+}
+
+int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
+{
+    GumboOutput *out = gumbo_parse_with_options(&kGumboDefaultOptions, html, n);
+    if (!out) {
+        return NW_E_NOMEM;
+    }
+    extract_title(out->root, &r->title);
+    const GumboNode *body = find_tag(out->root, GUMBO_TAG_BODY, 0);
+    walk w = {ps, r, NW_OK};
+    walk_node(&w, body ? body : out->root, 0, 0);
+    if (w.rc == NW_OK) {
+        w.rc = nw_paras_break(ps);
+    }
+    gumbo_destroy_output(&kGumboDefaultOptions, out);
+    return w.rc;
+}
+
+int nw_html_sniff(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)s[i])) {
+        i++;
+    }
+    if (i < n && s[i] == '<') {
+        return 1;
+    }
+    size_t lim = n < 2048 ? n : 2048;
+    static const char *const marks[] = {"<html", "<body", "<p>", "<div", "<br", NULL};
+    for (const char *const *m = marks; *m; m++) {
+        size_t ml = strlen(*m);
+        for (size_t k = 0; k + ml <= lim; k++) {
+            if (strncasecmp(s + k, *m, ml) == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,23 @@
+/* cluster_step.h - the cluster stage's step: fingerprinted document -> document with the
+ * near-duplicate decision (cluster object), via the Redis signature store. */
+#ifndef NW_CLUSTER_STEP_H
+#define NW_CLUSTER_STEP_H
+
+#include "io/stage.h"
+
+typedef struct cluster_config {
+    long long window_seconds;
+    long long bands, rows;
+    double dup_containment, dup_jaccard, story_containment, story_jaccard;
+    char scheme[NW_CFG_STR_MAX];
+    long long redis_timeout_ms;
+} cluster_config;
+
+extern const nw_cfg_key cluster_keys[];
+
+int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
+void cluster_fini(void *ctx);
+int cluster_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
+int cluster_ready(void *ctx);
+
+#endif
