@@ -62,12 +62,13 @@ setup: ## install the Debian packages the project needs (idempotent; needs root 
 	@scripts/setup.sh
 
 unit: $(UNIT_BINS) ## run the cmocka unit tests
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@BUILD=$(BUILD) tests/run.sh unit
 
 integration: all ## run the integration tests (real redis-server and the local broker)
-	@set -e; for t in tests/integration/test_*.sh; do echo "== $$t"; bash $$t; done
+	@tests/run.sh integration
 
-test: unit integration ## run every test (assumes packages are installed)
+test: all $(UNIT_BINS) ## run every test (assumes packages are installed)
+	@BUILD=$(BUILD) tests/run.sh all
 
 check: ## install packages, build, run every test: what CI runs
 	@scripts/setup.sh

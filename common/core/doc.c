@@ -28,21 +28,9 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
     if (memchr(payload, '\0', len)) {
         return nw_err_set(err, NW_E_INPUT, "invalid_json", "NUL byte in message");
     }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-    }
-    memcpy(copy, payload, len);
-    copy[len] = '\0';
-    char ebuf[256] = "";
-    yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
-    free(copy);
+    yajl_val root = nw_json_parse(payload, len, err);
     if (!root) {
-        char *nl = strchr(ebuf, '\n');
-        if (nl) {
-            *nl = '\0';
-        }
-        return nw_err_set(err, NW_E_INPUT, "invalid_json", "%s", ebuf[0] ? ebuf : "parse error");
+        return NW_E_INPUT;
     }
     if (!YAJL_IS_OBJECT(root)) {
         yajl_tree_free(root);
@@ -63,6 +51,28 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
     }
     doc->id = id->u.string;
     return NW_OK;
+}
+
+yajl_val nw_json_parse(const char *text, size_t len, nw_err *err)
+{
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        return NULL;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    char ebuf[256] = "";
+    yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
+    free(copy);
+    if (!root) {
+        char *nl = strchr(ebuf, '\n');
+        if (nl) {
+            *nl = '\0';
+        }
+        nw_err_set(err, NW_E_INPUT, "invalid_json", "%s", ebuf[0] ? ebuf : "parse error");
+    }
+    return root;
 }
 
 void nw_doc_release(nw_doc *doc)

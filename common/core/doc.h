@@ -23,6 +23,10 @@ typedef struct nw_doc {
 int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes, nw_err *err);
 void nw_doc_release(nw_doc *doc);
 
+/* Parses any JSON text (not NUL-terminated). Returns NULL with the parser's message in err
+ * (reason invalid_json). Caller frees with yajl_tree_free(). */
+yajl_val nw_json_parse(const char *text, size_t len, nw_err *err);
+
 /* Field access; NULL when absent or of another type. */
 yajl_val nw_doc_get(const nw_doc *doc, const char *key);
 const char *nw_doc_str(const nw_doc *doc, const char *key);

@@ -29,6 +29,8 @@ rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
         {"auto.offset.reset", "earliest"},
         {"partition.assignment.strategy", "range,roundrobin"},
         {"statistics.interval.ms", "5000"},
+        /* an idle partition answers a fetch after this long: it bounds per-hop latency */
+        {"fetch.wait.max.ms", "20"},
         {NULL, NULL}};
     static const char *const producer_defaults[][2] = {{"enable.idempotence", "true"},
                                                       {"linger.ms", "5"},

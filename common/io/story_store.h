@@ -1,0 +1,41 @@
+/* story_store.h - per-story aggregates in Redis, updated atomically as articles arrive so
+ * several enrich instances agree. Keys (prefix P, TTL = the window, refreshed on update):
+ *   P st:<story>       hash: first_id, first_seen, headline, agency, last_id, last_seen
+ *   P st:<story>:docs  set of doc ids (size; a replayed article is counted once)
+ *   P st:<story>:src   set of sources
+ * "First" is the earliest first_seen (ties: smallest id), not arrival order at enrich. */
+#ifndef NW_STORY_STORE_H
+#define NW_STORY_STORE_H
+
+#include <stddef.h>
+
+#include "../core/nw_err.h"
+
+#define NW_STORY_MAX_SOURCES 64
+
+typedef struct nw_story_update {
+    const char *story_id, *doc_id;
+    const char *source;     /* may be NULL */
+    const char *headline;   /* may be NULL */
+    const char *agency;     /* may be NULL */
+    const char *first_seen; /* the article's, RFC 3339 UTC (sorts as text) */
+} nw_story_update;
+
+/* Strings point into the store's last replies; valid until the next update. */
+typedef struct nw_story_view {
+    long long size;
+    const char *sources[NW_STORY_MAX_SOURCES]; /* sorted */
+    size_t nsources;
+    const char *first_id, *first_seen, *headline, *agency, *last_id, *last_seen;
+} nw_story_view;
+
+typedef struct nw_story_store nw_story_store;
+
+nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, long long window_s,
+                                   int timeout_ms, nw_err *err);
+void nw_story_store_free(nw_story_store *s);
+int nw_story_store_ready(nw_story_store *s);
+int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v,
+                          nw_err *err);
+
+#endif

@@ -1,0 +1,119 @@
+# lib.sh - shell helpers shared by the local stack, the demo and the integration tests:
+# free ports, starting and stopping processes by pid file, bounded waits. Source it.
+
+# A free TCP port on loopback (nothing answers a connect there).
+nw_free_port() {
+    local p
+    for p in $(shuf -i 20000-60000 -n 64); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    echo "no free port found" >&2
+    return 1
+}
+
+# nw_alive PIDFILE: the process recorded there is running.
+nw_alive() {
+    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# nw_start PIDFILE LOGFILE CMD...: starts CMD in the background, detached from the terminal.
+nw_start() {
+    local pidfile=$1 log=$2
+    shift 2
+    nohup "$@" >>"$log" 2>&1 </dev/null &
+    echo $! >"$pidfile"
+}
+
+# nw_stop PIDFILE [SECONDS]: SIGTERM, wait, then SIGKILL; removes the pid file.
+nw_stop() {
+    local pidfile=$1 wait=${2:-15} pid i
+    [ -f "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for ((i = 0; i < wait * 10; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    fi
+    rm -f "$pidfile"
+}
+
+# nw_wait_for SECONDS WHAT CMD...: runs CMD until it succeeds, at most SECONDS.
+nw_wait_for() {
+    local secs=$1 what=$2 i
+    shift 2
+    for ((i = 0; i < secs * 5; i++)); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    echo "timed out after ${secs}s waiting for $what" >&2
+    return 1
+}
+
+nw_http_ok() {
+    curl -fsS --max-time 2 "$1" >/dev/null
+}
+
+nw_redis_ok() {
+    [ "$(redis-cli -p "$1" PING 2>/dev/null)" = "PONG" ]
+}
+
+# nw_start_redis DIR PORT: a throwaway redis-server on loopback, no persistence.
+nw_start_redis() {
+    local dir=$1 port=$2
+    nw_start "$dir/pids/redis.pid" "$dir/logs/redis.log" \
+        redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir"
+    nw_wait_for 15 "redis-server on port $port" nw_redis_ok "$port"
+}
+
+# nw_start_broker DIR PARTITIONS: nearwire-broker; its bootstrap lands in DIR/bootstrap.
+nw_start_broker() {
+    local dir=$1 parts=$2
+    rm -f "$dir/bootstrap"
+    nw_start "$dir/pids/broker.pid" "$dir/logs/broker.log" \
+        "$NW_BIN/nearwire-broker" --partitions "$parts" --write-bootstrap "$dir/bootstrap"
+    nw_wait_for 15 "nearwire-broker" test -s "$dir/bootstrap"
+}
+
+# nw_start_stage DIR STAGE PORT BOOTSTRAP REDIS_URL [--set k=v ...]
+nw_start_stage() {
+    local dir=$1 stage=$2 port=$3 bootstrap=$4 redis=$5
+    shift 5
+    NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap NEARWIRE_REDIS_URL=$redis NEARWIRE_HTTP_PORT=$port \
+        nw_start "$dir/pids/$stage.pid" "$dir/logs/$stage.log" \
+        "$NW_BIN/nearwire-$stage" --config "$NW_ROOT/config/$stage.conf" "$@"
+}
+
+NW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NW_BIN=${NW_BIN:-$NW_ROOT/build/bin}
+NW_STAGES=(clean fingerprint cluster enrich)
+
+# nw_count_messages BOOTSTRAP TOPIC: how many messages the topic holds now.
+nw_count_messages() {
+    "$NW_BIN/nearwire-tail" -b "$1" -t "$2" --from-beginning --timeout 3 --envelope | wc -l
+}
+
+# nw_feed_in_order BOOTSTRAP JSONL_FILE: sends one document at a time and waits until it has
+# come out of the pipeline on news.enriched, so decisions follow file order (documents sent
+# together spread over partitions and may be decided in any order).
+nw_feed_in_order() {
+    local bootstrap=$1 file=$2 line n
+    n=$(nw_count_messages "$bootstrap" news.enriched)
+    while IFS= read -r line; do
+        [ -n "$line" ] || continue
+        printf '%s\n' "$line" | "$NW_BIN/nearwire-ingest" -q -b "$bootstrap" -
+        n=$((n + 1))
+        "$NW_BIN/nearwire-tail" -b "$bootstrap" -t news.enriched --from-beginning \
+            --count "$n" --timeout 60 >/dev/null || {
+            echo "document did not come out of the pipeline within 60s" >&2
+            return 1
+        }
+    done <"$file"
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# stack.sh up|down|status - the local development stack: redis-server, nearwire-broker (the
+# in-memory development Kafka) and one instance of each stage, all on loopback, state under
+# .nearwire/ (env, pids/, logs/). `up` is idempotent: it starts only what is not running.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+D=${NEARWIRE_STACK_DIR:-$NW_ROOT/.nearwire}
+PARTITIONS=${NEARWIRE_PARTITIONS:-16}
+
+port_of() { # the port of a URL or host:port saved in the env file, if any
+    local v=${!1:-}
+    [ -n "$v" ] && echo "${v##*:}" || true
+}
+
+up() {
+    mkdir -p "$D/pids" "$D/logs"
+    [ -f "$D/env" ] && source "$D/env"
+    local redis_port broker_fresh=0 s port
+    redis_port=$(port_of NEARWIRE_REDIS_URL)
+    redis_port=${redis_port:-$(nw_free_port)}
+    if ! nw_alive "$D/pids/redis.pid"; then
+        echo "starting redis-server on 127.0.0.1:$redis_port"
+        nw_start_redis "$D" "$redis_port"
+    fi
+    if ! nw_alive "$D/pids/broker.pid"; then
+        echo "starting nearwire-broker ($PARTITIONS partitions per topic)"
+        nw_start_broker "$D" "$PARTITIONS"
+        broker_fresh=1
+    fi
+    local bootstrap
+    bootstrap=$(cat "$D/bootstrap")
+    {
+        echo "# written by 'make up'; source it to use the local stack"
+        echo "NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap"
+        echo "NEARWIRE_REDIS_URL=redis://127.0.0.1:$redis_port"
+    } >"$D/env.new"
+    for s in "${NW_STAGES[@]}"; do
+        local var="NEARWIRE_METRICS_${s^^}"
+        port=$(port_of "$var")
+        port=${port:-$(nw_free_port)}
+        echo "$var=http://127.0.0.1:$port" >>"$D/env.new"
+        if [ "$broker_fresh" = 1 ] && nw_alive "$D/pids/$s.pid"; then
+            nw_stop "$D/pids/$s.pid" # it points at the old broker
+        fi
+        if ! nw_alive "$D/pids/$s.pid"; then
+            echo "starting nearwire-$s (metrics on 127.0.0.1:$port)"
+            nw_start_stage "$D" "$s" "$port" "$bootstrap" "redis://127.0.0.1:$redis_port"
+        fi
+    done
+    mv "$D/env.new" "$D/env"
+    source "$D/env"
+    for s in "${NW_STAGES[@]}"; do
+        local var="NEARWIRE_METRICS_${s^^}"
+        if ! nw_wait_for 60 "nearwire-$s to be ready" nw_http_ok "${!var}/readyz"; then
+            echo "see $D/logs/$s.log" >&2
+            exit 1
+        fi
+    done
+    echo "local stack ready; settings in $D/env, logs in $D/logs/"
+}
+
+down() {
+    local c
+    for c in "${NW_STAGES[@]}" broker redis; do
+        if nw_alive "$D/pids/$c.pid"; then
+            echo "stopping $c"
+        fi
+        nw_stop "$D/pids/$c.pid"
+    done
+}
+
+status() {
+    [ -f "$D/env" ] && source "$D/env"
+    printf '%-12s %-8s %-8s %s\n' COMPONENT PID STATE ADDRESS
+    local c addr state pid
+    for c in redis broker "${NW_STAGES[@]}"; do
+        case $c in
+            redis) addr=${NEARWIRE_REDIS_URL:-} ;;
+            broker) addr=${NEARWIRE_KAFKA_BOOTSTRAP:-} ;;
+            *) v="NEARWIRE_METRICS_${c^^}"; addr=${!v:-} ;;
+        esac
+        pid=$(cat "$D/pids/$c.pid" 2>/dev/null || echo -)
+        if nw_alive "$D/pids/$c.pid"; then state=running; else state=stopped; fi
+        if [ "$state" = running ] && [[ $addr == http* ]] && ! nw_http_ok "$addr/readyz"; then
+            state=notready
+        fi
+        printf '%-12s %-8s %-8s %s\n' "$c" "$pid" "$state" "$addr"
+    done
+}
+
+case ${1:-} in
+    up) up ;;
+    down) down ;;
+    status) status ;;
+    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,21 @@
+/* enrich_step.h - the enrich stage's step: clustered document -> enriched document (main
+ * output) plus the story's latest summary (stories topic, keyed by story id). */
+#ifndef NW_ENRICH_STEP_H
+#define NW_ENRICH_STEP_H
+
+#include "io/stage.h"
+
+typedef struct enrich_config {
+    char topic_stories[NW_CFG_STR_MAX];
+    long long window_seconds;
+    long long redis_timeout_ms;
+} enrich_config;
+
+extern const nw_cfg_key enrich_keys[];
+
+int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
+void enrich_fini(void *ctx);
+int enrich_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
+int enrich_ready(void *ctx);
+
+#endif

@@ -1,0 +1,22 @@
+/* main.c - nearwire-enrich: decisions in, enriched articles and story summaries out. */
+#include "enrich_step.h"
+
+static enrich_config cfg;
+
+int main(int argc, char **argv)
+{
+    const nw_stage st = {
+        .name = "enrich",
+        .summary = "Adds dateline, wire agency, word count and the story aggregate to each "
+                   "clustered\narticle, and publishes each story's latest summary.",
+        .default_in = "news.clustered",
+        .default_out = "news.enriched",
+        .keys = enrich_keys,
+        .cfg = &cfg,
+        .init = enrich_init,
+        .fini = enrich_fini,
+        .step = enrich_step,
+        .ready = enrich_ready,
+    };
+    return nw_stage_main(argc, argv, &st);
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# test_pipeline.sh - the whole pipeline on real parts: redis-server and nearwire-broker on
+# free loopback ports, the four stages, the five seed articles fed in file order, then bad
+# messages and one more article. Asserts stories, duplicates, dead letters, metrics, health
+# and graceful shutdown. Everything is torn down on exit, pass or fail.
+set -uo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+
+T=$(mktemp -d /tmp/nearwire-it.XXXXXX)
+mkdir -p "$T/pids" "$T/logs"
+passed=0
+failed=0
+
+cleanup() {
+    local c
+    for c in "${NW_STAGES[@]}" broker redis; do
+        nw_stop "$T/pids/$c.pid" 5
+    done
+    if [ "$failed" -gt 0 ] || [ "${KEEP_LOGS:-}" ]; then
+        echo "logs kept in $T/logs" >&2
+        tail -n 20 "$T"/logs/*.log >&2
+    else
+        rm -rf "$T"
+    fi
+}
+trap cleanup EXIT
+
+check() { # check NAME COMMAND...
+    local name=$1
+    shift
+    if "$@"; then
+        echo "ok   - $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL - $name"
+        failed=$((failed + 1))
+    fi
+}
+eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
+ne() { [ "$1" != "$2" ] || { echo "     expected something other than '$2'" >&2; return 1; }; }
+
+redis_port=$(nw_free_port)
+nw_start_redis "$T" "$redis_port" || exit 1
+nw_start_broker "$T" 16 || exit 1
+BOOT=$(cat "$T/bootstrap")
+REDIS="redis://127.0.0.1:$redis_port"
+declare -A PORT
+for s in "${NW_STAGES[@]}"; do
+    PORT[$s]=$(nw_free_port)
+    nw_start_stage "$T" "$s" "${PORT[$s]}" "$BOOT" "$REDIS" --set "redis.prefix=it:"
+done
+for s in "${NW_STAGES[@]}"; do
+    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz" || exit 1
+done
+check "every stage answers /livez and /readyz" \
+    bash -c "for p in ${PORT[*]}; do curl -fsS http://127.0.0.1:\$p/livez >/dev/null || exit 1; done"
+
+nw_feed_in_order "$BOOT" "$NW_ROOT/tests/data/seeds/seeds.jsonl" || exit 1
+
+# bad input: not JSON, no id, a valid article after them (the pipeline must keep going)
+printf '%s\n' '{not json' '{"body":"no id here"}' | "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
+grep '^{"id": "004' "$NW_ROOT/tests/data/seeds/seeds.jsonl" |
+    sed 's/"id": "004_3336bd7ffc0a815a"/"id": "005-copy-of-004"/' |
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count 6 --timeout 60 \
+    >"$T/enriched.jsonl"
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --count 2 --timeout 30 \
+    --envelope >"$T/dlq.jsonl"
+
+field() { jq -r --arg id "$1" "select(.id | startswith(\$id)) | $2" "$T/enriched.jsonl"; }
+check "six articles enriched" eq "$(wc -l <"$T/enriched.jsonl")" 6
+check "000 001 002 003 share one story" \
+    eq "$(for i in 000 001 002 003; do field $i .cluster.story_id; done | sort -u | wc -l)" 1
+check "the story is 000's" eq "$(field 002 .cluster.story_id)" "000_cb190c1c7f2c8ca2"
+check "004 is a story of its own" ne "$(field 004 .cluster.story_id)" "$(field 000 .cluster.story_id)"
+check "001 duplicates 000" eq "$(field 001 .cluster.dup_of)" "000_cb190c1c7f2c8ca2"
+check "003 duplicates 002" eq "$(field 003 .cluster.dup_of)" "002_21eaf0559e8ada84"
+check "002 is the same story as 000, not a duplicate" eq "$(field 002 '.cluster.dup_of, .cluster.relation')" $'null\nstory'
+check "000 and 004 are new" eq "$(field 000 .cluster.relation)$(field 004 .cluster.relation)" "newnew"
+check "the copy of 004 duplicates it" eq "$(field 005 .cluster.dup_of)" "004_3336bd7ffc0a815a"
+check "user fields pass through" eq "$(field 002 .source)" "Fox News"
+check "clean dropped the paywall appeal of 003" \
+    eq "$(field 003 '[.clean.dropped[] | select(.reason == "appeal")] | length')" 1
+check "enrich parsed the AP dateline" eq "$(field 000 '.enrich.dateline + " " + .enrich.agency')" "TEHRAN, Iran AP"
+check "enrich counts the story" eq "$(field 003 .enrich.story.size)" 4
+check "story sources" eq "$(field 003 '.enrich.story.sources | join(",")')" \
+    "Associated Press,Fox News,The Jerusalem Post,The New York Sun"
+check "dead letters carry stage and reason" \
+    eq "$(jq -r '.headers["nw.stage"] + ":" + .headers["nw.reason"]' "$T/dlq.jsonl" | sort | tr '\n' ' ')" \
+    "clean:invalid_json clean:missing_id "
+check "dead letters keep the original bytes" \
+    eq "$(jq -r 'select(.headers["nw.reason"] == "invalid_json") | .value' "$T/dlq.jsonl")" "{not json"
+metrics=$(curl -fsS "http://127.0.0.1:${PORT[clean]}/metrics")
+check "clean counts dead letters by reason" \
+    grep -q '^nearwire_messages_dlq_total{reason="invalid_json"} 1$' <<<"$metrics"
+check "clean counts messages in" grep -q '^nearwire_messages_in_total 8$' <<<"$metrics"
+check "cluster reports its store" \
+    grep -q '^nearwire_store_inserts_total 6$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"
+check "stories topic has the story summary" \
+    eq "$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.stories --from-beginning --timeout 5 |
+        jq -s -r 'map(select(.story_id == "000_cb190c1c7f2c8ca2")) | max_by(.size) | "\(.size) \(.first_id)"')" \
+    "4 000_cb190c1c7f2c8ca2"
+check "every store key has a TTL" \
+    eq "$(redis-cli -p "$redis_port" --scan --pattern 'it:*' |
+        while read -r k; do redis-cli -p "$redis_port" TTL "$k"; done | awk '$1 < 0' | wc -l)" 0
+
+graceful=0
+for s in "${NW_STAGES[@]}"; do
+    pid=$(cat "$T/pids/$s.pid")
+    kill -TERM "$pid"
+    wait "$pid" || graceful=1
+done
+check "stages exit 0 on SIGTERM" eq "$graceful" 0
+check "shutdown was logged as clean" eq "$(grep -l 'event=stopped clean=true' "$T"/logs/{clean,fingerprint,cluster,enrich}.log | wc -l)" 4
+
+echo "integration: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# run.sh [unit|integration|all] - runs the test suites, prints each one's output and a
+# closing "N passed, M failed" line over all test cases; exits 1 if any suite failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+what=${1:-all}
+passed=0
+failed=0
+broken=0
+
+# run_suite CMD...: runs one suite, shows its output, adds its case counts (cmocka's
+# "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" or our "integration: N passed, M failed").
+run_suite() {
+    local out rc counts
+    out=$("$@" 2>&1)
+    rc=$?
+    printf '%s\n' "$out"
+    counts=$(awk '
+        /^\[  PASSED  \] [0-9]+ test/ { p += $4 }
+        /^\[  FAILED  \] [0-9]+ test/ { f += $4 }
+        /^integration: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4 }
+        END { print p + 0, f + 0 }' <<<"$out")
+    passed=$((passed + ${counts% *}))
+    failed=$((failed + ${counts#* }))
+    if [ "$rc" -ne 0 ]; then
+        broken=$((broken + 1))
+        [ "${counts#* }" -gt 0 ] || failed=$((failed + 1)) # a suite that died counts once
+    fi
+}
+
+if [ "$what" = unit ] || [ "$what" = all ]; then
+    for t in "$BUILD"/tests/test_*; do
+        echo "== $t"
+        run_suite "$t"
+    done
+fi
+if [ "$what" = integration ] || [ "$what" = all ]; then
+    for t in tests/integration/test_*.sh; do
+        echo "== $t"
+        run_suite bash "$t"
+    done
+fi
+echo
+echo "$passed passed, $failed failed"
+[ "$broken" -eq 0 ]

@@ -1,0 +1,226 @@
+/* test_clean.c - the cleaner on the real seed articles (tests/data/seeds, run from the repo
+ * root) and on small HTML pages: debris out, every article paragraph in. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enrich/dateline.h"
+#include "text/clean.h"
+
+static nw_cleaner *cl;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail_msg("cannot open %s (run from the repository root)", path);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static const nw_clean_result *clean_seed(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/data/seeds/%s", name);
+    char *body = slurp(path);
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, body, strlen(body), NW_CT_TEXT, NULL, &r), 0);
+    free(body);
+    return r;
+}
+
+static void assert_absent(const nw_clean_result *r, const char *const *phrases)
+{
+    for (; *phrases; phrases++) {
+        if (strstr(r->text.data, *phrases)) {
+            fail_msg("debris left in the text: \"%s\"", *phrases);
+        }
+    }
+}
+
+static void assert_present(const nw_clean_result *r, const char *const *phrases)
+{
+    for (; *phrases; phrases++) {
+        if (!strstr(r->text.data, *phrases)) {
+            fail_msg("article text lost: \"%s\"", *phrases);
+        }
+    }
+}
+
+static void test_seed_000_ap(void **state)
+{
+    (void)state;
+    const nw_clean_result *r = clean_seed("000_cb190c1c7f2c8ca2.txt");
+    assert_string_equal(r->title.data, "Iran Says U.S. Departure Would Calm Iraq");
+    static const char *const gone[] = {"Sep 13, 4:19 PM (ET)", NULL};
+    static const char *const kept[] = {
+        "TEHRAN, Iran (AP) - Supreme Iranian leader", "Tehran denies that.",
+        "\"Iraq is Iran's natural ally,\" state TV quoted Larijani",
+        "Iraqi Oil Ministry spokesman Assem Jihad told AP.", NULL};
+    assert_absent(r, gone);
+    assert_present(r, kept);
+    assert_int_equal(r->paragraphs_kept, 19);
+}
+
+static void test_seed_001_archive_notice(void **state)
+{
+    (void)state;
+    const nw_clean_result *r = clean_seed("001_73dd3d837b8d3d39.txt");
+    static const char *const gone[] = {"archive of The New York Sun", "mis-categorizations", NULL};
+    static const char *const kept[] = {"TEHRAN, Iran \xe2\x80\x94 Supreme Iranian leader",
+                                       "Mr. Dabbagh suggested", "during Saddam\xe2\x80\x99s rule.",
+                                       NULL};
+    assert_absent(r, gone);
+    assert_present(r, kept);
+    assert_true(r->drops[NW_BP_ARCHIVE_NOTICE].paragraphs == 1);
+}
+
+static void test_seed_002_click_here(void **state)
+{
+    (void)state;
+    const nw_clean_result *r = clean_seed("002_21eaf0559e8ada84.txt");
+    static const char *const gone[] = {"Click here", "CountryWatch", NULL};
+    static const char *const kept[] = {"Iran's supreme leader Ayatollah Ali Khameni",
+                                       "to Iran for refining, he said.", NULL};
+    assert_absent(r, gone);
+    assert_present(r, kept);
+}
+
+static void test_seed_003_paywall_appeal(void **state)
+{
+    (void)state;
+    const nw_clean_result *r = clean_seed("003_ff29192445ed483d.txt");
+    static const char *const gone[] = {
+        "Dear Reader", "paywall", "loyal readers", "For $5 a month", "ePaper",
+        "Premium Section", "Help us grow", "Thank you", "Ronit Hasin-Hochman",
+        "Editor-in-Chief", "photo credit", "1 minute read", "Click here", "Related Content",
+        "Bushehr", "Iran and the bomb", "September 13, 2006 17:26", NULL};
+    static const char *const kept[] = {
+        "Iran's supreme leader Ayatollah Ali Khameni told visiting Iraqi Prime Minister",
+        "its wealth will come to serve the Iraqi people,\" Khamenei said.", NULL};
+    assert_absent(r, gone);
+    assert_present(r, kept);
+    assert_true(r->drops[NW_BP_APPEAL].paragraphs >= 3);
+}
+
+static void test_seed_004_reuters_debris(void **state)
+{
+    (void)state;
+    const nw_clean_result *r = clean_seed("004_3336bd7ffc0a815a.txt");
+    static const char *const gone[] = {"Slideshow (3 Images)", "REUTERS/Morteza Nikoubazl",
+                                       "narrow-browser-and-phone", "landscape-tablet-and-below",
+                                       "11 years ago", "Additional reporting by", "0 : 0", NULL};
+    static const char *const kept[] = {
+        "TEHRAN (Reuters) - Iran told Iraq\xe2\x80\x99s prime minister",
+        "For the United States, a secure Iraq could help hasten its own withdrawal.",
+        "that end on Thursday.", NULL};
+    assert_absent(r, gone);
+    assert_present(r, kept);
+    assert_string_equal(r->byline.data, "Additional reporting by Khaled Yacoub Oweis in Damascus");
+}
+
+static void test_html_page(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><head><title>Site | Headline</title>"
+        "<meta property=\"og:title\" content=\"The  Headline\"></head><body>"
+        "<nav><a href=/>Home</a> <a href=/w>World</a></nav>"
+        "<div class=\"share-tools\">Share on Facebook</div>"
+        "<article><h1>The Headline</h1>"
+        "<p>BAGHDAD (AP) -- The first paragraph of the story says what happened and where.</p>"
+        "<p>A second paragraph with <a href=x>a link</a> inside a sentence of the article.</p>"
+        "<figure><img src=x><figcaption>A caption (AP Photo/Someone)</figcaption></figure>"
+        "</article><script>var x = 1;</script><footer>Copyright 2024</footer></body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_SNIFF, NULL, &r), 0);
+    assert_true(r->is_html);
+    assert_string_equal(r->title.data, "The Headline");
+    assert_string_equal(r->text.data,
+                        "BAGHDAD (AP) -- The first paragraph of the story says what happened "
+                        "and where.\n\nA second paragraph with a link inside a sentence of the "
+                        "article.");
+    assert_true(r->drops[NW_BP_PRUNED_CONTAINER].paragraphs >= 4);
+}
+
+static void test_html_nesting_bomb_is_bounded(void **state)
+{
+    (void)state;
+    size_t depth = 5000;
+    char *page = malloc(depth * 5 + 64);
+    char *p = page;
+    for (size_t i = 0; i < depth; i++) {
+        p += sprintf(p, "<div>");
+    }
+    sprintf(p, "<p>deep text here.</p>");
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    free(page);
+}
+
+static void test_datelines(void **state)
+{
+    (void)state;
+    nw_dateline d;
+    const char *t1 = "TEHRAN, Iran (AP) - Supreme Iranian leader";
+    nw_dateline_parse(t1, strlen(t1), &d);
+    assert_string_equal(d.place, "TEHRAN, Iran");
+    assert_string_equal(d.agency, "AP");
+    const char *t2 = "TEHRAN (Reuters) - Iran told Iraq";
+    nw_dateline_parse(t2, strlen(t2), &d);
+    assert_string_equal(d.place, "TEHRAN");
+    assert_string_equal(d.agency, "Reuters");
+    const char *t3 = "BAGHDAD -- A bomb exploded.";
+    nw_dateline_parse(t3, strlen(t3), &d);
+    assert_string_equal(d.place, "BAGHDAD");
+    assert_null(d.agency);
+    const char *t4 = "Iran's leader said so, al-Dabbagh told The Associated Press.";
+    nw_dateline_parse(t4, strlen(t4), &d);
+    assert_string_equal(d.place, "");
+    assert_string_equal(d.agency, "AP");
+    const char *t5 = "A Tuesday story - with a dash";
+    nw_dateline_parse(t5, strlen(t5), &d);
+    assert_string_equal(d.place, "");
+    assert_int_equal(nw_word_count(" two  words\n", 12), 2);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    cl = nw_cleaner_new();
+    return cl ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    nw_cleaner_free(cl);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_000_ap),
+        cmocka_unit_test(test_seed_001_archive_notice),
+        cmocka_unit_test(test_seed_002_click_here),
+        cmocka_unit_test(test_seed_003_paywall_appeal),
+        cmocka_unit_test(test_seed_004_reuters_debris),
+        cmocka_unit_test(test_html_page),
+        cmocka_unit_test(test_html_nesting_bomb_is_bounded),
+        cmocka_unit_test(test_datelines),
+    };
+    return cmocka_run_group_tests_name("clean", tests, setup, teardown);
+}

@@ -1,0 +1,136 @@
+/* test_config.c - the declarative config loader: defaults, file, env, --set precedence,
+ * strict parsing, unknown keys with file:line, kafka.* pass-through, env mapping. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/nw_error.h"
+#include "io/config.h"
+
+typedef struct cfg {
+    char name[NW_CFG_STR_MAX];
+    long long count;
+    double ratio;
+    int on;
+} cfg;
+
+static const nw_cfg_key keys[] = {
+    {"a.name", NW_CFG_STR, "dflt", offsetof(cfg, name), "a name", 0},
+    {"a.count", NW_CFG_INT, "3", offsetof(cfg, count), "a count", 0},
+    {"a.ratio", NW_CFG_DBL, "0.5", offsetof(cfg, ratio), "a ratio", 0},
+    {"kafka.bootstrap", NW_CFG_BOOL, "false", offsetof(cfg, on), "declared under kafka.", 0},
+    {NULL, 0, NULL, 0, NULL, 0}};
+
+static nw_config c;
+static cfg v;
+static char err[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&v, 0, sizeof v);
+    return nw_config_init(&c, keys, &v, NULL, NULL, err, sizeof err);
+}
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/nw-test-config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    assert_string_equal(v.name, "dflt");
+    assert_int_equal(v.count, 3);
+    assert_true(v.ratio == 0.5);
+    assert_int_equal(v.on, 0);
+}
+
+static void test_file_env_set_precedence(void **state)
+{
+    (void)state;
+    char *path = write_tmp("# comment\n\n a.name = from file \na.count=7\nkafka.linger.ms = 9\n");
+    assert_int_equal(nw_config_load_file(&c, path, err, sizeof err), NW_OK);
+    assert_string_equal(v.name, "from file");
+    assert_int_equal(v.count, 7);
+    char *env[] = {"NEARWIRE_A_COUNT=11", "NEARWIRE_KAFKA_BOOTSTRAP=true",
+                   "NEARWIRE_KAFKA_SOCKET_TIMEOUT_MS=1234", "OTHER=1", NULL};
+    assert_int_equal(nw_config_load_env(&c, env, err, sizeof err), NW_OK);
+    assert_int_equal(v.count, 11);
+    assert_int_equal(v.on, 1); /* a declared key wins over pass-through */
+    assert_int_equal(nw_config_set(&c, "a.count", "13", "--set", err, sizeof err), NW_OK);
+    assert_int_equal(v.count, 13);
+    assert_int_equal(c.nkafka, 2);
+    assert_string_equal(c.kafka[0].name, "linger.ms");
+    assert_string_equal(c.kafka[0].value, "9");
+    assert_string_equal(c.kafka[1].name, "socket.timeout.ms");
+    assert_string_equal(c.kafka[1].value, "1234");
+    unlink(path);
+}
+
+static void test_unknown_key_names_file_and_line(void **state)
+{
+    (void)state;
+    char *path = write_tmp("a.count = 1\n\nnot.a.key = 2\n");
+    assert_int_equal(nw_config_load_file(&c, path, err, sizeof err), NW_E_INPUT);
+    char want[128];
+    snprintf(want, sizeof want, "%s:3: unknown configuration key \"not.a.key\"", path);
+    assert_non_null(strstr(err, want));
+    unlink(path);
+}
+
+static void test_bad_values_are_errors(void **state)
+{
+    (void)state;
+    assert_int_equal(nw_config_set(&c, "a.count", "12x", "--set", err, sizeof err), NW_E_INPUT);
+    assert_non_null(strstr(err, "a.count expects an integer"));
+    assert_int_equal(v.count, 3);
+    assert_int_equal(nw_config_set(&c, "a.ratio", "", "--set", err, sizeof err), NW_E_INPUT);
+    assert_int_equal(nw_config_set(&c, "kafka.bootstrap", "maybe", "x", err, sizeof err),
+                     NW_E_INPUT);
+    char *path = write_tmp("no equals sign\n");
+    assert_int_equal(nw_config_load_file(&c, path, err, sizeof err), NW_E_INPUT);
+    assert_non_null(strstr(err, ":1: expected key = value"));
+    unlink(path);
+    assert_int_equal(nw_config_load_file(&c, "/nonexistent/x.conf", err, sizeof err),
+                     NW_E_INPUT);
+    assert_non_null(strstr(err, "/nonexistent/x.conf: cannot open"));
+}
+
+static void test_print_masks_secrets(void **state)
+{
+    (void)state;
+    assert_int_equal(nw_config_set(&c, "kafka.sasl.password", "hunter2", "x", err, sizeof err),
+                     NW_OK);
+    char buf[4096] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    nw_config_print(&c, f);
+    fclose(f);
+    assert_null(strstr(buf, "hunter2"));
+    assert_non_null(strstr(buf, "kafka.sasl.password = ***"));
+    assert_non_null(strstr(buf, "a.name = dflt    # from default"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_defaults, setup),
+        cmocka_unit_test_setup(test_file_env_set_precedence, setup),
+        cmocka_unit_test_setup(test_unknown_key_names_file_and_line, setup),
+        cmocka_unit_test_setup(test_bad_values_are_errors, setup),
+        cmocka_unit_test_setup(test_print_masks_secrets, setup),
+    };
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

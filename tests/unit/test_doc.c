@@ -1,0 +1,138 @@
+/* test_doc.c - the JSON document model: validation reasons, pass-through of user fields,
+ * UTF-8 validation and base64. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/base64.h"
+#include "core/doc.h"
+#include "core/nw_error.h"
+#include "core/utf8.h"
+
+static const char *reason_of(const char *msg)
+{
+    static nw_err err;
+    nw_doc doc;
+    nw_err_clear(&err);
+    int rc = nw_doc_parse(&doc, msg, strlen(msg), 1 << 20, &err);
+    if (rc == NW_OK) {
+        nw_doc_release(&doc);
+        return "ok";
+    }
+    return err.reason;
+}
+
+static void test_validation_reasons(void **state)
+{
+    (void)state;
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"x\"}"), "ok");
+    assert_string_equal(reason_of("{\"id\":\"a\""), "invalid_json");
+    assert_string_equal(reason_of("[1,2]"), "not_object");
+    assert_string_equal(reason_of("{\"body\":\"x\"}"), "missing_id");
+    assert_string_equal(reason_of("{\"id\":7}"), "bad_id");
+    assert_string_equal(reason_of("{\"id\":\"\"}"), "bad_id");
+    assert_string_equal(reason_of("{\"id\":\"a\xff\"}"), "invalid_utf8");
+    char big[300];
+    memset(big, 'x', sizeof big);
+    char msg[400];
+    snprintf(msg, sizeof msg, "{\"id\":\"%.*s\"}", 257, big);
+    assert_string_equal(reason_of(msg), "bad_id");
+    snprintf(msg, sizeof msg, "{\"id\":\"%.*s\"}", 256, big);
+    assert_string_equal(reason_of(msg), "ok");
+}
+
+static void test_oversize(void **state)
+{
+    (void)state;
+    nw_doc doc;
+    nw_err err;
+    const char *msg = "{\"id\":\"a\",\"body\":\"0123456789\"}";
+    assert_int_equal(nw_doc_parse(&doc, msg, strlen(msg), 10, &err), NW_E_INPUT);
+    assert_string_equal(err.reason, "oversize");
+}
+
+static void test_require_str(void **state)
+{
+    (void)state;
+    nw_doc doc;
+    nw_err err;
+    const char *msg = "{\"id\":\"a\",\"body\":5}";
+    assert_int_equal(nw_doc_parse(&doc, msg, strlen(msg), 1000, &err), NW_OK);
+    const char *s;
+    assert_int_equal(nw_doc_require_str(&doc, "body", &s, &err), NW_E_INPUT);
+    assert_string_equal(err.reason, "bad_field_type");
+    assert_int_equal(nw_doc_require_str(&doc, "text", &s, &err), NW_E_INPUT);
+    assert_string_equal(err.reason, "missing_field");
+    nw_doc_release(&doc);
+}
+
+/* Every field a stage does not replace comes out unchanged, numbers with their own text. */
+static void test_round_trip_passes_fields_through(void **state)
+{
+    (void)state;
+    const char *msg = "{\"id\":\"x1\",\"meta\":{\"n\":1.50,\"a\":[true,null,\"\\u00e9\"]},"
+                      "\"body\":\"drop me\",\"big\":12345678901234567890}";
+    nw_doc doc;
+    nw_err err;
+    assert_int_equal(nw_doc_parse(&doc, msg, strlen(msg), 1000, &err), NW_OK);
+    assert_string_equal(doc.id, "x1");
+    yajl_gen g = nw_json_gen_new();
+    static const char *const skip[] = {"body", NULL};
+    yajl_gen_map_open(g);
+    nw_json_copy_fields(g, doc.root, skip);
+    nw_json_int(g, "added", 3);
+    yajl_gen_map_close(g);
+    nw_buf out;
+    nw_buf_init(&out);
+    assert_int_equal(nw_json_take(g, &out), NW_OK);
+    assert_string_equal(out.data, "{\"id\":\"x1\",\"meta\":{\"n\":1.50,\"a\":[true,null,\"\xc3\xa9\"]},"
+                                  "\"big\":12345678901234567890,\"added\":3}");
+    nw_buf_release(&out);
+    yajl_gen_free(g);
+    nw_doc_release(&doc);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_int_equal(nw_utf8_validate("abc", 3), 3);
+    assert_int_equal(nw_utf8_validate("\xe2\x80\x94", 3), 3);       /* em dash */
+    assert_int_equal(nw_utf8_validate("a\xc0\xaf", 3), 1);          /* overlong */
+    assert_int_equal(nw_utf8_validate("ab\xed\xa0\x80", 5), 2);     /* surrogate */
+    assert_int_equal(nw_utf8_validate("\xf4\x90\x80\x80", 4), 0);   /* > U+10FFFF */
+    assert_int_equal(nw_utf8_validate("\xe2\x80", 2), 0);           /* truncated */
+    int cp;
+    assert_int_equal(nw_utf8_decode((const unsigned char *)"\xe2\x80\x99", 3, &cp), 3);
+    assert_int_equal(cp, 0x2019);
+}
+
+static void test_base64(void **state)
+{
+    (void)state;
+    char enc[16];
+    assert_int_equal(nw_base64_encode((const unsigned char *)"foob", 4, enc), 8);
+    assert_string_equal(enc, "Zm9vYg==");
+    unsigned char dec[8];
+    assert_int_equal(nw_base64_decode("Zm9vYg==", 8, dec, sizeof dec), 4);
+    assert_memory_equal(dec, "foob", 4);
+    assert_int_equal(nw_base64_decode("Zm9vYg=", 7, dec, sizeof dec), -1);
+    assert_int_equal(nw_base64_decode("Zm9v!g==", 8, dec, sizeof dec), -1);
+    assert_int_equal(nw_base64_decode("Zm9vYmFy", 8, dec, 4), -1); /* too long for cap */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_validation_reasons),
+        cmocka_unit_test(test_oversize),
+        cmocka_unit_test(test_require_str),
+        cmocka_unit_test(test_round_trip_passes_fields_through),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_base64),
+    };
+    return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
+}

@@ -1,0 +1,204 @@
+/* test_sketch.c - tokenizer folding, shingle sets, MinHash estimates against exact Jaccard
+ * (property test with a fixed seed), containment, SimHash and LSH banding. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sketch/fingerprint.h"
+#include "sketch/lsh.h"
+#include "sketch/minhash.h"
+#include "sketch/shingle.h"
+#include "sketch/simhash.h"
+#include "sketch/tokenize.h"
+
+static size_t tokens_of(const char *s, nw_u64vec *v)
+{
+    v->n = 0;
+    assert_int_equal(nw_tokenize(s, strlen(s), 1, v), 0);
+    return v->n;
+}
+
+static void test_tokenizer_folds_case_quotes_and_accents(void **state)
+{
+    (void)state;
+    nw_u64vec a, b;
+    nw_u64vec_init(&a);
+    nw_u64vec_init(&b);
+    assert_int_equal(tokens_of("Iraq's \"negative\" KHAMENÉI — al-Maliki", &a), 5);
+    assert_int_equal(tokens_of("iraq\xe2\x80\x99s \xe2\x80\x9cnegative\xe2\x80\x9d khamenei - al maliki", &b), 5);
+    assert_memory_equal(a.v, b.v, 5 * sizeof *a.v);
+    /* the ligature "ﬁ" (U+FB01) folds to "fi" under compatibility decomposition */
+    tokens_of("\xef\xac\x81ve", &a);
+    tokens_of("five", &b);
+    assert_int_equal(a.n, 1);
+    assert_true(a.v[0] == b.v[0]);
+    assert_int_equal(tokens_of("", &a), 0);
+    assert_int_equal(tokens_of(" -- ... ", &a), 0);
+    nw_u64vec_release(&a);
+    nw_u64vec_release(&b);
+}
+
+static void test_shingles_are_a_set(void **state)
+{
+    (void)state;
+    nw_u64vec t, s;
+    nw_u64vec_init(&t);
+    nw_u64vec_init(&s);
+    tokens_of("a b c a b c a b c", &t);
+    assert_int_equal(nw_shingle(t.v, t.n, 3, &s), 0);
+    assert_int_equal(s.n, 3); /* abc, bca, cab */
+    for (size_t i = 1; i < s.n; i++) {
+        assert_true(s.v[i - 1] < s.v[i]);
+    }
+    tokens_of("short", &t);
+    assert_int_equal(nw_shingle(t.v, t.n, 3, &s), 0);
+    assert_int_equal(s.n, 1);
+    nw_u64vec_release(&t);
+    nw_u64vec_release(&s);
+}
+
+/* Sets A = [0, na), B = [off, off + nb): exact Jaccard known; the estimate must fall within
+ * 4 standard deviations (sqrt(J(1-J)/128)) for every trial. */
+static void test_minhash_estimates_jaccard(void **state)
+{
+    (void)state;
+    srand(42);
+    uint64_t *a = malloc(4000 * sizeof *a), *b = malloc(4000 * sizeof *b);
+    for (int trial = 0; trial < 200; trial++) {
+        size_t na = 50 + (size_t)(rand() % 1500), nb = 50 + (size_t)(rand() % 1500);
+        size_t off = (size_t)(rand() % (int)na);
+        uint64_t salt = (uint64_t)rand() << 32;
+        for (size_t i = 0; i < na; i++) {
+            a[i] = (salt + i) * 0x9E3779B97F4A7C15ULL;
+        }
+        for (size_t i = 0; i < nb; i++) {
+            b[i] = (salt + off + i) * 0x9E3779B97F4A7C15ULL;
+        }
+        size_t inter = off + nb <= na ? nb : na - off;
+        double exact = (double)inter / (double)(na + nb - inter);
+        uint32_t sa[NW_MINHASH_BINS], sb[NW_MINHASH_BINS];
+        uint16_t pa[NW_MINHASH_BINS], pb[NW_MINHASH_BINS];
+        nw_minhash_sign(a, na, 7, sa);
+        nw_minhash_sign(b, nb, 7, sb);
+        nw_minhash_pack16(sa, pa);
+        nw_minhash_pack16(sb, pb);
+        double est = nw_minhash_jaccard16(pa, pb);
+        double sd = sqrt(exact * (1 - exact) / NW_MINHASH_BINS);
+        if (fabs(est - exact) > 4 * sd + 0.02) {
+            fail_msg("trial %d: exact %.3f estimate %.3f (na %zu nb %zu)", trial, exact, est,
+                     na, nb);
+        }
+    }
+    free(a);
+    free(b);
+}
+
+static void test_minhash_identical_and_empty(void **state)
+{
+    (void)state;
+    uint64_t x[3] = {1, 2, 3};
+    uint32_t s1[NW_MINHASH_BINS], s2[NW_MINHASH_BINS];
+    uint16_t p1[NW_MINHASH_BINS], p2[NW_MINHASH_BINS];
+    nw_minhash_sign(x, 3, 1, s1);
+    nw_minhash_sign(x, 3, 1, s2);
+    nw_minhash_pack16(s1, p1);
+    nw_minhash_pack16(s2, p2);
+    assert_true(nw_minhash_jaccard16(p1, p2) == 1.0);
+    nw_minhash_sign(x, 3, 2, s2); /* another seed, another scheme */
+    nw_minhash_pack16(s2, p2);
+    assert_true(nw_minhash_jaccard16(p1, p2) < 0.5);
+    nw_minhash_sign(NULL, 0, 1, s1);
+    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
+        assert_true(s1[i] == UINT32_MAX);
+    }
+}
+
+static void test_containment(void **state)
+{
+    (void)state;
+    /* B (100) inside A (400): J = 100/400 = 0.25 -> containment of B in A = 1 */
+    assert_true(fabs(nw_containment(0.25, 400, 100) - 1.0) < 1e-9);
+    /* half of B (100) in A (300): inter 50, union 350 */
+    assert_true(fabs(nw_containment(50.0 / 350.0, 300, 100) - 0.5) < 1e-9);
+    assert_true(nw_containment(0.0, 10, 10) == 0.0);
+    assert_true(nw_containment(0.5, 0, 10) == 0.0);
+}
+
+static void test_simhash_near_texts_are_close(void **state)
+{
+    (void)state;
+    nw_u64vec a, b, c;
+    nw_u64vec_init(&a);
+    nw_u64vec_init(&b);
+    nw_u64vec_init(&c);
+    tokens_of("the quick brown fox jumps over the lazy dog near the river bank today", &a);
+    tokens_of("the quick brown fox jumped over the lazy dog near the river bank today", &b);
+    tokens_of("stocks fell sharply in tokyo as investors worried about exports and yen", &c);
+    int near = nw_simhash_distance(nw_simhash(a.v, a.n), nw_simhash(b.v, b.n));
+    int far = nw_simhash_distance(nw_simhash(a.v, a.n), nw_simhash(c.v, c.n));
+    assert_true(near < far);
+    assert_true(near <= 12);
+    nw_u64vec_release(&a);
+    nw_u64vec_release(&b);
+    nw_u64vec_release(&c);
+}
+
+static void test_lsh(void **state)
+{
+    (void)state;
+    uint16_t s1[NW_MINHASH_BINS], s2[NW_MINHASH_BINS];
+    for (int i = 0; i < NW_MINHASH_BINS; i++) {
+        s1[i] = s2[i] = (uint16_t)(i * 31);
+    }
+    s2[0] ^= 1; /* differs in band 0 only */
+    uint64_t k1[64], k2[64];
+    assert_int_equal(nw_lsh_band_keys(s1, 64, 2, k1), 0);
+    assert_int_equal(nw_lsh_band_keys(s2, 64, 2, k2), 0);
+    assert_true(k1[0] != k2[0]);
+    for (int b = 1; b < 64; b++) {
+        assert_true(k1[b] == k2[b]);
+    }
+    /* equal rows in different bands must not share a bucket */
+    uint16_t flat[NW_MINHASH_BINS] = {0};
+    nw_lsh_band_keys(flat, 64, 2, k1);
+    assert_true(k1[0] != k1[1]);
+    assert_int_equal(nw_lsh_band_keys(s1, 65, 2, k1), -1);
+    assert_true(fabs(nw_lsh_candidate_probability(0.5, 32, 4) - 0.8732) < 0.001);
+}
+
+static void test_fingerprint_scheme_names_choices(void **state)
+{
+    (void)state;
+    nw_fp_params p = {3, 1};
+    char s[NW_FP_SCHEME_MAX];
+    nw_fp_scheme(&p, s, sizeof s);
+    assert_string_equal(s, "v1-nfkdcf-w3-oph128-b16-s1");
+    nw_fingerprinter f;
+    nw_fingerprinter_init(&f, &p);
+    nw_fingerprint fp;
+    const char *t = "One two three four five.";
+    assert_int_equal(nw_fingerprint_text(&f, t, strlen(t), &fp), 0);
+    assert_int_equal(fp.tokens, 5);
+    assert_int_equal(fp.shingles, 3);
+    nw_fingerprinter_release(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokenizer_folds_case_quotes_and_accents),
+        cmocka_unit_test(test_shingles_are_a_set),
+        cmocka_unit_test(test_minhash_estimates_jaccard),
+        cmocka_unit_test(test_minhash_identical_and_empty),
+        cmocka_unit_test(test_containment),
+        cmocka_unit_test(test_simhash_near_texts_are_close),
+        cmocka_unit_test(test_lsh),
+        cmocka_unit_test(test_fingerprint_scheme_names_choices),
+    };
+    return cmocka_run_group_tests_name("sketch", tests, NULL, NULL);
+}
