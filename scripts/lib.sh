@@ -14,15 +14,19 @@ nw_free_port() {
     return 1
 }
 
-# nw_alive PIDFILE: the process recorded there is running.
+# nw_alive PIDFILE: the process recorded there is running (a zombie awaiting its reaper is not).
 nw_alive() {
-    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+    local pid
+    [ -f "$1" ] && pid=$(cat "$1") && kill -0 "$pid" 2>/dev/null &&
+        [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]
 }
 
 # nw_start PIDFILE LOGFILE CMD...: starts CMD in the background, detached from the terminal.
+# The previous log of the same name is kept as LOGFILE.1.
 nw_start() {
     local pidfile=$1 log=$2
     shift 2
+    [ -f "$log" ] && mv -f "$log" "$log.1"
     nohup "$@" >>"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
 }
@@ -82,13 +86,26 @@ nw_start_broker() {
     nw_wait_for 15 "nearwire-broker" test -s "$dir/bootstrap"
 }
 
-# nw_start_stage DIR STAGE PORT BOOTSTRAP REDIS_URL [--set k=v ...]
+# nw_start_stage DIR STAGE BOOTSTRAP REDIS_URL [--set k=v ...]: the stage binds its HTTP
+# endpoint to a free port itself (no race with other processes picking ports); read it with
+# nw_stage_port.
 nw_start_stage() {
-    local dir=$1 stage=$2 port=$3 bootstrap=$4 redis=$5
-    shift 5
-    NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap NEARWIRE_REDIS_URL=$redis NEARWIRE_HTTP_PORT=$port \
+    local dir=$1 stage=$2 bootstrap=$3 redis=$4
+    shift 4
+    NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap NEARWIRE_REDIS_URL=$redis NEARWIRE_HTTP_PORT=0 \
         nw_start "$dir/pids/$stage.pid" "$dir/logs/$stage.log" \
         "$NW_BIN/nearwire-$stage" --config "$NW_ROOT/config/$stage.conf" "$@"
+}
+
+nw_logged_port() {
+    grep -m1 -oE 'event=http_listening addr=[0-9.]+:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$'
+}
+
+# nw_stage_port DIR STAGE: the HTTP port the stage logged, waiting up to 15 s for it.
+nw_stage_port() {
+    local log=$1/logs/$2.log
+    nw_wait_for 15 "nearwire-$2 to listen (see $log)" nw_logged_port "$log" || return 1
+    nw_logged_port "$log"
 }
 
 NW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -36,28 +36,36 @@ up() {
         echo "NEARWIRE_REDIS_URL=redis://127.0.0.1:$redis_port"
     } >"$D/env.new"
     for s in "${NW_STAGES[@]}"; do
-        local var="NEARWIRE_METRICS_${s^^}"
-        port=$(port_of "$var")
-        port=${port:-$(nw_free_port)}
-        echo "$var=http://127.0.0.1:$port" >>"$D/env.new"
         if [ "$broker_fresh" = 1 ] && nw_alive "$D/pids/$s.pid"; then
             nw_stop "$D/pids/$s.pid" # it points at the old broker
         fi
         if ! nw_alive "$D/pids/$s.pid"; then
-            echo "starting nearwire-$s (metrics on 127.0.0.1:$port)"
-            nw_start_stage "$D" "$s" "$port" "$bootstrap" "redis://127.0.0.1:$redis_port"
+            echo "starting nearwire-$s"
+            nw_start_stage "$D" "$s" "$bootstrap" "redis://127.0.0.1:$redis_port"
         fi
+    done
+    for s in "${NW_STAGES[@]}"; do
+        port=$(nw_stage_port "$D" "$s") || { echo "see $D/logs/$s.log" >&2; exit 1; }
+        echo "NEARWIRE_METRICS_${s^^}=http://127.0.0.1:$port" >>"$D/env.new"
     done
     mv "$D/env.new" "$D/env"
     source "$D/env"
     for s in "${NW_STAGES[@]}"; do
         local var="NEARWIRE_METRICS_${s^^}"
-        if ! nw_wait_for 60 "nearwire-$s to be ready" nw_http_ok "${!var}/readyz"; then
-            echo "see $D/logs/$s.log" >&2
+        if ! nw_wait_for 60 "nearwire-$s to be ready" ready_or_gone "$s" "${!var}"; then
+            exit 1
+        fi
+        if ! nw_alive "$D/pids/$s.pid"; then
+            echo "nearwire-$s exited while starting (was it still stopping? run 'make up' again);" \
+                "see $D/logs/$s.log" >&2
             exit 1
         fi
     done
     echo "local stack ready; settings in $D/env, logs in $D/logs/"
+}
+
+ready_or_gone() { # succeeds when the stage is ready, or when it is no longer running
+    nw_http_ok "$2/readyz" || ! nw_alive "$D/pids/$1.pid"
 }
 
 down() {

@@ -88,21 +88,20 @@ static int ends_sentence(const char *s, size_t n)
                       ((unsigned char)s[n - 1] == 0x9D || (unsigned char)s[n - 1] == 0x99));
 }
 
-/* One hyphenated lowercase token such as "medium-wide-browser": a CSS class name. */
-static int is_css_class_list(const char *lower, size_t n)
+/* One hyphenated lowercase token such as "medium-wide-browser": a CSS class name. The test
+ * runs on the original text, so "Award-winning" (capitalised) is not one. */
+static int is_css_class_name(const char *s, size_t n)
 {
     int hyphen = 0;
     for (size_t i = 0; i < n; i++) {
-        char c = lower[i];
+        char c = s[i];
         if (c == '-' || c == '_') {
             hyphen = 1;
-        } else if (c == ' ') {
-            continue;
         } else if (!islower((unsigned char)c) && !isdigit((unsigned char)c)) {
             return 0;
         }
     }
-    return hyphen;
+    return hyphen && n >= 6;
 }
 
 static int looks_like_timestamp(const char *lower, size_t words)
@@ -166,7 +165,7 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
     if (strncmp(lower, "by ", 3) == 0 && words <= 8 && !sentence) {
         return NW_BP_BYLINE;
     }
-    if (is_css_class_list(lower, n)) {
+    if (is_css_class_name(in->text, n)) {
         return NW_BP_CSS_CLASSES;
     }
     if (in->link_chars * 2 > n && words < 40) {

@@ -39,23 +39,30 @@ check() { # check NAME COMMAND...
 eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
 ne() { [ "$1" != "$2" ] || { echo "     expected something other than '$2'" >&2; return 1; }; }
 
+die() { # a setup step failed: count it, keep the logs, stop
+    echo "FAIL - $1"
+    failed=$((failed + 1))
+    exit 1
+}
+
 redis_port=$(nw_free_port)
-nw_start_redis "$T" "$redis_port" || exit 1
-nw_start_broker "$T" 16 || exit 1
+nw_start_redis "$T" "$redis_port" || die "redis-server starts"
+nw_start_broker "$T" 16 || die "nearwire-broker starts"
 BOOT=$(cat "$T/bootstrap")
 REDIS="redis://127.0.0.1:$redis_port"
 declare -A PORT
 for s in "${NW_STAGES[@]}"; do
-    PORT[$s]=$(nw_free_port)
-    nw_start_stage "$T" "$s" "${PORT[$s]}" "$BOOT" "$REDIS" --set "redis.prefix=it:"
+    nw_start_stage "$T" "$s" "$BOOT" "$REDIS" --set "redis.prefix=it:"
 done
 for s in "${NW_STAGES[@]}"; do
-    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz" || exit 1
+    PORT[$s]=$(nw_stage_port "$T" "$s") || die "nearwire-$s listens"
+    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz" ||
+        die "nearwire-$s becomes ready"
 done
 check "every stage answers /livez and /readyz" \
     bash -c "for p in ${PORT[*]}; do curl -fsS http://127.0.0.1:\$p/livez >/dev/null || exit 1; done"
 
-nw_feed_in_order "$BOOT" "$NW_ROOT/tests/data/seeds/seeds.jsonl" || exit 1
+nw_feed_in_order "$BOOT" "$NW_ROOT/tests/data/seeds/seeds.jsonl" || die "seeds flow through"
 
 # bad input: not JSON, no id, a valid article after them (the pipeline must keep going)
 printf '%s\n' '{not json' '{"body":"no id here"}' | "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
@@ -103,6 +110,24 @@ check "stories topic has the story summary" \
 check "every store key has a TTL" \
     eq "$(redis-cli -p "$redis_port" --scan --pattern 'it:*' |
         while read -r k; do redis-cli -p "$redis_port" TTL "$k"; done | awk '$1 < 0' | wc -l)" 0
+
+# the schemas in config/schema stay in step with the code: every required field is there
+schema_gaps() {
+    local S=$NW_ROOT/config/schema
+    jq -r --slurpfile raw "$S/raw.schema.json" --slurpfile cl "$S/clean.schema.json" \
+        --slurpfile fp "$S/fingerprinted.schema.json" --slurpfile cu "$S/clustered.schema.json" \
+        --slurpfile en "$S/enriched.schema.json" '
+        def missing($schema; $obj): $schema.required - ($obj | keys);
+        . as $d
+        | [missing($cl[0]; $d), missing($fp[0]; $d), missing($cu[0]; $d), missing($en[0]; $d),
+           missing($cl[0].properties.clean; $d.clean), missing($fp[0].properties.fp; $d.fp),
+           missing($cu[0].properties.cluster; $d.cluster), missing($en[0].properties.enrich; $d.enrich),
+           missing($en[0].properties.enrich.properties.story; $d.enrich.story)]
+        | flatten | .[]' "$T/enriched.jsonl"
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.stories --from-beginning --timeout 5 |
+        jq -r --slurpfile st "$S/story.schema.json" '$st[0].required - keys | .[]'
+}
+check "outputs carry every field their JSON Schema requires" eq "$(schema_gaps | sort -u | tr '\n' ' ')" ""
 
 graceful=0
 for s in "${NW_STAGES[@]}"; do
