@@ -70,13 +70,16 @@ integration: all ## run the integration tests (real redis-server and the local b
 test: all $(UNIT_BINS) ## run every test (assumes packages are installed)
 	@BUILD=$(BUILD) tests/run.sh all
 
-check: ## install packages, build, run every test: what CI runs
+check: ## install packages, build, run every test, then again under ASan+UBSan: what CI runs
 	@scripts/setup.sh
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory asan
 
-asan: ## build everything with ASan+UBSan into build-asan/ and run the unit tests
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined OPT="-O1 -g" unit
+ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined OPT="-O1 -g"
+asan: ## build everything with ASan+UBSan(+LeakSanitizer) into build-asan/, run every test on it
+	@$(ASAN_MAKE) all $(UNIT_BINS:$(BUILD)/%=build-asan/%)
+	@BUILD=build-asan NW_BIN=$(CURDIR)/build-asan/bin tests/run.sh all
 
 up: all ## start redis-server, the local broker and the four stages (idempotent)
 	@scripts/stack.sh up

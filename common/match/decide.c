@@ -66,7 +66,9 @@ void nw_decide(const nw_match_params *p, nw_candidate *c, size_t n, nw_decision 
     for (size_t i = 0; i < n; i++) {
         c[i].relation = nw_match_relation(p, c[i].jaccard, c[i].containment);
     }
-    qsort(c, n, sizeof *c, cmp_candidates);
+    if (n > 1) {
+        qsort(c, n, sizeof *c, cmp_candidates);
+    }
     for (size_t i = 0; i < n && c[i].relation != NW_REL_NONE; i++) {
         out->nmatches++;
         if (out->dup_of < 0 && c[i].relation == NW_REL_DUPLICATE) {
