@@ -53,6 +53,13 @@ endef
 $(foreach s,$(STAGES),$(eval $(call binary_rule,$(s),stages)))
 $(foreach t,$(TOOLS),$(eval $(call binary_rule,$(t),tools)))
 
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BINS := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+ALL_OBJ += $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -80,6 +87,12 @@ ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undef
 asan: ## build everything with ASan+UBSan(+LeakSanitizer) into build-asan/, run every test on it
 	@$(ASAN_MAKE) all $(UNIT_BINS:$(BUILD)/%=build-asan/%)
 	@BUILD=build-asan NW_BIN=$(CURDIR)/build-asan/bin tests/run.sh all
+
+bench: all $(BENCH_BINS) ## measure throughput and memory (see README "Performance")
+	@scripts/bench.sh
+
+eval: all ## score duplicate and story decisions on the seeds and a synthetic syndication set
+	@scripts/eval.sh
 
 up: all ## start redis-server, the local broker and the four stages (idempotent)
 	@scripts/stack.sh up
@@ -109,7 +122,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan up down status demo format install clean help
+.PHONY: all setup unit integration test check asan bench eval up down status demo format install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "kafka_conf.h"
 #include "log.h"
 #include "metrics.h"
@@ -24,8 +25,10 @@ typedef struct runner {
     atomic_int *ready;
     atomic_int joined;
     atomic_int delivery_failed;
-    nw_outbox out;
-    nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_retry;
+    nw_batch batch;
+    const char **payloads;
+    size_t *lens;
+    nw_metric *m_in, *m_out, *m_seconds, *m_age;
 } runner;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -141,59 +144,39 @@ static int dead_letter(runner *r, const rd_kafka_message_t *m, const nw_err *err
                    rd_kafka_message_timestamp(m, NULL));
 }
 
-static void backoff(runner *r, int attempt)
+static void on_retry(void *arg)
 {
+    runner *r = arg;
     atomic_store(r->ready, 0);
-    long ms = 100L << (attempt < 6 ? attempt : 6);
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
     rd_kafka_poll(r->producer, 0);
 }
 
-/* One input message: parse, step (retrying RETRY), produce outputs or the dead letter. */
-static int process(runner *r, const rd_kafka_message_t *m)
+/* Produces each message's records, or its dead letter. */
+static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
 {
-    double t0 = nw_now_seconds();
-    nw_err err;
-    nw_doc doc;
-    nw_err_clear(&err);
-    int rc = nw_doc_parse(&doc, m->payload, m->len, (size_t)r->cfg->max_message_bytes, &err);
-    for (int attempt = 0; rc == NW_OK; attempt++) {
-        nw_outbox_reset(&r->out);
-        rc = r->st->step(r->ctx, &doc, &r->out, &err);
-        if (rc != NW_E_RETRY) {
-            break;
+    int rc = NW_OK;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    double now = (double)wall.tv_sec + wall.tv_nsec / 1e9;
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
+        const nw_batch_item *it = &r->batch.items[i];
+        const rd_kafka_message_t *m = msgs[i];
+        if (it->rc == NW_E_INPUT) {
+            rc = dead_letter(r, m, &it->err);
+            continue;
         }
-        nw_metric_add(r->m_retry, 1);
-        nw_log(NW_LOG_WARN, "step_retry", "attempt=%d detail=\"%s\"", attempt + 1, err.detail);
-        if (nw_stop) {
-            nw_doc_release(&doc);
-            return NW_E_RETRY;
+        int64_t ts = rd_kafka_message_timestamp(m, NULL);
+        for (size_t k = 0; k < it->out->n && rc == NW_OK; k++) {
+            const nw_record *rec = &it->out->rec[k];
+            rc = produce(r, rec->topic ? rec->topic : r->cfg->topic_out,
+                         nw_record_key(it->out, rec), rec->key_len, nw_record_val(it->out, rec),
+                         rec->val_len, NULL, ts);
+            nw_metric_add(r->m_out, 1);
         }
-        backoff(r, attempt);
-    }
-    nw_doc_release(&doc);
-    if (rc == NW_E_INPUT) {
-        return dead_letter(r, m, &err);
-    }
-    if (rc != NW_OK) {
-        nw_log(NW_LOG_ERROR, "step_failed", "rc=%s detail=\"%s\"", nw_strerror(rc), err.detail);
-        return NW_E_FATAL;
-    }
-    int64_t ts = rd_kafka_message_timestamp(m, NULL);
-    for (size_t i = 0; i < r->out.n && rc == NW_OK; i++) {
-        const nw_record *rec = &r->out.rec[i];
-        rc = produce(r, rec->topic ? rec->topic : r->cfg->topic_out, nw_record_key(&r->out, rec),
-                     rec->key_len, nw_record_val(&r->out, rec), rec->val_len, NULL, ts);
-        nw_metric_add(r->m_out, 1);
-    }
-    double now = nw_now_seconds();
-    nw_metric_observe(r->m_seconds, now - t0);
-    if (ts > 0) {
-        struct timespec wall;
-        clock_gettime(CLOCK_REALTIME, &wall);
-        double age = (double)wall.tv_sec + wall.tv_nsec / 1e9 - (double)ts / 1000.0;
-        nw_metric_observe(r->m_age, age < 0 ? 0 : age);
+        if (ts > 0) {
+            double age = now - (double)ts / 1000.0;
+            nw_metric_observe(r->m_age, age < 0 ? 0 : age);
+        }
     }
     return rc;
 }
@@ -275,7 +258,7 @@ static void update_ready(runner *r)
 
 static int loop(runner *r)
 {
-    size_t max = r->cfg->batch_size > 0 ? (size_t)r->cfg->batch_size : 1;
+    size_t max = r->batch.cap;
     rd_kafka_message_t **msgs = calloc(max, sizeof *msgs);
     if (!msgs) {
         return NW_E_NOMEM;
@@ -287,20 +270,37 @@ static int loop(runner *r)
             update_ready(r);
             next_ready_check = nw_now_seconds() + 1.0;
         }
-        size_t n = collect(r, msgs, max), done = 0;
-        nw_metric_add(r->m_in, n);
-        for (; done < n && rc == NW_OK; done++) {
-            rc = process(r, msgs[done]);
+        size_t n = collect(r, msgs, max);
+        if (n == 0) {
+            continue;
         }
-        if (rc == NW_E_RETRY) { /* stopped while retrying: keep what finished */
-            done--;
-            rc = NW_OK;
+        nw_metric_add(r->m_in, n);
+        for (size_t i = 0; i < n; i++) {
+            r->payloads[i] = msgs[i]->payload ? msgs[i]->payload : "";
+            r->lens[i] = msgs[i]->len;
+        }
+        double t0 = nw_now_seconds();
+        rc = nw_batch_run(&r->batch, r->st, r->ctx, r->payloads, r->lens, n,
+                          (size_t)r->cfg->max_message_bytes, 0, on_retry, r);
+        if (rc == NW_OK) {
+            if (!atomic_load(r->ready)) {
+                update_ready(r); /* back from a retry: ready again once dependencies answer */
+            }
+            rc = emit(r, msgs, n);
         }
         if (rc == NW_OK) {
             rc = flush_all(r, (int)r->cfg->shutdown_timeout_ms);
         }
-        if (rc == NW_OK && done) {
-            store_offsets(r, msgs, done);
+        if (rc == NW_OK) {
+            store_offsets(r, msgs, n);
+            /* per message: a batch's time is shared by its messages */
+            double per = (nw_now_seconds() - t0) / (double)n;
+            for (size_t i = 0; i < n; i++) {
+                nw_metric_observe(r->m_seconds, per);
+            }
+        }
+        if (rc == NW_E_RETRY) { /* stopped while retrying: nothing of this batch is stored */
+            rc = NW_OK;
         }
         for (size_t i = 0; i < n; i++) {
             rd_kafka_message_destroy(msgs[i]);
@@ -321,14 +321,17 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.ready = ready;
     r.m_in = nw_counter("nearwire_messages_in_total", "Input messages consumed.", NULL);
     r.m_out = nw_counter("nearwire_messages_out_total", "Output records produced.", NULL);
-    r.m_retry = nw_counter("nearwire_step_retries_total",
-                           "Times a document was retried after a temporary failure.", NULL);
     r.m_seconds = nw_histogram("nearwire_processing_seconds",
                                "Time to process one input message, seconds.", NULL);
     r.m_age = nw_histogram("nearwire_message_age_seconds",
                            "Age of an input message (now - its Kafka timestamp) when processed.",
                            NULL);
-    if (nw_outbox_init(&r.out) != NW_OK) {
+    size_t cap = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
+    r.payloads = calloc(cap, sizeof *r.payloads);
+    r.lens = calloc(cap, sizeof *r.lens);
+    if (!r.payloads || !r.lens || nw_batch_init(&r.batch, cap) != NW_OK) {
+        free(r.payloads);
+        free(r.lens);
         return 1;
     }
     int rc = NW_E_FATAL;
@@ -366,7 +369,9 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     if (r.producer) {
         rd_kafka_destroy(r.producer);
     }
-    nw_outbox_release(&r.out);
+    nw_batch_release(&r.batch);
+    free(r.payloads);
+    free(r.lens);
     nw_log(NW_LOG_INFO, "stopped", "clean=%s", rc == NW_OK ? "true" : "false");
     return rc == NW_OK ? 0 : 1;
 }

@@ -1,83 +1,110 @@
-/* pipe_runner.c - the same step without Kafka: JSONL in on stdin, the main output's records
- * out on stdout, one line each; a bad line is reported on stderr with its number and reason
- * and makes the exit status 1. Temporary failures are retried a few times, then fatal. */
+/* pipe_runner.c - the same batch path without Kafka: JSONL in on stdin, the main output's
+ * records out on stdout in input order, one line each; a bad line is reported on stderr with
+ * its number and reason and makes the exit status 1. Temporary failures are retried with
+ * backoff for about 25 s, then the run stops with status 2. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "batch.h"
 #include "log.h"
 #include "stage.h"
 
-#define PIPE_RETRIES 6
+/* about 25 s of backoff: a batch job should fail, not hang, while a dependency is down */
+#define PIPE_ATTEMPTS 9
 
-static int step_with_retry(const nw_stage *st, void *ctx, const nw_doc *doc, nw_outbox *out,
-                           nw_err *err)
+typedef struct lines {
+    char **v;
+    size_t *cap, *len;
+    long *lineno;
+} lines;
+
+static int read_batch(lines *L, size_t max, long *lineno, size_t *n)
 {
-    int rc = NW_E_RETRY;
-    for (int attempt = 0; attempt < PIPE_RETRIES && rc == NW_E_RETRY && !nw_stop; attempt++) {
-        if (attempt) {
-            struct timespec ts = {0, 100000000L << (attempt < 3 ? attempt : 3)};
-            nanosleep(&ts, NULL);
+    *n = 0;
+    while (*n < max) {
+        ssize_t len = getline(&L->v[*n], &L->cap[*n], stdin);
+        if (len < 0) {
+            return ferror(stdin) ? -1 : 0;
         }
-        nw_outbox_reset(out);
-        rc = st->step(ctx, doc, out, err);
-    }
-    return rc;
-}
-
-int nw_run_pipe(const nw_stage *st, const nw_stage_config *cfg, void *ctx)
-{
-    nw_outbox out;
-    if (nw_outbox_init(&out) != NW_OK) {
-        return 1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long lineno = 0, bad = 0, ok = 0;
-    int fatal = 0;
-    while (!nw_stop && !fatal && (len = getline(&line, &cap, stdin)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+        (*lineno)++;
+        while (len > 0 && (L->v[*n][len - 1] == '\n' || L->v[*n][len - 1] == '\r')) {
             len--;
         }
         if (len == 0) {
             continue;
         }
-        nw_err err;
-        nw_doc doc;
-        nw_err_clear(&err);
-        int rc = nw_doc_parse(&doc, line, (size_t)len, (size_t)cfg->max_message_bytes, &err);
-        if (rc == NW_OK) {
-            rc = step_with_retry(st, ctx, &doc, &out, &err);
-            nw_doc_release(&doc);
-        }
-        if (rc == NW_E_INPUT) {
-            fprintf(stderr, "nearwire-%s: stdin:%ld: %s: %s\n", st->name, lineno, err.reason,
-                    err.detail);
+        L->len[*n] = (size_t)len;
+        L->lineno[*n] = *lineno;
+        (*n)++;
+    }
+    return 0;
+}
+
+static long write_results(const nw_stage *st, const nw_batch *b, const lines *L, size_t n)
+{
+    long bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nw_batch_item *it = &b->items[i];
+        if (it->rc == NW_E_INPUT) {
+            fprintf(stderr, "nearwire-%s: stdin:%ld: %s: %s\n", st->name, L->lineno[i],
+                    it->err.reason, it->err.detail);
             bad++;
             continue;
         }
-        if (rc != NW_OK) {
-            fprintf(stderr, "nearwire-%s: stdin:%ld: %s: %s\n", st->name, lineno,
-                    nw_strerror(rc), err.detail);
-            fatal = 1;
-            break;
-        }
-        for (size_t i = 0; i < out.n; i++) {
-            if (out.rec[i].topic == NULL) {
-                fwrite(nw_record_val(&out, &out.rec[i]), 1, out.rec[i].val_len, stdout);
+        for (size_t k = 0; k < it->out->n; k++) {
+            if (it->out->rec[k].topic == NULL) {
+                fwrite(nw_record_val(it->out, &it->out->rec[k]), 1, it->out->rec[k].val_len,
+                       stdout);
                 fputc('\n', stdout);
             }
         }
-        ok++;
     }
-    free(line);
-    nw_outbox_release(&out);
+    return bad;
+}
+
+int nw_run_pipe(const nw_stage *st, const nw_stage_config *cfg, void *ctx)
+{
+    size_t max = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
+    nw_batch b;
+    lines L = {calloc(max, sizeof(char *)), calloc(max, sizeof(size_t)),
+               calloc(max, sizeof(size_t)), calloc(max, sizeof(long))};
+    if (!L.v || !L.cap || !L.len || !L.lineno || nw_batch_init(&b, max) != NW_OK) {
+        fprintf(stderr, "nearwire-%s: out of memory\n", st->name);
+        return 2;
+    }
+    long lineno = 0, bad = 0;
+    int status = 0;
+    size_t n;
+    while (!nw_stop) {
+        if (read_batch(&L, max, &lineno, &n) != 0) {
+            fprintf(stderr, "nearwire-%s: reading stdin failed\n", st->name);
+            status = 2;
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        int rc = nw_batch_run(&b, st, ctx, (const char *const *)L.v, L.len, n,
+                              (size_t)cfg->max_message_bytes, PIPE_ATTEMPTS, NULL, NULL);
+        if (rc != NW_OK) {
+            fprintf(stderr, "nearwire-%s: stopped at stdin:%ld: %s\n", st->name, L.lineno[0],
+                    nw_strerror(rc));
+            status = 2;
+            break;
+        }
+        bad += write_results(st, &b, &L, n);
+    }
+    for (size_t i = 0; i < max; i++) {
+        free(L.v[i]);
+    }
+    free(L.v);
+    free(L.cap);
+    free(L.len);
+    free(L.lineno);
+    nw_batch_release(&b);
     if (fflush(stdout) != 0) {
-        fatal = 1;
+        status = 2;
     }
-    nw_log(NW_LOG_DEBUG, "pipe_done", "ok=%ld bad=%ld", ok, bad);
-    return fatal ? 2 : bad ? 1 : 0;
+    return status ? status : bad ? 1 : 0;
 }

@@ -1,57 +1,148 @@
-/* sig_store.c - match-and-insert in at most four pipelined round trips per new document:
- * (ids are allocated 1024 at a time) claim the doc id; write signature + read-and-add every
- * band bucket; read the top candidates' signatures and decisions; write the decision.
- * Candidate strings point into the last call's Redis replies, which are kept until the next. */
+/* sig_store.c - the store's three pipelined round trips per batch (see sig_store.h).
+ * Record layout (little endian):
+ *   u8 version=2 | u32 shingles | i64 first_seen_ms | u16 id_len | u8 sig[128] | id
+ *   then, once decided: u8 'D' | i64 story_first_ms | u16 story_len | story | decision JSON
+ * Candidate strings are copied into an arena that lives until the next batch. */
 #include "sig_store.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <xxhash.h>
 
+#include "../core/buf.h"
 #include "../core/nw_error.h"
-#include "../sketch/lsh.h"
 #include "metrics.h"
 #include "redis_client.h"
 
-#define ID_BLOCK 1024
-#define MAX_UNIQUE 2048
-#define BLOB_HEADER 12 /* u32 shingles + i64 first seen, little endian */
-#define BLOB_SIG (NW_MINHASH_BINS * 2)
-
-/* Returns the bucket's members as it was, then adds ARGV[1]; one key, so cluster-safe. */
-static const char bucket_lua[] = "local m = redis.call('SMEMBERS', KEYS[1]) "
-                                 "redis.call('SADD', KEYS[1], ARGV[1]) "
-                                 "redis.call('EXPIRE', KEYS[1], ARGV[2]) "
-                                 "return m";
+#define REC_VERSION 2
+#define REC_HEAD 15 /* version, shingles, first seen, id length */
+#define REC_SIG NW_MINHASH_BINS
+#define DEC_MARK 'D'
+#define MEMBER_LEN 13 /* band u8, value u32, h u64 */
+#define MAX_HITS 256 /* distinct bucket neighbours looked at per document */
+/* A candidate whose decision is not stored yet is being decided elsewhere right now: wait for
+ * it this many times (10, 20, 30 ms) so both sides agree on the story. */
+#define INFLIGHT_ROUNDS 3
 
 typedef struct hit {
-    int64_t n;
+    uint64_t h;
     unsigned hits;
-    unsigned band; /* first band it was seen in, for lazy removal */
+    unsigned band;
 } hit;
+
+typedef struct record {
+    uint32_t shingles;
+    int64_t first_seen;
+    const char *id;
+    size_t idlen;
+    const uint8_t *sig;
+    int decided;
+    int64_t story_first;
+    const char *story;
+    size_t storylen;
+    const char *json;
+    size_t jsonlen;
+} record;
+
+/* Per document working state, parallel to the caller's nw_store_doc array. */
+typedef struct work {
+    uint64_t h;
+    uint8_t sig8[REC_SIG];
+    nw_buf blob; /* the record as written, to rewrite with its decision */
+    hit hits[MAX_HITS];
+    size_t nhits;
+    int same_as; /* earlier document of the batch with the same id, or -1 */
+    int fetched[NW_STORE_MAX_CANDIDATES]; /* candidate i: index of its GET reply, or -1 */
+    int in_batch[NW_STORE_MAX_CANDIDATES]; /* or the index of the batch document, or -1 */
+} work;
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    char data[];
+} arena_block;
 
 struct nw_store {
     nw_store_params p;
     char prefix[64];
-    nw_redis *r;
-    int bucket_script;
-    int64_t id_next, id_end;
-    redisReply *keep[2 * NW_STORE_MAX_CANDIDATES + 1];
-    size_t nkeep;
-    hit hits[MAX_UNIQUE];
-    size_t nhits;
     char ttl[24];
-    nw_metric *m_docs, *m_replays;
+    nw_redis *r;
+    work *w;
+    size_t wcap;
+    redisReply **keep;
+    size_t nkeep, keepcap;
+    uint64_t *fetch_h; /* the record each phase-2 GET asked for */
+    size_t fetch_cap;
+    arena_block *arena;
+    nw_buf expired; /* "shard\0member" pairs to unlink lazily */
+    nw_metric *m_docs, *m_replays, *m_candidates;
 };
+
+static char *arena_copy(nw_store *s, const char *p, size_t n)
+{
+    if (!s->arena || s->arena->cap - s->arena->used < n + 1) {
+        size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+        arena_block *b = malloc(sizeof *b + cap);
+        if (!b) {
+            return NULL;
+        }
+        b->next = s->arena;
+        b->used = 0;
+        b->cap = cap;
+        s->arena = b;
+    }
+    char *out = s->arena->data + s->arena->used;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    s->arena->used += n + 1;
+    return out;
+}
+
+static void arena_reset(nw_store *s)
+{
+    while (s->arena) {
+        arena_block *next = s->arena->next;
+        free(s->arena);
+        s->arena = next;
+    }
+}
+
+static int keep(nw_store *s, redisReply *r)
+{
+    if (s->nkeep == s->keepcap) {
+        size_t cap = s->keepcap ? s->keepcap * 2 : 1024;
+        redisReply **k = realloc(s->keep, cap * sizeof *k);
+        if (!k) {
+            freeReplyObject(r);
+            return NW_E_NOMEM;
+        }
+        s->keep = k;
+        s->keepcap = cap;
+    }
+    s->keep[s->nkeep++] = r;
+    return NW_OK;
+}
+
+static void release_batch(nw_store *s)
+{
+    for (size_t i = 0; i < s->nkeep; i++) {
+        freeReplyObject(s->keep[i]);
+    }
+    s->nkeep = 0;
+    arena_reset(s);
+    nw_buf_reset(&s->expired);
+}
 
 nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
 {
-    if (p->bands == 0 || p->rows == 0 || p->bands > NW_STORE_MAX_BANDS ||
-        p->bands * p->rows > NW_MINHASH_BINS || p->window_s <= 0) {
+    if (p->bands == 0 || p->bands > NW_STORE_MAX_BANDS || p->window_s <= 0 || p->shards == 0 ||
+        p->bucket_limit == 0) {
         nw_err_set(err, NW_E_FATAL, "config",
-                   "need 1 <= bands <= %d, bands x rows <= %d and a positive window",
-                   NW_STORE_MAX_BANDS, NW_MINHASH_BINS);
+                   "need 1 <= bands <= %d, a positive window, shards and bucket limit",
+                   NW_STORE_MAX_BANDS);
         return NULL;
     }
     nw_store *s = calloc(1, sizeof *s);
@@ -62,25 +153,19 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     s->p = *p;
     snprintf(s->prefix, sizeof s->prefix, "%s", p->prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", p->window_s);
+    nw_buf_init(&s->expired);
     s->r = nw_redis_new(p->redis_url, p->timeout_ms, err);
     if (!s->r) {
         free(s);
         return NULL;
     }
-    s->bucket_script = nw_redis_add_script(s->r, bucket_lua);
     s->m_docs = nw_counter("nearwire_store_inserts_total", "Documents inserted in the store.",
                            NULL);
     s->m_replays = nw_counter("nearwire_store_replays_total",
                               "Documents already decided, answered from the store.", NULL);
+    s->m_candidates = nw_counter("nearwire_store_candidates_total",
+                                 "Candidates verified from their stored signatures.", NULL);
     return s;
-}
-
-static void release_kept(nw_store *s)
-{
-    for (size_t i = 0; i < s->nkeep; i++) {
-        freeReplyObject(s->keep[i]);
-    }
-    s->nkeep = 0;
 }
 
 void nw_store_free(nw_store *s)
@@ -88,7 +173,14 @@ void nw_store_free(nw_store *s)
     if (!s) {
         return;
     }
-    release_kept(s);
+    release_batch(s);
+    for (size_t i = 0; i < s->wcap; i++) {
+        nw_buf_release(&s->w[i].blob);
+    }
+    free(s->w);
+    free(s->keep);
+    free(s->fetch_h);
+    nw_buf_release(&s->expired);
     nw_redis_free(s->r);
     free(s);
 }
@@ -96,79 +188,6 @@ void nw_store_free(nw_store *s)
 int nw_store_ready(nw_store *s)
 {
     return nw_redis_ping(s->r);
-}
-
-static int simple(nw_store *s, int argc, const char **argv, redisReply **out, nw_err *err)
-{
-    size_t lens[8];
-    for (int i = 0; i < argc; i++) {
-        lens[i] = strlen(argv[i]);
-    }
-    double t0 = nw_now_seconds();
-    int rc = nw_redis_append(s->r, argc, argv, lens);
-    if (rc == NW_OK) {
-        rc = nw_redis_reply(s->r, out, err);
-    }
-    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
-    if (rc == NW_OK && (*out)->type == REDIS_REPLY_ERROR) {
-        nw_err_set(err, NW_E_RETRY, "redis", "%s: %s", argv[0], (*out)->str);
-        freeReplyObject(*out);
-        return NW_E_RETRY;
-    }
-    return rc;
-}
-
-static int next_id(nw_store *s, int64_t *n, nw_err *err)
-{
-    if (s->id_next >= s->id_end) {
-        char key[96], block[16];
-        snprintf(key, sizeof key, "%sseq", s->prefix);
-        snprintf(block, sizeof block, "%d", ID_BLOCK);
-        const char *av[] = {"INCRBY", key, block};
-        redisReply *rep;
-        int rc = simple(s, 3, av, &rep, err);
-        if (rc != NW_OK) {
-            return rc;
-        }
-        s->id_end = rep->integer + 1;
-        s->id_next = s->id_end - ID_BLOCK;
-        freeReplyObject(rep);
-        /* the counter outlives every document: two windows without traffic and it resets */
-        char ttl2[24];
-        snprintf(ttl2, sizeof ttl2, "%lld", 2 * s->p.window_s);
-        const char *ev[] = {"EXPIRE", key, ttl2};
-        if ((rc = simple(s, 3, ev, &rep, err)) != NW_OK) {
-            return rc;
-        }
-        freeReplyObject(rep);
-    }
-    *n = s->id_next;
-    return NW_OK;
-}
-
-/* SET i:<doc> n NX GET: nil -> the id is ours; a string -> decided (or in progress) before. */
-static int claim(nw_store *s, const char *doc_id, int64_t *n, int *existed, nw_err *err)
-{
-    int rc = next_id(s, n, err);
-    if (rc != NW_OK) {
-        return rc;
-    }
-    char key[400], val[24];
-    snprintf(key, sizeof key, "%si:%s", s->prefix, doc_id);
-    snprintf(val, sizeof val, "%" PRId64, *n);
-    const char *av[] = {"SET", key, val, "NX", "GET", "EX", s->ttl};
-    redisReply *rep;
-    if ((rc = simple(s, 7, av, &rep, err)) != NW_OK) {
-        return rc;
-    }
-    *existed = rep->type == REDIS_REPLY_STRING;
-    if (*existed) {
-        *n = strtoll(rep->str, NULL, 10);
-    } else {
-        s->id_next++;
-    }
-    freeReplyObject(rep);
-    return NW_OK;
 }
 
 static void put_le(unsigned char *p, uint64_t v, int bytes)
@@ -187,16 +206,153 @@ static uint64_t get_le(const unsigned char *p, int bytes)
     return v;
 }
 
-static void add_hit(nw_store *s, int64_t n, unsigned band)
+static int parse_record(const char *buf, size_t len, record *r)
 {
-    for (size_t i = 0; i < s->nhits; i++) {
-        if (s->hits[i].n == n) {
-            s->hits[i].hits++;
+    const unsigned char *b = (const unsigned char *)buf;
+    memset(r, 0, sizeof *r);
+    if (len < REC_HEAD + REC_SIG || b[0] != REC_VERSION) {
+        return -1;
+    }
+    r->shingles = (uint32_t)get_le(b + 1, 4);
+    r->first_seen = (int64_t)get_le(b + 5, 8);
+    r->idlen = (size_t)get_le(b + 13, 2);
+    r->sig = b + REC_HEAD;
+    size_t off = REC_HEAD + REC_SIG;
+    if (len < off + r->idlen) {
+        return -1;
+    }
+    r->id = buf + off;
+    off += r->idlen;
+    if (len == off) {
+        return 0;
+    }
+    if (len < off + 11 || b[off] != DEC_MARK) {
+        return -1;
+    }
+    r->story_first = (int64_t)get_le(b + off + 1, 8);
+    r->storylen = (size_t)get_le(b + off + 9, 2);
+    if (len < off + 11 + r->storylen) {
+        return -1;
+    }
+    r->story = buf + off + 11;
+    r->json = r->story + r->storylen;
+    r->jsonlen = len - (off + 11 + r->storylen);
+    r->decided = 1;
+    return 0;
+}
+
+static void key_for(const nw_store *s, char *out, size_t n, uint64_t h)
+{
+    snprintf(out, n, "%ss:%016" PRIx64, s->prefix, h);
+}
+
+static void member_for(unsigned band, uint32_t value, uint64_t h, unsigned char *m)
+{
+    m[0] = (unsigned char)band;
+    put_le(m + 1, value, 4);
+    put_le(m + 5, h, 8);
+}
+
+static unsigned shard_of(const nw_store *s, const unsigned char *member)
+{
+    return (unsigned)(XXH3_64bits(member, 5) % s->p.shards);
+}
+
+static int ensure_work(nw_store *s, size_t n)
+{
+    if (n <= s->wcap) {
+        return NW_OK;
+    }
+    work *w = realloc(s->w, n * sizeof *w);
+    if (!w) {
+        return NW_E_NOMEM;
+    }
+    for (size_t i = s->wcap; i < n; i++) {
+        nw_buf_init(&w[i].blob);
+    }
+    s->w = w;
+    s->wcap = n;
+    return NW_OK;
+}
+
+static int append(nw_store *s, int argc, const char **argv, const size_t *lens)
+{
+    return nw_redis_append(s->r, argc, argv, lens);
+}
+
+static void shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard)
+{
+    snprintf(out, n, "%sb:%" PRId64 ":%u", s->prefix, gen, shard);
+}
+
+/* Phase 1, sending: the claim-and-write of the record, then every band's bucket: add to this
+ * generation's shard, set its expiry, read the bucket in this and the previous generation. */
+static int send_inserts(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
+{
+    int64_t gen = now_ms / 1000 / s->p.window_s;
+    char expire_at[24], limit[16];
+    snprintf(expire_at, sizeof expire_at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
+    snprintf(limit, sizeof limit, "%u", s->p.bucket_limit);
+    for (size_t i = 0; i < n; i++) {
+        work *w = &s->w[i];
+        nw_store_doc *d = &docs[i];
+        size_t idlen = strlen(d->doc_id);
+        unsigned char head[REC_HEAD];
+        head[0] = REC_VERSION;
+        put_le(head + 1, d->shingles, 4);
+        put_le(head + 5, (uint64_t)now_ms, 8);
+        put_le(head + 13, idlen, 2);
+        nw_buf_reset(&w->blob);
+        if (nw_buf_append(&w->blob, head, sizeof head) || nw_buf_append(&w->blob, w->sig8, REC_SIG) ||
+            nw_buf_append(&w->blob, d->doc_id, idlen)) {
+            return NW_E_NOMEM;
+        }
+        char key[64];
+        key_for(s, key, sizeof key, w->h);
+        const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
+        size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
+        append(s, 7, av, al);
+        for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
+            unsigned char m[MEMBER_LEN], lo[1 + 5], hi[1 + MEMBER_LEN];
+            member_for(b, d->sig[b], w->h, m);
+            unsigned shard = shard_of(s, m);
+            char cur[80], prev[80];
+            shard_key(s, cur, sizeof cur, gen, shard);
+            shard_key(s, prev, sizeof prev, gen - 1, shard);
+            /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
+            const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
+            size_t zl[] = {4, strlen(cur), 1, MEMBER_LEN};
+            append(s, 4, zadd, zl);
+            const char *exp[] = {"EXPIREAT", cur, expire_at};
+            size_t el[] = {8, strlen(cur), strlen(expire_at)};
+            append(s, 3, exp, el);
+            lo[0] = '[';
+            memcpy(lo + 1, m, 5);
+            hi[0] = '[';
+            memcpy(hi + 1, m, 5);
+            memset(hi + 6, 0xFF, 8);
+            for (int g = 0; g < 2; g++) {
+                const char *key2 = g ? prev : cur;
+                const char *rng[] = {"ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi,
+                                     "LIMIT", "0", limit};
+                size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(limit)};
+                append(s, 7, rng, rl);
+            }
+        }
+    }
+    return NW_OK;
+}
+
+static void add_hit(work *w, uint64_t h, unsigned band)
+{
+    for (size_t i = 0; i < w->nhits; i++) {
+        if (w->hits[i].h == h) {
+            w->hits[i].hits++;
             return;
         }
     }
-    if (s->nhits < MAX_UNIQUE) {
-        s->hits[s->nhits++] = (hit){n, 1, band};
+    if (w->nhits < MAX_HITS) {
+        w->hits[w->nhits++] = (hit){h, 1, band};
     }
 }
 
@@ -206,263 +362,405 @@ static int cmp_hits(const void *a, const void *b)
     if (x->hits != y->hits) {
         return x->hits > y->hits ? -1 : 1;
     }
-    return (x->n > y->n) - (x->n < y->n); /* older first */
+    return (x->h > y->h) - (x->h < y->h);
 }
 
-/* One pipeline: the signature blob, then every band bucket's read-and-add. */
-static int insert(nw_store *s, const char *doc_id, const uint16_t *sig, uint32_t shingles,
-                  int64_t n, int64_t first_seen, nw_err *err)
+static int bad_reply(nw_err *err, const char *what)
 {
-    unsigned char blob[BLOB_HEADER + BLOB_SIG + 256];
-    size_t idlen = strlen(doc_id);
-    put_le(blob, shingles, 4);
-    put_le(blob + 4, (uint64_t)first_seen, 8);
-    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        put_le(blob + BLOB_HEADER + 2 * i, sig[i], 2);
+    return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to %s", what);
+}
+
+/* The record a document's SET NX GET found: a replay, an unfinished earlier attempt, or a
+ * 64-bit hash collision with another id. */
+static int take_existing(nw_store *s, nw_store_doc *d, redisReply *rep, nw_err *err)
+{
+    record rec;
+    if (parse_record(rep->str, rep->len, &rec) != 0) {
+        return nw_err_set(err, NW_E_RETRY, "store_corrupt", "unreadable record for %s",
+                          d->doc_id);
     }
-    memcpy(blob + BLOB_HEADER + BLOB_SIG, doc_id, idlen);
-    char skey[96], nstr[24];
-    snprintf(skey, sizeof skey, "%ss:%" PRId64, s->prefix, n);
-    snprintf(nstr, sizeof nstr, "%" PRId64, n);
-    const char *av[] = {"SET", skey, (const char *)blob, "EX", s->ttl};
-    size_t al[] = {3, strlen(skey), BLOB_HEADER + BLOB_SIG + idlen, 2, strlen(s->ttl)};
-    double t0 = nw_now_seconds();
-    nw_redis_append(s->r, 5, av, al);
-    uint64_t keys[NW_STORE_MAX_BANDS];
-    nw_lsh_band_keys(sig, s->p.bands, s->p.rows, keys);
-    char bkeys[NW_STORE_MAX_BANDS][96];
-    for (unsigned b = 0; b < s->p.bands; b++) {
-        snprintf(bkeys[b], sizeof bkeys[b], "%sb:%u:%016" PRIx64, s->prefix, b, keys[b]);
-        const char *ev[] = {bkeys[b], nstr, s->ttl};
-        size_t el[] = {strlen(bkeys[b]), strlen(nstr), strlen(s->ttl)};
-        nw_redis_append_evalsha(s->r, s->bucket_script, 1, 3, ev, el);
+    if (rec.idlen != strlen(d->doc_id) || memcmp(rec.id, d->doc_id, rec.idlen) != 0) {
+        d->collision = 1;
+        return NW_OK;
     }
-    redisReply *rep;
-    int rc = nw_redis_reply(s->r, &rep, err);
-    if (rc != NW_OK) {
-        return rc;
-    }
-    int bad = rep->type == REDIS_REPLY_ERROR;
-    freeReplyObject(rep);
-    s->nhits = 0;
-    for (unsigned b = 0; b < s->p.bands; b++) {
-        if ((rc = nw_redis_reply(s->r, &rep, err)) != NW_OK) {
-            return rc;
+    d->first_seen_ms = rec.first_seen;
+    if (rec.decided) {
+        d->replay = 1;
+        d->stored = rec.json;
+        d->stored_len = rec.jsonlen;
+        d->story_id = arena_copy(s, rec.story, rec.storylen);
+        d->story_first_ms = rec.story_first;
+        if (!d->story_id) {
+            return NW_E_NOMEM;
         }
-        if (rep->type != REDIS_REPLY_ARRAY) {
-            bad = 1;
-        }
-        for (size_t i = 0; !bad && i < rep->elements; i++) {
-            int64_t m = strtoll(rep->element[i]->str, NULL, 10);
-            if (m != n) {
-                add_hit(s, m, b);
-            }
-        }
-        freeReplyObject(rep);
     }
-    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
-    if (bad) {
-        return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply while inserting");
-    }
-    qsort(s->hits, s->nhits, sizeof *s->hits, cmp_hits);
-    if (s->nhits > NW_STORE_MAX_CANDIDATES) {
-        s->nhits = NW_STORE_MAX_CANDIDATES;
-    }
-    nw_metric_add(s->m_docs, 1);
     return NW_OK;
 }
 
-/* "<story first ms>\t<story id>\t<json>": splits in place (the reply buffer is ours). */
-static int parse_decision(char *v, int64_t *story_first, const char **story, const char **json)
+/* Phase 1, reading: the same order as sent. */
+static int read_inserts(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
 {
-    char *t1 = strchr(v, '\t');
-    char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-    if (!t2) {
-        return -1;
+    int rc = NW_OK;
+    for (size_t i = 0; i < n; i++) {
+        work *w = &s->w[i];
+        nw_store_doc *d = &docs[i];
+        redisReply *rep;
+        if ((rc = nw_redis_reply(s->r, &rep, err)) != NW_OK || (rc = keep(s, rep)) != NW_OK) {
+            return rc;
+        }
+        if (rep->type == REDIS_REPLY_STRING) {
+            rc = take_existing(s, d, rep, err);
+        } else if (rep->type != REDIS_REPLY_NIL) {
+            rc = bad_reply(err, rep->type == REDIS_REPLY_ERROR ? rep->str : "SET NX GET");
+        }
+        for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
+            for (int k = 0; k < 4; k++) { /* ZADD, EXPIREAT, this and last generation */
+                int r2 = nw_redis_reply(s->r, &rep, err);
+                if (r2 != NW_OK) {
+                    return r2;
+                }
+                if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
+                    rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", rep->str);
+                }
+                if (k >= 2 && rep->type == REDIS_REPLY_ARRAY) {
+                    for (size_t e = 0; e < rep->elements; e++) {
+                        const redisReply *m = rep->element[e];
+                        uint64_t h = m->len == MEMBER_LEN
+                                         ? get_le((const unsigned char *)m->str + 5, 8)
+                                         : w->h;
+                        if (h != w->h) {
+                            add_hit(w, h, b);
+                        }
+                    }
+                }
+                freeReplyObject(rep);
+            }
+        }
     }
-    *t1 = *t2 = '\0';
-    *story_first = strtoll(v, NULL, 10);
-    *story = t1 + 1;
-    *json = t2 + 1;
-    return 0;
+    return rc;
 }
 
-static void fill_candidate(nw_store *s, nw_candidate *c, redisReply *sig_rep, redisReply *dec,
-                           const uint16_t *sig, uint32_t shingles)
+static int batch_index_of(const nw_store *s, size_t before, uint64_t h)
 {
-    const unsigned char *b = (const unsigned char *)sig_rep->str;
-    uint16_t other[NW_MINHASH_BINS];
-    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        other[i] = (uint16_t)get_le(b + BLOB_HEADER + 2 * i, 2);
+    for (size_t k = 0; k < before; k++) {
+        if (s->w[k].h == h) {
+            return (int)k;
+        }
     }
-    uint32_t osh = (uint32_t)get_le(b, 4);
-    /* the doc id follows the signature; make it a C string over the reply's NUL slot */
-    c->id = sig_rep->str + BLOB_HEADER + BLOB_SIG;
-    c->first_seen_ms = (int64_t)get_le(b + 4, 8);
-    c->jaccard = nw_minhash_jaccard16(sig, other);
-    c->containment = nw_containment(c->jaccard, shingles, osh);
-    const char *json;
-    if (dec && dec->type == REDIS_REPLY_STRING &&
-        parse_decision(dec->str, &c->story_first_ms, &c->story_id, &json) == 0) {
-        return;
-    }
-    /* decision not stored yet (in flight elsewhere): the candidate stands for its own story */
-    c->story_id = c->id;
-    c->story_first_ms = c->first_seen_ms;
-    (void)s;
+    return -1;
 }
 
-/* One pipeline: GET s:<m> and GET d:<m> for each candidate; expired ones are unlinked. */
-static int verify(nw_store *s, const uint16_t *sig, uint32_t shingles, nw_store_outcome *out,
-                  nw_err *err)
+/* Phase 2, sending: the records of each document's best candidates that are not in this batch. */
+static int send_fetches(nw_store *s, nw_store_doc *docs, size_t n, size_t *nfetch)
 {
-    char key[96];
-    double t0 = nw_now_seconds();
-    for (size_t i = 0; i < s->nhits; i++) {
-        for (int k = 0; k < 2; k++) {
-            snprintf(key, sizeof key, "%s%c:%" PRId64, s->prefix, k ? 'd' : 's', s->hits[i].n);
+    *nfetch = 0;
+    for (size_t i = 0; i < n; i++) {
+        work *w = &s->w[i];
+        w->same_as = batch_index_of(s, i, w->h);
+        if (docs[i].replay || docs[i].collision || w->same_as >= 0) {
+            w->nhits = 0;
+            continue;
+        }
+        qsort(w->hits, w->nhits, sizeof *w->hits, cmp_hits);
+        if (w->nhits > NW_STORE_MAX_CANDIDATES) {
+            w->nhits = NW_STORE_MAX_CANDIDATES;
+        }
+        for (size_t c = 0; c < w->nhits; c++) {
+            w->in_batch[c] = batch_index_of(s, i, w->hits[c].h);
+            w->fetched[c] = -1;
+            if (w->in_batch[c] >= 0) {
+                continue;
+            }
+            if (*nfetch == s->fetch_cap) {
+                size_t cap = s->fetch_cap ? 2 * s->fetch_cap : 1024;
+                uint64_t *f = realloc(s->fetch_h, cap * sizeof *f);
+                if (!f) {
+                    return NW_E_NOMEM;
+                }
+                s->fetch_h = f;
+                s->fetch_cap = cap;
+            }
+            char key[64];
+            key_for(s, key, sizeof key, w->hits[c].h);
             const char *av[] = {"GET", key};
             size_t al[] = {3, strlen(key)};
-            nw_redis_append(s->r, 2, av, al);
+            append(s, 2, av, al);
+            s->fetch_h[*nfetch] = w->hits[c].h;
+            w->fetched[c] = (int)(*nfetch)++;
         }
     }
-    out->ncands = 0;
-    int rc = NW_OK;
-    for (size_t i = 0; i < s->nhits; i++) {
-        redisReply *sr = NULL, *dr = NULL;
-        if ((rc = nw_redis_reply(s->r, &sr, err)) != NW_OK ||
-            (rc = nw_redis_reply(s->r, &dr, err)) != NW_OK) {
-            if (sr) {
-                freeReplyObject(sr);
-            }
-            return rc;
-        }
-        s->keep[s->nkeep++] = sr;
-        s->keep[s->nkeep++] = dr;
-        if (sr->type != REDIS_REPLY_STRING || sr->len < BLOB_HEADER + BLOB_SIG + 1) {
-            s->hits[i].hits = 0; /* expired: unlinked below */
-            continue;
-        }
-        fill_candidate(s, &out->cands[out->ncands++], sr, dr, sig, shingles);
-    }
-    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     return NW_OK;
 }
 
-/* Lazy removal of bucket members whose document expired; best effort. */
-static void unlink_expired(nw_store *s, const uint16_t *sig)
+/* An expired record's bucket entry: ZREM it from both generations it may sit in. */
+static void remember_expired(nw_store *s, const nw_store_doc *d, const hit *h, int64_t now_ms)
 {
-    uint64_t keys[NW_STORE_MAX_BANDS];
-    nw_lsh_band_keys(sig, s->p.bands, s->p.rows, keys);
-    for (size_t i = 0; i < s->nhits; i++) {
-        if (s->hits[i].hits) {
+    unsigned char m[MEMBER_LEN];
+    member_for(h->band, d->sig[h->band], h->h, m);
+    int64_t gen = now_ms / 1000 / s->p.window_s;
+    for (int g = 0; g < 2; g++) {
+        char shard[80];
+        shard_key(s, shard, sizeof shard, gen - g, shard_of(s, m));
+        nw_buf_append(&s->expired, shard, strlen(shard) + 1);
+        nw_buf_append(&s->expired, m, MEMBER_LEN);
+    }
+}
+
+static int fill_from_record(nw_store *s, nw_store_doc *d, const work *w, nw_candidate *c,
+                            const record *rec)
+{
+    c->id = arena_copy(s, rec->id, rec->idlen);
+    c->first_seen_ms = rec->first_seen;
+    c->jaccard = nw_minhash_jaccard8(w->sig8, rec->sig);
+    c->containment = nw_match_containment(&s->p.match, c->jaccard, d->shingles, rec->shingles);
+    c->provisional = !rec->decided;
+    if (rec->decided) {
+        c->story_id = arena_copy(s, rec->story, rec->storylen);
+        c->story_first_ms = rec->story_first;
+    } else { /* still in flight elsewhere after waiting: it stands for its own story */
+        c->story_id = c->id;
+        c->story_first_ms = rec->first_seen;
+    }
+    return c->id && c->story_id ? NW_OK : NW_E_NOMEM;
+}
+
+/* The story is the oldest among the related candidates' stories; a stored story is final.
+ * Only against a provisional one (a candidate still undecided after waiting: two instances
+ * inserting near-duplicates A and B at once, each seeing the other) does this document's own
+ * id compete, so that both sides settle on the older of A and B. */
+static void decide(nw_store *s, nw_store_doc *d, int64_t now_ms)
+{
+    nw_decide(&s->p.match, d->cands, d->ncands, &d->decision);
+    d->story_id = d->doc_id;
+    d->story_first_ms = d->first_seen_ms ? d->first_seen_ms : now_ms;
+    if (d->decision.story_from >= 0) {
+        const nw_candidate *c = &d->cands[d->decision.story_from];
+        if (!c->provisional || c->story_first_ms < d->story_first_ms ||
+            (c->story_first_ms == d->story_first_ms && strcmp(c->story_id, d->story_id) < 0)) {
+            d->story_id = c->story_id;
+            d->story_first_ms = c->story_first_ms;
+        }
+    }
+}
+
+static int undecided(const redisReply *r)
+{
+    record rec;
+    return r->type == REDIS_REPLY_STRING && parse_record(r->str, r->len, &rec) == 0 &&
+           !rec.decided;
+}
+
+/* Re-reads candidates that are still being decided by another instance, a few times. */
+static int wait_for_inflight(nw_store *s, redisReply **got, size_t nfetch, nw_err *err)
+{
+    for (int round = 1; round <= INFLIGHT_ROUNDS; round++) {
+        size_t pending = 0;
+        for (size_t f = 0; f < nfetch; f++) {
+            if (undecided(got[f])) {
+                char key[64];
+                key_for(s, key, sizeof key, s->fetch_h[f]);
+                const char *av[] = {"GET", key};
+                size_t al[] = {3, strlen(key)};
+                append(s, 2, av, al);
+                pending++;
+            }
+        }
+        if (!pending) {
+            return NW_OK;
+        }
+        struct timespec ts = {0, 10000000L * round};
+        nanosleep(&ts, NULL);
+        for (size_t f = 0; f < nfetch; f++) {
+            if (!undecided(got[f])) {
+                continue;
+            }
+            int rc = nw_redis_reply(s->r, &got[f], err);
+            if (rc == NW_OK) {
+                rc = keep(s, got[f]);
+            }
+            if (rc != NW_OK) {
+                return rc;
+            }
+        }
+    }
+    return NW_OK;
+}
+
+/* Phase 2, reading, and the decisions, in batch order. */
+static int read_fetches_and_decide(nw_store *s, nw_store_doc *docs, size_t n, size_t nfetch,
+                                   int64_t now_ms, nw_err *err)
+{
+    redisReply **got = nfetch ? calloc(nfetch, sizeof *got) : NULL;
+    if (nfetch && !got) {
+        return NW_E_NOMEM;
+    }
+    int rc = NW_OK;
+    for (size_t f = 0; f < nfetch && rc == NW_OK; f++) {
+        if ((rc = nw_redis_reply(s->r, &got[f], err)) == NW_OK) {
+            rc = keep(s, got[f]);
+        }
+    }
+    if (rc == NW_OK) {
+        rc = wait_for_inflight(s, got, nfetch, err);
+    }
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
+        nw_store_doc *d = &docs[i];
+        work *w = &s->w[i];
+        if (w->same_as >= 0) {
+            nw_store_doc *o = &docs[w->same_as];
+            d->replay = o->replay;
+            d->stored = o->stored;
+            d->stored_len = o->stored_len;
+            memcpy(d->cands, o->cands, sizeof d->cands);
+            d->ncands = o->ncands;
+            d->decision = o->decision;
+            d->story_id = o->story_id;
+            d->story_first_ms = o->story_first_ms;
+            d->first_seen_ms = o->first_seen_ms;
             continue;
         }
-        char bkey[96], nstr[24];
-        unsigned b = s->hits[i].band;
-        snprintf(bkey, sizeof bkey, "%sb:%u:%016" PRIx64, s->prefix, b, keys[b]);
-        snprintf(nstr, sizeof nstr, "%" PRId64, s->hits[i].n);
-        const char *av[] = {"SREM", bkey, nstr};
+        if (d->replay || d->collision) {
+            continue;
+        }
+        if (!d->first_seen_ms) {
+            d->first_seen_ms = now_ms;
+        }
+        for (size_t c = 0; c < w->nhits && rc == NW_OK; c++) {
+            record rec;
+            nw_candidate *cand = &d->cands[d->ncands];
+            if (w->in_batch[c] >= 0) {
+                const nw_store_doc *o = &docs[w->in_batch[c]];
+                const work *ow = &s->w[w->in_batch[c]];
+                cand->id = o->doc_id;
+                cand->first_seen_ms = o->first_seen_ms;
+                cand->jaccard = nw_minhash_jaccard8(w->sig8, ow->sig8);
+                cand->containment =
+                    nw_match_containment(&s->p.match, cand->jaccard, d->shingles, o->shingles);
+                cand->story_id = o->story_id ? o->story_id : o->doc_id;
+                cand->story_first_ms = o->story_id ? o->story_first_ms : o->first_seen_ms;
+                cand->provisional = 0; /* decided just before, in batch order */
+                d->ncands++;
+                continue;
+            }
+            redisReply *rep = got[w->fetched[c]];
+            if (rep->type != REDIS_REPLY_STRING || parse_record(rep->str, rep->len, &rec) != 0) {
+                remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
+                continue;
+            }
+            rc = fill_from_record(s, d, w, cand, &rec);
+            d->ncands++;
+        }
+        nw_metric_add(s->m_candidates, d->ncands);
+        if (rc == NW_OK) {
+            decide(s, d, now_ms);
+        }
+    }
+    free(got);
+    return rc;
+}
+
+int nw_store_match_insert(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms,
+                          nw_err *err)
+{
+    release_batch(s);
+    if (ensure_work(s, n) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        nw_store_doc *d = &docs[i];
+        work *w = &s->w[i];
+        d->replay = d->collision = 0;
+        d->stored = NULL;
+        d->ncands = 0;
+        d->first_seen_ms = 0;
+        d->story_id = NULL;
+        w->nhits = 0;
+        w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
+        nw_minhash_pack8(d->sig, w->sig8);
+    }
+    int rc = nw_redis_connect(s->r, err);
+    double t0 = nw_now_seconds();
+    if (rc == NW_OK) {
+        rc = send_inserts(s, docs, n, now_ms);
+    }
+    if (rc == NW_OK) {
+        rc = read_inserts(s, docs, n, err);
+    }
+    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+    size_t nfetch = 0;
+    if (rc == NW_OK) {
+        t0 = nw_now_seconds();
+        rc = send_fetches(s, docs, n, &nfetch);
+        if (rc == NW_OK) {
+            rc = read_fetches_and_decide(s, docs, n, nfetch, now_ms, err);
+        }
+        if (nfetch) {
+            nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+        }
+    }
+    if (rc == NW_E_NOMEM) {
+        nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    return rc;
+}
+
+int nw_store_save(nw_store *s, nw_store_doc *docs, const char *const *json, const size_t *len,
+                  size_t n, nw_err *err)
+{
+    size_t sent = 0;
+    double t0 = nw_now_seconds();
+    for (size_t i = 0; i < n; i++) {
+        nw_store_doc *d = &docs[i];
+        work *w = &s->w[i];
+        if (d->replay || d->collision || w->same_as >= 0) {
+            continue;
+        }
+        unsigned char dec[11];
+        size_t sl = strlen(d->story_id);
+        dec[0] = DEC_MARK;
+        put_le(dec + 1, (uint64_t)d->story_first_ms, 8);
+        put_le(dec + 9, sl, 2);
+        /* the first-seen time in the record is the first attempt's */
+        put_le((unsigned char *)w->blob.data + 5, (uint64_t)d->first_seen_ms, 8);
+        if (nw_buf_append(&w->blob, dec, sizeof dec) || nw_buf_append(&w->blob, d->story_id, sl) ||
+            nw_buf_append(&w->blob, json[i], len[i])) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        char key[64];
+        key_for(s, key, sizeof key, w->h);
+        /* XX KEEPTTL: never re-create an expired record, never lose its TTL */
+        const char *av[] = {"SET", key, w->blob.data, "XX", "KEEPTTL"};
+        size_t al[] = {3, strlen(key), w->blob.len, 2, 7};
+        append(s, 5, av, al);
+        sent++;
+        nw_metric_add(s->m_docs, 1);
+    }
+    for (size_t off = 0; off < s->expired.len;) {
+        const char *shard = s->expired.data + off;
+        size_t sl = strlen(shard);
+        const char *av[] = {"ZREM", shard, shard + sl + 1};
+        size_t al[] = {4, sl, MEMBER_LEN};
+        append(s, 3, av, al);
+        off += sl + 1 + MEMBER_LEN;
+        sent++;
+    }
+    int rc = NW_OK;
+    for (size_t i = 0; i < sent && rc == NW_OK; i++) {
         redisReply *rep;
-        nw_err ignored;
-        if (simple(s, 3, av, &rep, &ignored) == NW_OK) {
+        if ((rc = nw_redis_reply(s->r, &rep, err)) == NW_OK) {
+            if (rep->type == REDIS_REPLY_ERROR) {
+                rc = nw_err_set(err, NW_E_RETRY, "redis", "saving decisions: %s", rep->str);
+            }
             freeReplyObject(rep);
         }
     }
-}
-
-static int lookup_replay(nw_store *s, int64_t n, nw_store_outcome *out, nw_err *err)
-{
-    char key[96];
-    snprintf(key, sizeof key, "%sd:%" PRId64, s->prefix, n);
-    const char *av[] = {"GET", key};
-    redisReply *rep;
-    int rc = simple(s, 2, av, &rep, err);
-    if (rc != NW_OK) {
-        return rc;
-    }
-    s->keep[s->nkeep++] = rep;
-    const char *story, *json;
-    if (rep->type == REDIS_REPLY_STRING &&
-        parse_decision(rep->str, &out->story_first_ms, &story, &json) == 0) {
-        out->replay = 1;
-        out->story_id = story;
-        out->stored = json;
-        out->stored_len = strlen(json);
-    }
-    return NW_OK;
-}
-
-int nw_store_match_insert(nw_store *s, const char *doc_id, const uint16_t *sig,
-                          uint32_t shingles, int64_t now_ms, nw_store_outcome *out, nw_err *err)
-{
-    release_kept(s);
-    memset(out, 0, sizeof *out);
-    int rc = nw_redis_connect(s->r, err);
-    int existed = 0;
-    if (rc == NW_OK) {
-        rc = claim(s, doc_id, &out->n, &existed, err);
-    }
-    if (rc == NW_OK && existed) {
-        rc = lookup_replay(s, out->n, out, err);
-        if (rc == NW_OK && out->replay) {
+    for (size_t i = 0; i < n; i++) {
+        if (docs[i].replay) {
             nw_metric_add(s->m_replays, 1);
-            return NW_OK;
         }
     }
-    out->first_seen_ms = now_ms;
-    s->nhits = 0;
-    if (rc == NW_OK && shingles > 0) {
-        rc = insert(s, doc_id, sig, shingles, out->n, now_ms, err);
+    if (sent) {
+        nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     }
-    if (rc == NW_OK && s->nhits) {
-        rc = verify(s, sig, shingles, out, err);
-        if (rc == NW_OK) {
-            unlink_expired(s, sig);
-        }
-    }
-    if (rc != NW_OK) {
-        return rc;
-    }
-    nw_decide(&s->p.match, out->cands, out->ncands, &out->decision);
-    if (out->decision.story_from >= 0) {
-        const nw_candidate *c = &out->cands[out->decision.story_from];
-        out->story_id = c->story_id;
-        out->story_first_ms = c->story_first_ms;
-    } else {
-        out->story_id = doc_id;
-        out->story_first_ms = now_ms;
-    }
-    return NW_OK;
-}
-
-int nw_store_save_decision(nw_store *s, const nw_store_outcome *out, const char *json,
-                           size_t len, nw_err *err)
-{
-    char key[96];
-    snprintf(key, sizeof key, "%sd:%" PRId64, s->prefix, out->n);
-    nw_buf v;
-    nw_buf_init(&v);
-    nw_buf_printf(&v, "%" PRId64 "\t%s\t", out->story_first_ms, out->story_id);
-    nw_buf_append(&v, json, len);
-    if (!v.data) {
-        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-    }
-    const char *av[] = {"SET", key, v.data, "EX", s->ttl};
-    size_t al[] = {3, strlen(key), v.len, 2, strlen(s->ttl)};
-    double t0 = nw_now_seconds();
-    int rc = nw_redis_append(s->r, 5, av, al);
-    redisReply *rep = NULL;
-    if (rc == NW_OK) {
-        rc = nw_redis_reply(s->r, &rep, err);
-    }
-    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
-    if (rc == NW_OK && rep->type == REDIS_REPLY_ERROR) {
-        rc = nw_err_set(err, NW_E_RETRY, "redis", "SET decision: %s", rep->str);
-    }
-    if (rep) {
-        freeReplyObject(rep);
-    }
-    nw_buf_release(&v);
     return rc;
 }

@@ -39,6 +39,19 @@ extern const nw_cfg_key nw_stage_common_keys[];
  * same document again), NW_E_FATAL (exit; the offset is not stored). */
 typedef int (*nw_step_fn)(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
 
+/* One document of a batch: the stage reads doc, fills out (or err), sets rc. */
+typedef struct nw_batch_item {
+    nw_doc doc;
+    nw_outbox *out;
+    nw_err err;
+    int rc;
+} nw_batch_item;
+
+/* Steps a whole batch at once (e.g. one Redis pipeline for all of it). Items arrive in input
+ * order with rc NW_OK; the step sets each item's rc to NW_OK or NW_E_INPUT. The function's own
+ * return is NW_OK, NW_E_RETRY (the whole batch is retried) or NW_E_FATAL. */
+typedef int (*nw_step_batch_fn)(void *ctx, nw_batch_item *items, size_t n, nw_err *err);
+
 typedef struct nw_stage {
     const char *name;    /* "clean" -> binary nearwire-clean, group nearwire-clean */
     const char *summary; /* one line for --help */
@@ -48,6 +61,7 @@ typedef struct nw_stage {
     int (*init)(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
     void (*fini)(void *ctx);
     nw_step_fn step;
+    nw_step_batch_fn step_batch; /* optional; used instead of step when set */
     int (*ready)(void *ctx); /* dependencies answer (e.g. Redis PING); NULL = always */
 } nw_stage;
 

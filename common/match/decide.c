@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sketch/minhash.h"
+
 const char *nw_relation_name(nw_relation r)
 {
     switch (r) {
@@ -22,6 +24,15 @@ void nw_match_params_default(nw_match_params *p)
     p->dup_jaccard = 0.5;
     p->story_containment = 0.12;
     p->story_jaccard = 0.08;
+    p->min_shingles = 20;
+}
+
+double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb)
+{
+    if (na < p->min_shingles || nb < p->min_shingles) {
+        return jaccard;
+    }
+    return nw_containment(jaccard, na, nb);
 }
 
 nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double containment)

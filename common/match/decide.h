@@ -16,6 +16,7 @@ typedef struct nw_match_params {
     double dup_jaccard;       /* or Jaccard at or above: duplicate */
     double story_containment; /* containment at or above: same story */
     double story_jaccard;     /* or Jaccard at or above: same story */
+    unsigned min_shingles;    /* containment is trusted only when both sets are this large */
 } nw_match_params;
 
 void nw_match_params_default(nw_match_params *p);
@@ -23,7 +24,8 @@ void nw_match_params_default(nw_match_params *p);
 typedef struct nw_candidate {
     /* inputs */
     const char *id;          /* borrowed */
-    const char *story_id;    /* borrowed; NULL when the candidate's decision is not stored yet */
+    const char *story_id;    /* borrowed */
+    int provisional;         /* its decision is not stored yet: story_id is its own id */
     int64_t first_seen_ms;   /* of the candidate document */
     int64_t story_first_ms;  /* of the candidate's story */
     double jaccard;
@@ -39,6 +41,11 @@ typedef struct nw_decision {
 } nw_decision;
 
 nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double containment);
+
+/* Containment of the smaller set in the larger from Jaccard and both sizes; for a set smaller
+ * than min_shingles the estimate is too coarse (a handful of shingles over 128 bins), so the
+ * Jaccard itself is returned: tiny templated texts must look alike, not merely overlap. */
+double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb);
 
 /* Sets each candidate's relation, sorts the related ones to the front (highest containment
  * first, ties to the earliest first seen, then id), and picks dup_of (the best duplicate) and

@@ -23,7 +23,7 @@ void nw_fingerprinter_release(nw_fingerprinter *f)
 
 void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n)
 {
-    snprintf(out, n, "v1-nfkdcf-w%u-oph%d-b16-s%llx", p->shingle, NW_MINHASH_BINS,
+    snprintf(out, n, "v2-nfkdcf-w%u-oph%d-s%llx", p->shingle, NW_MINHASH_BINS,
              (unsigned long long)p->seed);
 }
 
@@ -34,9 +34,7 @@ int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fing
         nw_shingle(f->tokens.v, f->tokens.n, f->params.shingle, &f->shingles) != NW_OK) {
         return NW_E_NOMEM;
     }
-    uint32_t sig[NW_MINHASH_BINS];
-    nw_minhash_sign(f->shingles.v, f->shingles.n, f->params.seed, sig);
-    nw_minhash_pack16(sig, out->minhash);
+    nw_minhash_sign(f->shingles.v, f->shingles.n, f->params.seed, out->minhash);
     out->tokens = f->tokens.n;
     out->shingles = f->shingles.n;
     out->simhash = nw_simhash(f->tokens.v, f->tokens.n);

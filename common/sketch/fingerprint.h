@@ -1,5 +1,5 @@
 /* fingerprint.h - everything the matcher needs from a text: token and shingle counts, a
- * 128-bin MinHash (stored as 16-bit values) and a 64-bit SimHash, under a named scheme.
+ * 128-bin MinHash (32-bit values) and a 64-bit SimHash, under a named scheme.
  * An nw_fingerprinter keeps its token and shingle vectors between documents (no allocation
  * in steady state). Pure. */
 #ifndef NW_FINGERPRINT_H
@@ -21,7 +21,7 @@ typedef struct nw_fp_params {
 typedef struct nw_fingerprint {
     size_t tokens;
     size_t shingles;
-    uint16_t minhash[NW_MINHASH_BINS];
+    uint32_t minhash[NW_MINHASH_BINS];
     uint64_t simhash;
 } nw_fingerprint;
 
@@ -35,7 +35,7 @@ void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p);
 void nw_fingerprinter_release(nw_fingerprinter *f);
 int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fingerprint *out);
 
-/* "v1-nfkdcf-w<k>-oph128-b16-s<seed hex>": names every choice that changes signatures. */
+/* "v2-nfkdcf-w<k>-oph128-s<seed hex>": names every choice that changes signatures. */
 void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n);
 
 #endif

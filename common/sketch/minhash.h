@@ -13,12 +13,14 @@
  * a signature of all 0xFFFFFFFF (matches nothing but another empty set). No allocation. */
 void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t *sig);
 
-/* The low 16 bits of each bin: the stored form (b-bit MinHash). */
+/* The low 16 or 8 bits of each bin: compact stored forms (b-bit MinHash, Li and Konig). */
 void nw_minhash_pack16(const uint32_t *sig, uint16_t *out);
+void nw_minhash_pack8(const uint32_t *sig, uint8_t *out);
 
-/* Jaccard estimate from two 16-bit signatures: share of equal bins, corrected for the 2^-16
- * chance that unequal minima agree in their low bits. */
+/* Jaccard estimates from two b-bit signatures: the share of equal bins, corrected for the
+ * 2^-b chance that unequal minima agree in their low bits. */
 double nw_minhash_jaccard16(const uint16_t *a, const uint16_t *b);
+double nw_minhash_jaccard8(const uint8_t *a, const uint8_t *b);
 
 /* Containment of the smaller set in the larger, from Jaccard and the two set sizes:
  * |A n B| = J (|A| + |B|) / (1 + J); capped at 1. */

@@ -1,15 +1,48 @@
-/* shingle.c - hash k consecutive token hashes into one, then sort and de-duplicate. */
+/* shingle.c - hash k consecutive token hashes into one, then de-duplicate with an
+ * open-addressing set (linear time; the set's table is reused between documents). The set's
+ * order is the order of first occurrence, which no consumer relies on. */
 #include "shingle.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 #include "../core/nw_error.h"
 
-static int cmp_u64(const void *a, const void *b)
+/* The table, shared per thread: grows to the largest document, never shrinks. */
+static _Thread_local uint64_t *table;
+static _Thread_local size_t table_cap;
+
+static int dedupe(nw_u64vec *v)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    size_t cap = 64;
+    while (cap < 2 * v->n) {
+        cap *= 2;
+    }
+    if (cap > table_cap) {
+        uint64_t *t = realloc(table, cap * sizeof *t);
+        if (!t) {
+            return NW_E_NOMEM;
+        }
+        table = t;
+        table_cap = cap;
+    }
+    /* 0 marks an empty slot; a real 0 hash is stored as 1 (one extra collision in 2^64) */
+    memset(table, 0, cap * sizeof *table);
+    size_t u = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        uint64_t x = v->v[i] ? v->v[i] : 1;
+        size_t slot = (size_t)(x ^ (x >> 29)) & (cap - 1);
+        while (table[slot] && table[slot] != x) {
+            slot = (slot + 1) & (cap - 1);
+        }
+        if (!table[slot]) {
+            table[slot] = x;
+            v->v[u++] = x;
+        }
+    }
+    v->n = u;
+    return NW_OK;
 }
 
 int nw_shingle(const uint64_t *tokens, size_t ntok, unsigned k, nw_u64vec *out)
@@ -24,13 +57,5 @@ int nw_shingle(const uint64_t *tokens, size_t ntok, unsigned k, nw_u64vec *out)
             return NW_E_NOMEM;
         }
     }
-    qsort(out->v, out->n, sizeof *out->v, cmp_u64);
-    size_t u = 0;
-    for (size_t i = 0; i < out->n; i++) {
-        if (u == 0 || out->v[u - 1] != out->v[i]) {
-            out->v[u++] = out->v[i];
-        }
-    }
-    out->n = u;
-    return NW_OK;
+    return dedupe(out);
 }

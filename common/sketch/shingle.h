@@ -1,5 +1,5 @@
-/* shingle.h - word k-shingles as 64-bit hashes, sorted and de-duplicated (a set), so the
- * count is the set size that containment estimates need. Pure; reuses the caller's vector. */
+/* shingle.h - word k-shingles as 64-bit hashes, de-duplicated (a set), so the count is the
+ * set size that containment estimates need. Pure (a per-thread scratch table is reused). */
 #ifndef NW_SHINGLE_H
 #define NW_SHINGLE_H
 

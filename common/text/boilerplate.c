@@ -4,6 +4,8 @@
 #include "boilerplate.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char *const reason_names[NW_BP_COUNT] = {
@@ -30,16 +32,6 @@ size_t nw_bp_word_count(const char *s, size_t n)
     return words;
 }
 
-static int has_any(const char *lower, const char *const *phrases)
-{
-    for (; *phrases; phrases++) {
-        if (strstr(lower, *phrases)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int starts_any(const char *lower, const char *const *phrases)
 {
     for (; *phrases; phrases++) {
@@ -50,20 +42,67 @@ static int starts_any(const char *lower, const char *const *phrases)
     return 0;
 }
 
-static const char *const archive_phrases[] = {"this article is from the archive",
-                                              "this story has been archived",
-                                              "originally published", NULL};
-static const char *const appeal_phrases[] = {
-    "dear reader",       "our journalism",     "loyal readers",   "subscribe",
-    "subscription",      "paywall",            "premium",         "ads-free",
-    "ad-free",           "donate",             "donation",        "support us",
-    "become a member",   "sign up for",        "newsletter",      "receive access",
-    "a month you will",  "help us grow",       "upgrade your experience", "support our",
-    "free trial",        "already a subscriber", NULL};
-static const char *const credit_phrases[] = {
-    "(photo credit", "photo credit:", "reuters/", "(ap photo", "ap photo/", "getty images",
-    "afp/getty", "(photo by", "photo: ", "image credit", "(afp photo", "epa/", "file photo",
-    NULL};
+/* Phrases searched anywhere in a paragraph, one list each. All are found in one pass over
+ * the paragraph (phrase_scan), so adding a phrase costs almost nothing per paragraph. */
+enum { L_ARCHIVE, L_APPEAL, L_CREDIT, L_CLICK, L_READ, L_TIME, L_COUNT };
+static const struct phrase {
+    const char *text;
+    int list;
+} phrases[] = {
+    {"this article is from the archive", L_ARCHIVE}, {"this story has been archived", L_ARCHIVE},
+    {"originally published", L_ARCHIVE},
+    {"dear reader", L_APPEAL}, {"our journalism", L_APPEAL}, {"loyal readers", L_APPEAL},
+    {"subscribe", L_APPEAL}, {"subscription", L_APPEAL}, {"paywall", L_APPEAL},
+    {"premium", L_APPEAL}, {"ads-free", L_APPEAL}, {"ad-free", L_APPEAL}, {"donate", L_APPEAL},
+    {"donation", L_APPEAL}, {"support us", L_APPEAL}, {"become a member", L_APPEAL},
+    {"sign up for", L_APPEAL}, {"newsletter", L_APPEAL}, {"receive access", L_APPEAL},
+    {"a month you will", L_APPEAL}, {"help us grow", L_APPEAL},
+    {"upgrade your experience", L_APPEAL}, {"support our", L_APPEAL}, {"free trial", L_APPEAL},
+    {"already a subscriber", L_APPEAL},
+    {"(photo credit", L_CREDIT}, {"photo credit:", L_CREDIT}, {"reuters/", L_CREDIT},
+    {"(ap photo", L_CREDIT}, {"ap photo/", L_CREDIT}, {"getty images", L_CREDIT},
+    {"afp/getty", L_CREDIT}, {"(photo by", L_CREDIT}, {"photo: ", L_CREDIT},
+    {"image credit", L_CREDIT}, {"(afp photo", L_CREDIT}, {"epa/", L_CREDIT},
+    {"file photo", L_CREDIT},
+    {"click here", L_CLICK},
+    {"min read", L_READ}, {"minute read", L_READ},
+    {" am", L_TIME}, {" pm", L_TIME}, {"years ago", L_TIME}, {"updated", L_TIME},
+    {"gmt", L_TIME}, {" et)", L_TIME}};
+#define NPHRASES (sizeof phrases / sizeof phrases[0])
+
+/* head[first two bytes] -> 1 + index of the first phrase starting so; next[] chains them */
+static uint8_t head[65536];
+static uint8_t next_phrase[NPHRASES];
+static size_t phrase_len[NPHRASES];
+static pthread_once_t phrase_once = PTHREAD_ONCE_INIT;
+
+static void phrase_index(void)
+{
+    for (size_t i = NPHRASES; i-- > 0;) {
+        const unsigned char *t = (const unsigned char *)phrases[i].text;
+        unsigned key = t[0] | (unsigned)t[1] << 8;
+        next_phrase[i] = head[key];
+        head[key] = (uint8_t)(i + 1);
+        phrase_len[i] = strlen(phrases[i].text);
+    }
+}
+
+/* Returns a bit per list (1 << L_x) for every list with a phrase in 'lower'. */
+static unsigned phrase_scan(const char *lower, size_t n)
+{
+    pthread_once(&phrase_once, phrase_index);
+    unsigned found = 0;
+    const unsigned char *s = (const unsigned char *)lower;
+    for (size_t i = 0; i + 1 < n; i++) {
+        for (unsigned p = head[s[i] | (unsigned)s[i + 1] << 8]; p; p = next_phrase[p - 1]) {
+            const struct phrase *ph = &phrases[p - 1];
+            if (i + phrase_len[p - 1] <= n && memcmp(s + i, ph->text, phrase_len[p - 1]) == 0) {
+                found |= 1u << ph->list;
+            }
+        }
+    }
+    return found;
+}
 static const char *const related_starts[] = {"related content", "related:", "related stories",
                                              "related articles", "read more", "see also",
                                              "more from", "recommended", "most popular", NULL};
@@ -104,7 +143,7 @@ static int is_css_class_name(const char *s, size_t n)
     return hyphen && n >= 6;
 }
 
-static int looks_like_timestamp(const char *lower, size_t words)
+static int looks_like_timestamp(const char *lower, size_t words, unsigned found)
 {
     if (words > 12) {
         return 0;
@@ -119,9 +158,8 @@ static int looks_like_timestamp(const char *lower, size_t words)
     if (!digit) {
         return 0;
     }
-    return strstr(lower, " am") || strstr(lower, " pm") || strstr(lower, "years ago") ||
-           strstr(lower, "updated") || starts_any(lower, months) || strstr(lower, "gmt") ||
-           strstr(lower, " et)") || (lower[0] >= '0' && lower[0] <= '9');
+    return (found & 1u << L_TIME) || starts_any(lower, months) ||
+           (lower[0] >= '0' && lower[0] <= '9');
 }
 
 nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
@@ -134,23 +172,24 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
     const char *lower = scratch;
     size_t words = nw_bp_word_count(in->text, n);
     int sentence = ends_sentence(in->text, n);
+    unsigned found = phrase_scan(lower, n);
 
-    if (has_any(lower, archive_phrases) && words < 80) {
+    if ((found & 1u << L_ARCHIVE) && words < 80) {
         return NW_BP_ARCHIVE_NOTICE;
     }
-    if (strstr(lower, "click here") && words < 40) {
+    if ((found & 1u << L_CLICK) && words < 40) {
         return NW_BP_CLICK_HERE;
     }
     if (strncmp(lower, "slideshow", 9) == 0 || strncmp(lower, "photo gallery", 13) == 0) {
         return NW_BP_SLIDESHOW;
     }
-    if (has_any(lower, credit_phrases) && words < 60) {
+    if ((found & 1u << L_CREDIT) && words < 60) {
         return NW_BP_PHOTO_CREDIT;
     }
-    if (words <= 10 && (strstr(lower, "min read") || strstr(lower, "minute read"))) {
+    if (words <= 10 && (found & 1u << L_READ)) {
         return NW_BP_READ_TIME;
     }
-    if (has_any(lower, appeal_phrases) && words < 120) {
+    if ((found & 1u << L_APPEAL) && words < 120) {
         return NW_BP_APPEAL;
     }
     if (words < 10 && starts_any(lower, related_starts)) {
@@ -171,7 +210,7 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
     if (in->link_chars * 2 > n && words < 40) {
         return NW_BP_LINK_DENSE;
     }
-    if (!sentence && looks_like_timestamp(lower, words)) {
+    if (!sentence && looks_like_timestamp(lower, words, found)) {
         return NW_BP_TIMESTAMP;
     }
     if (!sentence && words < 10 && !in->heading) {

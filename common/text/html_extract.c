@@ -301,14 +301,18 @@ int nw_html_sniff(const char *s, size_t n)
     if (i < n && s[i] == '<') {
         return 1;
     }
-    size_t lim = n < 2048 ? n : 2048;
+    /* a tag of a page near the start; jump from '<' to '<' instead of testing every byte */
     static const char *const marks[] = {"<html", "<body", "<p>", "<div", "<br", NULL};
-    for (const char *const *m = marks; *m; m++) {
-        size_t ml = strlen(*m);
-        for (size_t k = 0; k + ml <= lim; k++) {
-            if (strncasecmp(s + k, *m, ml) == 0) {
+    size_t lim = n < 2048 ? n : 2048;
+    for (const char *p = memchr(s, '<', lim); p; p = memchr(p + 1, '<', lim - (size_t)(p + 1 - s))) {
+        for (const char *const *m = marks; *m; m++) {
+            size_t ml = strlen(*m);
+            if ((size_t)(p - s) + ml <= lim && strncasecmp(p, *m, ml) == 0) {
                 return 1;
             }
+        }
+        if ((size_t)(p + 1 - s) >= lim) {
+            break;
         }
     }
     return 0;

@@ -1,5 +1,6 @@
-/* cluster_step.c - checks the fp contract, asks the store to match and insert, renders the
- * decision once and stores exactly those bytes, so a replay returns the same decision. */
+/* cluster_step.c - checks the fp contract, asks the store to match and insert a whole batch,
+ * renders each decision once and stores exactly those bytes, so a replay returns the same
+ * decision. Output is always written from the stored bytes, fresh or replayed alike. */
 #include "cluster_step.h"
 
 #include <stddef.h>
@@ -16,17 +17,24 @@
 const nw_cfg_key cluster_keys[] = {
     {"cluster.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
      "how long a document stays matchable (every store key's TTL)", 0},
-    {"cluster.bands", NW_CFG_INT, "64", F(bands), "LSH bands", 0},
-    {"cluster.rows", NW_CFG_INT, "2", F(rows), "MinHash rows per band", 0},
+    {"cluster.bands", NW_CFG_INT, "8", F(bands),
+     "LSH bands, one MinHash bin each; more finds lower Jaccard, costs Redis work", 0},
+    {"cluster.shards", NW_CFG_INT, "65536", F(shards),
+     "bucket sorted sets; keep docs-in-window x bands / shards under 128", 0},
+    {"cluster.bucket_limit", NW_CFG_INT, "64", F(bucket_limit),
+     "members read from one bucket at most (common shingles make big buckets)", 0},
+    {"cluster.max_matches", NW_CFG_INT, "5", F(max_matches), "matches listed per document", 0},
+    {"cluster.min_shingles", NW_CFG_INT, "20", F(min_shingles),
+     "containment is used only when both documents have this many shingles", 0},
     {"cluster.dup_containment", NW_CFG_DBL, "0.6", F(dup_containment),
      "containment at or above which a match is a duplicate", 0},
     {"cluster.dup_jaccard", NW_CFG_DBL, "0.5", F(dup_jaccard),
      "Jaccard at or above which a match is a duplicate", 0},
-    {"cluster.story_containment", NW_CFG_DBL, "0.15", F(story_containment),
+    {"cluster.story_containment", NW_CFG_DBL, "0.3", F(story_containment),
      "containment at or above which a match is the same story", 0},
-    {"cluster.story_jaccard", NW_CFG_DBL, "0.1", F(story_jaccard),
+    {"cluster.story_jaccard", NW_CFG_DBL, "0.2", F(story_jaccard),
      "Jaccard at or above which a match is the same story", 0},
-    {"cluster.scheme", NW_CFG_STR, "v1-nfkdcf-w3-oph128-b16-s1", F(scheme),
+    {"cluster.scheme", NW_CFG_STR, "v2-nfkdcf-w3-oph128-s1", F(scheme),
      "fingerprint scheme accepted (others are dead-lettered)", 0},
     {"redis.timeout_ms", NW_CFG_INT, "2000", F(redis_timeout_ms),
      "Redis connect and command timeout", 0},
@@ -36,35 +44,58 @@ const nw_cfg_key cluster_keys[] = {
 typedef struct cluster_ctx {
     const cluster_config *cfg;
     nw_store *store;
-    nw_store_outcome outcome;
+    size_t cap;
+    nw_store_doc *docs;
+    uint32_t (*sigs)[NW_MINHASH_BINS];
+    size_t *item_of; /* docs[k] belongs to items[item_of[k]] */
+    const char **json;
+    size_t *jlen;
+    nw_buf rendered;
+    size_t *roff;
     yajl_gen gen;
 } cluster_ctx;
 
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
 {
     const cluster_config *cc = cfg;
+    if (cc->max_matches < 1 || cc->max_matches > NW_STORE_MAX_CANDIDATES) {
+        return nw_err_set(err, NW_E_FATAL, "config", "cluster.max_matches must be 1..%d",
+                          NW_STORE_MAX_CANDIDATES);
+    }
     cluster_ctx *c = calloc(1, sizeof *c);
     if (!c || !(c->gen = nw_json_gen_new())) {
         free(c);
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     c->cfg = cc;
+    nw_buf_init(&c->rendered);
     nw_store_params p = {common->redis_url,
                          common->redis_prefix,
                          cc->window_seconds,
                          (unsigned)cc->bands,
-                         (unsigned)cc->rows,
+                         (unsigned)cc->shards,
+                         (unsigned)cc->bucket_limit,
                          (int)cc->redis_timeout_ms,
                          {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
-                          cc->story_jaccard}};
+                          cc->story_jaccard, (unsigned)cc->min_shingles}};
     c->store = nw_store_new(&p, err);
     if (!c->store) {
         yajl_gen_free(c->gen);
         free(c);
-        return err->reason ? NW_E_FATAL : NW_E_NOMEM;
+        return err->reason && strcmp(err->reason, "nomem") ? NW_E_FATAL : NW_E_NOMEM;
     }
     *ctx = c;
     return NW_OK;
+}
+
+static void free_arrays(cluster_ctx *c)
+{
+    free(c->docs);
+    free(c->sigs);
+    free(c->item_of);
+    free(c->json);
+    free(c->jlen);
+    free(c->roff);
 }
 
 void cluster_fini(void *ctx)
@@ -73,6 +104,8 @@ void cluster_fini(void *ctx)
     if (c) {
         nw_store_free(c->store);
         yajl_gen_free(c->gen);
+        nw_buf_release(&c->rendered);
+        free_arrays(c);
         free(c);
     }
 }
@@ -82,8 +115,29 @@ int cluster_ready(void *ctx)
     return nw_store_ready(((cluster_ctx *)ctx)->store);
 }
 
-/* Reads fp.scheme, fp.shingles and fp.minhash (128 little-endian u16, base64). */
-static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint16_t *sig, uint32_t *shingles,
+static int ensure(cluster_ctx *c, size_t n)
+{
+    if (n <= c->cap) {
+        return NW_OK;
+    }
+    free_arrays(c);
+    c->docs = calloc(n, sizeof *c->docs);
+    c->sigs = calloc(n, sizeof *c->sigs);
+    c->item_of = calloc(n, sizeof *c->item_of);
+    c->json = calloc(n, sizeof *c->json);
+    c->jlen = calloc(n, sizeof *c->jlen);
+    c->roff = calloc(n, sizeof *c->roff);
+    c->cap = n;
+    if (!c->docs || !c->sigs || !c->item_of || !c->json || !c->jlen || !c->roff) {
+        free_arrays(c);
+        c->cap = 0;
+        return NW_E_NOMEM;
+    }
+    return NW_OK;
+}
+
+/* Reads fp.scheme, fp.shingles and fp.minhash (128 little-endian u32, base64). */
+static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint32_t *sig, uint32_t *shingles,
                    nw_err *err)
 {
     yajl_val fp = nw_doc_get(doc, "fp");
@@ -94,7 +148,8 @@ static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint16_t *sig, uint3
     yajl_val scheme = yajl_tree_get(fp, sp, yajl_t_string);
     yajl_val n = yajl_tree_get(fp, np, yajl_t_number);
     yajl_val mh = yajl_tree_get(fp, mp, yajl_t_string);
-    if (!scheme || !n || !mh || !YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0) {
+    if (!scheme || !n || !mh || !YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0 ||
+        YAJL_GET_INTEGER(n) > UINT32_MAX) {
         return nw_err_set(err, NW_E_INPUT, "bad_field_type",
                           "fp needs scheme (string), shingles (integer), minhash (string)");
     }
@@ -103,20 +158,21 @@ static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint16_t *sig, uint3
                           "fp.scheme \"%.80s\" is not the store's \"%.80s\"", scheme->u.string,
                           c->cfg->scheme);
     }
-    unsigned char raw[NW_MINHASH_BINS * 2];
+    unsigned char raw[NW_MINHASH_BINS * 4];
     const char *b64 = mh->u.string;
     if (nw_base64_decode(b64, strlen(b64), raw, sizeof raw) != (long)sizeof raw) {
         return nw_err_set(err, NW_E_INPUT, "bad_signature",
-                          "fp.minhash is not base64 of %d bytes", NW_MINHASH_BINS * 2);
+                          "fp.minhash is not base64 of %d bytes", NW_MINHASH_BINS * 4);
     }
     for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        sig[i] = (uint16_t)(raw[2 * i] | raw[2 * i + 1] << 8);
+        sig[i] = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
+                 (uint32_t)raw[4 * i + 2] << 16 | (uint32_t)raw[4 * i + 3] << 24;
     }
     *shingles = (uint32_t)YAJL_GET_INTEGER(n);
     return NW_OK;
 }
 
-static void render(yajl_gen g, const nw_store_outcome *o)
+static void render(yajl_gen g, const nw_store_doc *o, size_t max_matches)
 {
     const nw_decision *d = &o->decision;
     const nw_candidate *best = d->nmatches ? &o->cands[0] : NULL;
@@ -132,7 +188,7 @@ static void render(yajl_gen g, const nw_store_outcome *o)
     nw_json_dbl(g, "containment", score ? score->containment : 0);
     nw_json_key(g, "matches");
     yajl_gen_array_open(g);
-    for (size_t i = 0; i < d->nmatches; i++) {
+    for (size_t i = 0; i < d->nmatches && i < max_matches; i++) {
         yajl_gen_map_open(g);
         nw_json_str(g, "id", o->cands[i].id);
         nw_json_dbl(g, "jaccard", o->cands[i].jaccard);
@@ -164,9 +220,7 @@ static void render(yajl_gen g, const nw_store_outcome *o)
 static int write_output(const nw_doc *doc, const char *dec, size_t len, nw_outbox *out,
                         nw_err *err)
 {
-    char *copy = strndup(dec, len);
-    yajl_val tree = copy ? yajl_tree_parse(copy, NULL, 0) : NULL;
-    free(copy);
+    yajl_val tree = nw_json_parse(dec, len, err);
     if (!tree) {
         return nw_err_set(err, NW_E_FATAL, "store_corrupt", "stored decision is not JSON");
     }
@@ -181,37 +235,82 @@ static int write_output(const nw_doc *doc, const char *dec, size_t len, nw_outbo
     return nw_outbox_add_gen(out, NULL, doc->id);
 }
 
-int cluster_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
+/* Renders every fresh decision into one buffer; json[k] points into it afterwards. */
+static int render_all(cluster_ctx *c, size_t n)
+{
+    nw_buf_reset(&c->rendered);
+    for (size_t k = 0; k < n; k++) {
+        const nw_store_doc *d = &c->docs[k];
+        c->roff[k] = c->rendered.len;
+        if (d->replay) {
+            c->jlen[k] = d->stored_len;
+            continue;
+        }
+        render(c->gen, d, (size_t)c->cfg->max_matches);
+        const unsigned char *p;
+        size_t len;
+        yajl_gen_get_buf(c->gen, &p, &len);
+        c->jlen[k] = len;
+        int rc = nw_buf_append(&c->rendered, p, len);
+        yajl_gen_clear(c->gen);
+        yajl_gen_reset(c->gen, NULL);
+        if (rc != NW_OK) {
+            return rc;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        c->json[k] = c->docs[k].replay ? c->docs[k].stored : c->rendered.data + c->roff[k];
+    }
+    return NW_OK;
+}
+
+int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
 {
     cluster_ctx *c = ctx;
-    uint16_t sig[NW_MINHASH_BINS];
-    uint32_t shingles = 0;
-    int rc = read_fp(c, doc, sig, &shingles, err);
-    if (rc != NW_OK) {
-        return rc;
+    if (ensure(c, n) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t shingles = 0;
+        items[i].rc = read_fp(c, &items[i].doc, c->sigs[k], &shingles, &items[i].err);
+        if (items[i].rc != NW_OK) {
+            continue;
+        }
+        c->docs[k] = (nw_store_doc){.doc_id = items[i].doc.id, .sig = c->sigs[k],
+                                    .shingles = shingles};
+        c->item_of[k++] = i;
     }
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    nw_store_outcome *o = &c->outcome;
-    rc = nw_store_match_insert(c->store, doc->id, sig, shingles, now_ms, o, err);
-    if (rc != NW_OK) {
-        return rc;
+    int rc = k ? nw_store_match_insert(c->store, c->docs, k, now_ms, err) : NW_OK;
+    if (rc == NW_OK && k) {
+        rc = render_all(c, k);
     }
-    const unsigned char *dec;
-    size_t declen;
-    if (!o->replay) {
-        render(c->gen, o);
-        yajl_gen_get_buf(c->gen, &dec, &declen);
-        rc = nw_store_save_decision(c->store, o, (const char *)dec, declen, err);
-    } else {
-        dec = (const unsigned char *)o->stored;
-        declen = o->stored_len;
+    if (rc == NW_OK && k) {
+        rc = nw_store_save(c->store, c->docs, c->json, c->jlen, k, err);
     }
-    if (rc == NW_OK) {
-        rc = write_output(doc, (const char *)dec, declen, out, err);
+    for (size_t j = 0; j < k && rc == NW_OK; j++) {
+        nw_batch_item *it = &items[c->item_of[j]];
+        if (c->docs[j].collision) {
+            it->rc = nw_err_set(&it->err, NW_E_INPUT, "id_hash_collision",
+                                "another document id has the same 64-bit hash");
+            continue;
+        }
+        rc = write_output(&it->doc, c->json[j], c->jlen[j], it->out, err);
     }
-    yajl_gen_clear(c->gen);
-    yajl_gen_reset(c->gen, NULL);
+    return rc;
+}
+
+int cluster_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
+{
+    nw_batch_item it = {.doc = *doc, .out = out, .rc = NW_OK};
+    nw_err_clear(&it.err);
+    int rc = cluster_step_batch(ctx, &it, 1, err);
+    if (rc == NW_OK && it.rc != NW_OK) {
+        *err = it.err;
+        rc = it.rc;
+    }
     return rc;
 }

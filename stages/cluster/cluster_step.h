@@ -7,7 +7,7 @@
 
 typedef struct cluster_config {
     long long window_seconds;
-    long long bands, rows;
+    long long bands, shards, bucket_limit, max_matches, min_shingles;
     double dup_containment, dup_jaccard, story_containment, story_jaccard;
     char scheme[NW_CFG_STR_MAX];
     long long redis_timeout_ms;
@@ -18,6 +18,7 @@ extern const nw_cfg_key cluster_keys[];
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
 void cluster_fini(void *ctx);
 int cluster_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
+int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err);
 int cluster_ready(void *ctx);
 
 #endif

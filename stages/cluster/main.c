@@ -17,6 +17,7 @@ int main(int argc, char **argv)
         .init = cluster_init,
         .fini = cluster_fini,
         .step = cluster_step,
+        .step_batch = cluster_step_batch,
         .ready = cluster_ready,
     };
     return nw_stage_main(argc, argv, &st);

@@ -1,5 +1,5 @@
 /* fingerprint_step.c - signs the cleaned text (not the title: republishers re-headline) and
- * writes fp {scheme, tokens, shingles, minhash (base64 of 128 little-endian u16), simhash}. */
+ * writes fp {scheme, tokens, shingles, minhash (base64 of 128 little-endian u32), simhash}. */
 #include "fingerprint_step.h"
 
 #include <stddef.h>
@@ -56,12 +56,13 @@ int fingerprint_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     if (nw_fingerprint_text(f, text, strlen(text), &fp) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory while fingerprinting");
     }
-    unsigned char raw[NW_MINHASH_BINS * 2];
+    unsigned char raw[NW_MINHASH_BINS * 4];
     for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        raw[2 * i] = (unsigned char)(fp.minhash[i] & 0xFF);
-        raw[2 * i + 1] = (unsigned char)(fp.minhash[i] >> 8);
+        for (int k = 0; k < 4; k++) {
+            raw[4 * i + k] = (unsigned char)(fp.minhash[i] >> (8 * k));
+        }
     }
-    char b64[NW_MINHASH_BINS * 3];
+    char b64[NW_MINHASH_BINS * 6];
     size_t b64len = nw_base64_encode(raw, sizeof raw, b64);
     char sim[17];
     snprintf(sim, sizeof sim, "%016llx", (unsigned long long)fp.simhash);

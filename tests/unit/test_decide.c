@@ -100,6 +100,16 @@ static void test_joins_pick_the_oldest_story(void **state)
     assert_string_equal(e[d.story_from].story_id, "old");
 }
 
+/* Tiny texts (templated one-liners) are compared by Jaccard alone. */
+static void test_small_sets_do_not_use_containment(void **state)
+{
+    (void)state;
+    /* 10 shingles fully inside 400: J = 10/400 */
+    assert_true(nw_match_containment(&P, 0.025, 10, 400) == 0.025);
+    double c = nw_match_containment(&P, 0.25, 100, 400); /* B (100) inside A (400) */
+    assert_true(c > 0.999 && c <= 1.0);
+}
+
 static void test_story_only_has_no_dup_of(void **state)
 {
     (void)state;
@@ -120,6 +130,7 @@ int main(void)
         cmocka_unit_test_setup(test_ties_go_to_the_earliest, setup),
         cmocka_unit_test_setup(test_joins_pick_the_oldest_story, setup),
         cmocka_unit_test_setup(test_story_only_has_no_dup_of, setup),
+        cmocka_unit_test_setup(test_small_sets_do_not_use_containment, setup),
     };
     return cmocka_run_group_tests_name("decide", tests, NULL, NULL);
 }

@@ -1,0 +1,143 @@
+/* batch.c - the runner-independent part of processing: parse, step, retry. */
+#include "batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "metrics.h"
+
+int nw_batch_init(nw_batch *b, size_t cap)
+{
+    memset(b, 0, sizeof *b);
+    b->items = calloc(cap, sizeof *b->items);
+    b->outs = calloc(cap, sizeof *b->outs);
+    if (!b->items || !b->outs) {
+        nw_batch_release(b);
+        return NW_E_NOMEM;
+    }
+    b->cap = cap;
+    for (size_t i = 0; i < cap; i++) {
+        if (nw_outbox_init(&b->outs[i]) != NW_OK) {
+            nw_batch_release(b);
+            return NW_E_NOMEM;
+        }
+        b->items[i].out = &b->outs[i];
+    }
+    return NW_OK;
+}
+
+void nw_batch_release(nw_batch *b)
+{
+    for (size_t i = 0; b->outs && i < b->cap; i++) {
+        nw_outbox_release(&b->outs[i]);
+    }
+    free(b->outs);
+    free(b->items);
+    memset(b, 0, sizeof *b);
+}
+
+static void release_docs(nw_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        nw_doc_release(&b->items[i].doc);
+    }
+}
+
+/* One attempt at stepping every parsed document; returns the batch-level code. */
+static int step_all(nw_batch *b, const nw_stage *st, void *ctx, nw_err *err)
+{
+    if (st->step_batch) {
+        /* compact the parsed items to the front, run, then results stay in place */
+        size_t k = 0;
+        nw_batch_item *tmp = NULL;
+        int rc;
+        for (size_t i = 0; i < b->n; i++) {
+            if (b->items[i].doc.root) {
+                nw_outbox_reset(b->items[i].out);
+                b->items[i].rc = NW_OK;
+                k++;
+            }
+        }
+        if (k == b->n) {
+            return st->step_batch(ctx, b->items, b->n, err);
+        }
+        tmp = malloc(k * sizeof *tmp);
+        if (!tmp) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        k = 0;
+        for (size_t i = 0; i < b->n; i++) {
+            if (b->items[i].doc.root) {
+                tmp[k++] = b->items[i];
+            }
+        }
+        rc = k ? st->step_batch(ctx, tmp, k, err) : NW_OK;
+        k = 0;
+        for (size_t i = 0; i < b->n; i++) {
+            if (b->items[i].doc.root) {
+                b->items[i] = tmp[k++];
+            }
+        }
+        free(tmp);
+        return rc;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        nw_batch_item *it = &b->items[i];
+        if (!it->doc.root) {
+            continue;
+        }
+        nw_outbox_reset(it->out);
+        it->rc = st->step(ctx, &it->doc, it->out, &it->err);
+        if (it->rc == NW_E_RETRY || it->rc == NW_E_FATAL || it->rc == NW_E_NOMEM) {
+            *err = it->err;
+            return it->rc;
+        }
+    }
+    return NW_OK;
+}
+
+int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *payloads,
+                 const size_t *lens, size_t n, size_t max_bytes, int max_attempts,
+                 void (*on_retry)(void *), void *arg)
+{
+    static nw_metric *m_retry;
+    if (!m_retry) {
+        m_retry = nw_counter("nearwire_step_retries_total",
+                             "Batches retried after a temporary failure.", NULL);
+    }
+    b->n = n;
+    for (size_t i = 0; i < n; i++) {
+        nw_batch_item *it = &b->items[i];
+        nw_err_clear(&it->err);
+        nw_outbox_reset(it->out);
+        it->rc = nw_doc_parse(&it->doc, payloads[i], lens[i], max_bytes, &it->err);
+    }
+    int rc;
+    nw_err err;
+    for (int attempt = 0;; attempt++) {
+        nw_err_clear(&err);
+        rc = step_all(b, st, ctx, &err);
+        if (rc != NW_E_RETRY) {
+            break;
+        }
+        nw_metric_add(m_retry, 1);
+        nw_log(NW_LOG_WARN, "step_retry", "attempt=%d detail=\"%s\"", attempt + 1, err.detail);
+        if (nw_stop || (max_attempts > 0 && attempt + 1 >= max_attempts)) {
+            break;
+        }
+        if (on_retry) {
+            on_retry(arg);
+        }
+        long ms = 100L << (attempt < 6 ? attempt : 6);
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (rc != NW_OK && rc != NW_E_RETRY) {
+        nw_log(NW_LOG_ERROR, "step_failed", "rc=%s detail=\"%s\"", nw_strerror(rc), err.detail);
+        rc = NW_E_FATAL;
+    }
+    release_docs(b);
+    return rc;
+}

@@ -1,0 +1,172 @@
+/* bench_store.c - match+insert throughput of the Redis signature store and its memory per
+ * document. Generates N documents (random shingle sets of 80..600 shingles; every tenth a
+ * near copy, 85% of the shingles, of a recent one), signs them, and runs them through the
+ * store in batches (one pipeline per batch: many requests in flight), from THREADS threads
+ * with a store (connection) each, as THREADS cluster instances would. Prints documents/s and,
+ * from INFO memory before and after, Redis bytes per document.
+ * Usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS] */
+#include <hiredis.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "io/metrics.h"
+#include "io/sig_store.h"
+#include "sketch/minhash.h"
+
+static long long used_memory(const char *host, int port)
+{
+    redisContext *c = redisConnect(host, port);
+    redisReply *r = c ? redisCommand(c, "INFO memory") : NULL;
+    long long v = -1;
+    const char *p = r && r->str ? strstr(r->str, "used_memory:") : NULL;
+    if (p) {
+        v = atoll(p + 12);
+    }
+    if (r) {
+        freeReplyObject(r);
+    }
+    if (c) {
+        redisFree(c);
+    }
+    return v;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static const char *url;
+static size_t n, batch, nthreads;
+static unsigned bands;
+static uint32_t (*sigs)[NW_MINHASH_BINS];
+static uint32_t *shingles;
+static char (*ids)[32];
+static size_t dups_by[64];
+static int failed;
+
+/* Thread t takes batches t, t + T, t + 2T, ... so copies still follow their originals. */
+static void *worker(void *arg)
+{
+    size_t t = (size_t)(uintptr_t)arg;
+    nw_err err;
+    nw_store_params p = {url, "bench:", 3600, bands, 65536, 64, 2000, {0.6, 0.5, 0.3, 0.2, 20}};
+    nw_store *s = nw_store_new(&p, &err);
+    nw_store_doc *docs = calloc(batch, sizeof *docs);
+    const char **json = calloc(batch, sizeof *json);
+    size_t *jlen = calloc(batch, sizeof *jlen);
+    /* a decision of typical size stands in for the rendered JSON */
+    const char *dec = "{\"story_id\":\"bench-0000000-000000\",\"dup_of\":null,\"relation\":"
+                      "\"new\",\"jaccard\":0,\"containment\":0,\"matches\":[],"
+                      "\"merged_from\":[],\"first_seen\":\"2023-11-14T22:13:20.000Z\"}";
+    for (size_t off = t * batch; s && off < n; off += nthreads * batch) {
+        size_t b = n - off < batch ? n - off : batch;
+        for (size_t i = 0; i < b; i++) {
+            docs[i] = (nw_store_doc){.doc_id = ids[off + i], .sig = sigs[off + i],
+                                     .shingles = shingles[off + i]};
+            json[i] = dec;
+            jlen[i] = strlen(dec);
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts); /* Redis expiry is wall-clock: so is the store */
+        int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        if (nw_store_match_insert(s, docs, b, now_ms, &err) != 0 ||
+            nw_store_save(s, docs, json, jlen, b, &err) != 0) {
+            fprintf(stderr, "bench_store: %s\n", err.detail);
+            failed = 1;
+            break;
+        }
+        for (size_t i = 0; i < b; i++) {
+            dups_by[t] += docs[i].decision.dup_of >= 0;
+        }
+    }
+    if (!s) {
+        fprintf(stderr, "bench_store: %s\n", err.detail);
+        failed = 1;
+    }
+    nw_store_free(s);
+    free(docs);
+    free(json);
+    free(jlen);
+    return NULL;
+}
+
+static void make_documents(void)
+{
+    sigs = malloc(n * sizeof *sigs);
+    shingles = malloc(n * sizeof *shingles);
+    ids = malloc(n * sizeof *ids);
+    uint64_t set[600];
+    uint64_t **keep = calloc(n, sizeof *keep);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 80 + rnd() % 520;
+        if (i % 10 == 9) { /* a near copy of a recent document: 85% of its shingles kept */
+            size_t src = i - 1 - rnd() % (i < 1000 ? i : 1000);
+            k = shingles[src];
+            for (size_t j = 0; j < k; j++) {
+                set[j] = (rnd() % 100 < 85) ? keep[src][j] : rnd();
+            }
+        } else {
+            for (size_t j = 0; j < k; j++) {
+                set[j] = rnd();
+            }
+        }
+        keep[i] = malloc(k * sizeof *set);
+        memcpy(keep[i], set, k * sizeof *set);
+        shingles[i] = (uint32_t)k;
+        nw_minhash_sign(set, k, 1, sigs[i]);
+        snprintf(ids[i], sizeof ids[i], "bench-%zu-%llu", i, (unsigned long long)(rnd() % 1000000));
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(keep[i]);
+    }
+    free(keep);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS]\n");
+        return 2;
+    }
+    url = argv[1];
+    n = argc > 2 ? (size_t)atol(argv[2]) : 100000;
+    batch = argc > 3 ? (size_t)atol(argv[3]) : 500;
+    bands = argc > 4 ? (unsigned)atoi(argv[4]) : 8;
+    nthreads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
+    if (nthreads < 1 || nthreads > 64) {
+        nthreads = 1;
+    }
+    const char *colon = strrchr(url, ':');
+    int port = colon ? atoi(colon + 1) : 6379;
+    make_documents();
+    long long m0 = used_memory("127.0.0.1", port);
+    double t0 = nw_now_seconds();
+    pthread_t th[64];
+    for (size_t i = 0; i < nthreads; i++) {
+        pthread_create(&th[i], NULL, worker, (void *)(uintptr_t)i);
+    }
+    size_t dups = 0;
+    for (size_t i = 0; i < nthreads; i++) {
+        pthread_join(th[i], NULL);
+        dups += dups_by[i];
+    }
+    double secs = nw_now_seconds() - t0;
+    long long m1 = used_memory("127.0.0.1", port);
+    if (failed) {
+        return 1;
+    }
+    printf("match+insert %8.0f docs/s  (%zu docs, batch %zu, %u bands, %zu connection%s)\n",
+           n / secs, n, batch, bands, nthreads, nthreads > 1 ? "s" : "");
+    printf("redis memory %8.0f bytes/doc  (INFO used_memory %lld -> %lld)\n",
+           (double)(m1 - m0) / n, m0, m1);
+    printf("duplicates   %8zu found of %zu planted near copies\n", dups, n / 10);
+    return 0;
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# test_store.sh - the signature store on a real redis-server, through nearwire-cluster --pipe:
+# replays are idempotent, a short window really forgets, every key has a TTL, and two cluster
+# instances racing on near-duplicates still link them into one story.
+set -uo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+
+T=$(mktemp -d /tmp/nearwire-store.XXXXXX)
+mkdir -p "$T/pids" "$T/logs"
+passed=0
+failed=0
+trap 'nw_stop "$T/pids/redis.pid" 5; [ "$failed" -gt 0 ] || rm -rf "$T"' EXIT
+check() {
+    local name=$1
+    shift
+    if "$@"; then echo "ok   - $name"; passed=$((passed + 1)); else echo "FAIL - $name"; failed=$((failed + 1)); fi
+}
+eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
+
+port=$(nw_free_port)
+nw_start_redis "$T" "$port" || { echo "FAIL - redis-server starts"; exit 1; }
+R="redis.url=redis://127.0.0.1:$port"
+cluster() { "$NW_BIN/nearwire-cluster" --pipe --set "$R" "$@" 2>>"$T/logs/cluster.log"; }
+rc() { redis-cli -p "$port" "$@"; }
+
+"$NW_BIN/nearwire-clean" --pipe <"$NW_ROOT/tests/data/seeds/seeds.jsonl" |
+    "$NW_BIN/nearwire-fingerprint" --pipe >"$T/seeds.fp"
+
+# replay: the same documents again give byte-identical decisions and insert nothing
+cluster --set redis.prefix=replay: <"$T/seeds.fp" >"$T/first.out"
+keys1=$(rc --scan --pattern 'replay:*' | sort | md5sum)
+cluster --set redis.prefix=replay: <"$T/seeds.fp" >"$T/second.out"
+check "a replay returns byte-identical decisions" cmp -s "$T/first.out" "$T/second.out"
+check "a replay inserts nothing" eq "$(rc --scan --pattern 'replay:*' | sort | md5sum)" "$keys1"
+check "the seeds' duplicates are found" \
+    eq "$(jq -r '.cluster.dup_of // "-"' "$T/first.out" | cut -c1-3 | tr '\n' ' ')" "- 000 - 002 - "
+# the same id twice in one batch: the second is answered like a replay
+cat "$T/seeds.fp" "$T/seeds.fp" | cluster --set redis.prefix=twice: >"$T/twice.out"
+check "an id repeated within a batch gets the same decision" \
+    eq "$(head -5 "$T/twice.out" | md5sum)" "$(tail -5 "$T/twice.out" | md5sum)"
+
+# every key has a TTL no longer than two windows (bucket generations)
+check "every store key has a TTL" \
+    eq "$(rc --scan --pattern 'replay:*' | while read -r k; do rc TTL "$k"; done |
+        awk '$1 < 0 || $1 > 2 * 604800' | wc -l)" 0
+
+# a 2-second window forgets: after it, a copy of 000 is no longer matched
+head -1 "$T/seeds.fp" | cluster --set redis.prefix=ttl: --set cluster.window_seconds=2 >/dev/null
+sed -n 2p "$T/seeds.fp" | cluster --set redis.prefix=ttl: --set cluster.window_seconds=2 >"$T/ttl1.out"
+check "within the window the copy matches" eq "$(jq -r .cluster.dup_of "$T/ttl1.out")" "000_cb190c1c7f2c8ca2"
+sleep 4.5
+sed -n 2p "$T/seeds.fp" | jq -c '.id = "001-again"' |
+    cluster --set redis.prefix=ttl: --set cluster.window_seconds=2 >"$T/ttl2.out"
+check "after the window the copy is new" eq "$(jq -r .cluster.relation "$T/ttl2.out")" "new"
+
+# two instances racing: originals to one, their copies (a truncation wrapped in boilerplate)
+# to the other, at the same time, one document per batch
+zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
+    jq -c 'select((.text | length) > 1500) | {id, body: .text, source}' | head -150 >"$T/orig.jsonl"
+jq -c '.id += "-copy" | .body = "Subscribe to our newsletter for the latest news.\n\n" +
+       .body[0:((.body | length) * 0.7 | floor)] + "\n\nClick here for more business news."' \
+    "$T/orig.jsonl" >"$T/copy.jsonl"
+for f in orig copy; do
+    "$NW_BIN/nearwire-clean" --pipe <"$T/$f.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe >"$T/$f.fp"
+done
+cluster --set redis.prefix=race: --set batch.size=1 <"$T/orig.fp" >"$T/orig.out" &
+a=$!
+cluster --set redis.prefix=race: --set batch.size=1 <"$T/copy.fp" >"$T/copy.out" &
+b=$!
+wait $a
+wait $b
+row() { jq -r '[.id, .cluster.story_id, ([.cluster.matches[] | select(.relation == "duplicate") | .id] | join(","))] | @tsv' "$1"; }
+# (Reuters has resends among the originals, so dup_of may name an equally close copy of a
+# resend: what must hold is one story per pair and a duplicate match in at least one direction)
+linked=$(paste -d'\t' <(row "$T/orig.out") <(row "$T/copy.out") |
+    awk -F'\t' '$2 == $5 && (index("," $3 ",", "," $4 ",") || index("," $6 ",", "," $1 ",")) { n++ }
+                END { print n + 0 }')
+check "racing instances link every copy to its original, in one story" eq "$linked" 150
+
+echo "integration: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
