@@ -36,15 +36,15 @@ python3 "$NW_ROOT/tests/eval/score.py" "$OUT/syndication.clustered.jsonl" --name
 
 echo
 echo "== Reuters-21578's own resends and corrections (unlabelled: counts and a sample to read)"
-# the corpus has "text" where the input contract has "body"; 1,798 title-only articles are left out
+# the corpus has "text" where the input contract has "body"; title-only articles are left out
 zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
     jq -c 'select(.text != "") | .body = .text | del(.text)' >"$T/reuters.jsonl"
 pipeline "$T/reuters.jsonl" "$OUT/reuters.clustered.jsonl"
 jq -r 'select(.cluster.dup_of != null) | [.cluster.containment, .cluster.jaccard] | @tsv' \
-    "$OUT/reuters.clustered.jsonl" | awk '
+    "$OUT/reuters.clustered.jsonl" | awk -v total="$(wc -l <"$T/reuters.jsonl")" '
     { n++; if ($2 >= 0.9) same++; else if ($1 >= 0.9) contained++; else partial++ }
-    END { printf "  %d of 19780 articles with text name a dup_of: %d near-identical (Jaccard >= 0.9), " \
-          "%d contained (containment >= 0.9), %d partial copies\n", n, same, contained, partial }'
+    END { printf "  %d of %d articles with text name a dup_of: %d near-identical (Jaccard >= 0.9), " \
+          "%d contained (containment >= 0.9), %d partial copies\n", n, total, same, contained, partial }'
 jq -r '[.id, .title] | @tsv' "$OUT/reuters.clustered.jsonl" >"$T/titles.tsv"
 echo "  a sample of partial copies (containment < 0.9): article <- dup_of, with titles"
 jq -r 'select(.cluster.dup_of != null and .cluster.containment < 0.9) |

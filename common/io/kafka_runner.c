@@ -1,9 +1,12 @@
 /* kafka_runner.c - the consume-transform-produce loop, at least once.
  * A batch of input messages is processed in order; every output (or dead-letter copy) is
- * produced with the idempotent producer; the producer is flushed; only when every delivery in
- * the batch succeeded are the input offsets stored (enable.auto.offset.store=false) and left
- * to the auto-committer. A failed delivery is fatal: nothing of that batch is stored, so a
- * restart re-processes it. Shutdown: stop consuming, finish the batch, flush, commit, close. */
+ * produced with the idempotent producer, asynchronously, each input tracked in an in-flight
+ * ring (core/inflight.h). As delivery reports arrive, the inputs whose outputs are all
+ * acknowledged, and every input before them, have their offsets stored
+ * (enable.auto.offset.store=false) for the auto-committer. Processing never waits for a
+ * round trip to the broker except when the ring is full (backpressure). A failed delivery is
+ * fatal: nothing at or after it is stored, so a restart re-processes it. Shutdown: stop
+ * consuming, finish the batch, flush, store, commit, close. */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/inflight.h"
 #include "batch.h"
 #include "kafka_conf.h"
 #include "log.h"
@@ -24,8 +28,8 @@ typedef struct runner {
     rd_kafka_t *consumer, *producer;
     atomic_int *ready;
     atomic_int joined;
-    atomic_int delivery_failed;
     nw_batch batch;
+    nw_inflight inflight;
     const char **payloads;
     size_t *lens;
     nw_metric *m_in, *m_out, *m_seconds, *m_age;
@@ -34,9 +38,9 @@ typedef struct runner {
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
-    runner *r = opaque;
+    (void)opaque;
+    nw_inflight_done(m->_private, m->err != RD_KAFKA_RESP_ERR_NO_ERROR);
     if (m->err) {
-        atomic_fetch_add(&r->delivery_failed, 1);
         nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=\"%s\"",
                rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
     }
@@ -92,15 +96,17 @@ static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t 
 }
 
 /* Produces one record, waiting out a full local queue. Takes ownership of hdrs. */
-static int produce(runner *r, const char *topic, const void *key, size_t klen, const void *val,
-                   size_t vlen, rd_kafka_headers_t *hdrs, int64_t ts)
+static int produce(runner *r, nw_inflight_entry *in, const char *topic, const void *key,
+                   size_t klen, const void *val, size_t vlen, rd_kafka_headers_t *hdrs, int64_t ts)
 {
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             r->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY((void *)key, klen),
             RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+            RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(in),
+            RD_KAFKA_V_END);
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            nw_inflight_add_output(in);
             return NW_OK;
         }
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -115,7 +121,8 @@ static int produce(runner *r, const char *topic, const void *key, size_t klen, c
     }
 }
 
-static int dead_letter(runner *r, const rd_kafka_message_t *m, const nw_err *err)
+static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_t *m,
+                       const nw_err *err)
 {
     rd_kafka_headers_t *orig = NULL;
     rd_kafka_headers_t *h = NULL;
@@ -140,7 +147,7 @@ static int dead_letter(runner *r, const rd_kafka_message_t *m, const nw_err *err
                   1);
     nw_log(NW_LOG_DEBUG, "dead_letter", "reason=%s partition=%d offset=%lld detail=\"%s\"",
            err->reason, m->partition, (long long)m->offset, err->detail);
-    return produce(r, r->cfg->topic_dlq, m->key, m->key_len, m->payload, m->len, h,
+    return produce(r, in, r->cfg->topic_dlq, m->key, m->key_len, m->payload, m->len, h,
                    rd_kafka_message_timestamp(m, NULL));
 }
 
@@ -151,7 +158,7 @@ static void on_retry(void *arg)
     rd_kafka_poll(r->producer, 0);
 }
 
-/* Produces each message's records, or its dead letter. */
+/* Produces each message's records, or its dead letter, tracking each input in the ring. */
 static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
 {
     int rc = NW_OK;
@@ -161,18 +168,19 @@ static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
         const nw_batch_item *it = &r->batch.items[i];
         const rd_kafka_message_t *m = msgs[i];
+        nw_inflight_entry *in = nw_inflight_push(&r->inflight, m->partition, m->offset);
         if (it->rc == NW_E_INPUT) {
-            rc = dead_letter(r, m, &it->err);
-            continue;
+            rc = dead_letter(r, in, m, &it->err);
         }
         int64_t ts = rd_kafka_message_timestamp(m, NULL);
-        for (size_t k = 0; k < it->out->n && rc == NW_OK; k++) {
+        for (size_t k = 0; it->rc == NW_OK && k < it->out->n && rc == NW_OK; k++) {
             const nw_record *rec = &it->out->rec[k];
-            rc = produce(r, rec->topic ? rec->topic : r->cfg->topic_out,
+            rc = produce(r, in, rec->topic ? rec->topic : r->cfg->topic_out,
                          nw_record_key(it->out, rec), rec->key_len, nw_record_val(it->out, rec),
                          rec->val_len, NULL, ts);
             nw_metric_add(r->m_out, 1);
         }
+        nw_inflight_done(in, 0); /* sealed: retired once its outputs are acknowledged */
         if (ts > 0) {
             double age = now - (double)ts / 1000.0;
             nw_metric_observe(r->m_age, age < 0 ? 0 : age);
@@ -181,41 +189,42 @@ static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
     return rc;
 }
 
-/* Waits until every produced message is acknowledged (or the timeout passes). */
-static int flush_all(runner *r, int timeout_ms)
+static void store_one(void *arg, int32_t partition, int64_t next)
 {
-    double deadline = nw_now_seconds() + timeout_ms / 1000.0;
-    while (rd_kafka_outq_len(r->producer) > 0) {
-        rd_kafka_flush(r->producer, 100);
-        if (nw_now_seconds() > deadline) {
-            nw_log(NW_LOG_ERROR, "flush_timeout", "outstanding=%d",
-                   rd_kafka_outq_len(r->producer));
-            return NW_E_FATAL;
-        }
-    }
-    return atomic_load(&r->delivery_failed) ? NW_E_FATAL : NW_OK;
-}
-
-static void store_offsets(runner *r, rd_kafka_message_t **msgs, size_t n)
-{
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
-    for (size_t i = 0; i < n; i++) {
-        rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_find(
-            l, rd_kafka_topic_name(msgs[i]->rkt), msgs[i]->partition);
-        if (!p) {
-            p = rd_kafka_topic_partition_list_add(l, rd_kafka_topic_name(msgs[i]->rkt),
-                                                  msgs[i]->partition);
-        }
-        if (msgs[i]->offset + 1 > p->offset) {
-            p->offset = msgs[i]->offset + 1;
-        }
-    }
+    runner *r = arg;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, r->cfg->topic_in, partition)->offset = next;
     rd_kafka_resp_err_t e = rd_kafka_offsets_store(r->consumer, l);
     if (e) {
-        /* partitions revoked meanwhile: the new owner re-processes them (at least once) */
-        nw_log(NW_LOG_WARN, "offsets_store", "error=\"%s\"", rd_kafka_err2str(e));
+        /* partition revoked meanwhile: the new owner re-processes it (at least once) */
+        nw_log(NW_LOG_DEBUG, "offsets_store", "partition=%d error=\"%s\"", (int)partition,
+               rd_kafka_err2str(e));
     }
     rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* Serves delivery reports and stores the offsets of every acknowledged prefix. */
+static int retire(runner *r, int wait_ms)
+{
+    rd_kafka_poll(r->producer, wait_ms);
+    int failed;
+    nw_inflight_retire(&r->inflight, store_one, r, &failed);
+    return failed ? NW_E_FATAL : NW_OK;
+}
+
+/* Waits until the ring has room for a batch, or (room = 0) until it is empty. */
+static int wait_for_room(runner *r, size_t room, int timeout_ms)
+{
+    double deadline = nw_now_seconds() + timeout_ms / 1000.0;
+    int rc = retire(r, 0);
+    while (rc == NW_OK && (room ? nw_inflight_free(&r->inflight) < room : r->inflight.count)) {
+        if (nw_now_seconds() > deadline) {
+            nw_log(NW_LOG_ERROR, "delivery_timeout", "outstanding=%zu", r->inflight.count);
+            return NW_E_FATAL;
+        }
+        rc = retire(r, 10);
+    }
+    return rc;
 }
 
 /* Fills msgs with up to max messages: waits up to 200 ms for the first, then batch_wait_ms. */
@@ -270,7 +279,9 @@ static int loop(runner *r)
             update_ready(r);
             next_ready_check = nw_now_seconds() + 1.0;
         }
-        size_t n = collect(r, msgs, max);
+        /* backpressure: never more than the ring's worth of unacknowledged inputs */
+        rc = wait_for_room(r, max, 6 * (int)r->cfg->shutdown_timeout_ms);
+        size_t n = rc == NW_OK ? collect(r, msgs, max) : 0;
         if (n == 0) {
             continue;
         }
@@ -287,17 +298,13 @@ static int loop(runner *r)
                 update_ready(r); /* back from a retry: ready again once dependencies answer */
             }
             rc = emit(r, msgs, n);
-        }
-        if (rc == NW_OK) {
-            rc = flush_all(r, (int)r->cfg->shutdown_timeout_ms);
-        }
-        if (rc == NW_OK) {
-            store_offsets(r, msgs, n);
-            /* per message: a batch's time is shared by its messages */
             double per = (nw_now_seconds() - t0) / (double)n;
             for (size_t i = 0; i < n; i++) {
                 nw_metric_observe(r->m_seconds, per);
             }
+        }
+        if (rc == NW_OK) {
+            rc = retire(r, 0);
         }
         if (rc == NW_E_RETRY) { /* stopped while retrying: nothing of this batch is stored */
             rc = NW_OK;
@@ -329,7 +336,8 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     size_t cap = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
     r.payloads = calloc(cap, sizeof *r.payloads);
     r.lens = calloc(cap, sizeof *r.lens);
-    if (!r.payloads || !r.lens || nw_batch_init(&r.batch, cap) != NW_OK) {
+    if (!r.payloads || !r.lens || nw_batch_init(&r.batch, cap) != NW_OK ||
+        nw_inflight_init(&r.inflight, 4 * cap) != NW_OK) {
         free(r.payloads);
         free(r.lens);
         return 1;
@@ -354,8 +362,9 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     }
     atomic_store(ready, 0);
     nw_log(NW_LOG_INFO, "stopping", "rc=%s", nw_strerror(rc));
-    if (r.producer) {
-        if (flush_all(&r, (int)cfg->shutdown_timeout_ms) != NW_OK) {
+    if (r.producer && r.consumer) {
+        rd_kafka_flush(r.producer, (int)cfg->shutdown_timeout_ms);
+        if (wait_for_room(&r, 0, (int)cfg->shutdown_timeout_ms) != NW_OK) {
             rc = NW_E_FATAL;
         }
     }
@@ -370,6 +379,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
         rd_kafka_destroy(r.producer);
     }
     nw_batch_release(&r.batch);
+    nw_inflight_release(&r.inflight);
     free(r.payloads);
     free(r.lens);
     nw_log(NW_LOG_INFO, "stopped", "clean=%s", rc == NW_OK ? "true" : "false");

@@ -1,5 +1,5 @@
-/* story_store.c - one pipelined round trip per article: add to the docs and sources sets,
- * run the single-key script that keeps first/last, then read size and sources back. */
+/* story_store.c - one pipelined round trip per batch of articles: for each, add to the docs
+ * and sources sets, run the single-key script that keeps first/last, read size and sources. */
 #include "story_store.h"
 
 #include <stdio.h>
@@ -27,14 +27,15 @@ static const char story_lua[] =
     "redis.call('EXPIRE', k, ARGV[5]) "
     "return redis.call('HGETALL', k)";
 
-#define NREPLIES 7
+#define NREPLIES 7 /* per article */
 
 struct nw_story_store {
     nw_redis *r;
     int script;
     char prefix[64];
     char ttl[24];
-    redisReply *keep[NREPLIES];
+    redisReply **keep; /* NREPLIES per article of the last batch */
+    size_t nkeep, cap;
 };
 
 nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, long long window_s,
@@ -58,18 +59,19 @@ nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, lo
 
 static void release(nw_story_store *s)
 {
-    for (int i = 0; i < NREPLIES; i++) {
+    for (size_t i = 0; i < s->nkeep; i++) {
         if (s->keep[i]) {
             freeReplyObject(s->keep[i]);
-            s->keep[i] = NULL;
         }
     }
+    s->nkeep = 0;
 }
 
 void nw_story_store_free(nw_story_store *s)
 {
     if (s) {
         release(s);
+        free(s->keep);
         nw_redis_free(s->r);
         free(s);
     }
@@ -114,21 +116,13 @@ static void read_hash(const redisReply *h, nw_story_view *v)
     }
 }
 
-int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v,
-                          nw_err *err)
+static void send_one(nw_story_store *s, const nw_story_update *u)
 {
-    release(s);
-    memset(v, 0, sizeof *v);
-    int rc = nw_redis_connect(s->r, err);
-    if (rc != NW_OK) {
-        return rc;
-    }
     char hkey[400], dkey[410], skey[410];
     snprintf(hkey, sizeof hkey, "%sst:%s", s->prefix, u->story_id);
     snprintf(dkey, sizeof dkey, "%s:docs", hkey);
     snprintf(skey, sizeof skey, "%s:src", hkey);
     const char *src = u->source && *u->source ? u->source : "(unknown)";
-    double t0 = nw_now_seconds();
     append(s, 3, (const char *[]){"SADD", dkey, u->doc_id});
     append(s, 3, (const char *[]){"EXPIRE", dkey, s->ttl});
     append(s, 3, (const char *[]){"SADD", skey, src});
@@ -142,24 +136,55 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
     nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
     append(s, 2, (const char *[]){"SCARD", dkey});
     append(s, 2, (const char *[]){"SMEMBERS", skey});
-    for (int i = 0; i < NREPLIES; i++) {
-        if ((rc = nw_redis_reply(s->r, &s->keep[i], err)) != NW_OK) {
-            return rc;
-        }
-        if (s->keep[i]->type == REDIS_REPLY_ERROR) {
-            return nw_err_set(err, NW_E_RETRY, "redis", "story update: %s", s->keep[i]->str);
-        }
-    }
-    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
-    if (s->keep[4]->type != REDIS_REPLY_ARRAY || s->keep[5]->type != REDIS_REPLY_INTEGER ||
-        s->keep[6]->type != REDIS_REPLY_ARRAY) {
+}
+
+static int read_one(redisReply **r, nw_story_view *v, nw_err *err)
+{
+    memset(v, 0, sizeof *v);
+    if (r[4]->type != REDIS_REPLY_ARRAY || r[5]->type != REDIS_REPLY_INTEGER ||
+        r[6]->type != REDIS_REPLY_ARRAY) {
         return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update");
     }
-    read_hash(s->keep[4], v);
-    v->size = s->keep[5]->integer;
-    for (size_t i = 0; i < s->keep[6]->elements && v->nsources < NW_STORY_MAX_SOURCES; i++) {
-        v->sources[v->nsources++] = s->keep[6]->element[i]->str;
+    read_hash(r[4], v);
+    v->size = r[5]->integer;
+    for (size_t i = 0; i < r[6]->elements && v->nsources < NW_STORY_MAX_SOURCES; i++) {
+        v->sources[v->nsources++] = r[6]->element[i]->str;
     }
     qsort(v->sources, v->nsources, sizeof *v->sources, cmp_str);
     return NW_OK;
+}
+
+int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v, size_t n,
+                          nw_err *err)
+{
+    release(s);
+    if (n * NREPLIES > s->cap) {
+        redisReply **k = realloc(s->keep, n * NREPLIES * sizeof *k);
+        if (!k) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        s->keep = k;
+        s->cap = n * NREPLIES;
+    }
+    int rc = nw_redis_connect(s->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    double t0 = nw_now_seconds();
+    for (size_t i = 0; i < n; i++) {
+        send_one(s, &u[i]);
+    }
+    for (size_t i = 0; i < n * NREPLIES && rc == NW_OK; i++) {
+        s->keep[i] = NULL;
+        rc = nw_redis_reply(s->r, &s->keep[i], err);
+        s->nkeep = i + 1;
+        if (rc == NW_OK && s->keep[i]->type == REDIS_REPLY_ERROR) {
+            rc = nw_err_set(err, NW_E_RETRY, "redis", "story update: %s", s->keep[i]->str);
+        }
+    }
+    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
+        rc = read_one(&s->keep[i * NREPLIES], &v[i], err);
+    }
+    return rc;
 }

@@ -35,7 +35,9 @@ nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, lo
                                    int timeout_ms, nw_err *err);
 void nw_story_store_free(nw_story_store *s);
 int nw_story_store_ready(nw_story_store *s);
-int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v,
+/* Updates n stories in one pipelined round trip; v[i] answers u[i]. Views stay valid until
+ * the next call. */
+int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v, size_t n,
                           nw_err *err);
 
 #endif

@@ -24,6 +24,11 @@ const nw_cfg_key enrich_keys[] = {
 typedef struct enrich_ctx {
     const enrich_config *cfg;
     nw_story_store *stories;
+    size_t cap;
+    nw_story_update *updates;
+    nw_story_view *views;
+    nw_dateline *datelines;
+    size_t *item_of;
 } enrich_ctx;
 
 int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
@@ -49,6 +54,10 @@ void enrich_fini(void *ctx)
     enrich_ctx *c = ctx;
     if (c) {
         nw_story_store_free(c->stories);
+        free(c->updates);
+        free(c->views);
+        free(c->datelines);
+        free(c->item_of);
         free(c);
     }
 }
@@ -98,42 +107,93 @@ static void write_story(yajl_gen g, const nw_story_view *v, const char *story_id
     yajl_gen_map_close(g);
 }
 
-int enrich_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
+static int ensure(enrich_ctx *c, size_t n)
 {
-    enrich_ctx *c = ctx;
-    const char *text = NULL, *story = NULL, *first_seen = NULL;
-    int rc = nw_doc_require_str(doc, "text", &text, err);
-    if (rc == NW_OK) {
-        rc = read_cluster(doc, &story, &first_seen, err);
+    if (n <= c->cap) {
+        return NW_OK;
     }
-    if (rc != NW_OK) {
-        return rc;
+    free(c->updates);
+    free(c->views);
+    free(c->datelines);
+    free(c->item_of);
+    c->updates = calloc(n, sizeof *c->updates);
+    c->views = calloc(n, sizeof *c->views);
+    c->datelines = calloc(n, sizeof *c->datelines);
+    c->item_of = calloc(n, sizeof *c->item_of);
+    c->cap = n;
+    if (!c->updates || !c->views || !c->datelines || !c->item_of) {
+        c->cap = 0;
+        return NW_E_NOMEM;
     }
-    size_t tlen = strlen(text);
-    nw_dateline dl;
-    nw_dateline_parse(text, tlen, &dl);
-    nw_story_update u = {story,       doc->id, nw_doc_str(doc, "source"), nw_doc_str(doc, "title"),
-                         dl.agency, first_seen};
-    nw_story_view v;
-    if ((rc = nw_story_store_update(c->stories, &u, &v, err)) != NW_OK) {
-        return rc;
-    }
+    return NW_OK;
+}
+
+static int write_records(enrich_ctx *c, const nw_doc *doc, const nw_dateline *dl,
+                         const nw_story_view *v, const char *story, nw_outbox *out)
+{
+    const char *text = nw_doc_str(doc, "text");
     yajl_gen g = out->gen;
     static const char *const replaced[] = {"enrich", NULL};
     yajl_gen_map_open(g);
     nw_json_copy_fields(g, doc->root, replaced);
     nw_json_key(g, "enrich");
     yajl_gen_map_open(g);
-    nw_json_str(g, "agency", dl.agency);
-    nw_json_str(g, "dateline", dl.place[0] ? dl.place : NULL);
-    nw_json_int(g, "word_count", (long long)nw_word_count(text, tlen));
+    nw_json_str(g, "agency", dl->agency);
+    nw_json_str(g, "dateline", dl->place[0] ? dl->place : NULL);
+    nw_json_int(g, "word_count", (long long)nw_word_count(text, strlen(text)));
     nw_json_key(g, "story");
-    write_story(g, &v, story, 0);
+    write_story(g, v, story, 0);
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
-    if ((rc = nw_outbox_add_gen(out, NULL, doc->id)) != NW_OK) {
+    int rc = nw_outbox_add_gen(out, NULL, doc->id);
+    if (rc != NW_OK) {
         return rc;
     }
-    write_story(g, &v, story, 1);
+    write_story(g, v, story, 1);
     return nw_outbox_add_gen(out, c->cfg->topic_stories, story);
+}
+
+/* Every article of the batch updates its story in one Redis round trip. */
+int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
+{
+    enrich_ctx *c = ctx;
+    if (ensure(c, n) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nw_doc *doc = &items[i].doc;
+        const char *text = NULL, *story = NULL, *first_seen = NULL;
+        items[i].rc = nw_doc_require_str(doc, "text", &text, &items[i].err);
+        if (items[i].rc == NW_OK) {
+            items[i].rc = read_cluster(doc, &story, &first_seen, &items[i].err);
+        }
+        if (items[i].rc != NW_OK) {
+            continue;
+        }
+        nw_dateline_parse(text, strlen(text), &c->datelines[k]);
+        c->updates[k] = (nw_story_update){story, doc->id, nw_doc_str(doc, "source"),
+                                          nw_doc_str(doc, "title"), c->datelines[k].agency,
+                                          first_seen};
+        c->item_of[k++] = i;
+    }
+    int rc = k ? nw_story_store_update(c->stories, c->updates, c->views, k, err) : NW_OK;
+    for (size_t j = 0; j < k && rc == NW_OK; j++) {
+        nw_batch_item *it = &items[c->item_of[j]];
+        rc = write_records(c, &it->doc, &c->datelines[j], &c->views[j], c->updates[j].story_id,
+                           it->out);
+    }
+    return rc;
+}
+
+int enrich_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
+{
+    nw_batch_item it = {.doc = *doc, .out = out, .rc = NW_OK};
+    nw_err_clear(&it.err);
+    int rc = enrich_step_batch(ctx, &it, 1, err);
+    if (rc == NW_OK && it.rc != NW_OK) {
+        *err = it.err;
+        rc = it.rc;
+    }
+    return rc;
 }

@@ -16,6 +16,7 @@ int main(int argc, char **argv)
         .init = enrich_init,
         .fini = enrich_fini,
         .step = enrich_step,
+        .step_batch = enrich_step_batch,
         .ready = enrich_ready,
     };
     return nw_stage_main(argc, argv, &st);

@@ -15,11 +15,13 @@
 #include "core/doc.h"
 #include "io/config.h"
 #include "io/kafka_conf.h"
+#include "io/metrics.h"
 
 typedef struct ingest {
     rd_kafka_t *rk;
     const char *topic;
     long sent, failed, skipped;
+    double rate, start; /* documents per second (0 = as fast as possible), and when we began */
     yajl_gen gen;
 } ingest;
 
@@ -33,8 +35,22 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     }
 }
 
+/* With --rate, sleeps until this document's turn (start + sent / rate). */
+static void pace(ingest *in)
+{
+    if (in->rate <= 0) {
+        return;
+    }
+    double due = in->start + (double)in->sent / in->rate, now = nw_now_seconds();
+    while (now < due) {
+        rd_kafka_poll(in->rk, (int)((due - now) * 1000) + 1);
+        now = nw_now_seconds();
+    }
+}
+
 static int produce(ingest *in, const char *key, size_t klen, const char *val, size_t vlen)
 {
+    pace(in);
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             in->rk, RD_KAFKA_V_TOPIC(in->topic), RD_KAFKA_V_KEY((void *)key, klen),
@@ -242,6 +258,7 @@ static void usage(FILE *out)
             "  -b, --bootstrap HOST:PORT  Kafka (default $NEARWIRE_KAFKA_BOOTSTRAP or\n"
             "                             127.0.0.1:9092)\n"
             "  -t, --topic TOPIC          topic (default news.raw)\n"
+            "  -r, --rate N               send at most N documents a second (default: no limit)\n"
             "  -X, --property KEY=VALUE   librdkafka producer property (repeatable)\n"
             "  -q, --quiet                no summary line\n"
             "  -h, --help                 this help\n");
@@ -252,6 +269,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
                                           {"topic", required_argument, 0, 't'},
                                           {"property", required_argument, 0, 'X'},
+                                          {"rate", required_argument, 0, 'r'},
                                           {"quiet", no_argument, 0, 'q'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
@@ -263,7 +281,7 @@ int main(int argc, char **argv)
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
     ingest in = {.topic = "news.raw"};
     int quiet = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:t:X:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:t:X:r:qh", opts, NULL)) != -1) {
         char kv[700];
         switch (ch) {
         case 'b':
@@ -284,6 +302,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "nearwire-ingest: %s\n", err);
                 return 2;
             }
+            break;
+        case 'r':
+            in.rate = atof(optarg);
             break;
         case 'q':
             quiet = 1;
@@ -315,6 +336,7 @@ int main(int argc, char **argv)
         return 2;
     }
     in.gen = nw_json_gen_new();
+    in.start = nw_now_seconds();
     for (int i = optind; i < argc; i++) {
         send_path(&in, argv[i]);
     }

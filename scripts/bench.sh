@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# bench.sh - the performance figures of README "Performance", on this machine:
+#   1. clean and fingerprint throughput on Reuters-21578 (pure core, one core);
+#   2. store match+insert throughput and Redis bytes per document (100k documents);
+#   3. the whole pipeline over the local broker and redis-server: sustained documents/s for
+#      20k Reuters articles, and end-to-end latency at 1k documents/s.
+# Figures vary with the machine and its load; run it on an idle machine.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+B=$NW_ROOT/build/bench
+T=$(mktemp -d /tmp/nearwire-bench.XXXXXX)
+mkdir -p "$T/pids" "$T/logs"
+cleanup() {
+    local c
+    for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
+    jq -c 'select(.text != "") | .body = .text | del(.text)' >"$T/reuters.jsonl"
+
+echo "== pure core, one core, Reuters-21578 ($(wc -l <"$T/reuters.jsonl") articles with text)"
+"$B/bench_core" 3 <"$T/reuters.jsonl"
+
+echo
+echo "== signature store against one local redis-server"
+port=$(nw_free_port)
+nw_start_redis "$T" "$port"
+for threads in 1 2; do
+    redis-cli -p "$port" FLUSHALL >/dev/null
+    "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 "$threads" 2>/dev/null
+done
+
+echo
+echo "== whole pipeline: local broker (16 partitions, lz4) + redis-server + the four stages"
+redis-cli -p "$port" FLUSHALL >/dev/null
+nw_start_broker "$T" 16
+BOOT=$(cat "$T/bootstrap")
+for s in "${NW_STAGES[@]}"; do
+    nw_start_stage "$T" "$s" "$BOOT" "redis://127.0.0.1:$port"
+done
+declare -A PORT
+for s in "${NW_STAGES[@]}"; do
+    PORT[$s]=$(nw_stage_port "$T" "$s")
+    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
+done
+n=$(wc -l <"$T/reuters.jsonl")
+t0=$(date +%s.%N)
+"$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/reuters.jsonl"
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count "$n" \
+    --timeout 300 >/dev/null
+t1=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "throughput   %8.0f docs/s  (%d Reuters articles through all four stages, %.1f s)\n", n / (b - a), n, b - a }'
+
+# latency: 10k more articles at 1k/s; enrich's message-age histogram (age of each message,
+# from its ingest timestamp, when enrich processes it) before and after gives the quantiles
+snap() { curl -fsS "http://127.0.0.1:${PORT[enrich]}/metrics" | grep '^nearwire_message_age_seconds_bucket'; }
+snap >"$T/before"
+head -10000 "$T/reuters.jsonl" | jq -c '.id += "-again"' >"$T/10k.jsonl"
+"$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate 1000 "$T/10k.jsonl"
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count $((n + 10000)) \
+    --timeout 120 >/dev/null
+snap >"$T/after"
+paste "$T/before" "$T/after" | awk '
+    { match($1, /le="[^"]+"/); le = substr($1, RSTART + 4, RLENGTH - 5); n[++k] = $4 - $2; b[k] = le }
+    END { total = n[k]
+          for (i = 1; i <= k; i++) {
+              if (!p50 && n[i] >= 0.50 * total) p50 = b[i]
+              if (!p99 && n[i] >= 0.99 * total) p99 = b[i]
+          }
+          printf "latency      p50 <= %s s, p99 <= %s s  (raw -> enrich at 1k docs/s, %d messages; histogram bucket bounds)\n", p50, p99, total }'
