@@ -129,6 +129,19 @@ int nw_config_set(nw_config *c, const char *key, const char *value, const char *
     return NW_E_INPUT;
 }
 
+int nw_config_set_kv(nw_config *c, const char *prefix, const char *kv, const char *source,
+                     char *err, size_t errsz)
+{
+    char key[NW_CFG_STR_MAX + 256];
+    const char *eq = strchr(kv, '=');
+    if (!eq) {
+        snprintf(err, errsz, "%s %s: expected KEY=VALUE", source, kv);
+        return NW_E_INPUT;
+    }
+    snprintf(key, sizeof key, "%s%.*s", prefix, (int)(eq - kv), kv);
+    return nw_config_set(c, key, eq + 1, source, err, errsz);
+}
+
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s)) {

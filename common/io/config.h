@@ -42,6 +42,9 @@ int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_ke
 int nw_config_set(nw_config *c, const char *key, const char *value, const char *source,
                   char *err, size_t errsz);
 int nw_config_load_file(nw_config *c, const char *path, char *err, size_t errsz);
+/* "KEY=VALUE" as given to --set (prefix "") or to a tool's -X (prefix "kafka."). */
+int nw_config_set_kv(nw_config *c, const char *prefix, const char *kv, const char *source,
+                     char *err, size_t errsz);
 int nw_config_load_env(nw_config *c, char **environ_, char *err, size_t errsz);
 void nw_config_print(const nw_config *c, FILE *out);
 void nw_config_help(const nw_config *c, FILE *out);

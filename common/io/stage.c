@@ -142,15 +142,7 @@ static int load_config(const nw_stage *st, nw_config *c, nw_stage_config *cfg, c
         return NW_E_INPUT;
     }
     for (int i = 0; i < o->nsets; i++) {
-        char kv[NW_CFG_STR_MAX + 128];
-        snprintf(kv, sizeof kv, "%s", o->sets[i]);
-        char *eq = strchr(kv, '=');
-        if (!eq) {
-            snprintf(err, errsz, "--set %s: expected KEY=VALUE", o->sets[i]);
-            return NW_E_INPUT;
-        }
-        *eq = '\0';
-        if (nw_config_set(c, kv, eq + 1, "--set", err, errsz) != NW_OK) {
+        if (nw_config_set_kv(c, "", o->sets[i], "--set", err, errsz) != NW_OK) {
             return NW_E_INPUT;
         }
     }

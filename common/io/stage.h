@@ -60,8 +60,8 @@ typedef struct nw_stage {
     void *cfg;              /* the struct 'keys' describes */
     int (*init)(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
     void (*fini)(void *ctx);
-    nw_step_fn step;
-    nw_step_batch_fn step_batch; /* optional; used instead of step when set */
+    nw_step_fn step;             /* per document; or: */
+    nw_step_batch_fn step_batch; /* per batch, used instead of step when set */
     int (*ready)(void *ctx); /* dependencies answer (e.g. Redis PING); NULL = always */
 } nw_stage;
 

@@ -17,7 +17,6 @@ extern const nw_cfg_key cluster_keys[];
 
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
 void cluster_fini(void *ctx);
-int cluster_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
 int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err);
 int cluster_ready(void *ctx);
 

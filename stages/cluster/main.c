@@ -16,7 +16,6 @@ int main(int argc, char **argv)
         .cfg = &cfg,
         .init = cluster_init,
         .fini = cluster_fini,
-        .step = cluster_step,
         .step_batch = cluster_step_batch,
         .ready = cluster_ready,
     };

@@ -185,15 +185,3 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
     }
     return rc;
 }
-
-int enrich_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
-{
-    nw_batch_item it = {.doc = *doc, .out = out, .rc = NW_OK};
-    nw_err_clear(&it.err);
-    int rc = enrich_step_batch(ctx, &it, 1, err);
-    if (rc == NW_OK && it.rc != NW_OK) {
-        *err = it.err;
-        rc = it.rc;
-    }
-    return rc;
-}

@@ -15,7 +15,6 @@ extern const nw_cfg_key enrich_keys[];
 
 int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
 void enrich_fini(void *ctx);
-int enrich_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err);
 int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err);
 int enrich_ready(void *ctx);
 

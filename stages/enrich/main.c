@@ -15,7 +15,6 @@ int main(int argc, char **argv)
         .cfg = &cfg,
         .init = enrich_init,
         .fini = enrich_fini,
-        .step = enrich_step,
         .step_batch = enrich_step_batch,
         .ready = enrich_ready,
     };

@@ -109,6 +109,17 @@ static void test_bad_values_are_errors(void **state)
     assert_non_null(strstr(err, "/nonexistent/x.conf: cannot open"));
 }
 
+static void test_key_value_strings(void **state)
+{
+    (void)state;
+    assert_int_equal(nw_config_set_kv(&c, "", "a.count=5", "--set", err, sizeof err), NW_OK);
+    assert_int_equal(v.count, 5);
+    assert_int_equal(nw_config_set_kv(&c, "kafka.", "acks=all", "-X", err, sizeof err), NW_OK);
+    assert_string_equal(c.kafka[c.nkafka - 1].name, "acks");
+    assert_int_equal(nw_config_set_kv(&c, "", "a.count", "--set", err, sizeof err), NW_E_INPUT);
+    assert_non_null(strstr(err, "--set a.count: expected KEY=VALUE"));
+}
+
 static void test_print_masks_secrets(void **state)
 {
     (void)state;
@@ -130,6 +141,7 @@ int main(void)
         cmocka_unit_test_setup(test_file_env_set_precedence, setup),
         cmocka_unit_test_setup(test_unknown_key_names_file_and_line, setup),
         cmocka_unit_test_setup(test_bad_values_are_errors, setup),
+        cmocka_unit_test_setup(test_key_value_strings, setup),
         cmocka_unit_test_setup(test_print_masks_secrets, setup),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

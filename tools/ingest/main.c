@@ -282,7 +282,6 @@ int main(int argc, char **argv)
     ingest in = {.topic = "news.raw"};
     int quiet = 0, ch;
     while ((ch = getopt_long(argc, argv, "b:t:X:r:qh", opts, NULL)) != -1) {
-        char kv[700];
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -291,14 +290,7 @@ int main(int argc, char **argv)
             in.topic = optarg;
             break;
         case 'X':
-            snprintf(kv, sizeof kv, "kafka.%s", optarg);
-            char *eq = strchr(kv, '=');
-            if (!eq) {
-                fprintf(stderr, "nearwire-ingest: -X %s: expected KEY=VALUE\n", optarg);
-                return 2;
-            }
-            *eq = '\0';
-            if (nw_config_set(&props, kv, eq + 1, "-X", err, sizeof err) != 0) {
+            if (nw_config_set_kv(&props, "kafka.", optarg, "-X", err, sizeof err) != 0) {
                 fprintf(stderr, "nearwire-ingest: %s\n", err);
                 return 2;
             }

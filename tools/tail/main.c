@@ -146,7 +146,6 @@ int main(int argc, char **argv)
     double timeout = 10;
     int from_beginning = 0, envelope = 0, ch;
     while ((ch = getopt_long(argc, argv, "b:t:n:T:feX:h", opts, NULL)) != -1) {
-        char kv[700], *eq;
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -167,10 +166,8 @@ int main(int argc, char **argv)
             envelope = 1;
             break;
         case 'X':
-            snprintf(kv, sizeof kv, "kafka.%s", optarg);
-            if (!(eq = strchr(kv, '=')) || (*eq = '\0', nw_config_set(&props, kv, eq + 1, "-X",
-                                                                      err, sizeof err) != 0)) {
-                fprintf(stderr, "nearwire-tail: bad -X %s\n", optarg);
+            if (nw_config_set_kv(&props, "kafka.", optarg, "-X", err, sizeof err) != 0) {
+                fprintf(stderr, "nearwire-tail: %s\n", err);
                 return 2;
             }
             break;
