@@ -71,7 +71,7 @@ setup: ## install the Debian packages the project needs (idempotent; needs root 
 unit: $(UNIT_BINS) ## run the cmocka unit tests
 	@BUILD=$(BUILD) tests/run.sh unit
 
-integration: all ## run the integration tests (real redis-server and the local broker)
+integration: all ## run the integration and fault tests (real redis-server and the local broker)
 	@tests/run.sh integration
 
 test: all $(UNIT_BINS) ## run every test (assumes packages are installed)

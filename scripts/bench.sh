@@ -25,8 +25,8 @@ echo "== pure core, one core, Reuters-21578 ($(wc -l <"$T/reuters.jsonl") articl
 
 echo
 echo "== signature store against one local redis-server"
-port=$(nw_free_port)
-nw_start_redis "$T" "$port"
+nw_start_redis_any "$T"
+port=$NW_REDIS_PORT
 for threads in 1 2; do
     redis-cli -p "$port" FLUSHALL >/dev/null
     "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 "$threads" 2>/dev/null

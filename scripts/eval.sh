@@ -8,8 +8,8 @@ source "$(dirname "$0")/lib.sh"
 T=$(mktemp -d /tmp/nearwire-eval.XXXXXX)
 mkdir -p "$T/pids" "$T/logs"
 trap 'nw_stop "$T/pids/redis.pid" 5; rm -rf "$T"' EXIT
-port=$(nw_free_port)
-nw_start_redis "$T" "$port"
+nw_start_redis_any "$T"
+port=$NW_REDIS_PORT
 REDIS=redis://127.0.0.1:$port
 OUT=$NW_ROOT/build/eval
 mkdir -p "$OUT"

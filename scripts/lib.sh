@@ -55,6 +55,9 @@ nw_wait_for() {
         if "$@" >/dev/null 2>&1; then
             return 0
         fi
+        if [ -n "${NW_WAIT_PID:-}" ] && ! kill -0 "$NW_WAIT_PID" 2>/dev/null; then
+            break # the process we wait for is gone
+        fi
         sleep 0.2
     done
     echo "timed out after ${secs}s waiting for $what" >&2
@@ -74,7 +77,24 @@ nw_start_redis() {
     local dir=$1 port=$2
     nw_start "$dir/pids/redis.pid" "$dir/logs/redis.log" \
         redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir"
-    nw_wait_for 15 "redis-server on port $port" nw_redis_ok "$port"
+    NW_WAIT_PID=$(cat "$dir/pids/redis.pid") nw_wait_for 15 "redis-server on port $port" \
+        nw_redis_ok "$port"
+}
+
+# nw_start_redis_any DIR: like nw_start_redis on a free port, trying another port when the
+# chosen one turns out to be taken (a port used by an outgoing connection looks free to a
+# probe). Sets NW_REDIS_PORT.
+nw_start_redis_any() {
+    local i
+    for i in 1 2 3 4 5; do
+        NW_REDIS_PORT=$(nw_free_port) || return 1
+        if nw_start_redis "$1" "$NW_REDIS_PORT" 2>/dev/null; then
+            return 0
+        fi
+        nw_stop "$1/pids/redis.pid" 1
+    done
+    echo "could not start redis-server on a free port (see $1/logs/redis.log)" >&2
+    return 1
 }
 
 # nw_start_broker DIR PARTITIONS: nearwire-broker; its bootstrap lands in DIR/bootstrap.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh [unit|integration|all] - runs the test suites, prints each one's output and a
+# run.sh [unit|integration|all] - runs the test suites (integration includes tests/faults), prints each one's output and a
 # closing "N passed, M failed" line over all test cases; exits 1 if any suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,7 @@ if [ "$what" = unit ] || [ "$what" = all ]; then
     done
 fi
 if [ "$what" = integration ] || [ "$what" = all ]; then
-    for t in tests/integration/test_*.sh; do
+    for t in tests/integration/test_*.sh tests/faults/test_*.sh; do
         echo "== $t"
         run_suite bash "$t"
     done

@@ -45,8 +45,8 @@ die() { # a setup step failed: count it, keep the logs, stop
     exit 1
 }
 
-redis_port=$(nw_free_port)
-nw_start_redis "$T" "$redis_port" || die "redis-server starts"
+nw_start_redis_any "$T" || die "redis-server starts"
+redis_port=$NW_REDIS_PORT
 nw_start_broker "$T" 16 || die "nearwire-broker starts"
 BOOT=$(cat "$T/bootstrap")
 REDIS="redis://127.0.0.1:$redis_port"
