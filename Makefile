@@ -94,6 +94,9 @@ bench: all $(BENCH_BINS) ## measure throughput and memory (see README "Performan
 eval: all ## score duplicate and story decisions on the seeds and a synthetic syndication set
 	@scripts/eval.sh
 
+eval-clean: all ## score clean's article text on the article-extraction-benchmark (181 pages)
+	@scripts/eval_clean.sh
+
 up: all ## start redis-server, the local broker and the four stages (idempotent)
 	@scripts/stack.sh up
 
@@ -122,7 +125,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan bench eval up down status demo format install clean help
+.PHONY: all setup unit integration test check asan bench eval eval-clean up down status demo format install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)

@@ -25,6 +25,7 @@ typedef enum nw_bp_reason {
     NW_BP_LINK_DENSE,
     NW_BP_SHORT,
     NW_BP_PRUNED_CONTAINER,
+    NW_BP_OUTSIDE_MAIN,
     NW_BP_COUNT
 } nw_bp_reason;
 

@@ -13,6 +13,7 @@
 struct nw_cleaner {
     nw_paras paras;
     nw_buf scratch;
+    nw_buf reasons; /* one nw_bp_reason per paragraph */
     nw_clean_result res;
     nw_html_result html;
 };
@@ -25,6 +26,7 @@ nw_cleaner *nw_cleaner_new(void)
     }
     nw_paras_init(&c->paras);
     nw_buf_init(&c->scratch);
+    nw_buf_init(&c->reasons);
     nw_buf_init(&c->res.text);
     nw_buf_init(&c->res.title);
     nw_buf_init(&c->res.byline);
@@ -39,6 +41,7 @@ void nw_cleaner_free(nw_cleaner *c)
     }
     nw_paras_release(&c->paras);
     nw_buf_release(&c->scratch);
+    nw_buf_release(&c->reasons);
     nw_buf_release(&c->res.text);
     nw_buf_release(&c->res.title);
     nw_buf_release(&c->res.byline);
@@ -133,6 +136,34 @@ static nw_bp_reason inherit(const nw_cleaner *c, size_t i, nw_bp_reason own, nw_
     return own;
 }
 
+/* A page's article is one run of paragraphs; menus, teasers and footers kept by the rules lie
+ * outside it. The run is the maximum-sum segment (Kadane) where a kept paragraph counts its
+ * length and a dropped one counts against, so gaps of debris split runs apart. */
+static void keep_densest_run(nw_cleaner *c)
+{
+    long best = 0, cur = 0;
+    size_t best_lo = 0, best_hi = 0, lo = 0;
+    for (size_t i = 0; i < c->paras.n; i++) {
+        long len = (long)c->paras.v[i].len;
+        long w = c->reasons.data[i] == NW_BP_NONE ? len : -(len < 200 ? len : 200);
+        if (cur <= 0) {
+            cur = 0;
+            lo = i;
+        }
+        cur += w;
+        if (cur > best) {
+            best = cur;
+            best_lo = lo;
+            best_hi = i + 1;
+        }
+    }
+    for (size_t i = 0; i < c->paras.n; i++) {
+        if ((i < best_lo || i >= best_hi) && c->reasons.data[i] == NW_BP_NONE) {
+            c->reasons.data[i] = (char)NW_BP_OUTSIDE_MAIN;
+        }
+    }
+}
+
 static int keep_paragraph(nw_clean_result *r, const char *s, size_t n)
 {
     if (r->text.len && nw_buf_append(&r->text, "\n\n", 2) != NW_OK) {
@@ -158,11 +189,21 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
         rc = nw_buf_reserve(&c->scratch, c->paras.text.len + 1);
     }
     nw_bp_reason prev = NW_BP_NONE;
+    if (rc == NW_OK && nw_buf_reserve(&c->reasons, c->paras.n) != NW_OK) {
+        rc = NW_E_NOMEM;
+    }
+    for (size_t i = 0; rc == NW_OK && i < c->paras.n; i++) {
+        nw_bp_reason why = inherit(c, i, classify(c, i), prev);
+        c->reasons.data[i] = (char)why;
+        prev = why;
+    }
+    if (rc == NW_OK && r->is_html) {
+        keep_densest_run(c);
+    }
     for (size_t i = 0; rc == NW_OK && i < c->paras.n; i++) {
         const char *s = nw_para_str(&c->paras, i);
         size_t len = c->paras.v[i].len;
-        nw_bp_reason why = inherit(c, i, classify(c, i), prev);
-        prev = why;
+        nw_bp_reason why = (nw_bp_reason)c->reasons.data[i];
         if (why == NW_BP_NONE) {
             rc = keep_paragraph(r, s, len);
             continue;

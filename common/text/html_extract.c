@@ -24,23 +24,35 @@ void nw_html_result_release(nw_html_result *r)
     nw_buf_release(&r->title);
 }
 
-static int is_pruned_tag(GumboTag t)
+/* Never text: pruned whatever their size. */
+static int is_never_text(GumboTag t)
 {
     switch (t) {
     case GUMBO_TAG_SCRIPT:
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_HEAD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Usually not article text; pruned unless they hold most of the page (a site that wraps the
+ * whole page in a <form>, or a layout div named "with-sidebar"). */
+static int is_pruned_tag(GumboTag t)
+{
+    switch (t) {
     case GUMBO_TAG_NAV:
     case GUMBO_TAG_FOOTER:
     case GUMBO_TAG_ASIDE:
     case GUMBO_TAG_FORM:
-    case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_BUTTON:
     case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_SVG:
-    case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_HEAD:
         return 1;
     default:
         return 0;
@@ -91,9 +103,14 @@ static const char *const prune_words[] = {
     "modal",   "caption", "byline",    "tags",     "signup",     "paywall",  "outbrain",
     "taboola", "recirc",  "trending",  "masthead", NULL};
 
-static int word_in_list(const char *w, size_t n)
+/* Words that mark the article's own containers (Readability's positive class names); one of
+ * them outweighs any pruning word, as in "content-with-sidebar". */
+static const char *const keep_words[] = {"article", "body", "content", "entry", "main",
+                                         "post",    "story", "text",    "blog", NULL};
+
+static int word_in(const char *const *list, const char *w, size_t n)
 {
-    for (const char *const *p = prune_words; *p; p++) {
+    for (const char *const *p = list; *p; p++) {
         if (strlen(*p) == n && strncasecmp(*p, w, n) == 0) {
             return 1;
         }
@@ -101,12 +118,14 @@ static int word_in_list(const char *w, size_t n)
     return 0;
 }
 
-static int attr_marks_boilerplate(const GumboElement *el, const char *name)
+/* 1 when the attribute has a pruning word and no keeping word, -1 when it has a keeping word. */
+static int attr_verdict(const GumboElement *el, const char *name)
 {
     GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
     if (!a) {
         return 0;
     }
+    int prune = 0;
     const char *s = a->value;
     while (*s) {
         while (*s && !isalnum((unsigned char)*s)) {
@@ -116,23 +135,40 @@ static int attr_marks_boilerplate(const GumboElement *el, const char *name)
         while (*s && isalnum((unsigned char)*s)) {
             s++;
         }
-        if (s > w && word_in_list(w, (size_t)(s - w))) {
-            return 1;
+        size_t n = (size_t)(s - w);
+        if (n && word_in(keep_words, w, n)) {
+            return -1;
         }
+        prune = prune || (n && word_in(prune_words, w, n));
     }
-    return 0;
+    return prune;
 }
 
-static int is_pruned(const GumboElement *el)
+static int attr_marks_boilerplate(const GumboElement *el)
 {
-    if (is_pruned_tag(el->tag)) {
+    int c = attr_verdict(el, "class"), i = attr_verdict(el, "id");
+    return c >= 0 && i >= 0 && (c > 0 || i > 0);
+}
+
+static size_t text_bytes(const GumboNode *n, int depth);
+
+/* A container holding more than this share of the page's text is a layout wrapper. */
+#define NW_WRAPPER_SHARE 0.4
+
+static int is_pruned(const GumboNode *n, int depth, size_t page_text)
+{
+    const GumboElement *el = &n->v.element;
+    if (is_never_text(el->tag)) {
         return 1;
     }
     if (el->tag == GUMBO_TAG_BODY || el->tag == GUMBO_TAG_HTML || el->tag == GUMBO_TAG_ARTICLE ||
         el->tag == GUMBO_TAG_MAIN) {
         return 0;
     }
-    return attr_marks_boilerplate(el, "class") || attr_marks_boilerplate(el, "id");
+    if (!is_pruned_tag(el->tag) && !attr_marks_boilerplate(el)) {
+        return 0;
+    }
+    return (double)text_bytes(n, depth) <= NW_WRAPPER_SHARE * (double)page_text;
 }
 
 static size_t text_bytes(const GumboNode *n, int depth)
@@ -154,6 +190,7 @@ static size_t text_bytes(const GumboNode *n, int depth)
 typedef struct walk {
     nw_paras *ps;
     nw_html_result *r;
+    size_t page_text; /* text bytes under <body>, for the wrapper rule */
     int rc;
 } walk;
 
@@ -172,7 +209,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
         return;
     }
     const GumboElement *el = &n->v.element;
-    if (depth > NW_HTML_MAX_DEPTH || is_pruned(el)) {
+    if (depth > NW_HTML_MAX_DEPTH || is_pruned(n, depth, w->page_text)) {
         w->r->pruned_chars += text_bytes(n, depth);
         w->r->pruned_blocks++;
         return;
@@ -283,8 +320,9 @@ int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
     }
     extract_title(out->root, &r->title);
     const GumboNode *body = find_tag(out->root, GUMBO_TAG_BODY, 0);
-    walk w = {ps, r, NW_OK};
-    walk_node(&w, body ? body : out->root, 0, 0);
+    const GumboNode *top = body ? body : out->root;
+    walk w = {ps, r, text_bytes(top, 0), NW_OK};
+    walk_node(&w, top, 0, 0);
     if (w.rc == NW_OK) {
         w.rc = nw_paras_break(ps);
     }

@@ -155,6 +155,33 @@ static void test_html_page(void **state)
     assert_true(r->drops[NW_BP_PRUNED_CONTAINER].paragraphs >= 4);
 }
 
+/* Layout wrappers survive: a class that says "content" beats "sidebar", and a <form> that
+ * wraps the whole page (ASP.NET style) is not pruned; stray links far from the article are. */
+static void test_html_wrappers_and_main_run(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><body><form id=aspnetForm>"
+        "<div class=\"content-with-sidebar-wrp\">"
+        "<p>Home</p><p>World news and more from every region of the globe today.</p>"
+        "<p><a href=a>Politics and elections coverage from our national desk</a></p>"
+        "<p><a href=b>Business, markets and the economy, updated every hour</a></p>"
+        "<p><a href=c>Sports results, fixtures and analysis from every league</a></p>"
+        "<div class=story><p>The first paragraph of the real story says what happened "
+        "yesterday in the capital, according to officials.</p>"
+        "<p>The second paragraph adds detail, quotes a witness and explains why the event "
+        "matters to readers across the country.</p></div>"
+        "<aside class=sidebar><p>Trending now: ten things you missed this week.</p></aside>"
+        "</div></form></body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "The first paragraph of the real story"));
+    assert_non_null(strstr(r->text.data, "explains why the event matters"));
+    assert_null(strstr(r->text.data, "World news and more"));
+    assert_null(strstr(r->text.data, "Trending now"));
+    assert_true(r->drops[NW_BP_OUTSIDE_MAIN].paragraphs >= 1);
+}
+
 static void test_html_nesting_bomb_is_bounded(void **state)
 {
     (void)state;
@@ -219,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_seed_003_paywall_appeal),
         cmocka_unit_test(test_seed_004_reuters_debris),
         cmocka_unit_test(test_html_page),
+        cmocka_unit_test(test_html_wrappers_and_main_run),
         cmocka_unit_test(test_html_nesting_bomb_is_bounded),
         cmocka_unit_test(test_datelines),
     };
