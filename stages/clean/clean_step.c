@@ -8,16 +8,20 @@
 #include <strings.h>
 
 #include "core/nw_error.h"
+#include "io/stoplists.h"
 #include "text/clean.h"
 
 const nw_cfg_key clean_keys[] = {
     {"clean.keep_body", NW_CFG_BOOL, "false", offsetof(clean_config, keep_body),
      "keep the raw body in the output document", 0},
+    {"clean.stoplists", NW_CFG_STR, "config/stoplists", offsetof(clean_config, stoplists),
+     "folder of the stopword lists used to detect the language", 0},
     {NULL, 0, NULL, 0, NULL, 0}};
 
 typedef struct clean_ctx {
     const clean_config *cfg;
     nw_cleaner *cleaner;
+    nw_lang *lang;
 } clean_ctx;
 
 int clean_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
@@ -29,6 +33,12 @@ int clean_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     c->cfg = cfg;
+    char ebuf[512];
+    c->lang = nw_stoplists_load(c->cfg->stoplists, ebuf, sizeof ebuf);
+    if (!c->lang) {
+        clean_fini(c);
+        return nw_err_set(err, NW_E_FATAL, "config", "%s", ebuf);
+    }
     *ctx = c;
     return NW_OK;
 }
@@ -38,6 +48,7 @@ void clean_fini(void *ctx)
     clean_ctx *c = ctx;
     if (c) {
         nw_cleaner_free(c->cleaner);
+        nw_lang_free(c->lang);
         free(c);
     }
 }
@@ -122,8 +133,9 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     if (c->cfg->keep_body) {
         nw_json_str(g, "body", body);
     }
-    if (!nw_doc_str(doc, "lang")) {
-        nw_json_str(g, "lang", "und");
+    if (!nw_doc_str(doc, "lang")) { /* a given lang passes through; else detected */
+        nw_json_str(g, "lang", nw_lang_detect(c->lang, r->text.data ? r->text.data : "",
+                                              r->text.len));
     }
     nw_json_strn(g, "title", r->title.len ? r->title.data : NULL, r->title.len);
     nw_json_strn(g, "text", r->text.data ? r->text.data : "", r->text.len);

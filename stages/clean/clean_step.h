@@ -7,6 +7,7 @@
 
 typedef struct clean_config {
     int keep_body;
+    char stoplists[NW_CFG_STR_MAX];
 } clean_config;
 
 extern const nw_cfg_key clean_keys[];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "enrich/dateline.h"
+#include "io/stoplists.h"
 #include "text/clean.h"
 
 static nw_cleaner *cl;
@@ -223,6 +224,31 @@ static void test_datelines(void **state)
     assert_int_equal(nw_word_count(" two  words\n", 12), 2);
 }
 
+static void test_language_detection(void **state)
+{
+    (void)state;
+    char err[256];
+    nw_lang *l = nw_stoplists_load("config/stoplists", err, sizeof err);
+    if (!l) {
+        fail_msg("%s", err);
+    }
+    const nw_clean_result *r = clean_seed("000_cb190c1c7f2c8ca2.txt");
+    assert_string_equal(nw_lang_detect(l, r->text.data, r->text.len), "en");
+    const char *de = "Der Bundestag hat am Donnerstag mit den Stimmen der Koalition ein Gesetz "
+                     "beschlossen, das die Rente f\xc3\xbcr alle Versicherten erh\xc3\xb6hen soll.";
+    assert_string_equal(nw_lang_detect(l, de, strlen(de)), "de");
+    const char *fr = "Le gouvernement a annonc\xc3\xa9 mardi qu'il allait r\xc3\xa9" "duire les "
+                     "imp\xc3\xb4ts des m\xc3\xa9nages les plus modestes d\xc3\xa8s l'an prochain.";
+    assert_string_equal(nw_lang_detect(l, fr, strlen(fr)), "fr");
+    const char *es = "El presidente del Gobierno anunci\xc3\xb3 este lunes que las pensiones "
+                     "subir\xc3\xa1n con el IPC y que no habr\xc3\xa1 recortes en la sanidad.";
+    assert_string_equal(nw_lang_detect(l, es, strlen(es)), "es");
+    assert_string_equal(nw_lang_detect(l, "xkcd qwrt zzyzx 1234", 20), "und");
+    assert_null(nw_stoplists_load("/nonexistent", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/English.txt: cannot open stopword list"));
+    nw_lang_free(l);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -249,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_html_wrappers_and_main_run),
         cmocka_unit_test(test_html_nesting_bomb_is_bounded),
         cmocka_unit_test(test_datelines),
+        cmocka_unit_test(test_language_detection),
     };
     return cmocka_run_group_tests_name("clean", tests, setup, teardown);
 }
