@@ -22,6 +22,9 @@ zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
 
 echo "== pure core, one core, Reuters-21578 ($(wc -l <"$T/reuters.jsonl") articles with text)"
 "$B/bench_core" 3 <"$T/reuters.jsonl"
+echo "== pure core, one core, the article-extraction-benchmark's 181 HTML pages"
+python3 "$NW_ROOT/tests/eval/clean_benchmark.py" prepare "$NW_ROOT/tests/data/article-extraction-benchmark" "$T/pages.jsonl"
+"$B/bench_core" 3 <"$T/pages.jsonl" | grep "^clean"
 
 echo
 echo "== signature store against one local redis-server"

@@ -11,7 +11,8 @@
 static const char *const reason_names[NW_BP_COUNT] = {
     "none",        "title",     "archive_notice", "appeal",  "click_here", "slideshow",
     "photo_credit", "read_time", "timestamp",     "related", "share",      "css_classes",
-    "byline",      "link_dense", "short",         "pruned_container", "outside_main"};
+    "byline",      "link_dense", "short",         "pruned_container", "outside_main",
+    "not_in_article_body"};
 
 const char *nw_bp_reason_name(nw_bp_reason r)
 {

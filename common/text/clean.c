@@ -2,16 +2,24 @@
  * classification, and keeps the accounting that becomes the "clean" report. */
 #include "clean.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../core/nw_error.h"
+#include "../sketch/shingle.h"
+#include "../sketch/tokenize.h"
 #include "html_extract.h"
 #include "paragraphs.h"
 
+/* JSON-LD articleBody is used when it has at least this many characters. */
+#define NW_LD_MIN_CHARS 300
+
 struct nw_cleaner {
     nw_paras paras;
+    nw_paras ld_paras;     /* the JSON-LD articleBody as paragraphs, when it stands in */
+    nw_u64vec tok, sh, ld; /* scratch for the articleBody comparison */
     nw_buf scratch;
     nw_buf reasons; /* one nw_bp_reason per paragraph */
     nw_clean_result res;
@@ -25,6 +33,10 @@ nw_cleaner *nw_cleaner_new(void)
         return NULL;
     }
     nw_paras_init(&c->paras);
+    nw_paras_init(&c->ld_paras);
+    nw_u64vec_init(&c->tok);
+    nw_u64vec_init(&c->sh);
+    nw_u64vec_init(&c->ld);
     nw_buf_init(&c->scratch);
     nw_buf_init(&c->reasons);
     nw_buf_init(&c->res.text);
@@ -40,6 +52,10 @@ void nw_cleaner_free(nw_cleaner *c)
         return;
     }
     nw_paras_release(&c->paras);
+    nw_paras_release(&c->ld_paras);
+    nw_u64vec_release(&c->tok);
+    nw_u64vec_release(&c->sh);
+    nw_u64vec_release(&c->ld);
     nw_buf_release(&c->scratch);
     nw_buf_release(&c->reasons);
     nw_buf_release(&c->res.text);
@@ -52,6 +68,7 @@ void nw_cleaner_free(nw_cleaner *c)
 static void reset(nw_cleaner *c)
 {
     nw_paras_reset(&c->paras);
+    nw_paras_reset(&c->ld_paras);
     nw_clean_result *r = &c->res;
     nw_buf_reset(&r->text);
     nw_buf_reset(&r->title);
@@ -60,6 +77,7 @@ static void reset(nw_cleaner *c)
     memset(r->drops, 0, sizeof r->drops);
     r->is_html = 0;
     nw_buf_reset(&c->html.title);
+    nw_buf_reset(&c->html.ld_body);
     c->html.pruned_chars = c->html.pruned_blocks = 0;
 }
 
@@ -164,6 +182,59 @@ static void keep_densest_run(nw_cleaner *c)
     }
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The word 3-shingles of a text into c->sh (a set). */
+static int shingles_of(nw_cleaner *c, const char *s, size_t n)
+{
+    c->tok.n = 0;
+    if (nw_tokenize(s, n, 0, &c->tok) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    return nw_shingle(c->tok.v, c->tok.n, 3, &c->sh);
+}
+
+/* JSON-LD articleBody as one signal, not blind trust: a paragraph mostly inside it is article
+ * text whatever the rules said. It never removes a paragraph (many sites put only a teaser
+ * there). Sets *stand_in when the page's own paragraphs cover under half of it (text rendered
+ * by script), and the articleBody itself should be the text. */
+static int apply_article_body(nw_cleaner *c, int *stand_in)
+{
+    *stand_in = 0;
+    const nw_buf *ld = &c->html.ld_body;
+    if (ld->len < NW_LD_MIN_CHARS || shingles_of(c, ld->data, ld->len) != NW_OK) {
+        return NW_OK;
+    }
+    nw_u64vec tmp = c->ld; /* swap buffers: c->sh becomes the articleBody set */
+    c->ld = c->sh;
+    c->sh = tmp;
+    qsort(c->ld.v, c->ld.n, sizeof *c->ld.v, cmp_u64);
+    size_t covered = 0;
+    for (size_t i = 0; i < c->paras.n; i++) {
+        if (shingles_of(c, nw_para_str(&c->paras, i), c->paras.v[i].len) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+        size_t hits = 0;
+        for (size_t k = 0; k < c->sh.n; k++) {
+            hits += bsearch(&c->sh.v[k], c->ld.v, c->ld.n, sizeof *c->ld.v, cmp_u64) != NULL;
+        }
+        char *why = &c->reasons.data[i];
+        if (c->sh.n >= 3 && 2 * hits >= c->sh.n && *why != NW_BP_TITLE) {
+            *why = NW_BP_NONE;
+        }
+        covered += *why == NW_BP_NONE ? hits : 0;
+    }
+    if (2 * covered < c->ld.n) {
+        *stand_in = 1;
+        return nw_paras_from_text(&c->ld_paras, ld->data, ld->len);
+    }
+    return NW_OK;
+}
+
 static int keep_paragraph(nw_clean_result *r, const char *s, size_t n)
 {
     if (r->text.len && nw_buf_append(&r->text, "\n\n", 2) != NW_OK) {
@@ -197,8 +268,18 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
         c->reasons.data[i] = (char)why;
         prev = why;
     }
+    int stand_in = 0;
     if (rc == NW_OK && r->is_html) {
         keep_densest_run(c);
+        rc = apply_article_body(c, &stand_in);
+    }
+    for (size_t i = 0; stand_in && i < c->paras.n; i++) {
+        if (c->reasons.data[i] == NW_BP_NONE) {
+            c->reasons.data[i] = (char)NW_BP_NOT_IN_ARTICLE_BODY;
+        }
+    }
+    for (size_t i = 0; rc == NW_OK && i < c->ld_paras.n; i++) {
+        rc = keep_paragraph(r, nw_para_str(&c->ld_paras, i), c->ld_paras.v[i].len);
     }
     for (size_t i = 0; rc == NW_OK && i < c->paras.n; i++) {
         const char *s = nw_para_str(&c->paras, i);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/doc.h"
 #include "../core/nw_error.h"
 
 #define NW_HTML_MAX_DEPTH 200
@@ -15,6 +16,7 @@
 void nw_html_result_init(nw_html_result *r)
 {
     nw_buf_init(&r->title);
+    nw_buf_init(&r->ld_body);
     r->pruned_chars = 0;
     r->pruned_blocks = 0;
 }
@@ -22,6 +24,7 @@ void nw_html_result_init(nw_html_result *r)
 void nw_html_result_release(nw_html_result *r)
 {
     nw_buf_release(&r->title);
+    nw_buf_release(&r->ld_body);
 }
 
 /* Never text: pruned whatever their size. */
@@ -194,6 +197,57 @@ typedef struct walk {
     int rc;
 } walk;
 
+/* The longest "articleBody" string anywhere in a JSON-LD value (objects, @graph arrays). */
+static const char *find_article_body(yajl_val v, int depth)
+{
+    const char *best = NULL;
+    if (!v || depth > 16) {
+        return NULL;
+    }
+    if (YAJL_IS_OBJECT(v)) {
+        for (size_t i = 0; i < v->u.object.len; i++) {
+            yajl_val x = v->u.object.values[i];
+            const char *c = strcmp(v->u.object.keys[i], "articleBody") == 0 && YAJL_IS_STRING(x)
+                                ? x->u.string
+                                : find_article_body(x, depth + 1);
+            if (c && (!best || strlen(c) > strlen(best))) {
+                best = c;
+            }
+        }
+    } else if (YAJL_IS_ARRAY(v)) {
+        for (size_t i = 0; i < v->u.array.len; i++) {
+            const char *c = find_article_body(v->u.array.values[i], depth + 1);
+            if (c && (!best || strlen(c) > strlen(best))) {
+                best = c;
+            }
+        }
+    }
+    return best;
+}
+
+static void take_json_ld(walk *w, const GumboElement *el)
+{
+    GumboAttribute *type = gumbo_get_attribute(&el->attributes, "type");
+    if (!type || strcasecmp(type->value, "application/ld+json") != 0 || el->children.length != 1) {
+        return;
+    }
+    const GumboNode *t = el->children.data[0];
+    if (t->type != GUMBO_NODE_TEXT && t->type != GUMBO_NODE_CDATA &&
+        t->type != GUMBO_NODE_WHITESPACE) {
+        return;
+    }
+    nw_err err;
+    yajl_val v = nw_json_parse(t->v.text.text, strlen(t->v.text.text), &err);
+    const char *body = find_article_body(v, 0);
+    if (body && strlen(body) > w->r->ld_body.len) {
+        nw_buf_reset(&w->r->ld_body);
+        nw_buf_puts(&w->r->ld_body, body);
+    }
+    if (v) {
+        yajl_tree_free(v);
+    }
+}
+
 static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
 {
     if (w->rc != NW_OK) {
@@ -209,6 +263,9 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
         return;
     }
     const GumboElement *el = &n->v.element;
+    if (el->tag == GUMBO_TAG_SCRIPT) {
+        take_json_ld(w, el);
+    }
     if (depth > NW_HTML_MAX_DEPTH || is_pruned(n, depth, w->page_text)) {
         w->r->pruned_chars += text_bytes(n, depth);
         w->r->pruned_blocks++;
@@ -319,6 +376,14 @@ int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
         return NW_E_NOMEM;
     }
     extract_title(out->root, &r->title);
+    walk head_walk = {ps, r, 0, NW_OK};
+    const GumboNode *head = find_tag(out->root, GUMBO_TAG_HEAD, 0);
+    for (unsigned i = 0; head && i < head->v.element.children.length; i++) {
+        const GumboNode *c = head->v.element.children.data[i];
+        if (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag == GUMBO_TAG_SCRIPT) {
+            take_json_ld(&head_walk, &c->v.element);
+        }
+    }
     const GumboNode *body = find_tag(out->root, GUMBO_TAG_BODY, 0);
     const GumboNode *top = body ? body : out->root;
     walk w = {ps, r, text_bytes(top, 0), NW_OK};

@@ -11,6 +11,7 @@
 
 typedef struct nw_html_result {
     nw_buf title;         /* og:title, else <title>, else the first h1; may be empty */
+    nw_buf ld_body;       /* the longest JSON-LD articleBody of the page; may be empty */
     size_t pruned_chars;  /* text bytes inside pruned containers */
     size_t pruned_blocks; /* how many containers were pruned */
 } nw_html_result;
