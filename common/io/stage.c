@@ -28,6 +28,8 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"redis.url", NW_CFG_STR, "redis://127.0.0.1:6379", F(redis_url),
      "Redis server (redis://[:password@]host:port[/db]); cluster and enrich", 1},
     {"redis.prefix", NW_CFG_STR, "nw:", F(redis_prefix), "prefix of every Redis key", 0},
+    {"redis.timeout_ms", NW_CFG_INT, "2000", F(redis_timeout_ms),
+     "Redis connect and command timeout (cluster, enrich)", 0},
     {"http.bind", NW_CFG_STR, "127.0.0.1", F(http_bind), "address of /metrics /livez /readyz", 0},
     {"http.port", NW_CFG_INT, "0", F(http_port), "port of the HTTP endpoint (0 = any free)", 0},
     {"log.level", NW_CFG_STR, "info", F(log_level), "error, warn, info or debug", 0},

@@ -24,6 +24,7 @@ typedef struct nw_stage_config {
     char topic_dlq[NW_CFG_STR_MAX];
     char redis_url[NW_CFG_STR_MAX];
     char redis_prefix[NW_CFG_STR_MAX];
+    long long redis_timeout_ms;
     char http_bind[NW_CFG_STR_MAX];
     long long http_port;
     char log_level[NW_CFG_STR_MAX];

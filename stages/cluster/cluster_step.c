@@ -36,8 +36,6 @@ const nw_cfg_key cluster_keys[] = {
      "Jaccard at or above which a match is the same story", 0},
     {"cluster.scheme", NW_CFG_STR, "v2-nfkdcf-w3-oph128-s1", F(scheme),
      "fingerprint scheme accepted (others are dead-lettered)", 0},
-    {"redis.timeout_ms", NW_CFG_INT, "2000", F(redis_timeout_ms),
-     "Redis connect and command timeout", 0},
     {NULL, 0, NULL, 0, NULL, 0}};
 #undef F
 
@@ -75,7 +73,7 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
                          (unsigned)cc->bands,
                          (unsigned)cc->shards,
                          (unsigned)cc->bucket_limit,
-                         (int)cc->redis_timeout_ms,
+                         (int)common->redis_timeout_ms,
                          {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
                           cc->story_jaccard, (unsigned)cc->min_shingles}};
     c->store = nw_store_new(&p, err);

@@ -10,7 +10,6 @@ typedef struct cluster_config {
     long long bands, shards, bucket_limit, max_matches, min_shingles;
     double dup_containment, dup_jaccard, story_containment, story_jaccard;
     char scheme[NW_CFG_STR_MAX];
-    long long redis_timeout_ms;
 } cluster_config;
 
 extern const nw_cfg_key cluster_keys[];

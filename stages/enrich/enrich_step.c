@@ -16,8 +16,6 @@ const nw_cfg_key enrich_keys[] = {
      "compacted topic of story summaries, keyed by story id", 0},
     {"enrich.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
      "how long story aggregates live after their last update", 0},
-    {"redis.timeout_ms", NW_CFG_INT, "2000", F(redis_timeout_ms),
-     "Redis connect and command timeout", 0},
     {NULL, 0, NULL, 0, NULL, 0}};
 #undef F
 
@@ -40,7 +38,7 @@ int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *er
     }
     c->cfg = ec;
     c->stories = nw_story_store_new(common->redis_url, common->redis_prefix, ec->window_seconds,
-                                    (int)ec->redis_timeout_ms, err);
+                                    (int)common->redis_timeout_ms, err);
     if (!c->stories) {
         free(c);
         return NW_E_FATAL;

@@ -8,7 +8,6 @@
 typedef struct enrich_config {
     char topic_stories[NW_CFG_STR_MAX];
     long long window_seconds;
-    long long redis_timeout_ms;
 } enrich_config;
 
 extern const nw_cfg_key enrich_keys[];
