@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# setup.sh - installs the Debian packages nearwire needs to build, test and run locally.
+# setup.sh [fuzz] - installs the Debian packages nearwire needs to build, test and run locally.
 # Idempotent: installs only what is missing; no prompts. Needs root or sudo for apt-get.
 set -euo pipefail
 
 PACKAGES=(build-essential pkg-config librdkafka-dev libyajl-dev libhiredis-dev libcmocka-dev
           libmicrohttpd-dev libxxhash-dev libutf8proc-dev libgumbo-dev redis-server jq curl)
+# `setup.sh fuzz`: also what make fuzz needs (clang and its libFuzzer runtime)
+if [ "${1:-}" = fuzz ]; then
+    PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# fuzz.sh [SECONDS] - builds the libFuzzer harnesses of tests/fuzz with clang (ASan + UBSan)
+# and runs each for SECONDS (default 60) on a copy of its seed corpus (tests/fuzz/corpus/NAME).
+# Crashes are written to build-fuzz/crashes/; the run fails if any harness fails.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+secs=${1:-${FUZZ_SECONDS:-60}}
+cd "$NW_ROOT"
+scripts/setup.sh fuzz
+make --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=address,undefined OPT="-O1 -g" \
+    EXTRA_CFLAGS=-fsanitize=fuzzer-no-link build-fuzz/libnearwire.a
+mkdir -p build-fuzz/crashes
+status=0
+for src in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$src" .c)
+    name=${name#fuzz_}
+    clang -std=c11 -D_GNU_SOURCE -O1 -g -Icommon $(pkg-config --cflags yajl gumbo) \
+        -fsanitize=fuzzer,address,undefined "$src" build-fuzz/libnearwire.a \
+        $(pkg-config --libs yajl gumbo libxxhash libutf8proc) -lm -o "build-fuzz/fuzz_$name"
+    rm -rf "build-fuzz/corpus-$name"
+    cp -r "tests/fuzz/corpus/$name" "build-fuzz/corpus-$name"
+    echo "== fuzz_$name for ${secs}s"
+    if ! "build-fuzz/fuzz_$name" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+        -artifact_prefix="build-fuzz/crashes/$name-" "build-fuzz/corpus-$name" \
+        2>"build-fuzz/fuzz_$name.log"; then
+        echo "fuzz_$name FAILED: see build-fuzz/fuzz_$name.log and build-fuzz/crashes/"
+        status=1
+    fi
+    tail -1 "build-fuzz/fuzz_$name.log"
+done
+exit $status
