@@ -169,6 +169,10 @@ static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
         const nw_batch_item *it = &r->batch.items[i];
         const rd_kafka_message_t *m = msgs[i];
         nw_inflight_entry *in = nw_inflight_push(&r->inflight, m->partition, m->offset);
+        if (!in) { /* cannot happen: loop() makes room for a whole batch first */
+            nw_log(NW_LOG_ERROR, "inflight_full", "capacity=%zu", r->inflight.cap);
+            return NW_E_FATAL;
+        }
         if (it->rc == NW_E_INPUT) {
             rc = dead_letter(r, in, m, &it->err);
         }
@@ -180,7 +184,9 @@ static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
                          rec->val_len, NULL, ts);
             nw_metric_add(r->m_out, 1);
         }
-        nw_inflight_done(in, 0); /* sealed: retired once its outputs are acknowledged */
+        /* sealed: retired once its outputs are acknowledged; an output that could not even
+         * be produced marks it failed, so its offset (and any after it) is never stored */
+        nw_inflight_done(in, rc != NW_OK);
         if (ts > 0) {
             double age = now - (double)ts / 1000.0;
             nw_metric_observe(r->m_age, age < 0 ? 0 : age);
