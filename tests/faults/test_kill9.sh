@@ -5,24 +5,16 @@
 # more than once carries the same decision each time (the store answers replays).
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
+source "$(dirname "$0")/../testlib.sh"
 
 T=$(mktemp -d /tmp/nearwire-faults.XXXXXX)
 mkdir -p "$T/pids" "$T/logs"
-passed=0
-failed=0
 cleanup() {
     local c
     for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
     if [ "$failed" -gt 0 ]; then echo "logs kept in $T/logs" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
-check() {
-    local name=$1
-    shift
-    if "$@"; then echo "ok   - $name"; passed=$((passed + 1)); else echo "FAIL - $name"; failed=$((failed + 1)); fi
-}
-eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
-die() { echo "FAIL - $1"; failed=$((failed + 1)); exit 1; }
 
 N=${NW_FAULT_DOCS:-10000}
 nw_start_redis_any "$T" || die "redis-server starts"
@@ -81,5 +73,4 @@ check "re-delivered documents got identical decisions" eq "$differ" 0
 check "the bad messages are dead-lettered with reasons" eq "$reasons" "empty_body invalid_json missing_id "
 check "nothing unexpected on news.enriched" eq "$(comm -13 "$T/want.ids" "$T/got.ids" | wc -l)" 0
 
-echo "integration: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,8 +4,7 @@
 # document after them still comes out.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
-passed=0
-failed=0
+source "$(dirname "$0")/../testlib.sh"
 clean() {
     NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists \
         "$NW_BIN/nearwire-clean" --pipe --set max.message.bytes=1500 "$@"
@@ -34,5 +33,4 @@ else
     echo "FAIL - the stream stopped: got '$out'"
     failed=$((failed + 1))
 fi
-echo "integration: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

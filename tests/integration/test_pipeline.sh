@@ -5,11 +5,10 @@
 # and graceful shutdown. Everything is torn down on exit, pass or fail.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
+source "$(dirname "$0")/../testlib.sh"
 
 T=$(mktemp -d /tmp/nearwire-it.XXXXXX)
 mkdir -p "$T/pids" "$T/logs"
-passed=0
-failed=0
 
 cleanup() {
     local c
@@ -25,25 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check NAME COMMAND...
-    local name=$1
-    shift
-    if "$@"; then
-        echo "ok   - $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL - $name"
-        failed=$((failed + 1))
-    fi
-}
-eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
-ne() { [ "$1" != "$2" ] || { echo "     expected something other than '$2'" >&2; return 1; }; }
 
-die() { # a setup step failed: count it, keep the logs, stop
-    echo "FAIL - $1"
-    failed=$((failed + 1))
-    exit 1
-}
 
 nw_start_redis_any "$T" || die "redis-server starts"
 redis_port=$NW_REDIS_PORT
@@ -138,5 +119,4 @@ done
 check "stages exit 0 on SIGTERM" eq "$graceful" 0
 check "shutdown was logged as clean" eq "$(grep -l 'event=stopped clean=true' "$T"/logs/{clean,fingerprint,cluster,enrich}.log | wc -l)" 4
 
-echo "integration: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

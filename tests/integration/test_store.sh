@@ -4,18 +4,11 @@
 # instances racing on near-duplicates still link them into one story.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
+source "$(dirname "$0")/../testlib.sh"
 
 T=$(mktemp -d /tmp/nearwire-store.XXXXXX)
 mkdir -p "$T/pids" "$T/logs"
-passed=0
-failed=0
 trap 'nw_stop "$T/pids/redis.pid" 5; [ "$failed" -gt 0 ] || rm -rf "$T"' EXIT
-check() {
-    local name=$1
-    shift
-    if "$@"; then echo "ok   - $name"; passed=$((passed + 1)); else echo "FAIL - $name"; failed=$((failed + 1)); fi
-}
-eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
 
 nw_start_redis_any "$T" || { echo "FAIL - redis-server starts"; exit 1; }
 port=$NW_REDIS_PORT
@@ -77,5 +70,4 @@ linked=$(paste -d'\t' <(row "$T/orig.out") <(row "$T/copy.out") |
                 END { print n + 0 }')
 check "racing instances link every copy to its original, in one story" eq "$linked" 150
 
-echo "integration: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

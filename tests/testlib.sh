@@ -1,0 +1,31 @@
+# testlib.sh - assertions shared by the shell tests: each check prints "ok   - NAME" or
+# "FAIL - NAME", counts into passed/failed, and finish prints the closing line tests/run.sh
+# reads. Source it after scripts/lib.sh.
+passed=0
+failed=0
+
+check() { # check NAME COMMAND...: passes when COMMAND succeeds
+    local name=$1
+    shift
+    if "$@"; then
+        echo "ok   - $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL - $name"
+        failed=$((failed + 1))
+    fi
+}
+
+eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
+ne() { [ "$1" != "$2" ] || { echo "     expected something other than '$2'" >&2; return 1; }; }
+
+die() { # a setup step failed: count it (so logs are kept) and stop
+    echo "FAIL - $1"
+    failed=$((failed + 1))
+    exit 1
+}
+
+finish() {
+    echo "integration: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
