@@ -127,15 +127,6 @@ void nw_metric_observe(nw_metric *m, double v)
     }
 }
 
-uint64_t nw_metric_count(const nw_metric *m)
-{
-    if (!m) {
-        return 0;
-    }
-    nw_metric *mm = (nw_metric *)m;
-    return m->kind == KIND_HISTOGRAM ? atomic_load(&mm->count) : atomic_load(&mm->value);
-}
-
 static void label_open(nw_buf *out, const char *labels, const char *extra)
 {
     int has = labels[0] != '\0';

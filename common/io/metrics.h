@@ -25,7 +25,6 @@ nw_metric *nw_histogram(const char *name, const char *help, const char *labels);
 void nw_metric_add(nw_metric *m, uint64_t delta);  /* counters; NULL-safe */
 void nw_metric_set(nw_metric *m, double value);    /* gauges; NULL-safe */
 void nw_metric_observe(nw_metric *m, double value); /* histograms; NULL-safe */
-uint64_t nw_metric_count(const nw_metric *m);      /* counter value or histogram count */
 
 /* Renders every series, grouped by metric name with HELP and TYPE once each. */
 int nw_metrics_render(nw_buf *out);

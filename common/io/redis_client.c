@@ -223,14 +223,6 @@ int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
     return NW_OK;
 }
 
-int nw_redis_fail(nw_redis *r, size_t pending, nw_err *err, const char *what)
-{
-    (void)pending;
-    nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to %s", what);
-    drop(r); /* unread replies make the context unusable; a fresh one is simplest */
-    return NW_E_RETRY;
-}
-
 int nw_redis_ping(nw_redis *r)
 {
     nw_err err;

@@ -34,9 +34,6 @@ int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const 
                             const size_t *lens);
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);
 
-/* Drains 'pending' replies after a failure part way through a pipeline, then reports it. */
-int nw_redis_fail(nw_redis *r, size_t pending, nw_err *err, const char *what);
-
 /* PING; 1 when the server answers. */
 int nw_redis_ping(nw_redis *r);
 

@@ -14,6 +14,7 @@
 
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../sketch/lsh.h"
 #include "metrics.h"
 #include "redis_client.h"
 
@@ -21,7 +22,6 @@
 #define REC_HEAD 15 /* version, shingles, first seen, id length */
 #define REC_SIG NW_MINHASH_BINS
 #define DEC_MARK 'D'
-#define MEMBER_LEN 13 /* band u8, value u32, h u64 */
 #define MAX_HITS 256 /* distinct bucket neighbours looked at per document */
 /* A candidate whose decision is not stored yet is being decided elsewhere right now: wait for
  * it this many times (10, 20, 30 ms) so both sides agree on the story. */
@@ -246,18 +246,6 @@ static void key_for(const nw_store *s, char *out, size_t n, uint64_t h)
     snprintf(out, n, "%ss:%016" PRIx64, s->prefix, h);
 }
 
-static void member_for(unsigned band, uint32_t value, uint64_t h, unsigned char *m)
-{
-    m[0] = (unsigned char)band;
-    put_le(m + 1, value, 4);
-    put_le(m + 5, h, 8);
-}
-
-static unsigned shard_of(const nw_store *s, const unsigned char *member)
-{
-    return (unsigned)(XXH3_64bits(member, 5) % s->p.shards);
-}
-
 static int ensure_work(nw_store *s, size_t n)
 {
     if (n <= s->wcap) {
@@ -313,24 +301,24 @@ static int send_inserts(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_m
         size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
         append(s, 7, av, al);
         for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
-            unsigned char m[MEMBER_LEN], lo[1 + 5], hi[1 + MEMBER_LEN];
-            member_for(b, d->sig[b], w->h, m);
-            unsigned shard = shard_of(s, m);
+            unsigned char m[NW_LSH_ENTRY], lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
+            nw_lsh_entry(b, d->sig[b], w->h, m);
+            unsigned shard = nw_lsh_shard(m, s->p.shards);
             char cur[80], prev[80];
             shard_key(s, cur, sizeof cur, gen, shard);
             shard_key(s, prev, sizeof prev, gen - 1, shard);
             /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
             const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
-            size_t zl[] = {4, strlen(cur), 1, MEMBER_LEN};
+            size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
             append(s, 4, zadd, zl);
             const char *exp[] = {"EXPIREAT", cur, expire_at};
             size_t el[] = {8, strlen(cur), strlen(expire_at)};
             append(s, 3, exp, el);
             lo[0] = '[';
-            memcpy(lo + 1, m, 5);
+            memcpy(lo + 1, m, NW_LSH_BUCKET);
             hi[0] = '[';
-            memcpy(hi + 1, m, 5);
-            memset(hi + 6, 0xFF, 8);
+            memcpy(hi + 1, m, NW_LSH_BUCKET);
+            memset(hi + 1 + NW_LSH_BUCKET, 0xFF, NW_LSH_ENTRY - NW_LSH_BUCKET);
             for (int g = 0; g < 2; g++) {
                 const char *key2 = g ? prev : cur;
                 const char *rng[] = {"ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi,
@@ -425,10 +413,8 @@ static int read_inserts(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
                 if (k >= 2 && rep->type == REDIS_REPLY_ARRAY) {
                     for (size_t e = 0; e < rep->elements; e++) {
                         const redisReply *m = rep->element[e];
-                        uint64_t h = m->len == MEMBER_LEN
-                                         ? get_le((const unsigned char *)m->str + 5, 8)
-                                         : w->h;
-                        if (h != w->h) {
+                        uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
+                        if (h && h != w->h) {
                             add_hit(w, h, b);
                         }
                     }
@@ -495,14 +481,14 @@ static int send_fetches(nw_store *s, nw_store_doc *docs, size_t n, size_t *nfetc
 /* An expired record's bucket entry: ZREM it from both generations it may sit in. */
 static void remember_expired(nw_store *s, const nw_store_doc *d, const hit *h, int64_t now_ms)
 {
-    unsigned char m[MEMBER_LEN];
-    member_for(h->band, d->sig[h->band], h->h, m);
+    unsigned char m[NW_LSH_ENTRY];
+    nw_lsh_entry(h->band, d->sig[h->band], h->h, m);
     int64_t gen = now_ms / 1000 / s->p.window_s;
     for (int g = 0; g < 2; g++) {
         char shard[80];
-        shard_key(s, shard, sizeof shard, gen - g, shard_of(s, m));
+        shard_key(s, shard, sizeof shard, gen - g, nw_lsh_shard(m, s->p.shards));
         nw_buf_append(&s->expired, shard, strlen(shard) + 1);
-        nw_buf_append(&s->expired, m, MEMBER_LEN);
+        nw_buf_append(&s->expired, m, NW_LSH_ENTRY);
     }
 }
 
@@ -739,9 +725,9 @@ int nw_store_save(nw_store *s, nw_store_doc *docs, const char *const *json, cons
         const char *shard = s->expired.data + off;
         size_t sl = strlen(shard);
         const char *av[] = {"ZREM", shard, shard + sl + 1};
-        size_t al[] = {4, sl, MEMBER_LEN};
+        size_t al[] = {4, sl, NW_LSH_ENTRY};
         append(s, 3, av, al);
-        off += sl + 1 + MEMBER_LEN;
+        off += sl + 1 + NW_LSH_ENTRY;
         sent++;
     }
     int rc = NW_OK;

@@ -1,24 +1,41 @@
-/* lsh.c - band keys and the S-curve. The band index is mixed into each key so equal rows in
- * different bands never share a bucket. */
+/* lsh.c - bucket entries, their shard, and the S-curve. */
 #include "lsh.h"
 
 #include <math.h>
 #include <xxhash.h>
 
-#include "minhash.h"
-
-int nw_lsh_band_keys(const uint16_t *sig, unsigned bands, unsigned rows, uint64_t *keys)
+static void put_le(unsigned char *p, uint64_t v, int bytes)
 {
-    if (bands == 0 || rows == 0 || (size_t)bands * rows > NW_MINHASH_BINS) {
-        return -1;
+    for (int i = 0; i < bytes; i++) {
+        p[i] = (unsigned char)(v >> (8 * i));
     }
-    for (unsigned b = 0; b < bands; b++) {
-        keys[b] = XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, b + 1);
-    }
-    return 0;
 }
 
-double nw_lsh_candidate_probability(double j, unsigned bands, unsigned rows)
+void nw_lsh_entry(unsigned band, uint32_t value, uint64_t doc, unsigned char *entry)
 {
-    return 1.0 - pow(1.0 - pow(j, rows), bands);
+    entry[0] = (unsigned char)band;
+    put_le(entry + 1, value, 4);
+    put_le(entry + NW_LSH_BUCKET, doc, 8);
+}
+
+uint64_t nw_lsh_entry_doc(const unsigned char *entry, size_t len)
+{
+    uint64_t v = 0;
+    if (len != NW_LSH_ENTRY) {
+        return 0;
+    }
+    for (int i = 0; i < 8; i++) {
+        v |= (uint64_t)entry[NW_LSH_BUCKET + i] << (8 * i);
+    }
+    return v;
+}
+
+unsigned nw_lsh_shard(const unsigned char *entry, unsigned shards)
+{
+    return (unsigned)(XXH3_64bits(entry, NW_LSH_BUCKET) % shards);
+}
+
+double nw_lsh_candidate_probability(double j, unsigned bands)
+{
+    return 1.0 - pow(1.0 - j, bands);
 }

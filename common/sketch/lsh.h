@@ -1,16 +1,26 @@
-/* lsh.h - LSH banding over 16-bit MinHash signatures: bands x rows <= NW_MINHASH_BINS; each
- * band's rows hash to one 64-bit bucket key. Two documents become candidates when any band
- * key is equal. Pure. */
+/* lsh.h - LSH banding with one MinHash bin per band (r = 1): two documents fall into the same
+ * bucket of band b when they share bin b's minimum shingle, which happens with probability J.
+ * A bucket entry is 13 bytes, <band u8><bin value u32 LE><document u64 LE>; its first 5 bytes
+ * name the bucket, so one bucket is one prefix range of a sorted set. Pure. */
 #ifndef NW_LSH_H
 #define NW_LSH_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* 'keys' caller-owned with room for 'bands' values. Returns -1 if bands*rows is out of range. */
-int nw_lsh_band_keys(const uint16_t *sig, unsigned bands, unsigned rows, uint64_t *keys);
+#define NW_LSH_ENTRY 13  /* bytes of a bucket entry */
+#define NW_LSH_BUCKET 5  /* bytes naming its bucket */
 
-/* Probability that a pair of Jaccard j shares at least one band: 1 - (1 - j^r)^b. */
-double nw_lsh_candidate_probability(double j, unsigned bands, unsigned rows);
+/* The entry of 'doc' in band 'band' of a signature of 32-bit bin values. */
+void nw_lsh_entry(unsigned band, uint32_t value, uint64_t doc, unsigned char *entry);
+
+/* The document an entry names; 0 when the bytes are not an entry. */
+uint64_t nw_lsh_entry_doc(const unsigned char *entry, size_t len);
+
+/* Which of 'shards' sorted sets holds the entry's bucket. */
+unsigned nw_lsh_shard(const unsigned char *entry, unsigned shards);
+
+/* Probability that a pair of Jaccard j shares at least one of 'bands' buckets: 1-(1-j)^bands. */
+double nw_lsh_candidate_probability(double j, unsigned bands);
 
 #endif

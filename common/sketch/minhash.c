@@ -45,13 +45,6 @@ void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t
     }
 }
 
-void nw_minhash_pack16(const uint32_t *sig, uint16_t *out)
-{
-    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        out[i] = (uint16_t)(sig[i] & 0xFFFF);
-    }
-}
-
 void nw_minhash_pack8(const uint32_t *sig, uint8_t *out)
 {
     for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
@@ -64,15 +57,6 @@ static double corrected(size_t eq, double chance)
     double m = (double)eq / NW_MINHASH_BINS;
     double j = (m - chance) / (1.0 - chance);
     return j < 0 ? 0 : j;
-}
-
-double nw_minhash_jaccard16(const uint16_t *a, const uint16_t *b)
-{
-    size_t eq = 0;
-    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        eq += a[i] == b[i];
-    }
-    return corrected(eq, 1.0 / 65536.0);
 }
 
 double nw_minhash_jaccard8(const uint8_t *a, const uint8_t *b)

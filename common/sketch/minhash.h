@@ -13,13 +13,11 @@
  * a signature of all 0xFFFFFFFF (matches nothing but another empty set). No allocation. */
 void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t *sig);
 
-/* The low 16 or 8 bits of each bin: compact stored forms (b-bit MinHash, Li and Konig). */
-void nw_minhash_pack16(const uint32_t *sig, uint16_t *out);
+/* The low 8 bits of each bin: the compact stored form (b-bit MinHash, Li and Konig). */
 void nw_minhash_pack8(const uint32_t *sig, uint8_t *out);
 
-/* Jaccard estimates from two b-bit signatures: the share of equal bins, corrected for the
- * 2^-b chance that unequal minima agree in their low bits. */
-double nw_minhash_jaccard16(const uint16_t *a, const uint16_t *b);
+/* Jaccard estimate from two 8-bit signatures: the share of equal bins, corrected for the
+ * 1/256 chance that unequal minima agree in their low bits. */
 double nw_minhash_jaccard8(const uint8_t *a, const uint8_t *b);
 
 /* Containment of the smaller set in the larger, from Jaccard and the two set sizes:

@@ -103,15 +103,7 @@ static int set_title(nw_cleaner *c, const char *title_in)
 {
     nw_clean_result *r = &c->res;
     if (title_in && *title_in) {
-        /* fold white space the same way paragraphs are folded */
-        nw_paras tmp;
-        nw_paras_init(&tmp);
-        int rc = nw_paras_add_text(&tmp, title_in, strlen(title_in), 0);
-        if (rc == NW_OK && tmp.n) {
-            rc = nw_buf_append(&r->title, nw_para_str(&tmp, 0), tmp.v[0].len);
-        }
-        nw_paras_release(&tmp);
-        return rc;
+        return nw_fold_space(title_in, strlen(title_in), &r->title);
     }
     if (r->is_html && c->html.title.len) {
         return nw_buf_append(&r->title, c->html.title.data, c->html.title.len);

@@ -225,7 +225,7 @@ static const char *find_article_body(yajl_val v, int depth)
     return best;
 }
 
-static void take_json_ld(walk *w, const GumboElement *el)
+static void take_json_ld(nw_html_result *r, const GumboElement *el)
 {
     GumboAttribute *type = gumbo_get_attribute(&el->attributes, "type");
     if (!type || strcasecmp(type->value, "application/ld+json") != 0 || el->children.length != 1) {
@@ -239,9 +239,9 @@ static void take_json_ld(walk *w, const GumboElement *el)
     nw_err err;
     yajl_val v = nw_json_parse(t->v.text.text, strlen(t->v.text.text), &err);
     const char *body = find_article_body(v, 0);
-    if (body && strlen(body) > w->r->ld_body.len) {
-        nw_buf_reset(&w->r->ld_body);
-        nw_buf_puts(&w->r->ld_body, body);
+    if (body && strlen(body) > r->ld_body.len) {
+        nw_buf_reset(&r->ld_body);
+        nw_buf_puts(&r->ld_body, body);
     }
     if (v) {
         yajl_tree_free(v);
@@ -264,7 +264,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     }
     const GumboElement *el = &n->v.element;
     if (el->tag == GUMBO_TAG_SCRIPT) {
-        take_json_ld(w, el);
+        take_json_ld(w->r, el);
     }
     if (depth > NW_HTML_MAX_DEPTH || is_pruned(n, depth, w->page_text)) {
         w->r->pruned_chars += text_bytes(n, depth);
@@ -359,13 +359,9 @@ static void extract_title(const GumboNode *root, nw_buf *title)
             append_node_text(&raw, t, 0);
         }
     }
-    /* fold white space through the paragraph builder */
-    nw_paras tmp;
-    nw_paras_init(&tmp);
-    if (raw.len && nw_paras_add_text(&tmp, raw.data, raw.len, 0) == NW_OK && tmp.n) {
-        nw_buf_append(title, nw_para_str(&tmp, 0), tmp.v[0].len);
+    if (raw.len) {
+        nw_fold_space(raw.data, raw.len, title);
     }
-    nw_paras_release(&tmp);
     nw_buf_release(&raw);
 }
 
@@ -376,12 +372,11 @@ int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
         return NW_E_NOMEM;
     }
     extract_title(out->root, &r->title);
-    walk head_walk = {ps, r, 0, NW_OK};
     const GumboNode *head = find_tag(out->root, GUMBO_TAG_HEAD, 0);
     for (unsigned i = 0; head && i < head->v.element.children.length; i++) {
         const GumboNode *c = head->v.element.children.data[i];
         if (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag == GUMBO_TAG_SCRIPT) {
-            take_json_ld(&head_walk, &c->v.element);
+            take_json_ld(r, &c->v.element);
         }
     }
     const GumboNode *body = find_tag(out->root, GUMBO_TAG_BODY, 0);

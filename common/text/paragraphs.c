@@ -124,6 +124,18 @@ nw_para *nw_paras_current(nw_paras *ps)
     return ps->open ? &ps->v[ps->n - 1] : NULL;
 }
 
+int nw_fold_space(const char *s, size_t n, nw_buf *out)
+{
+    nw_paras tmp;
+    nw_paras_init(&tmp);
+    int rc = nw_paras_add_text(&tmp, s, n, 0);
+    if (rc == NW_OK && tmp.n) {
+        rc = nw_buf_append(out, nw_para_str(&tmp, 0), tmp.v[0].len);
+    }
+    nw_paras_release(&tmp);
+    return rc;
+}
+
 /* "•" (E2 80 A2), "·" (C2 B7), "*", "-" followed by a space mark a list item. */
 static size_t bullet_len(const char *s, size_t n)
 {

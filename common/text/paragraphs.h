@@ -40,6 +40,9 @@ static inline const char *nw_para_str(const nw_paras *ps, size_t i)
     return ps->text.data + ps->v[i].off;
 }
 
+/* Appends s with white space folded and trimmed, as a paragraph's text is (titles). */
+int nw_fold_space(const char *s, size_t n, nw_buf *out);
+
 /* Splits scraped plain text: blank lines, indented lines and bullets start paragraphs; a line
  * that does not end a sentence is joined to the next (hard-wrapped wire copy). */
 int nw_paras_from_text(nw_paras *ps, const char *s, size_t n);

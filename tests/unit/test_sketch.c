@@ -84,12 +84,12 @@ static void test_minhash_estimates_jaccard(void **state)
         size_t inter = off + nb <= na ? nb : na - off;
         double exact = (double)inter / (double)(na + nb - inter);
         uint32_t sa[NW_MINHASH_BINS], sb[NW_MINHASH_BINS];
-        uint16_t pa[NW_MINHASH_BINS], pb[NW_MINHASH_BINS];
+        uint8_t pa[NW_MINHASH_BINS], pb[NW_MINHASH_BINS];
         nw_minhash_sign(a, na, 7, sa);
         nw_minhash_sign(b, nb, 7, sb);
-        nw_minhash_pack16(sa, pa);
-        nw_minhash_pack16(sb, pb);
-        double est = nw_minhash_jaccard16(pa, pb);
+        nw_minhash_pack8(sa, pa);
+        nw_minhash_pack8(sb, pb);
+        double est = nw_minhash_jaccard8(pa, pb);
         double sd = sqrt(exact * (1 - exact) / NW_MINHASH_BINS);
         if (fabs(est - exact) > 4 * sd + 0.02) {
             fail_msg("trial %d: exact %.3f estimate %.3f (na %zu nb %zu)", trial, exact, est,
@@ -105,15 +105,15 @@ static void test_minhash_identical_and_empty(void **state)
     (void)state;
     uint64_t x[3] = {1, 2, 3};
     uint32_t s1[NW_MINHASH_BINS], s2[NW_MINHASH_BINS];
-    uint16_t p1[NW_MINHASH_BINS], p2[NW_MINHASH_BINS];
+    uint8_t p1[NW_MINHASH_BINS], p2[NW_MINHASH_BINS];
     nw_minhash_sign(x, 3, 1, s1);
     nw_minhash_sign(x, 3, 1, s2);
-    nw_minhash_pack16(s1, p1);
-    nw_minhash_pack16(s2, p2);
-    assert_true(nw_minhash_jaccard16(p1, p2) == 1.0);
+    nw_minhash_pack8(s1, p1);
+    nw_minhash_pack8(s2, p2);
+    assert_true(nw_minhash_jaccard8(p1, p2) == 1.0);
     nw_minhash_sign(x, 3, 2, s2); /* another seed, another scheme */
-    nw_minhash_pack16(s2, p2);
-    assert_true(nw_minhash_jaccard16(p1, p2) < 0.5);
+    nw_minhash_pack8(s2, p2);
+    assert_true(nw_minhash_jaccard8(p1, p2) < 0.5);
     nw_minhash_sign(NULL, 0, 1, s1);
     for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
         assert_true(s1[i] == UINT32_MAX);
@@ -180,24 +180,20 @@ static void test_simhash_matches_reference(void **state)
 static void test_lsh(void **state)
 {
     (void)state;
-    uint16_t s1[NW_MINHASH_BINS], s2[NW_MINHASH_BINS];
-    for (int i = 0; i < NW_MINHASH_BINS; i++) {
-        s1[i] = s2[i] = (uint16_t)(i * 31);
-    }
-    s2[0] ^= 1; /* differs in band 0 only */
-    uint64_t k1[64], k2[64];
-    assert_int_equal(nw_lsh_band_keys(s1, 64, 2, k1), 0);
-    assert_int_equal(nw_lsh_band_keys(s2, 64, 2, k2), 0);
-    assert_true(k1[0] != k2[0]);
-    for (int b = 1; b < 64; b++) {
-        assert_true(k1[b] == k2[b]);
-    }
-    /* equal rows in different bands must not share a bucket */
-    uint16_t flat[NW_MINHASH_BINS] = {0};
-    nw_lsh_band_keys(flat, 64, 2, k1);
-    assert_true(k1[0] != k1[1]);
-    assert_int_equal(nw_lsh_band_keys(s1, 65, 2, k1), -1);
-    assert_true(fabs(nw_lsh_candidate_probability(0.5, 32, 4) - 0.8732) < 0.001);
+    unsigned char a[NW_LSH_ENTRY], b[NW_LSH_ENTRY], c[NW_LSH_ENTRY];
+    nw_lsh_entry(3, 0xDEADBEEF, 42, a);
+    nw_lsh_entry(3, 0xDEADBEEF, 43, b); /* same band and bin value: same bucket */
+    nw_lsh_entry(4, 0xDEADBEEF, 42, c); /* equal values in another band: another bucket */
+    assert_memory_equal(a, b, NW_LSH_BUCKET);
+    assert_memory_not_equal(a, c, NW_LSH_BUCKET);
+    assert_true(nw_lsh_shard(a, 65536) == nw_lsh_shard(b, 65536));
+    assert_true(nw_lsh_shard(a, 7) < 7);
+    assert_true(nw_lsh_entry_doc(a, NW_LSH_ENTRY) == 42);
+    assert_true(nw_lsh_entry_doc(b, NW_LSH_ENTRY) == 43);
+    assert_true(nw_lsh_entry_doc(a, NW_LSH_ENTRY - 1) == 0);
+    /* the README's figures: 8 bands find J = 0.27 with p = 0.92, J = 0.5 with p = 0.996 */
+    assert_true(fabs(nw_lsh_candidate_probability(0.27, 8) - 0.919) < 0.001);
+    assert_true(fabs(nw_lsh_candidate_probability(0.5, 8) - 0.996) < 0.001);
 }
 
 static void test_fingerprint_scheme_names_choices(void **state)
