@@ -183,6 +183,38 @@ static void test_html_wrappers_and_main_run(void **state)
     assert_true(r->drops[NW_BP_OUTSIDE_MAIN].paragraphs >= 1);
 }
 
+/* JSON-LD articleBody: it stands in when the page renders the text by script, and it rescues
+ * a paragraph the rules would drop; it never removes page text. */
+static void test_html_json_ld_article_body(void **state)
+{
+    (void)state;
+    const char *ld = "<script type=\"application/ld+json\">{\"@graph\":[{\"@type\":"
+                     "\"NewsArticle\",\"articleBody\":\"The council voted on Tuesday to "
+                     "rebuild the old bridge over the river, a project that officials say will "
+                     "take three years and cost far more than first planned. Residents who "
+                     "cross it every day said they were relieved, though some worried about "
+                     "the detours during the works and about the noise near their homes.\"}]}"
+                     "</script>";
+    char page[2048];
+    snprintf(page, sizeof page, "<html><head>%s</head><body><div id=app>Loading</div>"
+             "</body></html>", ld);
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "The council voted on Tuesday"));
+    assert_null(strstr(r->text.data, "Loading"));
+    /* rescue: a short line of the article (dropped as short by the rules) that the
+     * articleBody contains is kept */
+    snprintf(page, sizeof page, "<html><head>%s</head><body><article>"
+             "<p>The council voted on Tuesday to rebuild the old bridge over the river, a project "
+             "that officials say will take three years and cost far more than first planned.</p>"
+             "<p>Residents who cross it every day said they were relieved</p>"
+             "<p>Subscribe to our newsletter for more local news every morning.</p>"
+             "</article></body></html>", ld);
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "said they were relieved"));
+    assert_null(strstr(r->text.data, "Subscribe"));
+}
+
 static void test_html_nesting_bomb_is_bounded(void **state)
 {
     (void)state;
@@ -273,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_seed_004_reuters_debris),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_wrappers_and_main_run),
+        cmocka_unit_test(test_html_json_ld_article_body),
         cmocka_unit_test(test_html_nesting_bomb_is_bounded),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
