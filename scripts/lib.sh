@@ -72,23 +72,25 @@ nw_redis_ok() {
     [ "$(redis-cli -p "$1" PING 2>/dev/null)" = "PONG" ]
 }
 
-# nw_start_redis DIR PORT: a throwaway redis-server on loopback, no persistence.
+# nw_start_redis DIR PORT [REDIS-ARG...]: a throwaway redis-server on loopback, without
+# persistence unless the extra arguments turn it on (e.g. --appendonly yes).
 nw_start_redis() {
     local dir=$1 port=$2
+    shift 2
     nw_start "$dir/pids/redis.pid" "$dir/logs/redis.log" \
-        redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir"
+        redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" "$@"
     NW_WAIT_PID=$(cat "$dir/pids/redis.pid") nw_wait_for 15 "redis-server on port $port" \
         nw_redis_ok "$port"
 }
 
 # nw_start_redis_any DIR: like nw_start_redis on a free port, trying another port when the
 # chosen one turns out to be taken (a port used by an outgoing connection looks free to a
-# probe). Sets NW_REDIS_PORT.
+# probe). Extra arguments go to redis-server. Sets NW_REDIS_PORT.
 nw_start_redis_any() {
     local i
     for i in 1 2 3 4 5; do
         NW_REDIS_PORT=$(nw_free_port) || return 1
-        if nw_start_redis "$1" "$NW_REDIS_PORT" 2>/dev/null; then
+        if nw_start_redis "$1" "$NW_REDIS_PORT" "${@:2}" 2>/dev/null; then
             return 0
         fi
         nw_stop "$1/pids/redis.pid" 1
@@ -97,12 +99,14 @@ nw_start_redis_any() {
     return 1
 }
 
-# nw_start_broker DIR PARTITIONS: nearwire-broker; its bootstrap lands in DIR/bootstrap.
+# nw_start_broker DIR PARTITIONS [BROKER-ARG...]: nearwire-broker; its bootstrap lands in
+# DIR/bootstrap.
 nw_start_broker() {
     local dir=$1 parts=$2
+    shift 2
     rm -f "$dir/bootstrap"
     nw_start "$dir/pids/broker.pid" "$dir/logs/broker.log" \
-        "$NW_BIN/nearwire-broker" --partitions "$parts" --write-bootstrap "$dir/bootstrap"
+        "$NW_BIN/nearwire-broker" --partitions "$parts" --write-bootstrap "$dir/bootstrap" "$@"
     nw_wait_for 15 "nearwire-broker" test -s "$dir/bootstrap"
 }
 

@@ -63,11 +63,33 @@ rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *
     return nw_kafka_conf_build(cfg->kafka_bootstrap, cfg->group_id, all, consumer, err, errsz);
 }
 
-void nw_kafka_stats_to_metrics(const char *json)
+/* Brokers (learned ones, nodeid >= 0, not the bootstrap or internal entries) in state UP;
+ * -1 when the statistics have no broker list. */
+static int count_brokers_up(yajl_val root)
+{
+    const char *bp[] = {"brokers", NULL};
+    yajl_val brokers = yajl_tree_get(root, bp, yajl_t_object);
+    if (!brokers) {
+        return -1;
+    }
+    int up = 0;
+    for (size_t b = 0; b < brokers->u.object.len; b++) {
+        const char *np[] = {"nodeid", NULL}, *sp[] = {"state", NULL};
+        yajl_val node = yajl_tree_get(brokers->u.object.values[b], np, yajl_t_number);
+        yajl_val state = yajl_tree_get(brokers->u.object.values[b], sp, yajl_t_string);
+        const char *text = state ? YAJL_GET_STRING(state) : NULL;
+        if (node && YAJL_GET_INTEGER(node) >= 0 && text && strcmp(text, "UP") == 0) {
+            up++;
+        }
+    }
+    return up;
+}
+
+int nw_kafka_stats_to_metrics(const char *json)
 {
     yajl_val root = yajl_tree_parse(json, NULL, 0);
     if (!root) {
-        return;
+        return -1;
     }
     const char *tp[] = {"topics", NULL};
     yajl_val topics = yajl_tree_get(root, tp, yajl_t_object);
@@ -76,9 +98,23 @@ void nw_kafka_stats_to_metrics(const char *json)
         yajl_val parts = yajl_tree_get(topics->u.object.values[t], pp, yajl_t_object);
         for (size_t p = 0; parts && p < parts->u.object.len; p++) {
             const char *pid = parts->u.object.keys[p];
-            const char *lp[] = {"consumer_lag", NULL};
-            yajl_val lag = yajl_tree_get(parts->u.object.values[p], lp, yajl_t_number);
-            if (strcmp(pid, "-1") == 0 || !lag || YAJL_GET_INTEGER(lag) < 0) {
+            const char *lp[] = {"consumer_lag", NULL}, *lo[] = {"lo_offset", NULL},
+                       *hi[] = {"hi_offset", NULL}, *fs[] = {"fetch_state", NULL};
+            yajl_val part = parts->u.object.values[p];
+            yajl_val lag = yajl_tree_get(part, lp, yajl_t_number);
+            yajl_val low = yajl_tree_get(part, lo, yajl_t_number);
+            yajl_val high = yajl_tree_get(part, hi, yajl_t_number);
+            yajl_val state = yajl_tree_get(part, fs, yajl_t_string);
+            const char *fetch_state = state ? YAJL_GET_STRING(state) : NULL;
+            long long behind = lag ? YAJL_GET_INTEGER(lag) : -1;
+            /* an assigned partition that never held a message has no position to measure
+             * from; it is not behind */
+            if (behind < 0 && low && high && YAJL_GET_INTEGER(high) >= 0 &&
+                YAJL_GET_INTEGER(high) == YAJL_GET_INTEGER(low) && fetch_state &&
+                strcmp(fetch_state, "none") != 0) {
+                behind = 0;
+            }
+            if (strcmp(pid, "-1") == 0 || behind < 0) {
                 continue;
             }
             char labels[200];
@@ -86,8 +122,15 @@ void nw_kafka_stats_to_metrics(const char *json)
                      topics->u.object.keys[t], pid);
             nw_metric_set(nw_gauge("nearwire_consumer_lag_messages",
                                    "Messages behind the partition's high watermark.", labels),
-                          (double)YAJL_GET_INTEGER(lag));
+                          (double)behind);
         }
     }
+    int up = count_brokers_up(root);
+    if (up >= 0) {
+        nw_metric_set(nw_gauge("nearwire_kafka_brokers_up",
+                               "Brokers this client holds an open connection to.", NULL),
+                      up);
+    }
     yajl_tree_free(root);
+    return up;
 }

@@ -17,7 +17,8 @@ rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
 rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all,
                                    int consumer, char *err, size_t errsz);
 
-/* Parses a statistics JSON document and sets nearwire_consumer_lag_messages per partition. */
-void nw_kafka_stats_to_metrics(const char *json);
+/* Parses a statistics JSON document and sets nearwire_consumer_lag_messages per partition and
+ * nearwire_kafka_brokers_up. Returns the brokers up, or -1 when the document does not say. */
+int nw_kafka_stats_to_metrics(const char *json);
 
 #endif

@@ -5,8 +5,10 @@
  * acknowledged, and every input before them, have their offsets stored
  * (enable.auto.offset.store=false) for the auto-committer. Processing never waits for a
  * round trip to the broker except when the ring is full (backpressure). A failed delivery is
- * fatal: nothing at or after it is stored, so a restart re-processes it. Shutdown: stop
- * consuming, finish the batch, flush, store, commit, close. */
+ * fatal: nothing at or after it is stored, so a restart re-processes it. Broker outage:
+ * librdkafka reconnects and retries on its own; meanwhile the ring fills, consuming stops and
+ * the stage reports not ready until a broker answers again. Shutdown: stop consuming, finish
+ * the batch, flush, store, commit, close. */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@ typedef struct runner {
     rd_kafka_t *consumer, *producer;
     atomic_int *ready;
     atomic_int joined;
+    atomic_int brokers_down; /* set on "all brokers down", cleared by any sign of a broker */
     nw_batch batch;
     nw_inflight inflight;
     const char **payloads;
@@ -35,11 +38,38 @@ typedef struct runner {
     nw_metric *m_in, *m_out, *m_seconds, *m_age;
 } runner;
 
+static void set_brokers_down(runner *r, int down)
+{
+    if (atomic_exchange(&r->brokers_down, down) != down) {
+        nw_log(down ? NW_LOG_WARN : NW_LOG_INFO, down ? "brokers_down" : "brokers_up", "%s",
+               down ? "detail=\"no broker reachable; retrying\"" : "");
+        if (down) {
+            atomic_store(r->ready, 0);
+        }
+    }
+}
+
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    (void)rk;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+        set_brokers_down(opaque, 1);
+    } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
+        nw_log(NW_LOG_ERROR, "kafka_fatal", "detail=\"%s\"", reason);
+        nw_stop = 1; /* the client is unusable: exit, a restart re-processes what is not stored */
+    } else {
+        nw_log(NW_LOG_WARN, "kafka_error", "error=%s detail=\"%s\"", rd_kafka_err2name(err),
+               reason);
+    }
+}
+
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
-    (void)opaque;
     nw_inflight_done(m->_private, m->err != RD_KAFKA_RESP_ERR_NO_ERROR);
+    if (!m->err) {
+        set_brokers_down(opaque, 0);
+    }
     if (m->err) {
         nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=\"%s\"",
                rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
@@ -65,8 +95,9 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
     (void)rk;
     (void)len;
-    (void)opaque;
-    nw_kafka_stats_to_metrics(json);
+    if (nw_kafka_stats_to_metrics(json) > 0) {
+        set_brokers_down(opaque, 0);
+    }
     return 0; /* librdkafka frees json */
 }
 
@@ -80,6 +111,7 @@ static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t 
         return NULL;
     }
     rd_kafka_conf_set_opaque(conf, r);
+    rd_kafka_conf_set_error_cb(conf, on_error);
     if (type == RD_KAFKA_CONSUMER) {
         rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
         rd_kafka_conf_set_stats_cb(conf, on_stats);
@@ -218,15 +250,15 @@ static int retire(runner *r, int wait_ms)
     return failed ? NW_E_FATAL : NW_OK;
 }
 
-/* Waits until the ring has room for a batch, or (room = 0) until it is empty. */
+/* Waits until the ring has room for a batch, or (room = 0) until it is empty; NW_E_RETRY
+ * when timeout_ms passes first. */
 static int wait_for_room(runner *r, size_t room, int timeout_ms)
 {
     double deadline = nw_now_seconds() + timeout_ms / 1000.0;
     int rc = retire(r, 0);
     while (rc == NW_OK && (room ? nw_inflight_free(&r->inflight) < room : r->inflight.count)) {
         if (nw_now_seconds() > deadline) {
-            nw_log(NW_LOG_ERROR, "delivery_timeout", "outstanding=%zu", r->inflight.count);
-            return NW_E_FATAL;
+            return NW_E_RETRY;
         }
         rc = retire(r, 10);
     }
@@ -259,6 +291,7 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
         }
         if (n == 0) {
             until = nw_now_seconds() + r->cfg->batch_wait_ms / 1000.0;
+            set_brokers_down(r, 0);
         }
         msgs[n++] = m;
     }
@@ -267,7 +300,8 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
 
 static void update_ready(runner *r)
 {
-    int ok = atomic_load(&r->joined) && (!r->st->ready || r->st->ready(r->ctx));
+    int ok = atomic_load(&r->joined) && !atomic_load(&r->brokers_down) &&
+             (!r->st->ready || r->st->ready(r->ctx));
     atomic_store(r->ready, ok);
 }
 
@@ -285,9 +319,16 @@ static int loop(runner *r)
             update_ready(r);
             next_ready_check = nw_now_seconds() + 1.0;
         }
-        /* backpressure: never more than the ring's worth of unacknowledged inputs */
-        rc = wait_for_room(r, max, 6 * (int)r->cfg->shutdown_timeout_ms);
-        size_t n = rc == NW_OK ? collect(r, msgs, max) : 0;
+        /* backpressure: never more than the ring's worth of unacknowledged inputs. While the
+         * broker is away this waits as long as librdkafka keeps retrying (message.timeout.ms);
+         * a delivery that finally fails is fatal in retire(). */
+        rc = wait_for_room(r, max, 1000);
+        if (rc == NW_E_RETRY) {
+            nw_log(NW_LOG_WARN, "waiting_for_deliveries", "outstanding=%zu", r->inflight.count);
+            rc = NW_OK;
+            continue;
+        }
+        size_t n = collect(r, msgs, max);
         if (n == 0) {
             continue;
         }
@@ -371,6 +412,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     if (r.producer && r.consumer) {
         rd_kafka_flush(r.producer, (int)cfg->shutdown_timeout_ms);
         if (wait_for_room(&r, 0, (int)cfg->shutdown_timeout_ms) != NW_OK) {
+            nw_log(NW_LOG_ERROR, "delivery_timeout", "outstanding=%zu", r.inflight.count);
             rc = NW_E_FATAL;
         }
     }

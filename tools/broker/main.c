@@ -1,17 +1,20 @@
 /* main.c - nearwire-broker: a development Kafka broker, librdkafka's in-memory mock cluster
  * (real Kafka protocol on loopback) with nearwire's topics created at start. It keeps
  * nothing across restarts and keeps at most 5 MiB or 100,000 message sets per partition
- * (librdkafka 2.0.2); production uses real Kafka. Runs until SIGTERM/SIGINT. */
+ * (librdkafka 2.0.2); production uses real Kafka. Runs until SIGTERM/SIGINT. With --control,
+ * fault-injection commands arrive on a named pipe (control.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "io/log.h"
 
 static volatile sig_atomic_t stop;
@@ -35,6 +38,10 @@ static void usage(FILE *out)
             "  -n, --brokers N           brokers in the mock cluster (default 1)\n"
             "  -t, --topics LIST         comma-separated topics (default: the pipeline's)\n"
             "  -w, --write-bootstrap F   also write the bootstrap address to file F\n"
+            "  -c, --control FIFO        read fault commands from the named pipe FIFO, one a\n"
+            "                            line: down [ID] | up [ID] | rtt MS [ID] |\n"
+            "                            errors produce|fetch|commit N\n"
+            "                            (e.g. echo down > FIFO; ID defaults to all brokers)\n"
             "  -V, --version             print the version\n"
             "  -h, --help                this help\n");
 }
@@ -73,12 +80,13 @@ int main(int argc, char **argv)
                                           {"brokers", required_argument, 0, 'n'},
                                           {"topics", required_argument, 0, 't'},
                                           {"write-bootstrap", required_argument, 0, 'w'},
+                                          {"control", required_argument, 0, 'c'},
                                           {"version", no_argument, 0, 'V'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     int partitions = 16, brokers = 1, ch;
-    const char *topics = default_topics, *out_file = NULL;
-    while ((ch = getopt_long(argc, argv, "p:n:t:w:Vh", opts, NULL)) != -1) {
+    const char *topics = default_topics, *out_file = NULL, *control = NULL;
+    while ((ch = getopt_long(argc, argv, "p:n:t:w:c:Vh", opts, NULL)) != -1) {
         switch (ch) {
         case 'p':
             partitions = atoi(optarg);
@@ -91,6 +99,9 @@ int main(int argc, char **argv)
             break;
         case 'w':
             out_file = optarg;
+            break;
+        case 'c':
+            control = optarg;
             break;
         case 'V':
             printf("nearwire-broker 0.1.0 (librdkafka %s)\n", rd_kafka_version_str());
@@ -123,6 +134,12 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = create_topics(mc, topics, partitions);
+    int control_fd = -1;
+    if (rc == 0 && control && (control_fd = nw_broker_control_open(control)) < 0) {
+        fprintf(stderr, "nearwire-broker: cannot open the control pipe %s: %s\n", control,
+                strerror(errno));
+        rc = 1;
+    }
     const char *bootstrap = rd_kafka_mock_cluster_bootstraps(mc);
     if (rc == 0 && out_file) {
         rc = write_file(out_file, bootstrap);
@@ -139,11 +156,19 @@ int main(int argc, char **argv)
                "bootstrap=%s partitions=%d brokers=%d note=\"in-memory development broker; "
                "data is lost on exit\"",
                bootstrap, partitions, brokers);
+        char pending[1024];
+        size_t used = 0;
         while (!stop) {
-            struct timespec ts = {0, 200000000L};
-            nanosleep(&ts, NULL);
+            struct pollfd pfd = {.fd = control_fd, .events = POLLIN};
+            if (poll(&pfd, 1, 200) > 0) {
+                nw_broker_control_read(mc, control_fd, pending, sizeof pending, &used);
+            }
         }
         nw_log(NW_LOG_INFO, "stopped", "%s", "");
+    }
+    if (control_fd >= 0) {
+        close(control_fd);
+        unlink(control);
     }
     rd_kafka_mock_cluster_destroy(mc);
     rd_kafka_destroy(rk);

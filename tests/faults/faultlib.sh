@@ -1,0 +1,94 @@
+# faultlib.sh - what every fault scenario shares: a private redis-server, broker and the four
+# stages (fast group session timeouts, so a dead member's partitions move on quickly), a feed
+# of Reuters articles with a few bad messages riding along, and the verdict: the ids on
+# news.enriched plus news.dlq are exactly the ids ingested, and a document delivered more
+# than once carries the same decision each time. Source after scripts/lib.sh and testlib.sh;
+# call fault_setup first.
+
+# fault_setup: sets T (work dir), REDIS_PORT, BOOT and CONTROL (the broker's fault-command
+# pipe); redis-server's extra arguments come from the array REDIS_ARGS.
+fault_setup() {
+    T=$(mktemp -d /tmp/nearwire-faults.XXXXXX)
+    mkdir -p "$T/pids" "$T/logs"
+    trap fault_cleanup EXIT
+    nw_start_redis_any "$T" "${REDIS_ARGS[@]}" || die "redis-server starts"
+    REDIS_PORT=$NW_REDIS_PORT
+    CONTROL=$T/control
+    nw_start_broker "$T" 16 --control "$CONTROL" || die "nearwire-broker starts"
+    BOOT=$(cat "$T/bootstrap")
+}
+
+fault_cleanup() {
+    local c
+    for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
+    if [ "$failed" -gt 0 ] || [ -n "${NW_KEEP_LOGS:-}" ]; then
+        echo "logs kept in $T/logs" >&2
+    else
+        rm -rf "$T"
+    fi
+}
+
+# fault_start STAGE: (re)starts a stage and waits until it listens
+fault_start() {
+    nw_start_stage "$T" "$1" "$BOOT" "redis://127.0.0.1:$REDIS_PORT" \
+        --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500
+    nw_wait_for 30 "$1 listens" nw_logged_port "$T/logs/$1.log" || die "nearwire-$1 restarts"
+}
+
+# fault_ready STAGE: its /readyz answers 200 now
+fault_ready() {
+    local p
+    p=$(nw_stage_port "$T" "$1") && nw_http_ok "http://127.0.0.1:$p/readyz"
+}
+
+fault_not_ready() { ! fault_ready "$1"; }
+
+# fault_all_ready SECONDS: every stage ready within SECONDS
+fault_all_ready() {
+    local s
+    for s in "${NW_STAGES[@]}"; do
+        nw_wait_for "$1" "$s ready" fault_ready "$s" || return 1
+    done
+}
+
+# fault_feed N RATE: writes N Reuters articles and 3 bad messages to $T/in.jsonl and starts
+# ingesting them at RATE per second in the background; its pid in FEEDER.
+fault_feed() {
+    N=$1
+    zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
+        jq -c 'select(.text != "") | {id, source, title, body: .text}' | head -"$N" >"$T/in.jsonl"
+    printf '%s\n' '{"id":"bad-1"' '{"id":"bad-2","body":""}' '{"body":"no id"}' >>"$T/in.jsonl"
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate "$2" "$T/in.jsonl" 2>"$T/logs/ingest.log" &
+    FEEDER=$!
+}
+
+_fault_have_all() {
+    local e d
+    e=$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --timeout 4 |
+        jq -r .id | sort -u | wc -l)
+    d=$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --timeout 4 --envelope |
+        jq -r '.headers["nw.source.offset"] + ":" + .headers["nw.source.partition"] + ":" + .headers["nw.stage"]' |
+        sort -u | wc -l)
+    [ $((e + d)) -ge $((N + 3)) ]
+}
+
+# fault_verdict WHAT: waits for everything to come out, then checks nothing was lost, nothing
+# unexpected appeared and re-deliveries agree; prints the scenario's figures.
+fault_verdict() {
+    wait "$FEEDER" || die "every document was accepted by the broker"
+    nw_wait_for 180 "all $((N + 3)) documents to come out" _fault_have_all || true
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --timeout 5 >"$T/out.jsonl"
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --timeout 5 --envelope >"$T/dlq.jsonl"
+    grep -o '"id": *"[^"]*"' "$T/in.jsonl" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u >"$T/want.ids"
+    jq -r .id "$T/out.jsonl" | sort -u >"$T/got.ids"
+    local lost copies differ reasons
+    lost=$(comm -23 <(grep -v '^bad-' "$T/want.ids") "$T/got.ids" | wc -l)
+    copies=$(($(wc -l <"$T/out.jsonl") - $(wc -l <"$T/got.ids")))
+    differ=$(jq -c '[.id, .cluster]' "$T/out.jsonl" | sort -u | jq -r '.[0]' | uniq -d | wc -l)
+    reasons=$(jq -r '.headers["nw.reason"]' "$T/dlq.jsonl" | sort -u | tr '\n' ' ')
+    echo "     $N documents through $1: lost $lost, delivered more than once $copies, decisions differing $differ"
+    check "no document lost through $1" eq "$lost" 0
+    check "re-delivered documents got identical decisions" eq "$differ" 0
+    check "the bad messages are dead-lettered with reasons" eq "$reasons" "empty_body invalid_json missing_id "
+    check "nothing unexpected on news.enriched" eq "$(comm -13 "$T/want.ids" "$T/got.ids" | wc -l)" 0
+}
