@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PACKAGES=(build-essential pkg-config librdkafka-dev libyajl-dev libhiredis-dev libcmocka-dev
-          libmicrohttpd-dev libxxhash-dev libutf8proc-dev libgumbo-dev redis-server jq curl)
+          libmicrohttpd-dev libxxhash-dev libutf8proc-dev libgumbo-dev redis-server jq curl
+          prometheus) # prometheus: for promtool, which the tests run on every /metrics
 # `setup.sh fuzz`: also what make fuzz needs (clang and its libFuzzer runtime)
 if [ "${1:-}" = fuzz ]; then
     PACKAGES+=(clang libclang-rt-14-dev)

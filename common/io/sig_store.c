@@ -6,6 +6,7 @@
 #include "sig_store.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,8 @@ struct nw_store {
     arena_block *arena;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates;
+    nw_metric *g_docs, *g_bytes, *g_keys;
+    double next_report;
 };
 
 static char *arena_copy(nw_store *s, const char *p, size_t n)
@@ -165,6 +168,12 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
                               "Documents already decided, answered from the store.", NULL);
     s->m_candidates = nw_counter("nearwire_store_candidates_total",
                                  "Candidates verified from their stored signatures.", NULL);
+    s->g_docs = nw_gauge("nearwire_store_documents",
+                         "Documents in the store's window (from per-generation insert counts).",
+                         NULL);
+    s->g_bytes = nw_gauge("nearwire_store_bytes", "Memory the Redis server uses (used_memory).",
+                          NULL);
+    s->g_keys = nw_gauge("nearwire_store_keys", "Keys in the store's Redis database.", NULL);
     return s;
 }
 
@@ -690,10 +699,64 @@ int nw_store_match_insert(nw_store *s, nw_store_doc *docs, size_t n, int64_t now
     return rc;
 }
 
+static void count_key(const nw_store *s, char *out, size_t n, int64_t gen)
+{
+    snprintf(out, n, "%sn:%" PRId64, s->prefix, gen);
+}
+
+static long long reply_int(const redisReply *r)
+{
+    if (r->type == REDIS_REPLY_INTEGER) {
+        return r->integer;
+    }
+    return r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+}
+
+void nw_store_report_size(nw_store *s)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    double now_s = (double)ts.tv_sec;
+    if (now_s < s->next_report) {
+        return;
+    }
+    s->next_report = now_s + 10;
+    int64_t gen = (int64_t)now_s / s->p.window_s;
+    char cur[80], prev[80];
+    count_key(s, cur, sizeof cur, gen);
+    count_key(s, prev, sizeof prev, gen - 1);
+    const char *info[] = {"INFO", "memory"}, *dbsize[] = {"DBSIZE"};
+    const char *get_cur[] = {"GET", cur}, *get_prev[] = {"GET", prev};
+    append(s, 2, info, NULL);
+    append(s, 1, dbsize, NULL);
+    append(s, 2, get_cur, NULL);
+    append(s, 2, get_prev, NULL);
+    redisReply *rep[4] = {0};
+    nw_err err;
+    int got = 0;
+    while (got < 4 && nw_redis_reply(s->r, &rep[got], &err) == NW_OK) {
+        got++;
+    }
+    if (got == 4) {
+        const char *used = rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "used_memory:")
+                                                              : NULL;
+        if (used) {
+            nw_metric_set(s->g_bytes, strtod(used + 12, NULL));
+        }
+        nw_metric_set(s->g_keys, (double)reply_int(rep[1]));
+        /* the previous generation's documents expire evenly through this one */
+        double left = 1.0 - fmod(now_s, (double)s->p.window_s) / (double)s->p.window_s;
+        nw_metric_set(s->g_docs, (double)reply_int(rep[2]) + left * (double)reply_int(rep[3]));
+    }
+    for (int i = 0; i < got; i++) {
+        freeReplyObject(rep[i]);
+    }
+}
+
 int nw_store_save(nw_store *s, nw_store_doc *docs, const char *const *json, const size_t *len,
                   size_t n, nw_err *err)
 {
-    size_t sent = 0;
+    size_t sent = 0, inserted = 0;
     double t0 = nw_now_seconds();
     for (size_t i = 0; i < n; i++) {
         nw_store_doc *d = &docs[i];
@@ -719,7 +782,18 @@ int nw_store_save(nw_store *s, nw_store_doc *docs, const char *const *json, cons
         size_t al[] = {3, strlen(key), w->blob.len, 2, 7};
         append(s, 5, av, al);
         sent++;
-        nw_metric_add(s->m_docs, 1);
+        inserted++;
+    }
+    if (inserted) { /* documents per window generation, for nearwire_store_documents */
+        int64_t gen = (int64_t)time(NULL) / s->p.window_s;
+        char key[80], by[24], at[24];
+        count_key(s, key, sizeof key, gen);
+        snprintf(by, sizeof by, "%zu", inserted);
+        snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
+        const char *incr[] = {"INCRBY", key, by}, *exp[] = {"EXPIREAT", key, at};
+        append(s, 3, incr, NULL);
+        append(s, 3, exp, NULL);
+        sent += 2;
     }
     for (size_t off = 0; off < s->expired.len;) {
         const char *shard = s->expired.data + off;
@@ -740,9 +814,12 @@ int nw_store_save(nw_store *s, nw_store_doc *docs, const char *const *json, cons
             freeReplyObject(rep);
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (docs[i].replay) {
-            nw_metric_add(s->m_replays, 1);
+    if (rc == NW_OK) {
+        nw_metric_add(s->m_docs, (double)inserted);
+        for (size_t i = 0; i < n; i++) {
+            if (docs[i].replay) {
+                nw_metric_add(s->m_replays, 1);
+            }
         }
     }
     if (sent) {

@@ -2,6 +2,7 @@
  * batch at a time. A document is known by h, the 64-bit hash of its id. Keys (prefix P):
  *   P s:<h hex>   string: header, 8-bit MinHash, doc id; then its decision, appended once made.
  *                 TTL = the window, so a document older than the window is never matched.
+ *   P n:<gen>     integer: documents inserted in window generation gen (for metrics).
  *   P b:<shard>   sorted set (small: a listpack) of bucket entries
  *                 <band u8><bin value u32><h u64>, scored by insertion time in seconds; a
  *                 bucket is the lexicographic range of one (band, value). TTL = the window,
@@ -61,6 +62,10 @@ typedef struct nw_store nw_store;
 nw_store *nw_store_new(const nw_store_params *p, nw_err *err);
 void nw_store_free(nw_store *s);
 int nw_store_ready(nw_store *s);
+
+/* At most every 10 s: sets nearwire_store_documents, _bytes and _keys from Redis (INFO memory,
+ * DBSIZE and the per-generation insert counters that nw_store_save keeps). */
+void nw_store_report_size(nw_store *s);
 
 /* Claims, inserts and decides every document of the batch, in order (a later document sees
  * the earlier ones of its batch). Returns NW_OK or NW_E_RETRY; on RETRY the batch may be run

@@ -110,7 +110,13 @@ void cluster_fini(void *ctx)
 
 int cluster_ready(void *ctx)
 {
-    return nw_store_ready(((cluster_ctx *)ctx)->store);
+    nw_store *store = ((cluster_ctx *)ctx)->store;
+    if (!nw_store_ready(store)) {
+        return 0;
+    }
+    /* the runner asks about once a second: a cheap moment to refresh the size gauges */
+    nw_store_report_size(store);
+    return 1;
 }
 
 static int ensure(cluster_ctx *c, size_t n)

@@ -82,6 +82,38 @@ metrics=$(curl -fsS "http://127.0.0.1:${PORT[clean]}/metrics")
 check "clean counts dead letters by reason" \
     grep -q '^nearwire_messages_dlq_total{reason="invalid_json"} 1$' <<<"$metrics"
 check "clean counts messages in" grep -q '^nearwire_messages_in_total 8$' <<<"$metrics"
+# every stage's exposition passes Prometheus' own linter and has what operators look for
+promtool_gaps() {
+    local s out
+    for s in "${NW_STAGES[@]}"; do
+        out=$(curl -fsS "http://127.0.0.1:${PORT[$s]}/metrics") || { echo "$s:unreachable"; continue; }
+        promtool check metrics <<<"$out" >"$T/promtool.$s" 2>&1 || echo "$s:promtool($(head -c 300 "$T/promtool.$s"))"
+        for m in nearwire_messages_in_total nearwire_messages_out_total nearwire_processing_seconds_bucket \
+            nearwire_message_age_seconds_bucket nearwire_consumer_lag_messages nearwire_build_info \
+            nearwire_kafka_brokers_up; do
+            grep -q "^$m[{ ]" <<<"$out" || echo "$s:$m"
+        done
+    done
+    for s in cluster enrich; do
+        out=$(curl -fsS "http://127.0.0.1:${PORT[$s]}/metrics")
+        for m in nearwire_redis_roundtrip_seconds_bucket nearwire_redis_errors_total; do
+            grep -q "^$m[{ ]" <<<"$out" || echo "$s:$m"
+        done
+    done
+    out=$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")
+    for m in nearwire_store_documents nearwire_store_bytes; do
+        grep -q "^$m[{ ]" <<<"$out" || echo "cluster:$m"
+    done
+}
+# (consumer lag comes with librdkafka's statistics, every 5 s)
+nw_wait_for 12 "every metric series" test -z "$(promtool_gaps)"
+check "every stage's /metrics passes promtool check metrics and has the operators' series" \
+    eq "$(promtool_gaps | tr '\n' ' ')" ""
+store_documents() {
+    curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" | awk '$1 == "nearwire_store_documents" { print $2 }'
+}
+nw_wait_for 12 "the store's size gauges" test "$(store_documents)" = 6
+check "cluster reports the documents in its store" eq "$(store_documents)" 6
 check "cluster reports its store" \
     grep -q '^nearwire_store_inserts_total 6$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"
 check "stories topic has the story summary" \
