@@ -119,10 +119,12 @@ format: ## clang-format every C file in place
 	clang-format -i $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch])
 
 install: all ## install binaries and configs under $(DESTDIR)$(PREFIX)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/nearwire/stoplists
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/nearwire/stoplists \
+		$(DESTDIR)$(PREFIX)/etc/nearwire/gazetteer
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 config/*.conf $(DESTDIR)$(PREFIX)/etc/nearwire/
 	install -m 644 config/stoplists/* $(DESTDIR)$(PREFIX)/etc/nearwire/stoplists/
+	install -m 644 config/gazetteer/* $(DESTDIR)$(PREFIX)/etc/nearwire/gazetteer/
 
 clean: ## remove build outputs
 	rm -rf $(BUILD) build-asan build-fuzz

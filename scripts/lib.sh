@@ -117,7 +117,8 @@ nw_start_stage() {
     local dir=$1 stage=$2 bootstrap=$3 redis=$4
     shift 4
     NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap NEARWIRE_REDIS_URL=$redis NEARWIRE_HTTP_PORT=0 \
-        NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists nw_start "$dir/pids/$stage.pid" "$dir/logs/$stage.log" \
+        NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists NEARWIRE_ENRICH_STOPLISTS=$NW_ROOT/config/stoplists \
+        NEARWIRE_ENRICH_GAZETTEER=$NW_ROOT/config/gazetteer nw_start "$dir/pids/$stage.pid" "$dir/logs/$stage.log" \
         "$NW_BIN/nearwire-$stage" --config "$NW_ROOT/config/$stage.conf" "$@"
 }
 

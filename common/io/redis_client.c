@@ -202,6 +202,11 @@ int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const 
     return nw_redis_append(r, argc + 3, av, al);
 }
 
+const char *nw_redis_script_sha(const nw_redis *r, int script)
+{
+    return r->shas[script];
+}
+
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
 {
     void *rep = NULL;

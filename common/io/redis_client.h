@@ -34,6 +34,10 @@ int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const 
                             const size_t *lens);
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);
 
+/* The SHA1 of a registered script, for building a long EVALSHA with nw_redis_append (valid
+ * once connected). */
+const char *nw_redis_script_sha(const nw_redis *r, int script);
+
 /* PING; 1 when the server answers. */
 int nw_redis_ping(nw_redis *r);
 

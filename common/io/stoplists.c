@@ -28,7 +28,7 @@ nw_lang *nw_stoplists_load(const char *dir, char *err, size_t errsz)
         snprintf(path, sizeof path, "%s/%s.txt", dir, lists[i][0]);
         FILE *f = fopen(path, "r");
         if (!f) {
-            snprintf(err, errsz, "%s: cannot open stopword list: %s (set clean.stoplists)", path,
+            snprintf(err, errsz, "%s: cannot open stopword list: %s (set the stage's stoplists key)", path,
                      strerror(errno));
             nw_lang_free(l);
             return NULL;

@@ -1,5 +1,6 @@
-/* story_store.c - one pipelined round trip per batch of articles: for each, add to the docs
- * and sources sets, run the single-key script that keeps first/last, read size and sources. */
+/* story_store.c - one pipelined round trip per batch of articles: for each, add to the docs,
+ * sources and merged-from sets, run the single-key script that keeps first/last, read size,
+ * sources and merged-from. */
 #include "story_store.h"
 
 #include <stdio.h>
@@ -27,15 +28,17 @@ static const char story_lua[] =
     "redis.call('EXPIRE', k, ARGV[5]) "
     "return redis.call('HGETALL', k)";
 
-#define NREPLIES 7 /* per article */
+#define NREPLIES 8 /* per article, and 2 more when it names merged stories */
 
 struct nw_story_store {
     nw_redis *r;
     int script;
     char prefix[64];
     char ttl[24];
-    redisReply **keep; /* NREPLIES per article of the last batch */
+    redisReply **keep; /* the replies of the last batch */
     size_t nkeep, cap;
+    size_t *first_reply; /* per article of the last batch: its first reply in keep */
+    size_t nfirst;
 };
 
 nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, long long window_s,
@@ -72,6 +75,7 @@ void nw_story_store_free(nw_story_store *s)
     if (s) {
         release(s);
         free(s->keep);
+        free(s->first_reply);
         nw_redis_free(s->r);
         free(s);
     }
@@ -116,12 +120,25 @@ static void read_hash(const redisReply *h, nw_story_view *v)
     }
 }
 
-static void send_one(nw_story_store *s, const nw_story_update *u)
+/* Sends one article's commands; returns how many replies they make. */
+static size_t send_one(nw_story_store *s, const nw_story_update *u)
 {
-    char hkey[400], dkey[410], skey[410];
+    char hkey[400], dkey[410], skey[410], mkey[410];
     snprintf(hkey, sizeof hkey, "%sst:%s", s->prefix, u->story_id);
     snprintf(dkey, sizeof dkey, "%s:docs", hkey);
     snprintf(skey, sizeof skey, "%s:src", hkey);
+    snprintf(mkey, sizeof mkey, "%s:merged", hkey);
+    size_t replies = NREPLIES;
+    if (u->nmerged) {
+        const char *av[2 + NW_STORY_MAX_MERGED] = {"SADD", mkey};
+        size_t n = u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
+        for (size_t i = 0; i < n; i++) {
+            av[2 + i] = u->merged[i];
+        }
+        nw_redis_append(s->r, (int)(2 + n), av, NULL);
+        append(s, 3, (const char *[]){"EXPIRE", mkey, s->ttl});
+        replies += 2;
+    }
     const char *src = u->source && *u->source ? u->source : "(unknown)";
     append(s, 3, (const char *[]){"SADD", dkey, u->doc_id});
     append(s, 3, (const char *[]){"EXPIRE", dkey, s->ttl});
@@ -136,15 +153,22 @@ static void send_one(nw_story_store *s, const nw_story_update *u)
     nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
     append(s, 2, (const char *[]){"SCARD", dkey});
     append(s, 2, (const char *[]){"SMEMBERS", skey});
+    append(s, 2, (const char *[]){"SMEMBERS", mkey});
+    return replies;
 }
 
-static int read_one(redisReply **r, nw_story_view *v, nw_err *err)
+static int read_one(redisReply **r, size_t nr, nw_story_view *v, nw_err *err)
 {
     memset(v, 0, sizeof *v);
+    r += nr - NREPLIES; /* skip the merged-from SADD and EXPIRE */
     if (r[4]->type != REDIS_REPLY_ARRAY || r[5]->type != REDIS_REPLY_INTEGER ||
-        r[6]->type != REDIS_REPLY_ARRAY) {
+        r[6]->type != REDIS_REPLY_ARRAY || r[7]->type != REDIS_REPLY_ARRAY) {
         return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update");
     }
+    for (size_t i = 0; i < r[7]->elements && v->nmerged < NW_STORY_MAX_MERGED; i++) {
+        v->merged[v->nmerged++] = r[7]->element[i]->str;
+    }
+    qsort(v->merged, v->nmerged, sizeof *v->merged, cmp_str);
     read_hash(r[4], v);
     v->size = r[5]->integer;
     for (size_t i = 0; i < r[6]->elements && v->nsources < NW_STORY_MAX_SOURCES; i++) {
@@ -158,23 +182,33 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
                           nw_err *err)
 {
     release(s);
-    if (n * NREPLIES > s->cap) {
-        redisReply **k = realloc(s->keep, n * NREPLIES * sizeof *k);
+    size_t most = n * (NREPLIES + 2);
+    if (most > s->cap) {
+        redisReply **k = realloc(s->keep, most * sizeof *k);
         if (!k) {
             return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         }
         s->keep = k;
-        s->cap = n * NREPLIES;
+        s->cap = most;
+    }
+    if (n + 1 > s->nfirst) {
+        size_t *f = realloc(s->first_reply, (n + 1) * sizeof *f);
+        if (!f) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        s->first_reply = f;
+        s->nfirst = n + 1;
     }
     int rc = nw_redis_connect(s->r, err);
     if (rc != NW_OK) {
         return rc;
     }
     double t0 = nw_now_seconds();
+    s->first_reply[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        send_one(s, &u[i]);
+        s->first_reply[i + 1] = s->first_reply[i] + send_one(s, &u[i]);
     }
-    for (size_t i = 0; i < n * NREPLIES && rc == NW_OK; i++) {
+    for (size_t i = 0; i < s->first_reply[n] && rc == NW_OK; i++) {
         s->keep[i] = NULL;
         rc = nw_redis_reply(s->r, &s->keep[i], err);
         s->nkeep = i + 1;
@@ -184,7 +218,8 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        rc = read_one(&s->keep[i * NREPLIES], &v[i], err);
+        rc = read_one(&s->keep[s->first_reply[i]], s->first_reply[i + 1] - s->first_reply[i],
+                      &v[i], err);
     }
     return rc;
 }

@@ -3,6 +3,7 @@
  *   P st:<story>       hash: first_id, first_seen, headline, agency, last_id, last_seen
  *   P st:<story>:docs  set of doc ids (size; a replayed article is counted once)
  *   P st:<story>:src   set of sources
+ *   P st:<story>:merged  set of story ids that joined this one (cluster.merged_from)
  * "First" is the earliest first_seen (ties: smallest id), not arrival order at enrich. */
 #ifndef NW_STORY_STORE_H
 #define NW_STORY_STORE_H
@@ -12,6 +13,7 @@
 #include "../core/nw_err.h"
 
 #define NW_STORY_MAX_SOURCES 64
+#define NW_STORY_MAX_MERGED 32
 
 typedef struct nw_story_update {
     const char *story_id, *doc_id;
@@ -19,6 +21,8 @@ typedef struct nw_story_update {
     const char *headline;   /* may be NULL */
     const char *agency;     /* may be NULL */
     const char *first_seen; /* the article's, RFC 3339 UTC (sorts as text) */
+    const char *const *merged; /* other stories this article linked (may be NULL) */
+    size_t nmerged;
 } nw_story_update;
 
 /* Strings point into the store's last replies; valid until the next update. */
@@ -26,6 +30,8 @@ typedef struct nw_story_view {
     long long size;
     const char *sources[NW_STORY_MAX_SOURCES]; /* sorted */
     size_t nsources;
+    const char *merged[NW_STORY_MAX_MERGED]; /* sorted */
+    size_t nmerged;
     const char *first_id, *first_seen, *headline, *agency, *last_id, *last_seen;
 } nw_story_view;
 

@@ -155,3 +155,20 @@ const char *nw_lang_detect(const nw_lang *l, const char *text, size_t n)
     }
     return l->codes[best];
 }
+
+int nw_lang_is_stopword(const nw_lang *l, const char *code, const char *word, size_t n)
+{
+    if (!l || n == 0 || n > 64) {
+        return 0;
+    }
+    const slot *s = find(l->t, l->cap, word_hash(word, n));
+    if (!s->h) {
+        return 0;
+    }
+    for (size_t k = 0; code && k < l->n; k++) {
+        if (strcmp(l->codes[k], code) == 0) {
+            return (s->mask >> k) & 1u;
+        }
+    }
+    return 1; /* unknown language: a stopword of any */
+}

@@ -22,4 +22,8 @@ size_t nw_lang_count(const nw_lang *l);
  * 4 KiB. No allocation. */
 const char *nw_lang_detect(const nw_lang *l, const char *text, size_t n);
 
+/* 1 when the lower-case word is a stopword of the language 'code' (of any language when code
+ * is NULL or not registered). */
+int nw_lang_is_stopword(const nw_lang *l, const char *code, const char *word, size_t n);
+
 #endif

@@ -1,46 +1,107 @@
-/* enrich_step.c - dateline, agency and word count from the text; the story aggregate from
- * Redis; two records out: the enriched article and the story summary. */
+/* enrich_step.c - per batch: parse datelines and count terms; update every story and every
+ * document's term frequencies in Redis (two pipelined round trips); then per article find
+ * entities, pick keywords and write two records: the enriched article and the story summary. */
 #include "enrich_step.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "article.h"
 #include "core/nw_error.h"
 #include "enrich/dateline.h"
+#include "io/gazetteer_load.h"
+#include "io/stoplists.h"
 #include "io/story_store.h"
+#include "io/term_store.h"
 
 #define F(x) offsetof(enrich_config, x)
 const nw_cfg_key enrich_keys[] = {
     {"topic.stories", NW_CFG_STR, "news.stories", F(topic_stories),
      "compacted topic of story summaries, keyed by story id", 0},
     {"enrich.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
-     "how long story aggregates live after their last update", 0},
+     "how long story aggregates and term frequencies live", 0},
+    {"enrich.gazetteer", NW_CFG_STR, "config/gazetteer", F(gazetteer),
+     "folder of places.txt and organizations.txt for entity extraction", 0},
+    {"enrich.stoplists", NW_CFG_STR, "config/stoplists", F(stoplists),
+     "folder of jusText stopword lists (keywords skip stopwords)", 0},
+    {"enrich.keywords", NW_CFG_INT, "10", F(keywords), "keywords per article (0-50)", 0},
+    {"enrich.words_per_minute", NW_CFG_INT, "230", F(words_per_minute),
+     "reading speed for reading_minutes", 0},
     {NULL, 0, NULL, 0, NULL, 0}};
 #undef F
+
+#define TERMS_PER_DOC 1000
+
+/* one valid article of the batch */
+typedef struct article {
+    size_t item;
+    nw_dateline dateline;
+    const char *merged[NW_STORY_MAX_MERGED];
+    size_t term_off, nterms; /* its terms in the batch's term arrays */
+} article;
 
 typedef struct enrich_ctx {
     const enrich_config *cfg;
     nw_story_store *stories;
+    nw_term_store *terms;
+    nw_gazetteer *gaz;
+    nw_entity_extractor *entities;
+    nw_entities found;
+    nw_lang *stop;
+    nw_term_counter *counter;
     size_t cap;
+    article *arts;
     nw_story_update *updates;
     nw_story_view *views;
-    nw_dateline *datelines;
-    size_t *item_of;
+    nw_term_doc *tdocs;
+    /* every article's terms, back to back: texts in term_text, offsets kept until the batch
+     * is counted (term_text may move while it grows) */
+    nw_buf term_text;
+    nw_term *batch_terms;
+    long long *df;
+    size_t nbatch_terms, terms_cap;
+    nw_keyword kw[NW_KEYWORDS_MAX];
 } enrich_ctx;
+
+static int fail_init(enrich_ctx *c, nw_err *err, const char *why)
+{
+    enrich_fini(c);
+    return nw_err_set(err, NW_E_FATAL, "config", "%s", why);
+}
 
 int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
 {
     const enrich_config *ec = cfg;
+    if (ec->keywords < 0 || ec->keywords > NW_KEYWORDS_MAX) {
+        return nw_err_set(err, NW_E_FATAL, "config", "enrich.keywords must be 0..%d",
+                          NW_KEYWORDS_MAX);
+    }
     enrich_ctx *c = calloc(1, sizeof *c);
     if (!c) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     c->cfg = ec;
+    nw_buf_init(&c->term_text);
+    char why[512];
+    if (!(c->gaz = nw_gazetteer_load(ec->gazetteer, why, sizeof why)) ||
+        !(c->stop = nw_stoplists_load(ec->stoplists, why, sizeof why))) {
+        return fail_init(c, err, why);
+    }
+    c->entities = nw_entity_extractor_new(c->gaz);
+    c->counter = nw_term_counter_new();
+    if (!c->entities || !c->counter) {
+        return fail_init(c, err, "out of memory");
+    }
     c->stories = nw_story_store_new(common->redis_url, common->redis_prefix, ec->window_seconds,
                                     (int)common->redis_timeout_ms, err);
-    if (!c->stories) {
-        free(c);
+    c->terms = c->stories ? nw_term_store_new(common->redis_url, common->redis_prefix,
+                                              ec->window_seconds,
+                                              (int)common->redis_timeout_ms, err)
+                          : NULL;
+    if (!c->terms) {
+        enrich_fini(c);
         return NW_E_FATAL;
     }
     *ctx = c;
@@ -52,10 +113,18 @@ void enrich_fini(void *ctx)
     enrich_ctx *c = ctx;
     if (c) {
         nw_story_store_free(c->stories);
+        nw_term_store_free(c->terms);
+        nw_gazetteer_free(c->gaz);
+        nw_entity_extractor_free(c->entities);
+        nw_lang_free(c->stop);
+        nw_term_counter_free(c->counter);
+        free(c->arts);
         free(c->updates);
         free(c->views);
-        free(c->datelines);
-        free(c->item_of);
+        free(c->tdocs);
+        nw_buf_release(&c->term_text);
+        free(c->batch_terms);
+        free(c->df);
         free(c);
     }
 }
@@ -65,19 +134,28 @@ int enrich_ready(void *ctx)
     return nw_story_store_ready(((enrich_ctx *)ctx)->stories);
 }
 
-static int read_cluster(const nw_doc *doc, const char **story, const char **first_seen,
-                        nw_err *err)
+static int read_cluster(const nw_doc *doc, article *a, nw_story_update *u, nw_err *err)
 {
     yajl_val c = nw_doc_get(doc, "cluster");
-    const char *sp[] = {"story_id", NULL}, *fp[] = {"first_seen", NULL};
+    const char *sp[] = {"story_id", NULL}, *fp[] = {"first_seen", NULL},
+               *mp[] = {"merged_from", NULL};
     yajl_val s = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, sp, yajl_t_string) : NULL;
     yajl_val f = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, fp, yajl_t_string) : NULL;
+    yajl_val m = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, mp, yajl_t_array) : NULL;
     if (!s || !f) {
         return nw_err_set(err, NW_E_INPUT, "missing_field",
                           "cluster.story_id and cluster.first_seen are required");
     }
-    *story = s->u.string;
-    *first_seen = f->u.string;
+    u->story_id = s->u.string;
+    u->first_seen = f->u.string;
+    size_t k = 0;
+    for (size_t i = 0; m && i < m->u.array.len && k < NW_STORY_MAX_MERGED; i++) {
+        if (YAJL_IS_STRING(m->u.array.values[i])) {
+            a->merged[k++] = m->u.array.values[i]->u.string;
+        }
+    }
+    u->merged = a->merged;
+    u->nmerged = k;
     return NW_OK;
 }
 
@@ -101,6 +179,12 @@ static void write_story(yajl_gen g, const nw_story_view *v, const char *story_id
         nw_json_str(g, "agency", v->agency);
         nw_json_str(g, "last_seen", v->last_seen);
         nw_json_str(g, "last_id", v->last_id);
+        nw_json_key(g, "merged_from");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < v->nmerged; i++) {
+            nw_json_str(g, NULL, v->merged[i]);
+        }
+        yajl_gen_array_close(g);
     }
     yajl_gen_map_close(g);
 }
@@ -110,35 +194,91 @@ static int ensure(enrich_ctx *c, size_t n)
     if (n <= c->cap) {
         return NW_OK;
     }
+    free(c->arts);
     free(c->updates);
     free(c->views);
-    free(c->datelines);
-    free(c->item_of);
+    free(c->tdocs);
+    c->arts = calloc(n, sizeof *c->arts);
     c->updates = calloc(n, sizeof *c->updates);
     c->views = calloc(n, sizeof *c->views);
-    c->datelines = calloc(n, sizeof *c->datelines);
-    c->item_of = calloc(n, sizeof *c->item_of);
+    c->tdocs = calloc(n, sizeof *c->tdocs);
     c->cap = n;
-    if (!c->updates || !c->views || !c->datelines || !c->item_of) {
+    if (!c->arts || !c->updates || !c->views || !c->tdocs) {
         c->cap = 0;
         return NW_E_NOMEM;
     }
     return NW_OK;
 }
 
-static int write_records(enrich_ctx *c, const nw_doc *doc, const nw_dateline *dl,
+typedef struct stop_words {
+    const nw_lang *lists;
+    const char *lang; /* NULL: a stopword of any language */
+} stop_words;
+
+static int is_stop(void *arg, const char *w, size_t n)
+{
+    const stop_words *s = arg;
+    return nw_lang_is_stopword(s->lists, s->lang, w, n);
+}
+
+/* Counts the article's terms into the batch arrays (texts as offsets until the batch ends). */
+static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc, const char *text)
+{
+    const char *lang = nw_doc_str(doc, "lang");
+    stop_words stop = {c->stop, lang && strcmp(lang, "und") != 0 ? lang : NULL};
+    const nw_term *t;
+    size_t nt;
+    if (nw_terms_count(c->counter, text, strlen(text), is_stop, &stop, TERMS_PER_DOC, &t,
+                       &nt) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    if (c->nbatch_terms + nt > c->terms_cap) {
+        size_t cap = 2 * (c->nbatch_terms + nt);
+        nw_term *bt = realloc(c->batch_terms, cap * sizeof *bt);
+        long long *df = bt ? realloc(c->df, cap * sizeof *df) : NULL;
+        if (bt) {
+            c->batch_terms = bt;
+        }
+        if (!df) {
+            return NW_E_NOMEM;
+        }
+        c->df = df;
+        c->terms_cap = cap;
+    }
+    a->term_off = c->nbatch_terms;
+    a->nterms = nt;
+    for (size_t i = 0; i < nt; i++) {
+        nw_term *bt = &c->batch_terms[c->nbatch_terms++];
+        *bt = t[i];
+        bt->text = (const char *)(uintptr_t)c->term_text.len;
+        if (nw_buf_append(&c->term_text, t[i].text, t[i].len + 1)) {
+            return NW_E_NOMEM;
+        }
+    }
+    return NW_OK;
+}
+
+static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a,
                          const nw_story_view *v, const char *story, nw_outbox *out)
 {
     const char *text = nw_doc_str(doc, "text");
+    const nw_term_doc *td = &c->tdocs[a - c->arts];
+    size_t nkw = nw_keywords_top(td->terms, td->df, td->nterms, td->ndocs, c->kw,
+                                 (size_t)c->cfg->keywords);
+    if (nw_entities_extract(c->entities, text, strlen(text), &c->found) != NW_OK) {
+        return NW_E_NOMEM;
+    }
     yajl_gen g = out->gen;
     static const char *const replaced[] = {"enrich", NULL};
     yajl_gen_map_open(g);
     nw_json_copy_fields(g, doc->root, replaced);
     nw_json_key(g, "enrich");
     yajl_gen_map_open(g);
-    nw_json_str(g, "agency", dl->agency);
-    nw_json_str(g, "dateline", dl->place[0] ? dl->place : NULL);
-    nw_json_int(g, "word_count", (long long)nw_word_count(text, strlen(text)));
+    nw_json_str(g, "agency", a->dateline.agency);
+    nw_json_str(g, "dateline", a->dateline.place[0] ? a->dateline.place : NULL);
+    nw_write_article_facts(g, doc, text, c->cfg->words_per_minute);
+    nw_write_entities(g, &c->found);
+    nw_write_keywords(g, c->kw, nkw);
     nw_json_key(g, "story");
     write_story(g, v, story, 0);
     yajl_gen_map_close(g);
@@ -151,34 +291,54 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const nw_dateline *dl
     return nw_outbox_add_gen(out, c->cfg->topic_stories, story);
 }
 
-/* Every article of the batch updates its story in one Redis round trip. */
 int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
 {
     enrich_ctx *c = ctx;
     if (ensure(c, n) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
+    c->term_text.len = 0;
+    c->nbatch_terms = 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const nw_doc *doc = &items[i].doc;
-        const char *text = NULL, *story = NULL, *first_seen = NULL;
+        const char *text = NULL;
+        article *a = &c->arts[k];
+        nw_story_update *u = &c->updates[k];
+        memset(u, 0, sizeof *u);
         items[i].rc = nw_doc_require_str(doc, "text", &text, &items[i].err);
         if (items[i].rc == NW_OK) {
-            items[i].rc = read_cluster(doc, &story, &first_seen, &items[i].err);
+            items[i].rc = read_cluster(doc, a, u, &items[i].err);
         }
         if (items[i].rc != NW_OK) {
             continue;
         }
-        nw_dateline_parse(text, strlen(text), &c->datelines[k]);
-        c->updates[k] = (nw_story_update){story, doc->id, nw_doc_str(doc, "source"),
-                                          nw_doc_str(doc, "title"), c->datelines[k].agency,
-                                          first_seen};
-        c->item_of[k++] = i;
+        a->item = i;
+        nw_dateline_parse(text, strlen(text), &a->dateline);
+        u->doc_id = doc->id;
+        u->source = nw_doc_str(doc, "source");
+        u->headline = nw_doc_str(doc, "title");
+        u->agency = a->dateline.agency;
+        if (count_terms(c, a, doc, text) != NW_OK) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        k++;
+    }
+    for (size_t j = 0; j < k; j++) { /* the term texts have stopped moving */
+        for (size_t t = 0; t < c->arts[j].nterms; t++) {
+            nw_term *bt = &c->batch_terms[c->arts[j].term_off + t];
+            bt->text = c->term_text.data + (uintptr_t)bt->text;
+        }
+        c->tdocs[j] = (nw_term_doc){c->updates[j].doc_id, c->batch_terms + c->arts[j].term_off,
+                                    c->arts[j].nterms, c->df + c->arts[j].term_off, 0};
     }
     int rc = k ? nw_story_store_update(c->stories, c->updates, c->views, k, err) : NW_OK;
+    if (rc == NW_OK && k) {
+        rc = nw_term_store_update(c->terms, c->tdocs, k, (int64_t)time(NULL), err);
+    }
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
-        nw_batch_item *it = &items[c->item_of[j]];
-        rc = write_records(c, &it->doc, &c->datelines[j], &c->views[j], c->updates[j].story_id,
+        nw_batch_item *it = &items[c->arts[j].item];
+        rc = write_records(c, &it->doc, &c->arts[j], &c->views[j], c->updates[j].story_id,
                            it->out);
     }
     return rc;

@@ -8,6 +8,10 @@
 typedef struct enrich_config {
     char topic_stories[NW_CFG_STR_MAX];
     long long window_seconds;
+    char gazetteer[NW_CFG_STR_MAX];
+    char stoplists[NW_CFG_STR_MAX];
+    long long keywords;
+    long long words_per_minute;
 } enrich_config;
 
 extern const nw_cfg_key enrich_keys[];

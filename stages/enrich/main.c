@@ -7,8 +7,9 @@ int main(int argc, char **argv)
 {
     const nw_stage st = {
         .name = "enrich",
-        .summary = "Adds dateline, wire agency, word count and the story aggregate to each "
-                   "clustered\narticle, and publishes each story's latest summary.",
+        .summary = "Adds dateline, wire agency, entities, keywords, reading time, publication\n"
+                   "time in UTC and the story aggregate to each clustered article, and\n"
+                   "publishes each story's latest summary.",
         .default_in = "news.clustered",
         .default_out = "news.enriched",
         .keys = enrich_keys,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_pipeline.sh - the whole pipeline on real parts: redis-server and nearwire-broker on
 # free loopback ports, the four stages, the five seed articles fed in file order, then bad
-# messages and one more article. Asserts stories, duplicates, dead letters, metrics, health
+# messages, a copy of 004 and a roundup of 000 and 004. Asserts stories, duplicates, entities,
+# keywords, merged stories, dead letters, metrics (promtool), health
 # and graceful shutdown. Everything is torn down on exit, pass or fail.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
@@ -50,13 +51,17 @@ printf '%s\n' '{not json' '{"body":"no id here"}' | "$NW_BIN/nearwire-ingest" -q
 grep '^{"id": "004' "$NW_ROOT/tests/data/seeds/seeds.jsonl" |
     sed 's/"id": "004_3336bd7ffc0a815a"/"id": "005-copy-of-004"/' |
     "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
-"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count 6 --timeout 60 \
+# a roundup quoting both the AP story and the Reuters one joins their stories
+jq -c -s '{id: "006-roundup", source: "Roundup Daily", published_at: "Wed, 08 Aug 2007 14:00:00 +0200",
+           content_type: "text/plain", title: "Roundup", body: (.[0].body + "\n\n" + .[4].body)}' \
+    "$NW_ROOT/tests/data/seeds/seeds.jsonl" | "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count 7 --timeout 60 \
     >"$T/enriched.jsonl"
 "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --count 2 --timeout 30 \
     --envelope >"$T/dlq.jsonl"
 
 field() { jq -r --arg id "$1" "select(.id | startswith(\$id)) | $2" "$T/enriched.jsonl"; }
-check "six articles enriched" eq "$(wc -l <"$T/enriched.jsonl")" 6
+check "seven articles enriched" eq "$(wc -l <"$T/enriched.jsonl")" 7
 check "000 001 002 003 share one story" \
     eq "$(for i in 000 001 002 003; do field $i .cluster.story_id; done | sort -u | wc -l)" 1
 check "the story is 000's" eq "$(field 002 .cluster.story_id)" "000_cb190c1c7f2c8ca2"
@@ -73,6 +78,20 @@ check "enrich parsed the AP dateline" eq "$(field 000 '.enrich.dateline + " " + 
 check "enrich counts the story" eq "$(field 003 .enrich.story.size)" 4
 check "story sources" eq "$(field 003 '.enrich.story.sources | join(",")')" \
     "Associated Press,Fox News,The Jerusalem Post,The New York Sun"
+check "enrich parsed the Reuters dateline" eq "$(field 004 '.enrich.dateline + " " + .enrich.agency')" "TEHRAN Reuters"
+entity_names() { jq -r '.enrich.entities | .people[].name, .people[].aliases[], .places[].name, .organizations[].name' "$T/enriched.jsonl" | sort -u; }
+check "the seeds name Khamenei, al-Maliki, Larijani, Iran, Iraq, Tehran and Baghdad" eq \
+    "$(for n in 'Ali Khamenei' 'al-Maliki' 'Ali Larijani' Iran Iraq Tehran Baghdad; do grep -qx -- "$n" <(entity_names) || echo "$n"; done)" ""
+check "entities carry counts and aliases" eq "$(field 000 '.enrich.entities.people[] | select(.name == "Nouri al-Maliki") | "\(.count) \(.aliases | index("al-Maliki") != null)"')" "10 true"
+check "the Oil Ministry is an organisation" eq "$(field 000 '.enrich.entities.organizations[].name' | grep -c 'Oil Ministry')" 1
+check "keywords come ranked, from the article's words" \
+    eq "$(field 000 '[.enrich.keywords[].term] | (length == 10) and (index("khamenei") != null) and (index("the") == null)')" true
+check "publication time in UTC" eq "$(field 006 .enrich.published_at) $(field 000 .enrich.published_at)" \
+    "2007-08-08T12:00:00.000Z 2006-09-13T20:19:00.000Z"
+check "reading time and language" eq "$(field 000 '"\(.enrich.reading_minutes) \(.enrich.lang)"')" "3 en"
+check "the roundup joins the AP story and merges the Reuters story into it" \
+    eq "$(field 006 '.cluster.story_id + " " + (.cluster.merged_from | join(",")) + " " + (.enrich.story.size | tostring)')" \
+    "000_cb190c1c7f2c8ca2 004_3336bd7ffc0a815a 5"
 check "dead letters carry stage and reason" \
     eq "$(jq -r '.headers["nw.stage"] + ":" + .headers["nw.reason"]' "$T/dlq.jsonl" | sort | tr '\n' ' ')" \
     "clean:invalid_json clean:missing_id "
@@ -81,7 +100,7 @@ check "dead letters keep the original bytes" \
 metrics=$(curl -fsS "http://127.0.0.1:${PORT[clean]}/metrics")
 check "clean counts dead letters by reason" \
     grep -q '^nearwire_messages_dlq_total{reason="invalid_json"} 1$' <<<"$metrics"
-check "clean counts messages in" grep -q '^nearwire_messages_in_total 8$' <<<"$metrics"
+check "clean counts messages in" grep -q '^nearwire_messages_in_total 9$' <<<"$metrics"
 # every stage's exposition passes Prometheus' own linter and has what operators look for
 promtool_gaps() {
     local s out
@@ -112,14 +131,21 @@ check "every stage's /metrics passes promtool check metrics and has the operator
 store_documents() {
     curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" | awk '$1 == "nearwire_store_documents" { print $2 }'
 }
-nw_wait_for 12 "the store's size gauges" test "$(store_documents)" = 6
-check "cluster reports the documents in its store" eq "$(store_documents)" 6
+nw_wait_for 12 "the store's size gauges" test "$(store_documents)" = 7
+check "cluster reports the documents in its store" eq "$(store_documents)" 7
 check "cluster reports its store" \
-    grep -q '^nearwire_store_inserts_total 6$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"
+    grep -q '^nearwire_store_inserts_total 7$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.stories --from-beginning --timeout 5 >"$T/stories.jsonl"
 check "stories topic has the story summary" \
-    eq "$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.stories --from-beginning --timeout 5 |
-        jq -s -r 'map(select(.story_id == "000_cb190c1c7f2c8ca2")) | max_by(.size) | "\(.size) \(.first_id)"')" \
-    "4 000_cb190c1c7f2c8ca2"
+    eq "$(jq -s -r 'map(select(.story_id == "000_cb190c1c7f2c8ca2" and .size == 4)) | last |
+        "\(.first_id) \(.sources | join(","))"' "$T/stories.jsonl")" \
+    "000_cb190c1c7f2c8ca2 Associated Press,Fox News,The Jerusalem Post,The New York Sun"
+check "the story record names the story merged into it" \
+    eq "$(jq -s -r 'map(select(.story_id == "000_cb190c1c7f2c8ca2")) | max_by(.size) |
+        "\(.size) \(.merged_from | join(",")) \(.last_id)"' "$T/stories.jsonl")" \
+    "5 004_3336bd7ffc0a815a 006-roundup"
+check "004 stays a story of its own, with its copy" \
+    eq "$(jq -s -r 'map(select(.story_id == "004_3336bd7ffc0a815a")) | max_by(.size) | .size' "$T/stories.jsonl")" 2
 check "every store key has a TTL" \
     eq "$(redis-cli -p "$redis_port" --scan --pattern 'it:*' |
         while read -r k; do redis-cli -p "$redis_port" TTL "$k"; done | awk '$1 < 0' | wc -l)" 0
