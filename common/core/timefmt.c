@@ -99,8 +99,11 @@ int nw_time_parse(const char *s, int64_t *ms)
     while (*p == ' ') {
         p++;
     }
-    if (isalpha((unsigned char)*p)) { /* RFC 2822: "Wed, 13 Sep 2006 16:19:00 -0400" */
-        while (*p && *p != ' ') {
+    int weekday = isalpha((unsigned char)*p);
+    int day_first = isdigit((unsigned char)p[0]) &&
+                    (p[1] == ' ' || (isdigit((unsigned char)p[1]) && p[2] == ' '));
+    if (weekday || day_first) { /* RFC 2822: "Wed, 13 Sep 2006 16:19:00 -0400", weekday optional */
+        while (weekday && *p && *p != ' ') {
             p++;
         }
         while (*p == ' ') {
