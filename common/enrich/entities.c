@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 #include "../core/nw_error.h"
 #include "entity_words.h"
@@ -15,9 +16,28 @@
 #define WORK_MAX 256   /* entities considered per text before the top NW_ENT_MAX are kept */
 #define LOWER_MAX 48   /* bytes of a lower-cased word for list lookups */
 #define PERSON_WORDS 4 /* a person's name is at most this many words */
+#define CLASS_CACHE 8192 /* remembered word classes, direct-mapped by hash */
+
+/* what a word is, from the word lists: found once per token, when first asked */
+enum {
+    W_KNOWN = 1 << 0, /* the bits below are set */
+    W_FUNCTION = 1 << 1,
+    W_CALENDAR = 1 << 2,
+    W_STRONG_TITLE = 1 << 3,
+    W_WEAK_TITLE = 1 << 4,
+    W_ROLE = 1 << 5,
+    W_SPEECH = 1 << 6,
+    W_ORG_HEAD = 1 << 7,
+    W_CONNECTOR = 1 << 8,
+    W_OF = 1 << 9, /* "of" or "for" */
+    W_BY = 1 << 10,
+    W_CREDIT = 1 << 11, /* "reporting", "photo", ... before "by" */
+    W_GAZ_FIRST = 1 << 12, /* a gazetteer name may start with it */
+};
 
 typedef struct tok {
     uint32_t off, len; /* the word, without a possessive 's */
+    uint16_t words;    /* W_* bits */
     uint8_t cap;       /* starts upper case, or a particle name such as al-Maliki */
     uint8_t allcaps;   /* two or more letters, all upper case */
     uint8_t punct;     /* punctuation or a line break follows */
@@ -35,6 +55,10 @@ struct nw_entity_extractor {
     uint32_t *pending; /* single capitalised words left unclassified: maybe a known alias */
     size_t npending;
     char acronyms[WORK_MAX][16]; /* an organisation's "(ABC)", by work index */
+    struct {
+        uint64_t h; /* 0 = empty */
+        uint16_t classes;
+    } cache[CLASS_CACHE]; /* word lists looked up once per word, not once per mention */
 };
 
 nw_entity_extractor *nw_entity_extractor_new(const nw_gazetteer *g)
@@ -122,11 +146,58 @@ static void tok_lower(const nw_entity_extractor *x, const tok *t, char *out)
     lower(x->text + t->off, t->len, out);
 }
 
+static unsigned classes_of(const nw_gazetteer *g, const char *w)
+{
+    static const char *const credit[] = {"edited", "photo", "photos", "reporting", "writing",
+                                         "written"};
+    unsigned c = W_KNOWN;
+    const char *hyphen = strrchr(w, '-'); /* "Vice-President" is a title */
+    c |= NW_IN(function_words, w) ? W_FUNCTION : 0;
+    c |= NW_IN(calendar_words, w) ? W_CALENDAR : 0;
+    c |= NW_IN(strong_titles, w) || (hyphen && NW_IN(strong_titles, hyphen + 1)) ? W_STRONG_TITLE
+                                                                                   : 0;
+    c |= NW_IN(weak_titles, w) || (hyphen && NW_IN(weak_titles, hyphen + 1)) ? W_WEAK_TITLE : 0;
+    c |= NW_IN(role_words, w) ? W_ROLE : 0;
+    c |= NW_IN(speech_verbs, w) ? W_SPEECH : 0;
+    c |= NW_IN(org_heads, w) ? W_ORG_HEAD : 0;
+    c |= NW_IN(connectors, w) ? W_CONNECTOR : 0;
+    c |= strcmp(w, "of") == 0 || strcmp(w, "for") == 0 ? W_OF : 0;
+    c |= strcmp(w, "by") == 0 ? W_BY : 0;
+    for (size_t i = 0; i < sizeof credit / sizeof credit[0]; i++) {
+        c |= strcmp(w, credit[i]) == 0 ? W_CREDIT : 0;
+    }
+    c |= nw_gazetteer_starts_name(g, w, strlen(w)) ? W_GAZ_FIRST : 0;
+    return c;
+}
+
+/* 1 when token i has every bit of 'want' */
+static int is(const nw_entity_extractor *x, size_t i, unsigned want)
+{
+    tok *t = &x->t[i];
+    if (!(t->words & W_KNOWN)) {
+        char w[LOWER_MAX];
+        tok_lower(x, t, w);
+        size_t n = strlen(w);
+        uint64_t h = XXH3_64bits(w, n) | 1;
+        nw_entity_extractor *mx = (nw_entity_extractor *)x; /* the cache is not the result */
+        size_t k = (size_t)h & (CLASS_CACHE - 1);
+        if (mx->cache[k].h != h) {
+            mx->cache[k].h = h;
+            mx->cache[k].classes = (uint16_t)classes_of(x->gaz, w);
+        }
+        t->words = mx->cache[k].classes;
+    }
+    return (t->words & want) == want;
+}
+
 /* "al-Maliki", "el-Sisi": a lower-case particle, a hyphen, then the name; returns the
  * particle's length with its hyphen, else 0 */
 static size_t particle_len(const char *s, size_t n)
 {
     static const char *const particles[] = {"al-", "el-", "ad-", "as-", "ash-", "an-", "at-", NULL};
+    if (n < 4 || (s[2] != '-' && s[3] != '-')) {
+        return 0;
+    }
     for (size_t k = 0; particles[k]; k++) {
         size_t pl = strlen(particles[k]);
         if (n > pl && strncasecmp(s, particles[k], pl) == 0) {
@@ -197,14 +268,18 @@ static void scan_gap(const char *s, size_t i, size_t end, tok *t, int after_titl
     }
 }
 
+/* "Mr.", "Sen.", "Corp.": s[n] is the period */
 static int title_abbrev(const char *s, size_t n)
 {
     static const char *const abbrevs[] = {"Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov",
                                           "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "Prof",
                                           "Maj", "St", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd",
                                           NULL};
+    if (n < 2 || n > 4 || s[n] != '.' || s[0] < 'A' || s[0] > 'Z') {
+        return 0;
+    }
     for (size_t k = 0; abbrevs[k]; k++) {
-        if (strlen(abbrevs[k]) == n && memcmp(abbrevs[k], s, n) == 0) {
+        if (strnlen(abbrevs[k], 5) == n && memcmp(abbrevs[k], s, n) == 0) {
             return 1;
         }
     }
@@ -257,7 +332,7 @@ static int tokenize(nw_entity_extractor *x, const char *s, size_t n)
         while (next < n && !word_char(s, n, next, &step)) {
             next += (size_t)step;
         }
-        scan_gap(s, i, next, t, title_abbrev(s + start, t->len));
+        scan_gap(s, i, next, t, start + t->len < n && title_abbrev(s + start, t->len));
         i = next;
     }
     return NW_OK;
@@ -371,6 +446,9 @@ static int listed(nw_entity_extractor *x, size_t a, size_t b)
 {
     char name[NW_ENT_NAME], key[NW_ENT_NAME];
     nw_gaz_hit hit;
+    if (!is(x, a, W_GAZ_FIRST)) {
+        return 0;
+    }
     size_t len = join(x, a, b, name, sizeof name);
     if (!nw_gazetteer_find(x->gaz, name, len, &hit)) {
         return 0;
@@ -399,25 +477,13 @@ static void organisation(nw_entity_extractor *x, size_t a, size_t b)
 /* 2: a strong title ("President", "Vice-President"), 1: a weak one ("Prime"), else 0 */
 static int title_at(const nw_entity_extractor *x, size_t i)
 {
-    char w[LOWER_MAX];
-    tok_lower(x, &x->t[i], w);
-    const char *hyphen = strrchr(w, '-');
-    if (NW_IN(strong_titles, w) || (hyphen && NW_IN(strong_titles, hyphen + 1))) {
-        return 2;
-    }
-    return NW_IN(weak_titles, w) || (hyphen && NW_IN(weak_titles, hyphen + 1));
+    return is(x, i, W_STRONG_TITLE) ? 2 : is(x, i, W_WEAK_TITLE);
 }
 
-static int lower_word_is(const nw_entity_extractor *x, size_t i, const char *const *list,
-                         size_t n)
+/* a lower-case word of a class: "spokesman", "said" (not "Said", a name) */
+static int lower_word_is(const nw_entity_extractor *x, size_t i, unsigned cls)
 {
-    const tok *t = &x->t[i];
-    if (t->cap) {
-        return 0;
-    }
-    char w[LOWER_MAX];
-    tok_lower(x, t, w);
-    return nw_word_in(list, n, w);
+    return !x->t[i].cap && is(x, i, cls);
 }
 
 /* "Ali Larijani, Iran's top nuclear negotiator", "Thomas O'Donnell, Director of ...": a role
@@ -428,7 +494,7 @@ static int appositive_role(const nw_entity_extractor *x, size_t b)
         return 0;
     }
     for (size_t k = b; k < x->nt && k < b + 6; k++) {
-        if (lower_word_is(x, k, nw_role_words, nw_role_words_n) ||
+        if (lower_word_is(x, k, W_ROLE) ||
             (x->t[k].cap && title_at(x, k) == 2)) {
             return 1;
         }
@@ -464,16 +530,11 @@ static int listed_within(nw_entity_extractor *x, size_t a, size_t b)
 /* "Ministry", "Bank of Japan", "Association of Tin Producing Countries" */
 static int organisation_span(const nw_entity_extractor *x, size_t a, size_t b)
 {
-    char w[LOWER_MAX];
-    tok_lower(x, &x->t[b - 1], w);
-    if (b - a >= 2 && NW_IN(org_heads, w)) {
+    if (b - a >= 2 && is(x, b - 1, W_ORG_HEAD)) {
         return 1;
     }
     for (size_t i = a; i + 2 < b; i++) {
-        char next[LOWER_MAX];
-        tok_lower(x, &x->t[i], w);
-        tok_lower(x, &x->t[i + 1], next);
-        if (NW_IN(org_heads, w) && (strcmp(next, "of") == 0 || strcmp(next, "for") == 0)) {
+        if (is(x, i, W_ORG_HEAD) && is(x, i + 1, W_OF)) {
             return 1;
         }
     }
@@ -483,9 +544,7 @@ static int organisation_span(const nw_entity_extractor *x, size_t a, size_t b)
 /* a single word that cannot be a name by itself: a title, a role, an organisation word */
 static int nameless(const nw_entity_extractor *x, size_t a, size_t b)
 {
-    char w[LOWER_MAX];
-    tok_lower(x, &x->t[a], w);
-    return b - a == 1 && (title_at(x, a) || NW_IN(org_heads, w) || NW_IN(role_words, w));
+    return b - a == 1 && (title_at(x, a) || is(x, a, W_ORG_HEAD) || is(x, a, W_ROLE));
 }
 
 /* a role just before: "spokesman Ali al-Dabbagh", "his wife, Nancy", "chief of staff, X" */
@@ -496,29 +555,14 @@ static int role_before(const nw_entity_extractor *x, size_t a)
     }
     const tok *prev = &x->t[a - 1];
     return (prev->gap == ' ' || prev->gap == ',') && !(prev->brk && prev->gap == ' ') &&
-           lower_word_is(x, a - 1, nw_role_words, nw_role_words_n);
+           lower_word_is(x, a - 1, W_ROLE);
 }
 
 /* "Additional reporting by Khaled Yacoub Oweis" */
 static int credited(const nw_entity_extractor *x, size_t a)
 {
-    static const char *const credit[] = {"edited", "photo", "photos", "reporting", "writing",
-                                         "written"};
-    char w[LOWER_MAX];
-    if (a < 2 || x->t[a - 2].brk || x->t[a - 1].brk) {
-        return 0;
-    }
-    tok_lower(x, &x->t[a - 1], w);
-    if (strcmp(w, "by") != 0) {
-        return 0;
-    }
-    tok_lower(x, &x->t[a - 2], w);
-    for (size_t i = 0; i < sizeof credit / sizeof credit[0]; i++) {
-        if (strcmp(w, credit[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
+    return a >= 2 && !x->t[a - 2].brk && !x->t[a - 1].brk && is(x, a - 1, W_BY) &&
+           is(x, a - 2, W_CREDIT);
 }
 
 static void classify(nw_entity_extractor *x, size_t a, size_t b)
@@ -573,7 +617,7 @@ static void classify(nw_entity_extractor *x, size_t a, size_t b)
         return;
     }
     int says = b < x->nt && !x->t[b - 1].brk &&
-               lower_word_is(x, b, nw_speech_verbs, nw_speech_verbs_n);
+               lower_word_is(x, b, W_SPEECH);
     if (b - a <= PERSON_WORDS && !nameless(x, a, b) &&
         (says || appositive_role(x, b) || credited(x, a))) {
         person(x, a, b);
@@ -584,21 +628,13 @@ static void classify(nw_entity_extractor *x, size_t a, size_t b)
 
 static int connector_at(const nw_entity_extractor *x, size_t i)
 {
-    char w[LOWER_MAX], prev[LOWER_MAX];
-    tok_lower(x, &x->t[i], w);
-    if (NW_IN(connectors, w)) {
-        return 1;
-    }
-    /* "Bank of Japan", "Ministry of Foreign Affairs" */
-    tok_lower(x, &x->t[i - 1], prev);
-    return (strcmp(w, "of") == 0 || strcmp(w, "for") == 0) && NW_IN(org_heads, prev);
+    /* particles ("bin", "van"); "Bank of Japan", "Ministry of Foreign Affairs" */
+    return is(x, i, W_CONNECTOR) || (is(x, i, W_OF) && is(x, i - 1, W_ORG_HEAD));
 }
 
 static int skippable_start(const nw_entity_extractor *x, size_t i)
 {
-    char w[LOWER_MAX];
-    tok_lower(x, &x->t[i], w);
-    return (!x->t[i].allcaps && NW_IN(function_words, w)) || NW_IN(calendar_words, w);
+    return (!x->t[i].allcaps && is(x, i, W_FUNCTION)) || is(x, i, W_CALENDAR);
 }
 
 static void find_spans(nw_entity_extractor *x)
@@ -622,8 +658,7 @@ static void find_spans(nw_entity_extractor *x)
         while (a < b && skippable_start(x, a)) {
             a++;
         }
-        char w[LOWER_MAX];
-        while (b > a && (tok_lower(x, &x->t[b - 1], w), NW_IN(calendar_words, w))) {
+        while (b > a && is(x, b - 1, W_CALENDAR)) {
             b--;
         }
         if (a < b) {

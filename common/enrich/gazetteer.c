@@ -22,6 +22,8 @@ struct nw_gazetteer {
     slot *t;
     size_t cap, used;
     nw_buf pool;
+    uint64_t *firsts; /* hashes of every name's first word: most words start none */
+    size_t fcap, fused;
 };
 
 nw_gazetteer *nw_gazetteer_new(void)
@@ -32,7 +34,11 @@ nw_gazetteer *nw_gazetteer_new(void)
     }
     g->cap = 1024;
     g->t = calloc(g->cap, sizeof *g->t);
-    if (!g->t) {
+    g->fcap = 1024;
+    g->firsts = calloc(g->fcap, sizeof *g->firsts);
+    if (!g->t || !g->firsts) {
+        free(g->t);
+        free(g->firsts);
         free(g);
         return NULL;
     }
@@ -44,6 +50,7 @@ void nw_gazetteer_free(nw_gazetteer *g)
 {
     if (g) {
         free(g->t);
+        free(g->firsts);
         nw_buf_release(&g->pool);
         free(g);
     }
@@ -109,6 +116,57 @@ static int grow(nw_gazetteer *g)
     return NW_OK;
 }
 
+static uint64_t first_word_hash(const char *s, size_t n)
+{
+    char f[NAME_MAX_BYTES + 1];
+    size_t k = fold(s, n, f), w = 0;
+    while (w < k && f[w] != ' ') {
+        w++;
+    }
+    uint64_t h = XXH3_64bits(f, w);
+    return h ? h : 1;
+}
+
+static uint64_t *find_first(uint64_t *t, size_t cap, uint64_t h)
+{
+    size_t i = (size_t)h & (cap - 1);
+    while (t[i] && t[i] != h) {
+        i = (i + 1) & (cap - 1);
+    }
+    return &t[i];
+}
+
+static int add_first(nw_gazetteer *g, uint64_t h)
+{
+    if (2 * (g->fused + 1) > g->fcap) {
+        size_t cap = 2 * g->fcap;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t) {
+            return NW_E_NOMEM;
+        }
+        for (size_t i = 0; i < g->fcap; i++) {
+            if (g->firsts[i]) {
+                *find_first(t, cap, g->firsts[i]) = g->firsts[i];
+            }
+        }
+        free(g->firsts);
+        g->firsts = t;
+        g->fcap = cap;
+    }
+    uint64_t *slot_h = find_first(g->firsts, g->fcap, h);
+    if (!*slot_h) {
+        *slot_h = h;
+        g->fused++;
+    }
+    return NW_OK;
+}
+
+int nw_gazetteer_starts_name(const nw_gazetteer *g, const char *word, size_t n)
+{
+    return g && n > 0 && n <= NAME_MAX_BYTES &&
+           *find_first(g->firsts, g->fcap, first_word_hash(word, n)) != 0;
+}
+
 static int words_ok(const char *s, size_t n)
 {
     size_t words = 1;
@@ -147,6 +205,9 @@ int nw_gazetteer_add_line(nw_gazetteer *g, nw_entity_kind kind, const char *line
                 return NW_E_INPUT;
             }
             if (2 * (g->used + 1) > g->cap && grow(g) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+            if (add_first(g, first_word_hash(line + start, end - start)) != NW_OK) {
                 return NW_E_NOMEM;
             }
             uint64_t h = name_hash(line + start, end - start);

@@ -26,6 +26,9 @@ void nw_gazetteer_free(nw_gazetteer *g);
 int nw_gazetteer_add_line(nw_gazetteer *g, nw_entity_kind kind, const char *line, size_t n);
 size_t nw_gazetteer_size(const nw_gazetteer *g);
 
+/* 1 when some name starts with this word (case-insensitive): a cheap test before lookups. */
+int nw_gazetteer_starts_name(const nw_gazetteer *g, const char *word, size_t n);
+
 /* Looks up name[0..n); 1 and *hit when known. */
 int nw_gazetteer_find(const nw_gazetteer *g, const char *name, size_t n, nw_gaz_hit *hit);
 

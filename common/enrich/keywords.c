@@ -58,6 +58,9 @@ void nw_term_counter_free(nw_term_counter *c)
 
 static int is_word_cp(int cp)
 {
+    if (cp < 0x80) { /* ASCII without a table lookup */
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
     utf8proc_category_t cat = utf8proc_category(cp);
     return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
            cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ND;
@@ -65,6 +68,10 @@ static int is_word_cp(int cp)
 
 static int next_cp(const char *s, size_t n, size_t i, int *cp)
 {
+    if ((unsigned char)s[i] < 0x80) {
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
     utf8proc_int32_t c;
     utf8proc_ssize_t k =
         utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
@@ -79,7 +86,13 @@ static size_t fold_word(const char *s, size_t n, size_t i, char *w, size_t *wl, 
     *letters = 0;
     while (i < n) {
         int cp, k = next_cp(s, n, i, &cp);
-        if (cp >= 0 && is_word_cp(cp)) {
+        if (cp >= 0 && cp < 0x80 && is_word_cp(cp)) {
+            if (*wl < MAX_BYTES) {
+                w[(*wl)++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            }
+            *letters += cp > '9';
+            i++;
+        } else if (cp >= 0 && is_word_cp(cp)) {
             utf8proc_uint8_t enc[4];
             utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), enc);
             if (*wl + (size_t)m <= MAX_BYTES) {

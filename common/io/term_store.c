@@ -1,41 +1,39 @@
-/* term_store.c - the document-frequency script and its batch round trip. */
+/* term_store.c - a batch's distinct terms (an open-addressing table, stamped per batch) and
+ * the two round trips of term_store.h. */
 #include "term_store.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "../core/nw_error.h"
 #include "metrics.h"
 #include "redis_client.h"
 
-/* KEYS: seen, df this gen, df last gen, n this gen, n last gen. ARGV: expire-at of this
- * generation's keys, window seconds, terms... Returns {documents, df of each term}. */
-static const char df_lua[] =
-    "if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then "
-    "  for i = 3, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end "
-    "  redis.call('INCR', KEYS[4]) "
-    "  redis.call('EXPIREAT', KEYS[2], ARGV[1]) "
-    "  redis.call('EXPIREAT', KEYS[4], ARGV[1]) "
-    "end "
-    "local out = {(tonumber(redis.call('GET', KEYS[4])) or 0) + "
-    "             (tonumber(redis.call('GET', KEYS[5])) or 0)} "
-    "if #ARGV < 3 then return out end "
-    "local cur = redis.call('HMGET', KEYS[2], unpack(ARGV, 3)) "
-    "local last = redis.call('HMGET', KEYS[3], unpack(ARGV, 3)) "
-    "for i = 1, #cur do out[i + 1] = (tonumber(cur[i]) or 0) + (tonumber(last[i]) or 0) end "
-    "return out";
-
-#define MAX_TERMS 1000 /* per document, the most frequent (Lua's unpack stays far below its limit) */
+typedef struct distinct {
+    const nw_term *term;
+    uint64_t h;
+    long long new_docs; /* documents counted for the first time that use it */
+    long long df;
+} distinct;
 
 struct nw_term_store {
     nw_redis *r;
-    int script;
     char prefix[64];
     long long window_s;
+    distinct *d;
+    size_t nd, dcap;
+    uint32_t *table; /* index + 1 into d; 0 = empty */
+    size_t tcap;
+    uint32_t *of; /* per term of the batch, in document order: its distinct index */
+    size_t ocap;
     const char **argv;
     size_t *lens;
+    size_t acap;
+    unsigned char *fresh; /* per document: claimed now (not a replay) */
+    size_t fcap;
 };
 
 nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long long window_s,
@@ -46,16 +44,11 @@ nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         return NULL;
     }
-    s->argv = calloc(MAX_TERMS + 10, sizeof *s->argv);
-    s->lens = calloc(MAX_TERMS + 10, sizeof *s->lens);
-    s->r = s->argv && s->lens ? nw_redis_new(redis_url, timeout_ms, err) : NULL;
+    s->r = nw_redis_new(redis_url, timeout_ms, err);
     if (!s->r) {
-        free(s->argv);
-        free(s->lens);
         free(s);
         return NULL;
     }
-    s->script = nw_redis_add_script(s->r, df_lua);
     snprintf(s->prefix, sizeof s->prefix, "%s", prefix);
     s->window_s = window_s > 0 ? window_s : 1;
     return s;
@@ -65,77 +58,262 @@ void nw_term_store_free(nw_term_store *s)
 {
     if (s) {
         nw_redis_free(s->r);
+        free(s->d);
+        free(s->table);
+        free(s->of);
         free(s->argv);
         free(s->lens);
+        free(s->fresh);
         free(s);
     }
 }
 
-static void send_one(nw_term_store *s, const nw_term_doc *d, int64_t gen)
+static int grow(void **p, size_t *cap, size_t want, size_t size)
 {
-    char seen[400], df_cur[96], df_last[96], n_cur[96], n_last[96], at[24], ttl[24];
-    snprintf(seen, sizeof seen, "%s{df}:seen:%s", s->prefix, d->doc_id);
-    snprintf(df_cur, sizeof df_cur, "%s{df}:%" PRId64, s->prefix, gen);
-    snprintf(df_last, sizeof df_last, "%s{df}:%" PRId64, s->prefix, gen - 1);
-    snprintf(n_cur, sizeof n_cur, "%s{df}:n:%" PRId64, s->prefix, gen);
-    snprintf(n_last, sizeof n_last, "%s{df}:n:%" PRId64, s->prefix, gen - 1);
-    snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->window_s);
-    snprintf(ttl, sizeof ttl, "%lld", s->window_s);
-    const char *fixed[] = {"EVALSHA", nw_redis_script_sha(s->r, s->script), "5", seen, df_cur,
-                           df_last, n_cur, n_last, at, ttl};
-    size_t argc = 0;
-    for (; argc < 10; argc++) {
-        s->argv[argc] = fixed[argc];
-        s->lens[argc] = strlen(fixed[argc]);
+    if (want <= *cap) {
+        return NW_OK;
     }
-    size_t nt = d->nterms < MAX_TERMS ? d->nterms : MAX_TERMS;
-    for (size_t i = 0; i < nt; i++, argc++) {
-        s->argv[argc] = d->terms[i].text;
-        s->lens[argc] = d->terms[i].len;
+    size_t c = *cap ? *cap : 256;
+    while (c < want) {
+        c *= 2;
     }
-    nw_redis_append(s->r, (int)argc, s->argv, s->lens);
+    void *q = realloc(*p, c * size);
+    if (!q) {
+        return NW_E_NOMEM;
+    }
+    *p = q;
+    *cap = c;
+    return NW_OK;
 }
 
-static int read_one(const redisReply *r, nw_term_doc *d, nw_err *err)
+/* Maps every term of the batch to its distinct index. */
+static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
 {
-    if (r->type == REDIS_REPLY_ERROR) {
-        return nw_err_set(err, NW_E_RETRY, "redis", "term frequencies: %s", r->str);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += docs[i].nterms;
     }
-    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) {
-        return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the term update");
+    size_t want = 1;
+    while (want < 2 * total + 2) {
+        want *= 2;
     }
-    d->ndocs = r->element[0]->integer;
-    size_t nt = d->nterms < MAX_TERMS ? d->nterms : MAX_TERMS;
-    for (size_t i = 0; i < d->nterms; i++) {
-        d->df[i] = i < nt && i + 1 < r->elements ? r->element[i + 1]->integer : 0;
+    if (want > s->tcap) {
+        free(s->table);
+        s->table = malloc(want * sizeof *s->table);
+        s->tcap = s->table ? want : 0;
     }
+    if (!s->table || grow((void **)&s->d, &s->dcap, total, sizeof *s->d) ||
+        grow((void **)&s->of, &s->ocap, total, sizeof *s->of)) {
+        return NW_E_NOMEM;
+    }
+    memset(s->table, 0, want * sizeof *s->table);
+    s->nd = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < docs[i].nterms; j++, k++) {
+            const nw_term *t = &docs[i].terms[j];
+            uint64_t h = XXH3_64bits(t->text, t->len);
+            size_t at = (size_t)h & (want - 1);
+            while (s->table[at]) {
+                const distinct *d = &s->d[s->table[at] - 1];
+                if (d->h == h && d->term->len == t->len && memcmp(d->term->text, t->text, t->len) == 0) {
+                    break;
+                }
+                at = (at + 1) & (want - 1);
+            }
+            if (!s->table[at]) {
+                s->d[s->nd] = (distinct){t, h, 0, 0};
+                s->table[at] = (uint32_t)++s->nd;
+            }
+            s->of[k] = s->table[at] - 1;
+        }
+    }
+    return NW_OK;
+}
+
+static int read_all(nw_term_store *s, size_t n, redisReply **keep, nw_err *err)
+{
+    int rc = NW_OK;
+    for (size_t i = 0; i < n; i++) {
+        keep[i] = NULL;
+        if (rc == NW_OK && (rc = nw_redis_reply(s->r, &keep[i], err)) == NW_OK &&
+            keep[i]->type == REDIS_REPLY_ERROR) {
+            rc = nw_err_set(err, NW_E_RETRY, "redis", "term frequencies: %s", keep[i]->str);
+        }
+    }
+    return rc;
+}
+
+static void free_all(redisReply **keep, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i]) {
+            freeReplyObject(keep[i]);
+        }
+    }
+}
+
+static void seen_key(const nw_term_store *s, const char *doc_id, char *key, size_t n)
+{
+    snprintf(key, n, "%sdf:seen:%s", s->prefix, doc_id);
+}
+
+/* Round trip 1: claim each document ("0": claimed, "1": counted); fresh[i] = 1 when it was
+ * not counted before. A batch that failed after claiming is counted when retried. */
+static int claim(nw_term_store *s, const nw_term_doc *docs, size_t n, nw_err *err)
+{
+    char ttl[24];
+    snprintf(ttl, sizeof ttl, "%lld", s->window_s);
+    for (size_t i = 0; i < n; i++) {
+        char key[400];
+        seen_key(s, docs[i].doc_id, key, sizeof key);
+        const char *av[] = {"SET", key, "0", "NX", "GET", "EX", ttl};
+        nw_redis_append(s->r, 7, av, NULL);
+    }
+    redisReply **keep = calloc(n, sizeof *keep);
+    if (!keep) {
+        return NW_E_NOMEM;
+    }
+    int rc = read_all(s, n, keep, err);
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
+        s->fresh[i] = keep[i]->type == REDIS_REPLY_NIL ||
+                      (keep[i]->type == REDIS_REPLY_STRING && strcmp(keep[i]->str, "1") != 0);
+    }
+    free_all(keep, n);
+    free(keep);
+    return rc;
+}
+
+/* Round trip 2: count the new documents' terms, read every term's frequency. */
+static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t gen,
+                          nw_err *err)
+{
+    char cur[96], last[96], n_cur[96], n_last[96], at[24], by[24];
+    snprintf(cur, sizeof cur, "%sdf:%" PRId64, s->prefix, gen);
+    snprintf(last, sizeof last, "%sdf:%" PRId64, s->prefix, gen - 1);
+    snprintf(n_cur, sizeof n_cur, "%sdf:n:%" PRId64, s->prefix, gen);
+    snprintf(n_last, sizeof n_last, "%sdf:n:%" PRId64, s->prefix, gen - 1);
+    snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->window_s);
+    size_t fresh = 0, sent = 0;
+    for (size_t i = 0; i < n; i++) {
+        fresh += s->fresh[i];
+    }
+    for (size_t k = 0; k < s->nd; k++) {
+        if (s->d[k].new_docs) {
+            char count[24];
+            snprintf(count, sizeof count, "%lld", s->d[k].new_docs);
+            const char *av[] = {"HINCRBY", cur, s->d[k].term->text, count};
+            size_t al[] = {7, strlen(cur), s->d[k].term->len, strlen(count)};
+            nw_redis_append(s->r, 4, av, al);
+            sent++;
+        }
+    }
+    snprintf(by, sizeof by, "%zu", fresh);
+    const char *incr[] = {"INCRBY", n_cur, by}, *get_last[] = {"GET", n_last};
+    const char *exp1[] = {"EXPIREAT", cur, at}, *exp2[] = {"EXPIREAT", n_cur, at};
+    nw_redis_append(s->r, 3, incr, NULL);
+    nw_redis_append(s->r, 2, get_last, NULL);
+    nw_redis_append(s->r, 3, exp1, NULL);
+    nw_redis_append(s->r, 3, exp2, NULL);
+    sent += 4;
+    for (size_t i = 0; i < n; i++) { /* counted: a replay will not count again */
+        if (s->fresh[i]) {
+            char key[400];
+            seen_key(s, docs[i].doc_id, key, sizeof key);
+            const char *av[] = {"SET", key, "1", "XX", "KEEPTTL"};
+            nw_redis_append(s->r, 5, av, NULL);
+            sent++;
+        }
+    }
+    size_t first_read = sent;
+    for (int g = 0; g < 2 && s->nd; g++) { /* HMGET key field... for this and the last gen */
+        s->argv[0] = "HMGET";
+        s->lens[0] = 5;
+        s->argv[1] = g ? last : cur;
+        s->lens[1] = strlen(s->argv[1]);
+        for (size_t k = 0; k < s->nd; k++) {
+            s->argv[2 + k] = s->d[k].term->text;
+            s->lens[2 + k] = s->d[k].term->len;
+        }
+        nw_redis_append(s->r, (int)(2 + s->nd), s->argv, s->lens);
+        sent++;
+    }
+    redisReply **keep = calloc(sent, sizeof *keep);
+    if (!keep) {
+        return NW_E_NOMEM;
+    }
+    int rc = read_all(s, sent, keep, err);
+    if (rc == NW_OK) {
+        size_t incr_at = first_read - fresh - 4; /* INCRBY, GET, EXPIREAT, EXPIREAT, marks */
+        long long ndocs = keep[incr_at]->integer;
+        const redisReply *l = keep[incr_at + 1];
+        ndocs += l->type == REDIS_REPLY_STRING ? strtoll(l->str, NULL, 10) : 0;
+        for (int g = 0; g < 2 && s->nd; g++) {
+            const redisReply *a = keep[first_read + (size_t)g];
+            for (size_t k = 0; k < s->nd && k < a->elements; k++) {
+                if (a->element[k]->type == REDIS_REPLY_STRING) {
+                    s->d[k].df += strtoll(a->element[k]->str, NULL, 10);
+                }
+            }
+        }
+        size_t t = 0;
+        for (size_t i = 0; i < n; i++) {
+            docs[i].ndocs = ndocs;
+            for (size_t j = 0; j < docs[i].nterms; j++, t++) {
+                docs[i].df[j] = s->d[s->of[t]].df;
+            }
+        }
+    }
+    free_all(keep, sent);
+    free(keep);
+    return rc;
+}
+
+static int ensure_args(nw_term_store *s, size_t want)
+{
+    if (want <= s->acap) {
+        return NW_OK;
+    }
+    const char **a = realloc(s->argv, want * sizeof *a);
+    if (a) {
+        s->argv = a;
+    }
+    size_t *l = a ? realloc(s->lens, want * sizeof *l) : NULL;
+    if (!l) {
+        return NW_E_NOMEM;
+    }
+    s->lens = l;
+    s->acap = want;
     return NW_OK;
 }
 
 int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s,
                          nw_err *err)
 {
+    if (n == 0) {
+        return NW_OK;
+    }
+    if (index_terms(s, docs, n) != NW_OK || ensure_args(s, s->nd + 2) != NW_OK ||
+        grow((void **)&s->fresh, &s->fcap, n, 1) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
     int rc = nw_redis_connect(s->r, err);
-    if (rc != NW_OK) {
-        return rc;
-    }
-    int64_t gen = now_s / s->window_s;
     double t0 = nw_now_seconds();
-    for (size_t i = 0; i < n; i++) {
-        send_one(s, &docs[i], gen);
+    if (rc == NW_OK) {
+        rc = claim(s, docs, n, err);
     }
-    size_t got = 0;
-    for (; got < n; got++) {
-        redisReply *r;
-        if ((rc = nw_redis_reply(s->r, &r, err)) != NW_OK) {
-            break; /* the connection is gone; the rest of the replies with it */
+    if (rc == NW_OK) {
+        size_t t = 0;
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < docs[i].nterms; j++, t++) {
+                s->d[s->of[t]].new_docs += s->fresh[i];
+            }
         }
-        int one = read_one(r, &docs[got], err);
-        freeReplyObject(r);
-        if (one != NW_OK && rc == NW_OK) {
-            rc = one;
-        }
+        rc = count_and_read(s, docs, n, now_s / s->window_s, err);
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+    if (rc == NW_E_NOMEM) {
+        nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
     return rc;
 }
