@@ -68,6 +68,10 @@ static int is_word_cp(int cp)
 
 static int next_cp(const char *s, size_t n, size_t i, int *cp)
 {
+    if (i >= n) {
+        *cp = -1;
+        return 1;
+    }
     if ((unsigned char)s[i] < 0x80) {
         *cp = (unsigned char)s[i];
         return 1;
@@ -223,7 +227,9 @@ int nw_terms_count(nw_term_counter *c, const char *text, size_t n,
             return NW_E_NOMEM;
         }
     }
-    qsort(c->e, c->ne, sizeof *c->e, by_tf);
+    if (c->ne > 1) {
+        qsort(c->e, c->ne, sizeof *c->e, by_tf);
+    }
     size_t k = c->ne < max ? c->ne : max;
     if (k > c->ocap) {
         nw_term *o = realloc(c->out, k * sizeof *o);
