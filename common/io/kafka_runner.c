@@ -35,7 +35,7 @@ typedef struct runner {
     nw_inflight inflight;
     const char **payloads;
     size_t *lens;
-    nw_metric *m_in, *m_out, *m_seconds, *m_age;
+    nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready;
 } runner;
 
 static void set_brokers_down(runner *r, int down)
@@ -303,6 +303,7 @@ static void update_ready(runner *r)
     int ok = atomic_load(&r->joined) && !atomic_load(&r->brokers_down) &&
              (!r->st->ready || r->st->ready(r->ctx));
     atomic_store(r->ready, ok);
+    nw_metric_set(r->m_ready, ok);
 }
 
 static int loop(runner *r)
@@ -377,6 +378,8 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.m_out = nw_counter("nearwire_messages_out_total", "Output records produced.", NULL);
     r.m_seconds = nw_histogram("nearwire_processing_seconds",
                                "Time to process one input message, seconds.", NULL);
+    r.m_ready = nw_gauge("nearwire_ready", "1 while /readyz answers 200 (checked every second).",
+                         NULL);
     r.m_age = nw_histogram("nearwire_message_age_seconds",
                            "Age of an input message (now - its Kafka timestamp) when processed.",
                            NULL);

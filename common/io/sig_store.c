@@ -80,7 +80,7 @@ struct nw_store {
     arena_block *arena;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates;
-    nw_metric *g_docs, *g_bytes, *g_keys;
+    nw_metric *g_docs, *g_bytes, *g_keys, *g_max;
     double next_report;
 };
 
@@ -174,6 +174,8 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     s->g_bytes = nw_gauge("nearwire_store_bytes", "Memory the Redis server uses (used_memory).",
                           NULL);
     s->g_keys = nw_gauge("nearwire_store_keys", "Keys in the store's Redis database.", NULL);
+    s->g_max = nw_gauge("nearwire_store_max_bytes",
+                        "The Redis server's maxmemory (0: no limit set).", NULL);
     return s;
 }
 
@@ -740,8 +742,13 @@ void nw_store_report_size(nw_store *s)
     if (got == 4) {
         const char *used = rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "used_memory:")
                                                               : NULL;
+        const char *max = rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "\nmaxmemory:")
+                                                             : NULL;
         if (used) {
             nw_metric_set(s->g_bytes, strtod(used + 12, NULL));
+        }
+        if (max) {
+            nw_metric_set(s->g_max, strtod(max + 11, NULL));
         }
         nw_metric_set(s->g_keys, (double)reply_int(rep[1]));
         /* the previous generation's documents expire evenly through this one */

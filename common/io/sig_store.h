@@ -63,8 +63,8 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err);
 void nw_store_free(nw_store *s);
 int nw_store_ready(nw_store *s);
 
-/* At most every 10 s: sets nearwire_store_documents, _bytes and _keys from Redis (INFO memory,
- * DBSIZE and the per-generation insert counters that nw_store_save keeps). */
+/* At most every 10 s: sets nearwire_store_documents, _bytes, _max_bytes and _keys from Redis
+ * (INFO memory, DBSIZE and the per-generation insert counters that nw_store_save keeps). */
 void nw_store_report_size(nw_store *s);
 
 /* Claims, inserts and decides every document of the batch, in order (a later document sees

@@ -55,6 +55,11 @@ static int cmp_candidates(const void *pa, const void *pb)
     if (a->containment != b->containment) {
         return a->containment > b->containment ? -1 : 1;
     }
+    /* equally contained: the closer copy (a short text is contained in its own copy and in
+     * every longer version alike) */
+    if (a->jaccard != b->jaccard) {
+        return a->jaccard > b->jaccard ? -1 : 1;
+    }
     if (a->first_seen_ms != b->first_seen_ms) {
         return a->first_seen_ms < b->first_seen_ms ? -1 : 1;
     }

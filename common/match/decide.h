@@ -48,9 +48,9 @@ nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double c
 double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb);
 
 /* Sets each candidate's relation, sorts the related ones to the front (highest containment
- * first, ties to the earliest first seen, then id), and picks dup_of (the best duplicate) and
- * the story (the oldest story among related candidates, so a story id never changes once
- * given, and joins pick deterministically). */
+ * first, then highest Jaccard, then the earliest first seen, then id), and picks dup_of (the
+ * best duplicate) and the story (the oldest story among related candidates, so a story id
+ * never changes once given, and joins pick deterministically). */
 void nw_decide(const nw_match_params *p, nw_candidate *c, size_t n, nw_decision *out);
 
 #endif

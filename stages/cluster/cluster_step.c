@@ -11,6 +11,7 @@
 #include "core/base64.h"
 #include "core/nw_error.h"
 #include "core/timefmt.h"
+#include "io/metrics.h"
 #include "io/sig_store.h"
 
 #define F(x) offsetof(cluster_config, x)
@@ -51,6 +52,7 @@ typedef struct cluster_ctx {
     nw_buf rendered;
     size_t *roff;
     yajl_gen gen;
+    nw_metric *m_decisions[3]; /* by nw_relation: new, story, duplicate */
 } cluster_ctx;
 
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
@@ -67,6 +69,13 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
     }
     c->cfg = cc;
     nw_buf_init(&c->rendered);
+    static const char *const labels[] = {"relation=\"new\"", "relation=\"story\"",
+                                         "relation=\"duplicate\""};
+    for (int r = 0; r < 3; r++) {
+        c->m_decisions[r] = nw_counter("nearwire_decisions_total",
+                                       "Documents decided, by their relation to the best match.",
+                                       labels[r]);
+    }
     nw_store_params p = {common->redis_url,
                          common->redis_prefix,
                          cc->window_seconds,
@@ -294,6 +303,13 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
     }
     if (rc == NW_OK && k) {
         rc = nw_store_save(c->store, c->docs, c->json, c->jlen, k, err);
+    }
+    for (size_t j = 0; j < k && rc == NW_OK; j++) { /* stored: counted once, replays not */
+        const nw_store_doc *d = &c->docs[j];
+        if (!d->replay && !d->collision) {
+            nw_relation r = d->decision.nmatches ? d->cands[0].relation : NW_REL_NONE;
+            nw_metric_add(c->m_decisions[r], 1);
+        }
     }
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
         nw_batch_item *it = &items[c->item_of[j]];

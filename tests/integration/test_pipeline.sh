@@ -106,6 +106,7 @@ promtool_gaps() {
     local s out
     for s in "${NW_STAGES[@]}"; do
         out=$(curl -fsS "http://127.0.0.1:${PORT[$s]}/metrics") || { echo "$s:unreachable"; continue; }
+        printf '%s\n' "$out" >"$T/scrape.$s"
         promtool check metrics <<<"$out" >"$T/promtool.$s" 2>&1 || echo "$s:promtool($(head -c 300 "$T/promtool.$s"))"
         for m in nearwire_messages_in_total nearwire_messages_out_total nearwire_processing_seconds_bucket \
             nearwire_message_age_seconds_bucket nearwire_consumer_lag_messages nearwire_build_info \
@@ -128,6 +129,8 @@ promtool_gaps() {
 nw_wait_for 12 "every metric series" test -z "$(promtool_gaps)"
 check "every stage's /metrics passes promtool check metrics and has the operators' series" \
     eq "$(promtool_gaps | tr '\n' ' ')" ""
+check "the Grafana dashboard and the alerts use only metrics the stages export" \
+    /usr/bin/python3 "$NW_ROOT/tests/deploy/check_deploy.py" metrics "$T"/scrape.*
 store_documents() {
     curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" | awk '$1 == "nearwire_store_documents" { print $2 }'
 }

@@ -1,5 +1,6 @@
 /* test_decide.c - the store's decision logic: thresholds to relations, dup_of = highest
- * containment (ties to the earliest), story = the oldest story among related candidates. */
+ * containment (then Jaccard, then the earliest), story = the oldest story among related
+ * candidates. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -84,6 +85,18 @@ static void test_ties_go_to_the_earliest(void **state)
     assert_string_equal(c[d.dup_of].id, "early");
 }
 
+/* A short text is fully contained in its own copy and in a longer version alike: the copy
+ * (higher Jaccard) is the one it duplicates, whichever came first. */
+static void test_equal_containment_prefers_the_closer_copy(void **state)
+{
+    (void)state;
+    nw_candidate c[2] = {cand("longer", "s1", 100, 100, 0.59, 1.0),
+                         cand("copy", "s1", 500, 100, 1.0, 1.0)};
+    nw_decision d;
+    nw_decide(&P, c, 2, &d);
+    assert_string_equal(c[d.dup_of].id, "copy");
+}
+
 /* A document related to two stories joins the older one, whatever the order it sees them. */
 static void test_joins_pick_the_oldest_story(void **state)
 {
@@ -128,6 +141,7 @@ int main(void)
         cmocka_unit_test_setup(test_no_candidates_is_new, setup),
         cmocka_unit_test_setup(test_seed_003, setup),
         cmocka_unit_test_setup(test_ties_go_to_the_earliest, setup),
+        cmocka_unit_test_setup(test_equal_containment_prefers_the_closer_copy, setup),
         cmocka_unit_test_setup(test_joins_pick_the_oldest_story, setup),
         cmocka_unit_test_setup(test_story_only_has_no_dup_of, setup),
         cmocka_unit_test_setup(test_small_sets_do_not_use_containment, setup),

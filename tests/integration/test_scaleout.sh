@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# test_scaleout.sh - horizontal scaling: 20,000 documents go once through a pipeline of one
+# instance per stage and once through two instances per stage sharing each consumer group,
+# each run on its own broker and redis-server. The documents: 10,000 Reuters-21578 articles,
+# then (once those are through) a resend of each under a new id, title and source. Asserts
+# that in the scaled run every stage emitted every document exactly once (the groups are
+# settled before the feed: no rebalance, no repeat), both instances of every stage took
+# partitions, every copy is a duplicate of its article, and the copies' decisions are the
+# single-instance run's. (Decisions among the articles themselves depend on the order in
+# which related articles meet, which no two runs share; the copies' do not.)
+set -uo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+source "$(dirname "$0")/../testlib.sh"
+
+T=$(mktemp -d /tmp/nearwire-scale.XXXXXX)
+cleanup() {
+    local d s p
+    for d in "$T"/*/; do # stages first: they flush and commit to a broker still there
+        for s in "${NW_STAGES[@]}"; do
+            for p in "$d"pids/"$s"-*.pid; do [ -e "$p" ] && nw_stop "$p" 10; done
+        done
+        nw_stop "${d}pids/broker.pid" 5
+        nw_stop "${d}pids/redis.pid" 5
+    done
+    if [ "$failed" -gt 0 ] || [ -n "${NW_KEEP_LOGS:-}" ]; then
+        echo "logs kept in $T/*/logs" >&2
+    else
+        rm -rf "$T"
+    fi
+}
+trap cleanup EXIT
+
+# articles as the cleaner leaves them, of 20+ shingles (a table of figures cleans to nothing),
+# whose words are nobody else's (Reuters-21578 resent some verbatim: a copy of one twin would
+# tie between the two); then a resend of each under another id, title and source
+zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
+    jq -c 'select(.text != "") | {id, source, title, body: .text}' |
+    NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists "$NW_BIN/nearwire-clean" --pipe 2>/dev/null |
+    "$NW_BIN/nearwire-fingerprint" --pipe 2>/dev/null |
+    jq -c 'select(.fp.shingles >= 20) | {id, source, title, body: .text, sig: .fp.minhash}' |
+    jq -s -c 'group_by(.sig) | map(select(length == 1) | .[0] | del(.sig))
+              | sort_by(.id | ltrimstr("reuters21578-") | tonumber) | .[:10000][]' >"$T/articles.jsonl"
+jq -c '{id: (.id + "-copy"), source: "Example Wire", title: ("Wire: " + .title), body}' \
+    "$T/articles.jsonl" >"$T/copies.jsonl"
+HALF=$(wc -l <"$T/articles.jsonl")
+N=$((2 * HALF))
+
+# run NAME INSTANCES: a fresh broker and redis-server, INSTANCES of each stage, the feed;
+# leaves every topic's records in $T/NAME/<topic>.jsonl
+run() {
+    local d=$T/$1 k s boot redis
+    mkdir -p "$d/pids" "$d/logs"
+    nw_start_redis_any "$d" || die "redis-server starts"
+    redis=redis://127.0.0.1:$NW_REDIS_PORT
+    nw_start_broker "$d" 16 || die "nearwire-broker starts"
+    boot=$(cat "$d/bootstrap")
+    for s in "${NW_STAGES[@]}"; do
+        for ((k = 1; k <= $2; k++)); do
+            # the mock cluster's coordinator settles a group faster with short sessions
+            NW_INSTANCE=-$k nw_start_stage "$d" "$s" "$boot" "$redis" \
+                --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500
+        done
+    done
+    for s in "${NW_STAGES[@]}"; do
+        for ((k = 1; k <= $2; k++)); do
+            nw_wait_for 30 "$s-$k listens" nw_logged_port "$d/logs/$s-$k.log" || die "$s-$k listens"
+            local port
+            port=$(nw_logged_port "$d/logs/$s-$k.log")
+            nw_wait_for 60 "$s-$k ready" nw_http_ok "http://127.0.0.1:$port/readyz" || die "$s-$k ready"
+        done
+    done
+    local part want=0
+    for part in articles copies; do
+        want=$((want + HALF))
+        "$NW_BIN/nearwire-ingest" -q -b "$boot" "$T/$part.jsonl" 2>>"$d/logs/ingest.log" ||
+            die "$1: ingest $part"
+        "$NW_BIN/nearwire-tail" -b "$boot" -t news.enriched --from-beginning --count "$want" \
+            --timeout 240 >/dev/null || echo "     $1: not every document came out within 240 s" >&2
+    done
+    for topic in news.clean news.fingerprinted news.clustered news.enriched; do
+        "$NW_BIN/nearwire-tail" -b "$boot" -t "$topic" --from-beginning --timeout 5 >"$d/$topic.jsonl"
+    done
+    for s in "${NW_STAGES[@]}"; do
+        for ((k = 1; k <= $2; k++)); do nw_stop "$d/pids/$s-$k.pid" 15; done
+    done
+    nw_stop "$d/pids/broker.pid" 5
+    nw_stop "$d/pids/redis.pid" 5
+}
+
+run single 1
+run scaled 2
+
+for topic in news.clean news.fingerprinted news.clustered news.enriched; do
+    f=$T/scaled/$topic.jsonl
+    distinct=$(jq -r .id "$f" | sort -u | wc -l)
+    check "scaled: every document on $topic exactly once" eq "$(wc -l <"$f") $distinct" "$N $N"
+done
+worked() { # STAGE: both instances consumed something
+    local k n
+    for k in 1 2; do
+        n=$(grep -c 'event=partitions_assigned' "$T/scaled/logs/$1-$k.log")
+        [ "$n" -gt 0 ] || return 1
+    done
+}
+for s in "${NW_STAGES[@]}"; do
+    check "scaled: both $s instances took partitions" worked "$s"
+done
+
+# the copies' decisions: relation, and what each duplicates
+copies() { jq -r 'select(.id | endswith("-copy")) | [.id, .cluster.relation, .cluster.dup_of // "-"] | @tsv' "$1" | sort; }
+copies "$T/single/news.enriched.jsonl" >"$T/single.tsv"
+copies "$T/scaled/news.enriched.jsonl" >"$T/scaled.tsv"
+differ=$(comm -3 "$T/single.tsv" "$T/scaled.tsv" | cut -f1 | sort -u | wc -l)
+own=$(awk -F'\t' '$3 "-copy" == $1' "$T/scaled.tsv" | wc -l)
+echo "     $HALF copies: $own name their own article; decisions differing between 1 and 2 instances: $differ"
+check "scaled: every copy is a duplicate" eq "$(awk -F'\t' '$2 != "duplicate"' "$T/scaled.tsv" | wc -l)" 0
+check "scaled: every copy names its own article" eq "$own" "$HALF"
+check "the copies' decisions are the single instance's" eq "$differ" 0
+# a copy joins its article's story, or an older one it also relates to, naming the article's
+# story in merged_from
+apart=$(jq -s -r '(map(select(.id | endswith("-copy") | not) | {(.id): .cluster.story_id}) | add) as $story
+    | map(select(.id | endswith("-copy")) | $story[.id | rtrimstr("-copy")] as $s
+          | select(.cluster.story_id != $s and (.cluster.merged_from | index($s)) == null)) | length' \
+    "$T/scaled/news.enriched.jsonl")
+check "scaled: every copy joins its article's story or merges it" eq "$apart" 0
+finish
