@@ -93,3 +93,21 @@ int nw_buf_printf(nw_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
     return NW_OK;
 }
+
+int nw_array_reserve(void **items, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap) {
+        return NW_OK;
+    }
+    size_t c = *cap ? *cap : 64;
+    while (c < want) {
+        c *= 2;
+    }
+    void *p = realloc(*items, c * size);
+    if (!p) {
+        return NW_E_NOMEM;
+    }
+    *items = p;
+    *cap = c;
+    return NW_OK;
+}

@@ -10,6 +10,7 @@
 #include <utf8proc.h>
 #include <xxhash.h>
 
+#include "../core/buf.h"
 #include "../core/nw_error.h"
 #include "entity_words.h"
 
@@ -299,14 +300,8 @@ static int tokenize(nw_entity_extractor *x, const char *s, size_t n)
         }
         size_t start = i;
         i = scan_word(s, n, i);
-        if (x->nt == x->cap) {
-            size_t cap = x->cap ? 2 * x->cap : 1024;
-            tok *t = realloc(x->t, cap * sizeof *t);
-            if (!t) {
-                return NW_E_NOMEM;
-            }
-            x->t = t;
-            x->cap = cap;
+        if (nw_array_reserve((void **)&x->t, &x->cap, x->nt + 1, sizeof *x->t) != NW_OK) {
+            return NW_E_NOMEM;
         }
         tok *t = &x->t[x->nt++];
         memset(t, 0, sizeof *t);

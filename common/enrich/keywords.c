@@ -173,14 +173,8 @@ static int add(nw_term_counter *c, const char *w, size_t wl)
         }
         j = (j + 1) & (c->cap - 1);
     }
-    if (c->ne == c->ecap) {
-        size_t cap = c->ecap ? 2 * c->ecap : 512;
-        entry *ne = realloc(c->e, cap * sizeof *ne);
-        if (!ne) {
-            return NW_E_NOMEM;
-        }
-        c->e = ne;
-        c->ecap = cap;
+    if (nw_array_reserve((void **)&c->e, &c->ecap, c->ne + 1, sizeof *c->e) != NW_OK) {
+        return NW_E_NOMEM;
     }
     size_t off = c->pool.len;
     if (nw_buf_append(&c->pool, w, wl) || nw_buf_append(&c->pool, "", 1)) {
@@ -231,13 +225,8 @@ int nw_terms_count(nw_term_counter *c, const char *text, size_t n,
         qsort(c->e, c->ne, sizeof *c->e, by_tf);
     }
     size_t k = c->ne < max ? c->ne : max;
-    if (k > c->ocap) {
-        nw_term *o = realloc(c->out, k * sizeof *o);
-        if (!o) {
-            return NW_E_NOMEM;
-        }
-        c->out = o;
-        c->ocap = k;
+    if (nw_array_reserve((void **)&c->out, &c->ocap, k, sizeof *c->out) != NW_OK) {
+        return NW_E_NOMEM;
     }
     for (size_t i = 0; i < k; i++) {
         c->out[i] = (nw_term){c->pool.data + c->e[i].off, c->e[i].len, c->e[i].tf};

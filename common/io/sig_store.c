@@ -468,14 +468,9 @@ static int send_fetches(nw_store *s, nw_store_doc *docs, size_t n, size_t *nfetc
             if (w->in_batch[c] >= 0) {
                 continue;
             }
-            if (*nfetch == s->fetch_cap) {
-                size_t cap = s->fetch_cap ? 2 * s->fetch_cap : 1024;
-                uint64_t *f = realloc(s->fetch_h, cap * sizeof *f);
-                if (!f) {
-                    return NW_E_NOMEM;
-                }
-                s->fetch_h = f;
-                s->fetch_cap = cap;
+            if (nw_array_reserve((void **)&s->fetch_h, &s->fetch_cap, *nfetch + 1,
+                                 sizeof *s->fetch_h) != NW_OK) {
+                return NW_E_NOMEM;
             }
             char key[64];
             key_for(s, key, sizeof key, w->hits[c].h);

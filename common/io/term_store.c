@@ -8,6 +8,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "../core/buf.h"
 #include "../core/nw_error.h"
 #include "metrics.h"
 #include "redis_client.h"
@@ -68,24 +69,6 @@ void nw_term_store_free(nw_term_store *s)
     }
 }
 
-static int grow(void **p, size_t *cap, size_t want, size_t size)
-{
-    if (want <= *cap) {
-        return NW_OK;
-    }
-    size_t c = *cap ? *cap : 256;
-    while (c < want) {
-        c *= 2;
-    }
-    void *q = realloc(*p, c * size);
-    if (!q) {
-        return NW_E_NOMEM;
-    }
-    *p = q;
-    *cap = c;
-    return NW_OK;
-}
-
 /* Maps every term of the batch to its distinct index. */
 static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
 {
@@ -102,8 +85,8 @@ static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
         s->table = malloc(want * sizeof *s->table);
         s->tcap = s->table ? want : 0;
     }
-    if (!s->table || grow((void **)&s->d, &s->dcap, total, sizeof *s->d) ||
-        grow((void **)&s->of, &s->ocap, total, sizeof *s->of)) {
+    if (!s->table || nw_array_reserve((void **)&s->d, &s->dcap, total, sizeof *s->d) ||
+        nw_array_reserve((void **)&s->of, &s->ocap, total, sizeof *s->of)) {
         return NW_E_NOMEM;
     }
     memset(s->table, 0, want * sizeof *s->table);
@@ -294,7 +277,7 @@ int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t 
         return NW_OK;
     }
     if (index_terms(s, docs, n) != NW_OK || ensure_args(s, s->nd + 2) != NW_OK ||
-        grow((void **)&s->fresh, &s->fcap, n, 1) != NW_OK) {
+        nw_array_reserve((void **)&s->fresh, &s->fcap, n, 1) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     int rc = nw_redis_connect(s->r, err);

@@ -232,18 +232,11 @@ static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc, const char 
                        &nt) != NW_OK) {
         return NW_E_NOMEM;
     }
-    if (c->nbatch_terms + nt > c->terms_cap) {
-        size_t cap = 2 * (c->nbatch_terms + nt);
-        nw_term *bt = realloc(c->batch_terms, cap * sizeof *bt);
-        long long *df = bt ? realloc(c->df, cap * sizeof *df) : NULL;
-        if (bt) {
-            c->batch_terms = bt;
-        }
-        if (!df) {
-            return NW_E_NOMEM;
-        }
-        c->df = df;
-        c->terms_cap = cap;
+    size_t want = c->nbatch_terms + nt, df_cap = c->terms_cap;
+    if (nw_array_reserve((void **)&c->df, &df_cap, want, sizeof *c->df) != NW_OK ||
+        nw_array_reserve((void **)&c->batch_terms, &c->terms_cap, want,
+                         sizeof *c->batch_terms) != NW_OK) {
+        return NW_E_NOMEM;
     }
     a->term_off = c->nbatch_terms;
     a->nterms = nt;
