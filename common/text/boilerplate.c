@@ -21,7 +21,7 @@ const char *nw_bp_reason_name(nw_bp_reason r)
 
 size_t nw_bp_word_count(const char *s, size_t n)
 {
-    size_t words = 0;
+    size_t words = 0, cjk = 0;
     int in = 0;
     for (size_t i = 0; i < n; i++) {
         int sp = s[i] == ' ';
@@ -29,8 +29,15 @@ size_t nw_bp_word_count(const char *s, size_t n)
             words++;
         }
         in = !sp;
+        /* kana, CJK ideographs and Hangul (U+3040-U+D7FF: lead bytes E3-ED) are written
+         * without spaces: two of them count as a word */
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0xE3 && c <= 0xED && i + 2 < n) {
+            cjk++;
+            i += 2;
+        }
     }
-    return words;
+    return cjk ? words + cjk / 2 : words;
 }
 
 static int starts_any(const char *lower, const char *const *phrases)
@@ -123,9 +130,15 @@ static int ends_sentence(const char *s, size_t n)
     if (c == '.' || c == '!' || c == '?' || c == '"' || c == '\'') {
         return 1;
     }
-    /* closing curly quotes U+201D / U+2019 */
-    return n >= 3 && ((unsigned char)s[n - 3] == 0xE2 && (unsigned char)s[n - 2] == 0x80 &&
-                      ((unsigned char)s[n - 1] == 0x9D || (unsigned char)s[n - 1] == 0x99));
+    if (n < 3) {
+        return 0;
+    }
+    const unsigned char *e = (const unsigned char *)s + n - 3;
+    /* closing curly quotes U+201D / U+2019; the ideographic full stop U+3002 and
+     * closing corner bracket U+300D; full-width ! and ? (U+FF01, U+FF1F) */
+    return (e[0] == 0xE2 && e[1] == 0x80 && (e[2] == 0x9D || e[2] == 0x99)) ||
+           (e[0] == 0xE3 && e[1] == 0x80 && (e[2] == 0x82 || e[2] == 0x8D)) ||
+           (e[0] == 0xEF && e[1] == 0xBC && (e[2] == 0x81 || e[2] == 0x9F));
 }
 
 /* One hyphenated lowercase token such as "medium-wide-browser": a CSS class name. The test

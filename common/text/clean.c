@@ -174,6 +174,41 @@ static void keep_densest_run(nw_cleaner *c)
     }
 }
 
+/* Microdata itemprop="articleBody" is the site naming its article: inside it, the weak
+ * reasons give way (a results table or a list of short lines is the article there); outside
+ * it, kept paragraphs go once the marked text outweighs them (a teaser-only mark does not). */
+#define NW_MICRODATA_MIN 200
+
+static int weak_reason(nw_bp_reason r)
+{
+    return r == NW_BP_SHORT || r == NW_BP_TIMESTAMP || r == NW_BP_LINK_DENSE ||
+           r == NW_BP_OUTSIDE_MAIN;
+}
+
+static void apply_microdata(nw_cleaner *c)
+{
+    size_t inside = 0, kept_outside = 0;
+    for (size_t i = 0; i < c->paras.n; i++) {
+        const nw_para *p = &c->paras.v[i];
+        if (p->in_body) {
+            inside += p->len;
+        } else if (c->reasons.data[i] == NW_BP_NONE) {
+            kept_outside += p->len;
+        }
+    }
+    if (inside < NW_MICRODATA_MIN) {
+        return;
+    }
+    for (size_t i = 0; i < c->paras.n; i++) {
+        char *why = &c->reasons.data[i];
+        if (c->paras.v[i].in_body && weak_reason((nw_bp_reason)*why)) {
+            *why = NW_BP_NONE;
+        } else if (!c->paras.v[i].in_body && *why == NW_BP_NONE && inside >= kept_outside) {
+            *why = NW_BP_NOT_IN_ARTICLE_BODY;
+        }
+    }
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -263,6 +298,7 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
     int stand_in = 0;
     if (rc == NW_OK && r->is_html) {
         keep_densest_run(c);
+        apply_microdata(c);
         rc = apply_article_body(c, &stand_in);
     }
     for (size_t i = 0; stand_in && i < c->paras.n; i++) {

@@ -77,9 +77,7 @@ static int is_block_tag(GumboTag t)
     case GUMBO_TAG_LI:
     case GUMBO_TAG_UL:
     case GUMBO_TAG_OL:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TR: /* a table row is one paragraph; its cells are words of it */
     case GUMBO_TAG_TABLE:
     case GUMBO_TAG_BLOCKQUOTE:
     case GUMBO_TAG_SECTION:
@@ -103,7 +101,7 @@ static const char *const prune_words[] = {
     "share",   "sharing", "social",    "related",  "comment",    "comments", "newsletter",
     "subscribe", "promo", "advert",    "ad",       "ads",        "breadcrumb", "breadcrumbs",
     "menu",    "footer",  "sidebar",   "nav",      "navigation", "cookie",   "popup",
-    "modal",   "caption", "byline",    "tags",     "signup",     "paywall",  "outbrain",
+    "modal",   "caption", "byline",    "tags",     "signup",     "outbrain",
     "taboola", "recirc",  "trending",  "masthead", NULL};
 
 /* Words that mark the article's own containers (Readability's positive class names); one of
@@ -147,6 +145,35 @@ static int attr_verdict(const GumboElement *el, const char *name)
     return prune;
 }
 
+/* Reader comments: often built of <article>s and "comment-content" blocks, never the article. */
+static const char *const comment_words[] = {"comment", "comments", "disqus", "respond", NULL};
+
+static int attr_has_word(const GumboElement *el, const char *name, const char *const *list)
+{
+    GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
+    for (const char *s = a ? a->value : ""; *s;) {
+        while (*s && !isalnum((unsigned char)*s)) {
+            s++;
+        }
+        const char *w = s;
+        while (*s && isalnum((unsigned char)*s)) {
+            s++;
+        }
+        if (s > w && word_in(list, w, (size_t)(s - w))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* schema.org microdata: the element holding the article's text */
+static const char *const article_body_words[] = {"articleBody", NULL};
+
+static int is_comments(const GumboElement *el)
+{
+    return attr_has_word(el, "class", comment_words) || attr_has_word(el, "id", comment_words);
+}
+
 static int attr_marks_boilerplate(const GumboElement *el)
 {
     int c = attr_verdict(el, "class"), i = attr_verdict(el, "id");
@@ -157,6 +184,35 @@ static size_t text_bytes(const GumboNode *n, int depth);
 
 /* A container holding more than this share of the page's text is a layout wrapper. */
 #define NW_WRAPPER_SHARE 0.4
+
+/* The most text held by one descendant that names itself content ("entry-content",
+ * "article-body") or is an <article> or <main>. */
+static size_t content_inside(const GumboNode *n, int depth)
+{
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH ||
+        is_never_text(n->v.element.tag)) {
+        return 0;
+    }
+    const GumboElement *el = &n->v.element;
+    if (is_comments(el)) {
+        return 0;
+    }
+    if (el->tag == GUMBO_TAG_ARTICLE || el->tag == GUMBO_TAG_MAIN ||
+        attr_verdict(el, "class") < 0 || attr_verdict(el, "id") < 0) {
+        return text_bytes(n, depth);
+    }
+    size_t best = 0;
+    for (unsigned i = 0; i < el->children.length; i++) {
+        size_t t = content_inside(el->children.data[i], depth + 1);
+        best = t > best ? t : best;
+    }
+    return best;
+}
+
+/* A container the article sits in is not pruned for its name ("penci_sidebar" around
+ * "entry-content"): content there must be at least this share of its text. */
+#define NW_CONTENT_SHARE 0.5
+#define NW_CONTENT_MIN 500
 
 static int is_pruned(const GumboNode *n, int depth, size_t page_text)
 {
@@ -171,7 +227,15 @@ static int is_pruned(const GumboNode *n, int depth, size_t page_text)
     if (!is_pruned_tag(el->tag) && !attr_marks_boilerplate(el)) {
         return 0;
     }
-    return (double)text_bytes(n, depth) <= NW_WRAPPER_SHARE * (double)page_text;
+    size_t text = text_bytes(n, depth);
+    if ((double)text > NW_WRAPPER_SHARE * (double)page_text) {
+        return 0;
+    }
+    if (is_comments(el)) {
+        return 1;
+    }
+    size_t content = content_inside(n, depth);
+    return !(content >= NW_CONTENT_MIN && (double)content >= NW_CONTENT_SHARE * (double)text);
 }
 
 static size_t text_bytes(const GumboNode *n, int depth)
@@ -194,6 +258,7 @@ typedef struct walk {
     nw_paras *ps;
     nw_html_result *r;
     size_t page_text; /* text bytes under <body>, for the wrapper rule */
+    int in_body;      /* depth of itemprop="articleBody" elements around the walk */
     int rc;
 } walk;
 
@@ -257,6 +322,10 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
         n->type == GUMBO_NODE_CDATA) {
         const char *t = n->v.text.text;
         w->rc = nw_paras_add_text(w->ps, t, strlen(t), in_link);
+        nw_para *cur = w->in_body ? nw_paras_current(w->ps) : NULL;
+        if (cur) {
+            cur->in_body = 1;
+        }
         return;
     }
     if (n->type != GUMBO_NODE_ELEMENT) {
@@ -274,11 +343,16 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     int block = is_block_tag(el->tag);
     if (block) {
         w->rc = nw_paras_break(w->ps);
+    } else if (el->tag == GUMBO_TAG_TD || el->tag == GUMBO_TAG_TH) {
+        w->rc = nw_paras_add_text(w->ps, " ", 1, in_link); /* cells apart, as words */
     }
     int link = in_link || el->tag == GUMBO_TAG_A;
+    int body = attr_has_word(el, "itemprop", article_body_words);
+    w->in_body += body;
     for (unsigned i = 0; i < el->children.length && w->rc == NW_OK; i++) {
         walk_node(w, el->children.data[i], depth + 1, link);
     }
+    w->in_body -= body;
     if (block && w->rc == NW_OK) {
         nw_para *cur = nw_paras_current(w->ps);
         if (cur && el->tag >= GUMBO_TAG_H1 && el->tag <= GUMBO_TAG_H6) {
@@ -381,7 +455,7 @@ int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
     }
     const GumboNode *body = find_tag(out->root, GUMBO_TAG_BODY, 0);
     const GumboNode *top = body ? body : out->root;
-    walk w = {ps, r, text_bytes(top, 0), NW_OK};
+    walk w = {ps, r, text_bytes(top, 0), 0, NW_OK};
     walk_node(&w, top, 0, 0);
     if (w.rc == NW_OK) {
         w.rc = nw_paras_break(ps);

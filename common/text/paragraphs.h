@@ -14,6 +14,7 @@ typedef struct nw_para {
     size_t link_chars; /* bytes of the paragraph that sat inside <a> (HTML only) */
     int heading;       /* came from h1..h6 */
     int bullet;        /* a list item */
+    int in_body;       /* inside an element marked itemprop="articleBody" (HTML microdata) */
 } nw_para;
 
 typedef struct nw_paras {

@@ -230,6 +230,70 @@ static void test_html_nesting_bomb_is_bounded(void **state)
     free(page);
 }
 
+/* A theme that names the article's wrapper "penci_sidebar" around "entry-content": the wrapper
+ * is not pruned for its name; reader comments made of <article>s still are. */
+static void test_html_content_inside_a_pruned_name(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><body><div class=\"container penci_sidebar\">"
+        "<div class=\"inner-post-entry entry-content\">"
+        "<p>The first paragraph of the article explains what the council decided on Monday "
+        "about the new tram line through the old town and why it took so long.</p>"
+        "<p>The second paragraph quotes the mayor, who said the line would open in two years "
+        "and that the works would be done in stages to spare the shops.</p>"
+        "<p>A third paragraph gives the cost, which has risen twice since the plan was first "
+        "shown to residents, and the reasons the planners gave for it.</p></div>"
+        "<div class=sidebar-widget><p>Popular: the ten best trams of the year</p></div></div>"
+        "<div id=comments class=comments-area><article class=comment><div "
+        "class=comment-content><p>I have lived here forty years and this is the worst idea "
+        "the council has had since the car park, and I will say so at every meeting there "
+        "is until someone listens to the people who live on the route.</p></div></article>"
+        "</div></body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "The first paragraph of the article"));
+    assert_non_null(strstr(r->text.data, "reasons the planners gave"));
+    assert_null(strstr(r->text.data, "forty years"));
+}
+
+/* Microdata itemprop="articleBody": a results table inside it is the article (one row, one
+ * paragraph), and text outside it goes. */
+static void test_html_microdata_article_body(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><body><p>Our site has the best coverage of racing in the country, every week of "
+        "the year, with columns from former drivers.</p>"
+        "<div itemprop=\"articleBody\" class=x><p>Standings after the final race of the "
+        "season, with points, wins and poles for every driver who started at least half of "
+        "the races, as published by the sanctioning body on Monday.</p><table>"
+        "<tr><th>Pos</th><th>Driver</th><th>Points</th></tr>"
+        "<tr><td>1</td><td>Kyle Busch</td><td>5040</td></tr>"
+        "<tr><td>2</td><td>Martin Truex Jr.</td><td>5035</td></tr></table></div>"
+        "</body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "\n\n1 Kyle Busch 5040\n\n2 Martin Truex Jr. 5035"));
+    assert_null(strstr(r->text.data, "best coverage"));
+    assert_int_equal(r->drops[NW_BP_NOT_IN_ARTICLE_BODY].paragraphs, 1);
+}
+
+/* Text without spaces between words (Japanese) is measured in characters, and the
+ * ideographic full stop ends a sentence: its paragraphs are not "short". */
+static void test_cjk_paragraphs_are_not_short(void **state)
+{
+    (void)state;
+    const char *text = "\xe5\x85\x88\xe6\x97\xa5\xe3\x80\x81\xe4\xb8\x8d\xe6\xad"
+                       "\xa3\xe3\x81\xab\xe6\x94\xb9\xe9\x80\xa0\xe3\x81\x97\xe3"
+                       "\x81\x9f\x69\x50\x68\x6f\x6e\x65\xe3\x82\x92\xe8\xb2\xa9"
+                       "\xe5\xa3\xb2\xe3\x81\x97\xe3\x81\x9f\xe3\x80\x82";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, text, strlen(text), NW_CT_TEXT, "t", &r), 0);
+    assert_int_equal(r->paragraphs_kept, 1);
+    assert_int_equal(r->drops[NW_BP_SHORT].paragraphs, 0);
+}
+
 static void test_datelines(void **state)
 {
     (void)state;
@@ -307,6 +371,9 @@ int main(void)
         cmocka_unit_test(test_html_wrappers_and_main_run),
         cmocka_unit_test(test_html_json_ld_article_body),
         cmocka_unit_test(test_html_nesting_bomb_is_bounded),
+        cmocka_unit_test(test_html_content_inside_a_pruned_name),
+        cmocka_unit_test(test_html_microdata_article_body),
+        cmocka_unit_test(test_cjk_paragraphs_are_not_short),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
     };
