@@ -221,7 +221,8 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
     if (is_css_class_name(in->text, n)) {
         return NW_BP_CSS_CLASSES;
     }
-    if (in->link_chars * 2 > n && words < 40) {
+    /* mostly links and short, or (a tag cloud, a list of headlines) almost all links */
+    if ((in->link_chars * 2 > n && words < 40) || in->link_chars * 5 > n * 4) {
         return NW_BP_LINK_DENSE;
     }
     if (!sentence && looks_like_timestamp(lower, words, found)) {

@@ -156,6 +156,9 @@ static void keep_densest_run(nw_cleaner *c)
     for (size_t i = 0; i < c->paras.n; i++) {
         long len = (long)c->paras.v[i].len;
         long w = c->reasons.data[i] == NW_BP_NONE ? len : -(len < 200 ? len : 200);
+        if (w < 0 && c->paras.v[i].heading) {
+            w = -400; /* a dropped heading (a linked headline) starts another item */
+        }
         if (cur <= 0) {
             cur = 0;
             lo = i;
