@@ -279,6 +279,44 @@ static void test_html_microdata_article_body(void **state)
     assert_int_equal(r->drops[NW_BP_NOT_IN_ARTICLE_BODY].paragraphs, 1);
 }
 
+/* A page that runs on into the next stories: a linked headline ends the article's run, and a
+ * tag cloud (all links) is not text at any length. */
+static void test_html_next_stories_and_tag_clouds(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><body><div class=main>"
+        "<p>The first paragraph of the article tells readers that the river burst its banks on "
+        "Sunday night and flooded the lower town for the second time this year.</p>"
+        "<p>The second paragraph says the mayor has asked the region for emergency funds and "
+        "that the schools will stay closed until the water has gone down.</p>"
+        "<h2><a href=/next>Next: Council approves the new budget</a></h2>"
+        "<p>The council approved next year's budget on Monday after a long debate about the "
+        "cost of the new library and the repairs to the swimming pool.</p>"
+        "<p><a href=/t/a>flood</a> <a href=/t/b>river</a> <a href=/t/c>weather</a> <a "
+        "href=/t/d>schools</a> <a href=/t/e>mayor</a> <a href=/t/f>budget</a> <a "
+        "href=/t/g>library</a> <a href=/t/h>region</a> <a href=/t/i>emergency</a> <a "
+        "href=/t/j>town</a> <a href=/t/k>council</a> <a href=/t/l>swimming</a></p>"
+        "</div></body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "until the water has gone down"));
+    assert_null(strstr(r->text.data, "budget"));
+    assert_null(strstr(r->text.data, "weather"));
+    /* a cloud of 60 tags: long, but links from end to end */
+    char cloud[8192];
+    int k = snprintf(cloud, sizeof cloud, "<html><body><p>%s</p><p>",
+                     "The article itself is one long enough paragraph about the floods in the "
+                     "lower town, the mayor's request and the closed schools, nothing more.");
+    for (int i = 0; i < 60; i++) {
+        k += snprintf(cloud + k, sizeof cloud - (size_t)k, "<a href=/t/%d>tag%d</a> ", i, i);
+    }
+    snprintf(cloud + k, sizeof cloud - (size_t)k, "</p></body></html>");
+    assert_int_equal(nw_cleaner_run(cl, cloud, strlen(cloud), NW_CT_HTML, NULL, &r), 0);
+    assert_null(strstr(r->text.data, "tag59"));
+    assert_int_equal(r->drops[NW_BP_LINK_DENSE].paragraphs, 1);
+}
+
 /* Text without spaces between words (Japanese) is measured in characters, and the
  * ideographic full stop ends a sentence: its paragraphs are not "short". */
 static void test_cjk_paragraphs_are_not_short(void **state)
@@ -374,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_html_content_inside_a_pruned_name),
         cmocka_unit_test(test_html_microdata_article_body),
         cmocka_unit_test(test_cjk_paragraphs_are_not_short),
+        cmocka_unit_test(test_html_next_stories_and_tag_clouds),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
     };
