@@ -212,6 +212,28 @@ static void apply_microdata(nw_cleaner *c)
     }
 }
 
+/* jusText's context rule: short lines (list items, table rows, subheads) between article
+ * paragraphs are article too. Runs of short paragraphs whose nearest other paragraphs on
+ * both sides are kept, are kept. */
+static void keep_short_between_kept(nw_cleaner *c)
+{
+    for (size_t i = 0; i < c->paras.n;) {
+        if (c->reasons.data[i] != NW_BP_SHORT) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < c->paras.n && c->reasons.data[j] == NW_BP_SHORT) {
+            j++;
+        }
+        if (i > 0 && j < c->paras.n && c->reasons.data[i - 1] == NW_BP_NONE &&
+            c->reasons.data[j] == NW_BP_NONE) {
+            memset(c->reasons.data + i, NW_BP_NONE, j - i);
+        }
+        i = j;
+    }
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -301,6 +323,7 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
     int stand_in = 0;
     if (rc == NW_OK && r->is_html) {
         keep_densest_run(c);
+        keep_short_between_kept(c);
         apply_microdata(c);
         rc = apply_article_body(c, &stand_in);
     }

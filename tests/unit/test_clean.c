@@ -317,6 +317,25 @@ static void test_html_next_stories_and_tag_clouds(void **state)
     assert_int_equal(r->drops[NW_BP_LINK_DENSE].paragraphs, 1);
 }
 
+/* jusText's context: short lines between article paragraphs are article; after the last
+ * one they are not. */
+static void test_html_short_lines_between_paragraphs(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><body><div class=story>"
+        "<p>The recipe starts with the dough, which needs an hour to rest in a warm place "
+        "before it can be rolled out on a floured board.</p>"
+        "<p>Flour, 500 g</p><p>Water, 300 ml</p><p>Salt and yeast</p>"
+        "<p>Bake it for twenty minutes in a hot oven, then let it cool on a rack before you cut "
+        "it, or the crumb will be gummy.</p>"
+        "<p>Tags: bread</p><p>Print</p></div></body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "\n\nFlour, 500 g\n\nWater, 300 ml\n\nSalt and yeast\n\n"));
+    assert_null(strstr(r->text.data, "Print"));
+}
+
 /* Text without spaces between words (Japanese) is measured in characters, and the
  * ideographic full stop ends a sentence: its paragraphs are not "short". */
 static void test_cjk_paragraphs_are_not_short(void **state)
@@ -413,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_html_microdata_article_body),
         cmocka_unit_test(test_cjk_paragraphs_are_not_short),
         cmocka_unit_test(test_html_next_stories_and_tag_clouds),
+        cmocka_unit_test(test_html_short_lines_between_paragraphs),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
     };
