@@ -172,8 +172,17 @@ static int looks_like_timestamp(const char *lower, size_t words, unsigned found)
     if (!digit) {
         return 0;
     }
-    return (found & 1u << L_TIME) || starts_any(lower, months) ||
-           (lower[0] >= '0' && lower[0] <= '9');
+    if ((found & 1u << L_TIME) || starts_any(lower, months)) {
+        return 1;
+    }
+    /* "05/10/2018", "10.05.2018 14:32": digits joined by a date or time separator (a line
+     * merely starting with a number is a list item or a table row) */
+    for (const char *p = lower; p[0] && p[1] && p[2]; p++) {
+        if (isdigit((unsigned char)p[0]) && strchr(":/.-", p[1]) && isdigit((unsigned char)p[2])) {
+            return lower[0] >= '0' && lower[0] <= '9';
+        }
+    }
+    return 0;
 }
 
 nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)

@@ -11,6 +11,7 @@
 
 #include "enrich/dateline.h"
 #include "io/stoplists.h"
+#include "text/boilerplate.h"
 #include "text/clean.h"
 
 static nw_cleaner *cl;
@@ -336,6 +337,24 @@ static void test_html_short_lines_between_paragraphs(void **state)
     assert_null(strstr(r->text.data, "Print"));
 }
 
+static nw_bp_reason classify_line(const char *s)
+{
+    char scratch[256];
+    nw_bp_input in = {s, strlen(s), 0, 0, 0};
+    return nw_bp_classify(&in, scratch);
+}
+
+/* Timestamps are dates and times, not every line that starts with a number. */
+static void test_timestamps(void **state)
+{
+    (void)state;
+    assert_int_equal(classify_line("05/10/2018 - Publicado por: Clarissa Borba"), NW_BP_TIMESTAMP);
+    assert_int_equal(classify_line("Sep 13, 4:19 PM (ET)"), NW_BP_TIMESTAMP);
+    assert_int_equal(classify_line("Updated 14:32 GMT"), NW_BP_TIMESTAMP);
+    assert_int_equal(classify_line("2 Martin Truex Jr. 5035 7 0 15 24"), NW_BP_SHORT);
+    assert_int_equal(classify_line("3 eggs, beaten"), NW_BP_SHORT);
+}
+
 /* Text without spaces between words (Japanese) is measured in characters, and the
  * ideographic full stop ends a sentence: its paragraphs are not "short". */
 static void test_cjk_paragraphs_are_not_short(void **state)
@@ -433,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_cjk_paragraphs_are_not_short),
         cmocka_unit_test(test_html_next_stories_and_tag_clouds),
         cmocka_unit_test(test_html_short_lines_between_paragraphs),
+        cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
     };
