@@ -64,9 +64,9 @@ fault_feed() {
 
 _fault_have_all() {
     local e d
-    e=$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --timeout 4 |
+    e=$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --to-end --timeout 120 |
         jq -r .id | sort -u | wc -l)
-    d=$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --timeout 4 --envelope |
+    d=$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --to-end --timeout 120 --envelope |
         jq -r '.headers["nw.source.offset"] + ":" + .headers["nw.source.partition"] + ":" + .headers["nw.stage"]' |
         sort -u | wc -l)
     [ $((e + d)) -ge $((N + 3)) ]
@@ -77,8 +77,8 @@ _fault_have_all() {
 fault_verdict() {
     wait "$FEEDER" || die "every document was accepted by the broker"
     nw_wait_for 180 "all $((N + 3)) documents to come out" _fault_have_all || true
-    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --timeout 5 >"$T/out.jsonl"
-    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --timeout 5 --envelope >"$T/dlq.jsonl"
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --to-end --timeout 120 >"$T/out.jsonl"
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --to-end --timeout 120 --envelope >"$T/dlq.jsonl"
     grep -o '"id": *"[^"]*"' "$T/in.jsonl" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u >"$T/want.ids"
     jq -r .id "$T/out.jsonl" | sort -u >"$T/got.ids"
     local lost copies differ reasons

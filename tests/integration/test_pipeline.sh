@@ -134,7 +134,7 @@ check "the Grafana dashboard and the alerts use only metrics the stages export" 
 store_documents() {
     curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" | awk '$1 == "nearwire_store_documents" { print $2 }'
 }
-nw_wait_for 12 "the store's size gauges" test "$(store_documents)" = 7
+nw_wait_for 25 "the store's size gauges" test "$(store_documents)" = 7
 check "cluster reports the documents in its store" eq "$(store_documents)" 7
 check "cluster reports its store" \
     grep -q '^nearwire_store_inserts_total 7$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"

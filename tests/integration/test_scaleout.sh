@@ -78,7 +78,8 @@ run() {
             --timeout 240 >/dev/null || echo "     $1: not every document came out within 240 s" >&2
     done
     for topic in news.clean news.fingerprinted news.clustered news.enriched; do
-        "$NW_BIN/nearwire-tail" -b "$boot" -t "$topic" --from-beginning --timeout 5 >"$d/$topic.jsonl"
+        "$NW_BIN/nearwire-tail" -b "$boot" -t "$topic" --from-beginning --to-end --timeout 120 \
+            >"$d/$topic.jsonl"
     done
     for s in "${NW_STAGES[@]}"; do
         for ((k = 1; k <= $2; k++)); do nw_stop "$d/pids/$s-$k.pid" 15; done
@@ -90,6 +91,7 @@ run() {
 run single 1
 run scaled 2
 
+check "single: every document came out" eq "$(jq -r .id "$T/single/news.enriched.jsonl" | sort -u | wc -l)" "$N"
 for topic in news.clean news.fingerprinted news.clustered news.enriched; do
     f=$T/scaled/$topic.jsonl
     distinct=$(jq -r .id "$f" | sort -u | wc -l)
@@ -110,7 +112,7 @@ done
 copies() { jq -r 'select(.id | endswith("-copy")) | [.id, .cluster.relation, .cluster.dup_of // "-"] | @tsv' "$1" | sort; }
 copies "$T/single/news.enriched.jsonl" >"$T/single.tsv"
 copies "$T/scaled/news.enriched.jsonl" >"$T/scaled.tsv"
-differ=$(comm -3 "$T/single.tsv" "$T/scaled.tsv" | cut -f1 | sort -u | wc -l)
+differ=$(comm -3 "$T/single.tsv" "$T/scaled.tsv" | sed 's/^\t//' | cut -f1 | sort -u | wc -l)
 own=$(awk -F'\t' '$3 "-copy" == $1' "$T/scaled.tsv" | wc -l)
 echo "     $HALF copies: $own name their own article; decisions differing between 1 and 2 instances: $differ"
 check "scaled: every copy is a duplicate" eq "$(awk -F'\t' '$2 != "duplicate"' "$T/scaled.tsv" | wc -l)" 0

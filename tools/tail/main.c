@@ -1,5 +1,5 @@
-/* main.c - nearwire-tail: prints a topic's messages as JSONL and exits after N messages or a
- * timeout. Reads every partition directly (no consumer group, nothing committed). A value
+/* main.c - nearwire-tail: prints a topic's messages as JSONL and exits after N messages, at
+ * the end of every partition (--to-end) or after a timeout. Reads every partition directly (no consumer group, nothing committed). A value
  * that is a JSON object prints as is; anything else, or every message with --envelope,
  * prints as {topic, partition, offset, timestamp, key, headers, value}. */
 #include <getopt.h>
@@ -35,11 +35,12 @@ static void usage(FILE *out)
             "  -n, --count N              exit after N messages\n"
             "  -T, --timeout SECONDS      exit after this long (default 10; 0 = never)\n"
             "  -f, --from-beginning       start at the oldest message (default: new ones)\n"
+            "  -E, --to-end               exit once every partition has been read to its end\n"
             "  -e, --envelope             print every message with its metadata and headers\n"
             "  -X, --property KEY=VALUE   librdkafka consumer property (repeatable)\n"
             "  -h, --help                 this help\n"
-            "exit status: 0 when --count messages arrived (or no --count was given), 1 when\n"
-            "the timeout came first, 2 on usage or connection errors\n");
+            "exit status: 0 when --count messages arrived or --to-end reached every end (or\n"
+            "neither was asked), 1 when the timeout came first, 2 on usage or connection errors\n");
 }
 
 static void str_or_null(yajl_gen g, const char *key, const void *p, size_t n)
@@ -105,6 +106,7 @@ static void print_message(yajl_gen g, const rd_kafka_message_t *m, int envelope)
     }
 }
 
+/* Assigns every partition of the topic; returns how many, or -1. */
 static int assign_all(rd_kafka_t *rk, const char *topic, int from_beginning)
 {
     rd_kafka_topic_t *t = rd_kafka_topic_new(rk, topic, NULL);
@@ -120,14 +122,15 @@ static int assign_all(rd_kafka_t *rk, const char *topic, int from_beginning)
         return -1;
     }
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
-    for (int i = 0; i < md->topics[0].partition_cnt; i++) {
+    int n = md->topics[0].partition_cnt;
+    for (int i = 0; i < n; i++) {
         rd_kafka_topic_partition_list_add(l, topic, md->topics[0].partitions[i].id)->offset =
             from_beginning ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
     }
     rd_kafka_metadata_destroy(md);
     e = rd_kafka_assign(rk, l);
     rd_kafka_topic_partition_list_destroy(l);
-    return e ? -1 : 0;
+    return e ? -1 : n;
 }
 
 int main(int argc, char **argv)
@@ -136,6 +139,7 @@ int main(int argc, char **argv)
         {"bootstrap", required_argument, 0, 'b'}, {"topic", required_argument, 0, 't'},
         {"count", required_argument, 0, 'n'},     {"timeout", required_argument, 0, 'T'},
         {"from-beginning", no_argument, 0, 'f'},  {"envelope", no_argument, 0, 'e'},
+        {"to-end", no_argument, 0, 'E'},
         {"property", required_argument, 0, 'X'},  {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     static nw_config props;
@@ -144,8 +148,8 @@ int main(int argc, char **argv)
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP"), *topic = "news.enriched";
     long count = -1;
     double timeout = 10;
-    int from_beginning = 0, envelope = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:t:n:T:feX:h", opts, NULL)) != -1) {
+    int from_beginning = 0, envelope = 0, to_end = 0, ch;
+    while ((ch = getopt_long(argc, argv, "b:t:n:T:feEX:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -165,6 +169,9 @@ int main(int argc, char **argv)
         case 'e':
             envelope = 1;
             break;
+        case 'E':
+            to_end = 1;
+            break;
         case 'X':
             if (nw_config_set_kv(&props, "kafka.", optarg, "-X", err, sizeof err) != 0) {
                 fprintf(stderr, "nearwire-tail: %s\n", err);
@@ -183,6 +190,8 @@ int main(int argc, char **argv)
     snprintf(group, sizeof group, "nearwire-tail-%d", (int)getpid());
     nw_config_set(&props, "kafka.enable.auto.commit", "false", "tail", err, sizeof err);
     nw_config_set(&props, "kafka.statistics.interval.ms", "0", "tail", err, sizeof err);
+    nw_config_set(&props, "kafka.enable.partition.eof", to_end ? "true" : "false", "tail", err,
+                  sizeof err);
     rd_kafka_conf_t *conf = nw_kafka_conf_build(bootstrap ? bootstrap : "127.0.0.1:9092", group,
                                                 &props, 1, err, sizeof err);
     rd_kafka_t *rk = conf ? rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err) : NULL;
@@ -196,25 +205,40 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     int rc = 2;
-    if (assign_all(rk, topic, from_beginning) == 0) {
+    int partitions = assign_all(rk, topic, from_beginning);
+    unsigned char *at_end = partitions > 0 ? calloc((size_t)partitions, 1) : NULL;
+    if (at_end) {
         yajl_gen g = nw_json_gen_new();
         double deadline = timeout > 0 ? nw_now_seconds() + timeout : 1e300;
         long seen = 0;
-        while (!stop && (count < 0 || seen < count) && nw_now_seconds() < deadline) {
+        int ends = 0; /* partitions read to their end, with nothing newer since */
+        while (!stop && (count < 0 || seen < count) && !(to_end && ends == partitions) &&
+               nw_now_seconds() < deadline) {
             rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
             if (!m) {
                 continue;
             }
+            int in_range = m->partition >= 0 && m->partition < partitions;
             if (!m->err) {
                 print_message(g, m, envelope);
                 seen++;
-            } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                if (in_range && at_end[m->partition]) {
+                    at_end[m->partition] = 0;
+                    ends--;
+                }
+            } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                if (in_range && !at_end[m->partition]) {
+                    at_end[m->partition] = 1;
+                    ends++;
+                }
+            } else {
                 fprintf(stderr, "nearwire-tail: %s\n", rd_kafka_message_errstr(m));
             }
             rd_kafka_message_destroy(m);
         }
-        rc = count >= 0 && seen < count ? 1 : 0;
+        rc = (count >= 0 && seen < count) || (to_end && ends < partitions) ? 1 : 0;
         yajl_gen_free(g);
+        free(at_end);
     }
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
