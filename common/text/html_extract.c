@@ -214,9 +214,11 @@ static size_t content_inside(const GumboNode *n, int depth)
 #define NW_CONTENT_SHARE 0.5
 #define NW_CONTENT_MIN 500
 
-static int is_pruned(const GumboNode *n, int depth, size_t page_text)
+/* 1 when the element is left out; *text gets its text bytes when it is (0 for never-text). */
+static int is_pruned(const GumboNode *n, int depth, size_t page_text, size_t *text_out)
 {
     const GumboElement *el = &n->v.element;
+    *text_out = 0;
     if (is_never_text(el->tag)) {
         return 1;
     }
@@ -231,7 +233,8 @@ static int is_pruned(const GumboNode *n, int depth, size_t page_text)
     if ((double)text > NW_WRAPPER_SHARE * (double)page_text) {
         return 0;
     }
-    if (is_comments(el)) {
+    *text_out = text;
+    if (text < NW_CONTENT_MIN || is_comments(el)) {
         return 1;
     }
     size_t content = content_inside(n, depth);
@@ -335,8 +338,9 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     if (el->tag == GUMBO_TAG_SCRIPT) {
         take_json_ld(w->r, el);
     }
-    if (depth > NW_HTML_MAX_DEPTH || is_pruned(n, depth, w->page_text)) {
-        w->r->pruned_chars += text_bytes(n, depth);
+    size_t pruned_text = 0;
+    if (depth > NW_HTML_MAX_DEPTH || is_pruned(n, depth, w->page_text, &pruned_text)) {
+        w->r->pruned_chars += pruned_text;
         w->r->pruned_blocks++;
         return;
     }
