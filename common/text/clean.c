@@ -10,6 +10,7 @@
 #include "../core/nw_error.h"
 #include "../sketch/shingle.h"
 #include "../sketch/tokenize.h"
+#include "best_box.h"
 #include "html_extract.h"
 #include "paragraphs.h"
 
@@ -24,6 +25,7 @@ struct nw_cleaner {
     nw_buf reasons; /* one nw_bp_reason per paragraph */
     nw_clean_result res;
     nw_html_result html;
+    nw_box_scores boxes;
 };
 
 nw_cleaner *nw_cleaner_new(void)
@@ -62,6 +64,7 @@ void nw_cleaner_free(nw_cleaner *c)
     nw_buf_release(&c->res.title);
     nw_buf_release(&c->res.byline);
     nw_html_result_release(&c->html);
+    nw_box_scores_release(&c->boxes);
     free(c);
 }
 
@@ -234,6 +237,32 @@ static void keep_short_between_kept(nw_cleaner *c)
     }
 }
 
+/* The best box (best_box.h) holds the article: when it holds two thirds of the kept text,
+ * kept paragraphs outside it go (the next story, a comment thread run on after it). */
+static int keep_best_box(nw_cleaner *c)
+{
+    uintptr_t best;
+    if (nw_best_box(&c->boxes, &c->paras, c->reasons.data, &best) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    size_t inside = 0, total = 0;
+    for (size_t i = 0; i < c->paras.n; i++) {
+        if (c->reasons.data[i] == NW_BP_NONE) {
+            total += c->paras.v[i].len;
+            inside += nw_para_in_box(&c->paras.v[i], best) ? c->paras.v[i].len : 0;
+        }
+    }
+    if (!best || 3 * inside < 2 * total) {
+        return NW_OK;
+    }
+    for (size_t i = 0; i < c->paras.n; i++) {
+        if (c->reasons.data[i] == NW_BP_NONE && !nw_para_in_box(&c->paras.v[i], best)) {
+            c->reasons.data[i] = (char)NW_BP_OUTSIDE_MAIN;
+        }
+    }
+    return NW_OK;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -324,7 +353,10 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
     if (rc == NW_OK && r->is_html) {
         keep_densest_run(c);
         keep_short_between_kept(c);
+        rc = keep_best_box(c);
         apply_microdata(c);
+    }
+    if (rc == NW_OK && r->is_html) {
         rc = apply_article_body(c, &stand_in);
     }
     for (size_t i = 0; stand_in && i < c->paras.n; i++) {

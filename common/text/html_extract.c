@@ -262,8 +262,17 @@ typedef struct walk {
     nw_html_result *r;
     size_t page_text; /* text bytes under <body>, for the wrapper rule */
     int in_body;      /* depth of itemprop="articleBody" elements around the walk */
+    const GumboNode *boxes[NW_HTML_MAX_DEPTH + 2]; /* containing boxes, outermost first */
+    int nboxes;
     int rc;
 } walk;
+
+static int is_box_tag(GumboTag t)
+{
+    return t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION || t == GUMBO_TAG_ARTICLE ||
+           t == GUMBO_TAG_MAIN || t == GUMBO_TAG_TD || t == GUMBO_TAG_BLOCKQUOTE ||
+           t == GUMBO_TAG_BODY || t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
+}
 
 /* The longest "articleBody" string anywhere in a JSON-LD value (objects, @graph arrays). */
 static const char *find_article_body(yajl_val v, int depth)
@@ -325,9 +334,14 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
         n->type == GUMBO_NODE_CDATA) {
         const char *t = n->v.text.text;
         w->rc = nw_paras_add_text(w->ps, t, strlen(t), in_link);
-        nw_para *cur = w->in_body ? nw_paras_current(w->ps) : NULL;
-        if (cur) {
+        nw_para *cur = nw_paras_current(w->ps);
+        if (cur && w->in_body) {
             cur->in_body = 1;
+        }
+        if (cur && !cur->box[0]) {
+            for (int k = 0; k < 3 && k < w->nboxes; k++) {
+                cur->box[k] = (uintptr_t)w->boxes[w->nboxes - 1 - k];
+            }
         }
         return;
     }
@@ -352,11 +366,16 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     }
     int link = in_link || el->tag == GUMBO_TAG_A;
     int body = attr_has_word(el, "itemprop", article_body_words);
+    int box = is_box_tag(el->tag) && w->nboxes < NW_HTML_MAX_DEPTH + 2;
     w->in_body += body;
+    if (box) {
+        w->boxes[w->nboxes++] = n;
+    }
     for (unsigned i = 0; i < el->children.length && w->rc == NW_OK; i++) {
         walk_node(w, el->children.data[i], depth + 1, link);
     }
     w->in_body -= body;
+    w->nboxes -= box;
     if (block && w->rc == NW_OK) {
         nw_para *cur = nw_paras_current(w->ps);
         if (cur && el->tag >= GUMBO_TAG_H1 && el->tag <= GUMBO_TAG_H6) {
@@ -459,7 +478,7 @@ int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
     }
     const GumboNode *body = find_tag(out->root, GUMBO_TAG_BODY, 0);
     const GumboNode *top = body ? body : out->root;
-    walk w = {ps, r, text_bytes(top, 0), 0, NW_OK};
+    walk w = {ps, r, text_bytes(top, 0), 0, {0}, 0, NW_OK};
     walk_node(&w, top, 0, 0);
     if (w.rc == NW_OK) {
         w.rc = nw_paras_break(ps);

@@ -5,6 +5,7 @@
 #define NW_PARAGRAPHS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/buf.h"
 
@@ -15,6 +16,7 @@ typedef struct nw_para {
     int heading;       /* came from h1..h6 */
     int bullet;        /* a list item */
     int in_body;       /* inside an element marked itemprop="articleBody" (HTML microdata) */
+    uintptr_t box[3];  /* the nearest containing boxes (HTML elements), nearest first; 0 = none */
 } nw_para;
 
 typedef struct nw_paras {

@@ -337,6 +337,28 @@ static void test_html_short_lines_between_paragraphs(void **state)
     assert_null(strstr(r->text.data, "Print"));
 }
 
+/* Readability's scoring: the box with most of the text holds the article; a story run on
+ * after it in a box of its own goes, even with no headline or marker between. */
+static void test_html_best_box(void **state)
+{
+    (void)state;
+    const char *page =
+        "<html><body><div class=wrap><div class=a>"
+        "<p>The first paragraph of the article, which is long, says that the harbour will be "
+        "dredged this winter, that ships will wait outside, and that the town pays for it.</p>"
+        "<p>The second paragraph, also long, quotes the harbour master, who says the work is "
+        "overdue, that the silt has built up for years, and that nothing else will help.</p>"
+        "<p>The third paragraph gives the cost, the name of the contractor, the dates of the "
+        "works, and the detours that fishermen will have to take in the meantime.</p>"
+        "</div><div class=b><p>In other news, the choir will sing at the station on Friday "
+        "evening, weather permitting, before the last train leaves.</p></div></div>"
+        "</body></html>";
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    assert_non_null(strstr(r->text.data, "detours that fishermen"));
+    assert_null(strstr(r->text.data, "choir"));
+}
+
 static nw_bp_reason classify_line(const char *s)
 {
     char scratch[256];
@@ -453,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_html_next_stories_and_tag_clouds),
         cmocka_unit_test(test_html_short_lines_between_paragraphs),
         cmocka_unit_test(test_timestamps),
+        cmocka_unit_test(test_html_best_box),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
     };
