@@ -111,9 +111,14 @@ static unsigned phrase_scan(const char *lower, size_t n)
     }
     return found;
 }
-static const char *const related_starts[] = {"related content", "related:", "related stories",
-                                             "related articles", "read more", "see also",
-                                             "more from", "recommended", "most popular", NULL};
+/* "Related" markers, in the languages of the stoplists that news sites use most */
+static const char *const related_starts[] = {
+    "related content", "related:", "related stories", "related articles", "read more",
+    "see also", "more from", "recommended", "most popular", "you may also like",
+    "you might also like", "voc\xc3\xaa pode gostar", "leia tamb\xc3\xa9m", "veja tamb\xc3\xa9m",
+    "te puede interesar", "lee tambi\xc3\xa9n", "vous aimerez aussi", "\xc3\xa0 lire aussi",
+    "lire aussi", "das k\xc3\xb6nnte sie auch interessieren", "mehr zum thema",
+    "potrebbe interessarti", "leggi anche", "lees ook", NULL};
 static const char *const share_starts[] = {"share this", "share on", "share:", "print",
                                            "email", "tweet", "follow us", "comments", NULL};
 static const char *const byline_starts[] = {"additional reporting by", "reporting by",
