@@ -43,6 +43,13 @@ static const nw_clean_result *clean_seed(const char *name)
     return r;
 }
 
+static const nw_clean_result *clean_html(const char *page)
+{
+    const nw_clean_result *r;
+    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    return r;
+}
+
 static void assert_absent(const nw_clean_result *r, const char *const *phrases)
 {
     for (; *phrases; phrases++) {
@@ -175,8 +182,7 @@ static void test_html_wrappers_and_main_run(void **state)
         "matters to readers across the country.</p></div>"
         "<aside class=sidebar><p>Trending now: ten things you missed this week.</p></aside>"
         "</div></form></body></html>";
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "The first paragraph of the real story"));
     assert_non_null(strstr(r->text.data, "explains why the event matters"));
     assert_null(strstr(r->text.data, "World news and more"));
@@ -199,8 +205,7 @@ static void test_html_json_ld_article_body(void **state)
     char page[2048];
     snprintf(page, sizeof page, "<html><head>%s</head><body><div id=app>Loading</div>"
              "</body></html>", ld);
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "The council voted on Tuesday"));
     assert_null(strstr(r->text.data, "Loading"));
     /* rescue: a short line of the article (dropped as short by the rules) that the
@@ -226,8 +231,9 @@ static void test_html_nesting_bomb_is_bounded(void **state)
         p += sprintf(p, "<div>");
     }
     sprintf(p, "<p>deep text here.</p>");
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
+    assert_int_equal(r->paragraphs_kept, 0); /* beyond the depth bound: left out, not walked */
+    assert_true(r->drops[NW_BP_PRUNED_CONTAINER].paragraphs >= 1);
     free(page);
 }
 
@@ -251,8 +257,7 @@ static void test_html_content_inside_a_pruned_name(void **state)
         "the council has had since the car park, and I will say so at every meeting there "
         "is until someone listens to the people who live on the route.</p></div></article>"
         "</div></body></html>";
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "The first paragraph of the article"));
     assert_non_null(strstr(r->text.data, "reasons the planners gave"));
     assert_null(strstr(r->text.data, "forty years"));
@@ -273,8 +278,7 @@ static void test_html_microdata_article_body(void **state)
         "<tr><td>1</td><td>Kyle Busch</td><td>5040</td></tr>"
         "<tr><td>2</td><td>Martin Truex Jr.</td><td>5035</td></tr></table></div>"
         "</body></html>";
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "\n\n1 Kyle Busch 5040\n\n2 Martin Truex Jr. 5035"));
     assert_null(strstr(r->text.data, "best coverage"));
     assert_int_equal(r->drops[NW_BP_NOT_IN_ARTICLE_BODY].paragraphs, 1);
@@ -299,8 +303,7 @@ static void test_html_next_stories_and_tag_clouds(void **state)
         "href=/t/g>library</a> <a href=/t/h>region</a> <a href=/t/i>emergency</a> <a "
         "href=/t/j>town</a> <a href=/t/k>council</a> <a href=/t/l>swimming</a></p>"
         "</div></body></html>";
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "until the water has gone down"));
     assert_null(strstr(r->text.data, "budget"));
     assert_null(strstr(r->text.data, "weather"));
@@ -313,7 +316,7 @@ static void test_html_next_stories_and_tag_clouds(void **state)
         k += snprintf(cloud + k, sizeof cloud - (size_t)k, "<a href=/t/%d>tag%d</a> ", i, i);
     }
     snprintf(cloud + k, sizeof cloud - (size_t)k, "</p></body></html>");
-    assert_int_equal(nw_cleaner_run(cl, cloud, strlen(cloud), NW_CT_HTML, NULL, &r), 0);
+    r = clean_html(cloud);
     assert_null(strstr(r->text.data, "tag59"));
     assert_int_equal(r->drops[NW_BP_LINK_DENSE].paragraphs, 1);
 }
@@ -331,8 +334,7 @@ static void test_html_short_lines_between_paragraphs(void **state)
         "<p>Bake it for twenty minutes in a hot oven, then let it cool on a rack before you cut "
         "it, or the crumb will be gummy.</p>"
         "<p>Tags: bread</p><p>Print</p></div></body></html>";
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "\n\nFlour, 500 g\n\nWater, 300 ml\n\nSalt and yeast\n\n"));
     assert_null(strstr(r->text.data, "Print"));
 }
@@ -353,8 +355,7 @@ static void test_html_best_box(void **state)
         "</div><div class=b><p>In other news, the choir will sing at the station on Friday "
         "evening, weather permitting, before the last train leaves.</p></div></div>"
         "</body></html>";
-    const nw_clean_result *r;
-    assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
+    const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "detours that fishermen"));
     assert_null(strstr(r->text.data, "choir"));
 }
