@@ -6,7 +6,8 @@
 # call fault_setup first.
 
 # fault_setup: sets T (work dir), REDIS_PORT, BOOT and CONTROL (the broker's fault-command
-# pipe); redis-server's extra arguments come from the array REDIS_ARGS.
+# pipe); redis-server's extra arguments come from the array REDIS_ARGS, the stages' from
+# STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty).
 fault_setup() {
     T=$(mktemp -d /tmp/nearwire-faults.XXXXXX)
     mkdir -p "$T/pids" "$T/logs"
@@ -31,7 +32,8 @@ fault_cleanup() {
 # fault_start STAGE: (re)starts a stage and waits until it listens
 fault_start() {
     nw_start_stage "$T" "$1" "$BOOT" "redis://127.0.0.1:$REDIS_PORT" \
-        --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500
+        --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500 \
+        "${STAGE_ARGS[@]}"
     nw_wait_for 30 "$1 listens" nw_logged_port "$T/logs/$1.log" || die "nearwire-$1 restarts"
 }
 
@@ -58,7 +60,8 @@ fault_feed() {
     zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
         jq -c 'select(.text != "") | {id, source, title, body: .text}' | head -"$N" >"$T/in.jsonl"
     printf '%s\n' '{"id":"bad-1"' '{"id":"bad-2","body":""}' '{"body":"no id"}' >>"$T/in.jsonl"
-    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate "$2" "$T/in.jsonl" 2>"$T/logs/ingest.log" &
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate "$2" "${INGEST_ARGS[@]}" "$T/in.jsonl" \
+        2>"$T/logs/ingest.log" &
     FEEDER=$!
 }
 
@@ -76,7 +79,7 @@ _fault_have_all() {
 # unexpected appeared and re-deliveries agree; prints the scenario's figures.
 fault_verdict() {
     wait "$FEEDER" || die "every document was accepted by the broker"
-    nw_wait_for 180 "all $((N + 3)) documents to come out" _fault_have_all || true
+    nw_wait_for "${NW_FAULT_WAIT:-180}" "all $((N + 3)) documents to come out" _fault_have_all || true
     "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --to-end --timeout 120 >"$T/out.jsonl"
     "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --to-end --timeout 120 --envelope >"$T/dlq.jsonl"
     grep -o '"id": *"[^"]*"' "$T/in.jsonl" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u >"$T/want.ids"

@@ -7,6 +7,8 @@ source "$(dirname "$0")/../testlib.sh"
 source "$(dirname "$0")/faultlib.sh"
 
 REDIS_ARGS=()
+STAGE_ARGS=()
+INGEST_ARGS=()
 fault_setup
 for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
 fault_all_ready 60 || die "every stage ready"
