@@ -202,6 +202,14 @@ int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const 
     return nw_redis_append(r, argc + 3, av, al);
 }
 
+long long nw_redis_reply_int(const redisReply *r)
+{
+    if (r->type == REDIS_REPLY_INTEGER) {
+        return r->integer;
+    }
+    return r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+}
+
 const char *nw_redis_script_sha(const nw_redis *r, int script)
 {
     return r->shas[script];

@@ -38,6 +38,9 @@ int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);
  * once connected). */
 const char *nw_redis_script_sha(const nw_redis *r, int script);
 
+/* A reply's number: an integer reply, or a string of digits (GET, HMGET); 0 otherwise (nil). */
+long long nw_redis_reply_int(const redisReply *r);
+
 /* PING; 1 when the server answers. */
 int nw_redis_ping(nw_redis *r);
 

@@ -701,14 +701,6 @@ static void count_key(const nw_store *s, char *out, size_t n, int64_t gen)
     snprintf(out, n, "%sn:%" PRId64, s->prefix, gen);
 }
 
-static long long reply_int(const redisReply *r)
-{
-    if (r->type == REDIS_REPLY_INTEGER) {
-        return r->integer;
-    }
-    return r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
-}
-
 void nw_store_report_size(nw_store *s)
 {
     struct timespec ts;
@@ -745,10 +737,11 @@ void nw_store_report_size(nw_store *s)
         if (max) {
             nw_metric_set(s->g_max, strtod(max + 11, NULL));
         }
-        nw_metric_set(s->g_keys, (double)reply_int(rep[1]));
+        nw_metric_set(s->g_keys, (double)nw_redis_reply_int(rep[1]));
         /* the previous generation's documents expire evenly through this one */
         double left = 1.0 - fmod(now_s, (double)s->p.window_s) / (double)s->p.window_s;
-        nw_metric_set(s->g_docs, (double)reply_int(rep[2]) + left * (double)reply_int(rep[3]));
+        nw_metric_set(s->g_docs, (double)nw_redis_reply_int(rep[2]) +
+                                     left * (double)nw_redis_reply_int(rep[3]));
     }
     for (int i = 0; i < got; i++) {
         freeReplyObject(rep[i]);

@@ -30,9 +30,9 @@ struct nw_term_store {
     size_t tcap;
     uint32_t *of; /* per term of the batch, in document order: its distinct index */
     size_t ocap;
-    const char **argv;
+    const char **argv; /* one long HMGET */
     size_t *lens;
-    size_t acap;
+    size_t acap, lcap;
     unsigned char *fresh; /* per document: claimed now (not a replay) */
     size_t fcap;
 };
@@ -228,15 +228,11 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
     int rc = read_all(s, sent, keep, err);
     if (rc == NW_OK) {
         size_t incr_at = first_read - fresh - 4; /* INCRBY, GET, EXPIREAT, EXPIREAT, marks */
-        long long ndocs = keep[incr_at]->integer;
-        const redisReply *l = keep[incr_at + 1];
-        ndocs += l->type == REDIS_REPLY_STRING ? strtoll(l->str, NULL, 10) : 0;
+        long long ndocs = nw_redis_reply_int(keep[incr_at]) + nw_redis_reply_int(keep[incr_at + 1]);
         for (int g = 0; g < 2 && s->nd; g++) {
             const redisReply *a = keep[first_read + (size_t)g];
             for (size_t k = 0; k < s->nd && k < a->elements; k++) {
-                if (a->element[k]->type == REDIS_REPLY_STRING) {
-                    s->d[k].df += strtoll(a->element[k]->str, NULL, 10);
-                }
+                s->d[k].df += nw_redis_reply_int(a->element[k]);
             }
         }
         size_t t = 0;
@@ -254,20 +250,10 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
 
 static int ensure_args(nw_term_store *s, size_t want)
 {
-    if (want <= s->acap) {
-        return NW_OK;
-    }
-    const char **a = realloc(s->argv, want * sizeof *a);
-    if (a) {
-        s->argv = a;
-    }
-    size_t *l = a ? realloc(s->lens, want * sizeof *l) : NULL;
-    if (!l) {
-        return NW_E_NOMEM;
-    }
-    s->lens = l;
-    s->acap = want;
-    return NW_OK;
+    return nw_array_reserve((void **)&s->argv, &s->acap, want, sizeof *s->argv) ||
+                   nw_array_reserve((void **)&s->lens, &s->lcap, want, sizeof *s->lens)
+               ? NW_E_NOMEM
+               : NW_OK;
 }
 
 int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s,
