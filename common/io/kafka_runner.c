@@ -69,8 +69,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     nw_inflight_done(m->_private, m->err != RD_KAFKA_RESP_ERR_NO_ERROR);
     if (!m->err) {
         set_brokers_down(opaque, 0);
-    }
-    if (m->err) {
+    } else {
         nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=\"%s\"",
                rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
     }

@@ -1,14 +1,14 @@
 /* article.c - the per-article fields of the enrich object. */
 #include "article.h"
 
-#include <string.h>
 
 #include "core/timefmt.h"
 #include "enrich/dateline.h"
 
-void nw_write_article_facts(yajl_gen g, const nw_doc *doc, const char *text, long long wpm)
+void nw_write_article_facts(yajl_gen g, const nw_doc *doc, const char *text, size_t len,
+                            long long wpm)
 {
-    size_t words = nw_word_count(text, strlen(text));
+    size_t words = nw_word_count(text, len);
     const char *lang = nw_doc_str(doc, "lang");
     const char *published = nw_doc_str(doc, "published_at");
     int64_t ms;

@@ -12,7 +12,8 @@
 #define NW_KEYWORDS_MAX 50
 
 /* Writes "lang", "published_at", "word_count", "reading_minutes" (words / wpm, rounded up). */
-void nw_write_article_facts(yajl_gen g, const nw_doc *doc, const char *text, long long wpm);
+void nw_write_article_facts(yajl_gen g, const nw_doc *doc, const char *text, size_t len,
+                            long long wpm);
 
 /* Writes "entities": {"people": [...], "places": [...], "organizations": [...]}, each entry
  * {"name", "count", "aliases"}. */

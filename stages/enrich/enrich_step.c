@@ -37,6 +37,8 @@ const nw_cfg_key enrich_keys[] = {
 /* one valid article of the batch */
 typedef struct article {
     size_t item;
+    const char *text; /* the document's "text", looked up and measured once */
+    size_t text_len;
     nw_dateline dateline;
     const char *merged[NW_STORY_MAX_MERGED];
     size_t term_off, nterms; /* its terms in the batch's term arrays */
@@ -222,13 +224,13 @@ static int is_stop(void *arg, const char *w, size_t n)
 }
 
 /* Counts the article's terms into the batch arrays (texts as offsets until the batch ends). */
-static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc, const char *text)
+static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc)
 {
     const char *lang = nw_doc_str(doc, "lang");
     stop_words stop = {c->stop, lang && strcmp(lang, "und") != 0 ? lang : NULL};
     const nw_term *t;
     size_t nt;
-    if (nw_terms_count(c->counter, text, strlen(text), is_stop, &stop, TERMS_PER_DOC, &t,
+    if (nw_terms_count(c->counter, a->text, a->text_len, is_stop, &stop, TERMS_PER_DOC, &t,
                        &nt) != NW_OK) {
         return NW_E_NOMEM;
     }
@@ -254,11 +256,10 @@ static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc, const char 
 static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a,
                          const nw_story_view *v, const char *story, nw_outbox *out)
 {
-    const char *text = nw_doc_str(doc, "text");
     const nw_term_doc *td = &c->tdocs[a - c->arts];
     size_t nkw = nw_keywords_top(td->terms, td->df, td->nterms, td->ndocs, c->kw,
                                  (size_t)c->cfg->keywords);
-    if (nw_entities_extract(c->entities, text, strlen(text), &c->found) != NW_OK) {
+    if (nw_entities_extract(c->entities, a->text, a->text_len, &c->found) != NW_OK) {
         return NW_E_NOMEM;
     }
     yajl_gen g = out->gen;
@@ -269,7 +270,7 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a,
     yajl_gen_map_open(g);
     nw_json_str(g, "agency", a->dateline.agency);
     nw_json_str(g, "dateline", a->dateline.place[0] ? a->dateline.place : NULL);
-    nw_write_article_facts(g, doc, text, c->cfg->words_per_minute);
+    nw_write_article_facts(g, doc, a->text, a->text_len, c->cfg->words_per_minute);
     nw_write_entities(g, &c->found);
     nw_write_keywords(g, c->kw, nkw);
     nw_json_key(g, "story");
@@ -307,12 +308,14 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
             continue;
         }
         a->item = i;
-        nw_dateline_parse(text, strlen(text), &a->dateline);
+        a->text = text;
+        a->text_len = strlen(text);
+        nw_dateline_parse(a->text, a->text_len, &a->dateline);
         u->doc_id = doc->id;
         u->source = nw_doc_str(doc, "source");
         u->headline = nw_doc_str(doc, "title");
         u->agency = a->dateline.agency;
-        if (count_terms(c, a, doc, text) != NW_OK) {
+        if (count_terms(c, a, doc) != NW_OK) {
             return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         }
         k++;
