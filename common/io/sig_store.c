@@ -600,6 +600,7 @@ static int read_fetches_and_decide(nw_store *s, nw_store_doc *docs, size_t n, si
         work *w = &s->w[i];
         if (w->same_as >= 0) {
             nw_store_doc *o = &docs[w->same_as];
+            d->repeat = 1;
             d->replay = o->replay;
             d->stored = o->stored;
             d->stored_len = o->stored_len;
@@ -661,7 +662,7 @@ int nw_store_match_insert(nw_store *s, nw_store_doc *docs, size_t n, int64_t now
     for (size_t i = 0; i < n; i++) {
         nw_store_doc *d = &docs[i];
         work *w = &s->w[i];
-        d->replay = d->collision = 0;
+        d->replay = d->collision = d->repeat = 0;
         d->stored = NULL;
         d->ncands = 0;
         d->first_seen_ms = 0;

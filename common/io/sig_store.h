@@ -55,6 +55,7 @@ typedef struct nw_store_doc {
     const char *story_id; /* a candidate's story, or this document's id (a new story) */
     int64_t story_first_ms;
     int collision; /* another id with the same 64-bit hash holds the slot (never seen yet) */
+    int repeat;    /* the same id came earlier in this batch: answered with its decision */
 } nw_store_doc;
 
 typedef struct nw_store nw_store;

@@ -306,7 +306,7 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
     }
     for (size_t j = 0; j < k && rc == NW_OK; j++) { /* stored: counted once, replays not */
         const nw_store_doc *d = &c->docs[j];
-        if (!d->replay && !d->collision) {
+        if (!d->replay && !d->repeat && !d->collision) {
             nw_relation r = d->decision.nmatches ? d->cands[0].relation : NW_REL_NONE;
             nw_metric_add(c->m_decisions[r], 1);
         }

@@ -136,6 +136,11 @@ store_documents() {
 }
 nw_wait_for 25 "the store's size gauges" test "$(store_documents)" = 7
 check "cluster reports the documents in its store" eq "$(store_documents)" 7
+decisions() {
+    curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" |
+        awk -F'[{}" ]+' '$1 == "nearwire_decisions_total" { printf "%s=%s ", $3, $4 }'
+}
+check "cluster counts its decisions by relation" eq "$(decisions)" "new=2 story=1 duplicate=4 "
 check "cluster reports its store" \
     grep -q '^nearwire_store_inserts_total 7$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"
 "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.stories --from-beginning --timeout 5 >"$T/stories.jsonl"
