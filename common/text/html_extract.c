@@ -119,35 +119,8 @@ static int word_in(const char *const *list, const char *w, size_t n)
     return 0;
 }
 
-/* 1 when the attribute has a pruning word and no keeping word, -1 when it has a keeping word. */
-static int attr_verdict(const GumboElement *el, const char *name)
-{
-    GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
-    if (!a) {
-        return 0;
-    }
-    int prune = 0;
-    const char *s = a->value;
-    while (*s) {
-        while (*s && !isalnum((unsigned char)*s)) {
-            s++;
-        }
-        const char *w = s;
-        while (*s && isalnum((unsigned char)*s)) {
-            s++;
-        }
-        size_t n = (size_t)(s - w);
-        if (n && word_in(keep_words, w, n)) {
-            return -1;
-        }
-        prune = prune || (n && word_in(prune_words, w, n));
-    }
-    return prune;
-}
-
-/* Reader comments: often built of <article>s and "comment-content" blocks, never the article. */
-static const char *const comment_words[] = {"comment", "comments", "disqus", "respond", NULL};
-
+/* 1 when the attribute (class, id, itemprop) has one of the words, split on non-alphanumerics,
+ * so "nav" does not match "canvas". */
 static int attr_has_word(const GumboElement *el, const char *name, const char *const *list)
 {
     GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
@@ -165,6 +138,18 @@ static int attr_has_word(const GumboElement *el, const char *name, const char *c
     }
     return 0;
 }
+
+/* 1 when the attribute has a pruning word and no keeping word, -1 when it has a keeping word. */
+static int attr_verdict(const GumboElement *el, const char *name)
+{
+    if (attr_has_word(el, name, keep_words)) {
+        return -1;
+    }
+    return attr_has_word(el, name, prune_words);
+}
+
+/* Reader comments: often built of <article>s and "comment-content" blocks, never the article. */
+static const char *const comment_words[] = {"comment", "comments", "disqus", "respond", NULL};
 
 /* schema.org microdata: the element holding the article's text */
 static const char *const article_body_words[] = {"articleBody", NULL};
