@@ -1,10 +1,12 @@
-/* decide.c - thresholds to relations, and the deterministic choice of dup_of and story. */
+/* decide.c - thresholds to relations; the ranking of matches; the choice of dup_of among the
+ * earlier articles; and the merge of a late-found earlier article into a stored decision. */
 #include "decide.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "../sketch/minhash.h"
+#include "order.h"
 
 const char *nw_relation_name(nw_relation r)
 {
@@ -27,9 +29,27 @@ void nw_match_params_default(nw_match_params *p)
     p->min_shingles = 20;
 }
 
+static int unit(double x)
+{
+    return x >= 0.0 && x <= 1.0;
+}
+
+const char *nw_match_params_check(const nw_match_params *p)
+{
+    if (!unit(p->dup_containment) || !unit(p->dup_jaccard) || !unit(p->story_containment) ||
+        !unit(p->story_jaccard)) {
+        return "the duplicate and story thresholds must each be between 0 and 1";
+    }
+    if (p->story_containment > p->dup_containment || p->story_jaccard > p->dup_jaccard) {
+        return "a story threshold above its duplicate threshold would make duplicates that "
+               "are not in one story";
+    }
+    return NULL;
+}
+
 double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb)
 {
-    if (na < p->min_shingles || nb < p->min_shingles) {
+    if (na < p->min_shingles || nb < p->min_shingles || jaccard < NW_MATCH_MIN_JACCARD) {
         return jaccard;
     }
     return nw_containment(jaccard, na, nb);
@@ -46,52 +66,78 @@ nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double c
     return NW_REL_NONE;
 }
 
-static int cmp_candidates(const void *pa, const void *pb)
+int nw_match_rank_cmp(const nw_candidate *a, const nw_candidate *b)
 {
-    const nw_candidate *a = pa, *b = pb;
-    if ((a->relation != NW_REL_NONE) != (b->relation != NW_REL_NONE)) {
-        return a->relation != NW_REL_NONE ? -1 : 1;
+    if (a->relation != b->relation) {
+        return a->relation > b->relation ? -1 : 1;
     }
     if (a->containment != b->containment) {
         return a->containment > b->containment ? -1 : 1;
     }
-    /* equally contained: the closer copy (a short text is contained in its own copy and in
-     * every longer version alike) */
     if (a->jaccard != b->jaccard) {
         return a->jaccard > b->jaccard ? -1 : 1;
     }
-    if (a->first_seen_ms != b->first_seen_ms) {
-        return a->first_seen_ms < b->first_seen_ms ? -1 : 1;
-    }
-    return strcmp(a->id, b->id);
+    return nw_order_cmp(a->order_ms, a->id, b->order_ms, b->id);
 }
 
-static int older_story(const nw_candidate *a, const nw_candidate *b)
+static int group(const nw_candidate *c)
 {
-    if (a->story_first_ms != b->story_first_ms) {
-        return a->story_first_ms < b->story_first_ms;
+    if (c->relation == NW_REL_NONE) {
+        return 2;
     }
-    return strcmp(a->story_id, b->story_id) < 0;
+    return c->earlier ? 0 : 1;
 }
 
-void nw_decide(const nw_match_params *p, nw_candidate *c, size_t n, nw_decision *out)
+static int cmp_candidates(const void *pa, const void *pb)
+{
+    const nw_candidate *a = pa, *b = pb;
+    int ga = group(a), gb = group(b);
+    if (ga != gb) {
+        return ga < gb ? -1 : 1;
+    }
+    return nw_match_rank_cmp(a, b);
+}
+
+void nw_decide(const nw_match_params *p, int64_t order_ms, const char *id, nw_candidate *c,
+               size_t n, nw_decision *out)
 {
     out->dup_of = -1;
-    out->story_from = -1;
     out->nmatches = 0;
+    out->nlater = 0;
     for (size_t i = 0; i < n; i++) {
         c[i].relation = nw_match_relation(p, c[i].jaccard, c[i].containment);
+        c[i].earlier = nw_order_cmp(c[i].order_ms, c[i].id, order_ms, id) < 0;
+        if (c[i].relation != NW_REL_NONE) {
+            out->nmatches += c[i].earlier != 0;
+            out->nlater += c[i].earlier == 0;
+        }
     }
     if (n > 1) {
         qsort(c, n, sizeof *c, cmp_candidates);
     }
-    for (size_t i = 0; i < n && c[i].relation != NW_REL_NONE; i++) {
-        out->nmatches++;
-        if (out->dup_of < 0 && c[i].relation == NW_REL_DUPLICATE) {
-            out->dup_of = (int)i;
-        }
-        if (c[i].story_id && (out->story_from < 0 || older_story(&c[i], &c[out->story_from]))) {
-            out->story_from = (int)i;
+    if (out->nmatches && c[0].relation == NW_REL_DUPLICATE) {
+        out->dup_of = 0;
+    }
+}
+
+int nw_matches_insert(nw_candidate *list, size_t *n, size_t max, const nw_candidate *add)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(list[i].id, add->id) == 0) {
+            return 0; /* known already: the same pair always measures the same */
         }
     }
+    size_t at = 0;
+    while (at < *n && nw_match_rank_cmp(&list[at], add) < 0) {
+        at++;
+    }
+    if (at >= max) {
+        return 0;
+    }
+    size_t keep = *n < max ? *n : max - 1;
+    memmove(&list[at + 1], &list[at], (keep - at) * sizeof *list);
+    list[at] = *add;
+    list[at].earlier = 1;
+    *n = keep + 1;
+    return 1;
 }

@@ -1,6 +1,8 @@
 /* decide.h - the near-duplicate decision, separated from the store that finds candidates.
- * Given a document's verified candidates (estimated Jaccard and containment each), it names
- * each relation, the document this one duplicates (dup_of) and the story it joins. Pure. */
+ * An article is compared with the articles before it in the publication order (order.h): its
+ * matches, its relation and the one it duplicates (dup_of) come from those alone, so the
+ * answer is the same whichever of two articles arrives first. Related articles after it are
+ * reported too: they are the ones whose own decision this article may revise. Pure. */
 #ifndef NW_DECIDE_H
 #define NW_DECIDE_H
 
@@ -21,36 +23,50 @@ typedef struct nw_match_params {
 
 void nw_match_params_default(nw_match_params *p);
 
+/* NULL when the thresholds make sense (each in [0, 1], story at or below duplicate), else a
+ * sentence saying which does not. */
+const char *nw_match_params_check(const nw_match_params *p);
+
 typedef struct nw_candidate {
-    /* inputs */
-    const char *id;          /* borrowed */
-    const char *story_id;    /* borrowed */
-    int provisional;         /* its decision is not stored yet: story_id is its own id */
-    int64_t first_seen_ms;   /* of the candidate document */
-    int64_t story_first_ms;  /* of the candidate's story */
+    const char *id;   /* borrowed */
+    int64_t order_ms; /* the candidate's order time (order.h) */
     double jaccard;
     double containment;
-    /* output */
-    nw_relation relation;
+    nw_relation relation; /* set by nw_decide() */
+    int earlier;          /* set by nw_decide(): the candidate comes first in the order */
 } nw_candidate;
 
 typedef struct nw_decision {
-    int dup_of;          /* index into the candidates, or -1 */
-    int story_from;      /* index of the candidate whose story this joins, or -1 (new story) */
-    size_t nmatches;     /* candidates with a relation, sorted first by nw_decide() */
+    int dup_of;      /* 0 when the best earlier match c[0] is a duplicate, else -1 */
+    size_t nmatches; /* related candidates before the document: c[0 .. nmatches) */
+    size_t nlater;   /* related candidates after it: c[nmatches .. nmatches + nlater) */
 } nw_decision;
 
 nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double containment);
 
+/* Below this a Jaccard estimate is noise (about 4 of 128 8-bit bins equal, 0.5 by chance),
+ * and a containment scaled up from it (a short text against a long one) would be too. */
+#define NW_MATCH_MIN_JACCARD 0.03
+
 /* Containment of the smaller set in the larger from Jaccard and both sizes; for a set smaller
- * than min_shingles the estimate is too coarse (a handful of shingles over 128 bins), so the
- * Jaccard itself is returned: tiny templated texts must look alike, not merely overlap. */
+ * than min_shingles the estimate is too coarse (a handful of shingles over 128 bins), and for
+ * a Jaccard under NW_MATCH_MIN_JACCARD it is noise, so the Jaccard itself is returned: tiny
+ * templated texts must look alike, not merely overlap. */
 double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb);
 
-/* Sets each candidate's relation, sorts the related ones to the front (highest containment
- * first, then highest Jaccard, then the earliest first seen, then id), and picks dup_of (the
- * best duplicate) and the story (the oldest story among related candidates, so a story id
- * never changes once given, and joins pick deterministically). */
-void nw_decide(const nw_match_params *p, nw_candidate *c, size_t n, nw_decision *out);
+/* The ranking of matches: duplicates before story matches, then the highest containment,
+ * then the highest Jaccard (a short text is contained in its own copy and in every longer
+ * version alike: the closer copy wins), then the earliest in the order. */
+int nw_match_rank_cmp(const nw_candidate *a, const nw_candidate *b);
+
+/* Sets each candidate's relation and side, and sorts: related earlier candidates by rank,
+ * then related later ones by rank, then the unrelated. dup_of is the best earlier duplicate. */
+void nw_decide(const nw_match_params *p, int64_t order_ms, const char *id, nw_candidate *c,
+               size_t n, nw_decision *out);
+
+/* An article's stored matches (related, earlier, ranked, at most max) and one more earlier
+ * related article: inserts it at its rank (or updates it if listed). Returns 1 when the list
+ * changed, so the article's record needs a revision; 0 when it ranks below all max. */
+int nw_matches_insert(nw_candidate *list, size_t *n, size_t max, const nw_candidate *add);
 
 #endif

@@ -1,14 +1,19 @@
-/* test_decide.c - the store's decision logic: thresholds to relations, dup_of = highest
- * containment (then Jaccard, then the earliest), story = the oldest story among related
- * candidates. */
+/* test_decide.c - the decision rules without Redis: thresholds to relations; the publication
+ * order; dup_of = the best earlier duplicate (highest containment, then Jaccard, then the
+ * earliest); revisions of stored match lists; and the property that the final state of a
+ * stream (dup_of of every article, its story) does not depend on arrival order or batching. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "match/decide.h"
+#include "match/order.h"
 
 static nw_match_params P;
 
@@ -34,55 +39,85 @@ static void test_relation_thresholds(void **state)
     assert_int_equal(nw_match_relation(&P, 0.0, 0.6), NW_REL_DUPLICATE); /* bounds inclusive */
 }
 
-static nw_candidate cand(const char *id, const char *story, int64_t seen, int64_t story_seen,
-                         double j, double c)
+static nw_candidate cand(const char *id, int64_t order, double j, double c)
 {
     nw_candidate x;
     memset(&x, 0, sizeof x);
     x.id = id;
-    x.story_id = story;
-    x.first_seen_ms = seen;
-    x.story_first_ms = story_seen;
+    x.order_ms = order;
     x.jaccard = j;
     x.containment = c;
     return x;
+}
+
+static void test_params_check(void **state)
+{
+    (void)state;
+    assert_null(nw_match_params_check(&P));
+    nw_match_params q = P;
+    q.dup_containment = 1.7;
+    assert_non_null(nw_match_params_check(&q));
+    q = P;
+    q.story_containment = 0.9; /* above the duplicate threshold */
+    assert_non_null(nw_match_params_check(&q));
+}
+
+static void test_order(void **state)
+{
+    (void)state;
+    int64_t arrival = 1800000000000LL, skew = 600000;
+    assert_int_equal(nw_order_time(1, arrival - 5000, arrival, skew), arrival - 5000);
+    assert_int_equal(nw_order_time(1, arrival + 1000, arrival, skew), arrival + 1000);
+    assert_int_equal(nw_order_time(1, arrival + 3600000, arrival, skew), arrival); /* future */
+    assert_int_equal(nw_order_time(1, 0, arrival, skew), arrival); /* a placeholder date */
+    assert_int_equal(nw_order_time(0, 12345, arrival, skew), arrival);
+    /* the seeds are from 2006: a backfill keeps its publication order */
+    assert_int_equal(nw_order_time(1, 1158178740000LL, arrival, skew), 1158178740000LL);
+    assert_true(nw_order_cmp(5, "b", 6, "a") < 0);
+    assert_true(nw_order_cmp(5, "b", 5, "a") > 0); /* ties: the smaller id first */
+    assert_int_equal(nw_order_cmp(5, "a", 5, "a"), 0);
 }
 
 static void test_no_candidates_is_new(void **state)
 {
     (void)state;
     nw_decision d;
-    nw_decide(&P, NULL, 0, &d);
+    nw_decide(&P, 100, "x", NULL, 0, &d);
     assert_int_equal(d.dup_of, -1);
-    assert_int_equal(d.story_from, -1);
     assert_int_equal(d.nmatches, 0);
+    assert_int_equal(d.nlater, 0);
 }
 
-/* The seeds' 003: a duplicate of 002, a story sibling of 000 and 001, all one story. */
-static void test_seed_003(void **state)
+/* The seeds' 000 against the others, in publication order 002 < 003 < 000 < 001: 000 is a
+ * story sibling of 002 and 003, duplicates nothing, and 001 (later) is reported, not taken. */
+static void test_only_earlier_articles_are_originals(void **state)
 {
     (void)state;
-    nw_candidate c[4] = {cand("000", "000", 100, 100, 0.18, 0.48),
-                         cand("001", "000", 200, 100, 0.16, 0.37),
-                         cand("002", "000", 300, 100, 0.27, 0.71),
-                         cand("004", "004", 400, 400, 0.01, 0.02)};
+    nw_candidate c[4] = {cand("001", 400, 0.58, 0.73), cand("002", 100, 0.2, 0.39),
+                         cand("003", 200, 0.3, 0.48), cand("004", 900, 0.01, 0.02)};
     nw_decision d;
-    nw_decide(&P, c, 4, &d);
-    assert_int_equal(d.nmatches, 3);
-    assert_string_equal(c[d.dup_of].id, "002");
-    assert_string_equal(c[0].id, "002"); /* sorted by containment */
-    assert_string_equal(c[d.story_from].story_id, "000");
+    nw_decide(&P, 300, "000", c, 4, &d);
+    assert_int_equal(d.dup_of, -1);
+    assert_int_equal(d.nmatches, 2);
+    assert_int_equal(d.nlater, 1);
+    assert_string_equal(c[0].id, "003"); /* ranked by containment */
+    assert_string_equal(c[1].id, "002");
+    assert_string_equal(c[2].id, "001");
+    assert_int_equal(c[2].relation, NW_REL_DUPLICATE);
+    assert_false(c[2].earlier);
     assert_int_equal(c[3].relation, NW_REL_NONE);
 }
 
 static void test_ties_go_to_the_earliest(void **state)
 {
     (void)state;
-    nw_candidate c[2] = {cand("late", "s2", 500, 500, 0.6, 0.9),
-                         cand("early", "s1", 100, 100, 0.6, 0.9)};
+    nw_candidate c[2] = {cand("late", 500, 0.6, 0.9), cand("early", 100, 0.6, 0.9)};
     nw_decision d;
-    nw_decide(&P, c, 2, &d);
+    nw_decide(&P, 900, "x", c, 2, &d);
     assert_string_equal(c[d.dup_of].id, "early");
+    nw_candidate e[2] = {cand("b", 100, 0.6, 0.9), cand("a", 100, 0.6, 0.9)};
+    nw_decide(&P, 900, "x", e, 2, &d);
+    assert_string_equal(e[d.dup_of].id, "a"); /* same time: the smaller id */
 }
 
 /* A short text is fully contained in its own copy and in a longer version alike: the copy
@@ -90,27 +125,31 @@ static void test_ties_go_to_the_earliest(void **state)
 static void test_equal_containment_prefers_the_closer_copy(void **state)
 {
     (void)state;
-    nw_candidate c[2] = {cand("longer", "s1", 100, 100, 0.59, 1.0),
-                         cand("copy", "s1", 500, 100, 1.0, 1.0)};
+    nw_candidate c[2] = {cand("longer", 100, 0.59, 1.0), cand("copy", 500, 1.0, 1.0)};
     nw_decision d;
-    nw_decide(&P, c, 2, &d);
+    nw_decide(&P, 900, "x", c, 2, &d);
     assert_string_equal(c[d.dup_of].id, "copy");
 }
 
-/* A document related to two stories joins the older one, whatever the order it sees them. */
-static void test_joins_pick_the_oldest_story(void **state)
+/* A duplicate ranks above a story match even when the story match has more containment. */
+static void test_duplicates_rank_first(void **state)
 {
     (void)state;
-    nw_candidate c[2] = {cand("a", "young", 900, 800, 0.5, 0.8),
-                         cand("b", "old", 950, 100, 0.2, 0.3)};
+    nw_candidate c[2] = {cand("story", 100, 0.3, 0.58), cand("dup", 200, 0.52, 0.55)};
     nw_decision d;
-    nw_decide(&P, c, 2, &d);
-    assert_string_equal(c[d.dup_of].id, "a");
-    assert_string_equal(c[d.story_from].story_id, "old");
-    nw_candidate e[2] = {cand("b", "old", 950, 100, 0.2, 0.3),
-                         cand("a", "young", 900, 800, 0.5, 0.8)};
-    nw_decide(&P, e, 2, &d);
-    assert_string_equal(e[d.story_from].story_id, "old");
+    nw_decide(&P, 900, "x", c, 2, &d);
+    assert_string_equal(c[d.dup_of].id, "dup");
+}
+
+static void test_story_only_has_no_dup_of(void **state)
+{
+    (void)state;
+    nw_candidate c[1] = {cand("000", 100, 0.23, 0.39)};
+    nw_decision d;
+    nw_decide(&P, 900, "x", c, 1, &d);
+    assert_int_equal(d.dup_of, -1);
+    assert_int_equal(d.nmatches, 1);
+    assert_string_equal(nw_relation_name(c[0].relation), "story");
 }
 
 /* Tiny texts (templated one-liners) are compared by Jaccard alone. */
@@ -123,28 +162,204 @@ static void test_small_sets_do_not_use_containment(void **state)
     assert_true(c > 0.999 && c <= 1.0);
 }
 
-static void test_story_only_has_no_dup_of(void **state)
+static nw_candidate ranked(const char *id, int64_t order, double j, double c)
+{
+    nw_candidate x = cand(id, order, j, c);
+    x.relation = nw_match_relation(&P, j, c);
+    x.earlier = 1;
+    return x;
+}
+
+static void test_matches_insert(void **state)
 {
     (void)state;
-    nw_candidate c[1] = {cand("000", "000", 100, 100, 0.23, 0.39)};
-    nw_decision d;
-    nw_decide(&P, c, 1, &d);
-    assert_int_equal(d.dup_of, -1);
-    assert_int_equal(d.story_from, 0);
-    assert_string_equal(nw_relation_name(c[0].relation), "story");
+    nw_candidate list[3] = {ranked("a", 100, 0.6, 0.9), ranked("b", 200, 0.2, 0.4)};
+    size_t n = 2;
+    nw_candidate better = ranked("c", 300, 0.7, 0.95);
+    assert_int_equal(nw_matches_insert(list, &n, 3, &better), 1); /* a better original */
+    assert_int_equal(n, 3);
+    assert_string_equal(list[0].id, "c");
+    assert_string_equal(list[1].id, "a");
+    assert_int_equal(nw_matches_insert(list, &n, 3, &better), 0); /* known already */
+    nw_candidate weak = ranked("d", 50, 0.1, 0.31);
+    assert_int_equal(nw_matches_insert(list, &n, 3, &weak), 0); /* ranks below all three */
+    nw_candidate mid = ranked("e", 50, 0.3, 0.5);
+    assert_int_equal(nw_matches_insert(list, &n, 3, &mid), 1);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[2].id, "e"); /* b dropped off the end */
+}
+
+/* The property: a stream decided as the store does it (each batch in publication order, a
+ * document against everything stored or before it in its batch, later stored articles
+ * revised by nw_matches_insert, stories joined to the earliest article) ends in the same
+ * state whatever the arrival order and batching. */
+#define SIM_N 80
+#define SIM_MAX 5
+
+typedef struct sim_doc {
+    char id[8];
+    int64_t order;
+    nw_candidate matches[SIM_MAX];
+    size_t nmatches;
+    int parent, stored;
+} sim_doc;
+
+static double sim_j[SIM_N][SIM_N], sim_c[SIM_N][SIM_N];
+
+static int sim_find(sim_doc *d, int i)
+{
+    while (d[i].parent != i) {
+        i = d[i].parent;
+    }
+    return i;
+}
+
+static void sim_union(sim_doc *d, int a, int b)
+{
+    a = sim_find(d, a);
+    b = sim_find(d, b);
+    if (a != b) {
+        if (nw_order_cmp(d[a].order, d[a].id, d[b].order, d[b].id) < 0) {
+            d[b].parent = a;
+        } else {
+            d[a].parent = b;
+        }
+    }
+}
+
+static int64_t sim_order_of[SIM_N];
+
+static int sim_cmp(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    char ia[8], ib[8];
+    snprintf(ia, sizeof ia, "d%02d", a);
+    snprintf(ib, sizeof ib, "d%02d", b);
+    return nw_order_cmp(sim_order_of[a], ia, sim_order_of[b], ib);
+}
+
+static void sim_decide(sim_doc *d, int x)
+{
+    nw_candidate c[SIM_N];
+    size_t n = 0;
+    for (int y = 0; y < SIM_N; y++) {
+        if (y != x && d[y].stored && (sim_j[x][y] > 0 || sim_c[x][y] > 0)) {
+            c[n++] = cand(d[y].id, d[y].order, sim_j[x][y], sim_c[x][y]);
+        }
+    }
+    nw_decision dec;
+    nw_decide(&P, d[x].order, d[x].id, c, n, &dec);
+    d[x].nmatches = dec.nmatches < SIM_MAX ? dec.nmatches : SIM_MAX;
+    memcpy(d[x].matches, c, d[x].nmatches * sizeof *c);
+    for (size_t k = 0; k < dec.nmatches + dec.nlater; k++) {
+        int y = atoi(c[k].id + 1);
+        sim_union(d, x, y);
+        if (!c[k].earlier) {
+            nw_candidate me = c[k];
+            me.id = d[x].id;
+            me.order_ms = d[x].order;
+            nw_matches_insert(d[y].matches, &d[y].nmatches, SIM_MAX, &me);
+        }
+    }
+    d[x].stored = 1;
+}
+
+/* Runs one arrival order in batches; writes "dup_of story" per document into out. */
+static void sim_run(const int *arrival, unsigned seed, int out[SIM_N][2])
+{
+    static sim_doc d[SIM_N];
+    for (int i = 0; i < SIM_N; i++) {
+        snprintf(d[i].id, sizeof d[i].id, "d%02d", i);
+        d[i].order = sim_order_of[i];
+        d[i].nmatches = 0;
+        d[i].parent = i;
+        d[i].stored = 0;
+    }
+    for (int at = 0; at < SIM_N;) {
+        int len = 1 + (int)(rand_r(&seed) % 12), batch[12];
+        len = at + len > SIM_N ? SIM_N - at : len;
+        memcpy(batch, arrival + at, (size_t)len * sizeof *batch);
+        qsort(batch, (size_t)len, sizeof *batch, sim_cmp);
+        for (int k = 0; k < len; k++) {
+            sim_decide(d, batch[k]);
+        }
+        at += len;
+    }
+    for (int i = 0; i < SIM_N; i++) {
+        int dup = d[i].nmatches && d[i].matches[0].relation == NW_REL_DUPLICATE;
+        out[i][0] = dup ? atoi(d[i].matches[0].id + 1) : -1;
+        out[i][1] = sim_find(d, i);
+    }
+}
+
+static void test_final_state_ignores_arrival(void **state)
+{
+    (void)state;
+    unsigned seed = 7;
+    /* groups of related articles (copies, truncations, rewrites), some linked by a weak
+     * story match; equal publication times on purpose, so ties are exercised */
+    for (int i = 0; i < SIM_N; i++) {
+        sim_order_of[i] = 1000 * (int64_t)(rand_r(&seed) % 40);
+        for (int k = 0; k < SIM_N; k++) {
+            sim_j[i][k] = sim_c[i][k] = 0;
+        }
+    }
+    for (int i = 0; i < SIM_N; i++) {
+        for (int k = i + 1; k < SIM_N; k++) {
+            double r = (double)rand_r(&seed) / RAND_MAX;
+            int same_group = i / 6 == k / 6;
+            if (same_group || r < 0.02) {
+                double j = same_group ? 0.05 + 0.9 * ((double)rand_r(&seed) / RAND_MAX) : 0.1;
+                double c = j + (1 - j) * ((double)rand_r(&seed) / RAND_MAX) * 0.8;
+                if (same_group && r < 0.2) {
+                    j = 1.0, c = 1.0; /* exact resends: ties broken by the order */
+                }
+                sim_j[i][k] = sim_j[k][i] = j;
+                sim_c[i][k] = sim_c[k][i] = c;
+            }
+        }
+    }
+    int first[SIM_N][2], other[SIM_N][2], arrival[SIM_N];
+    for (int i = 0; i < SIM_N; i++) {
+        arrival[i] = i;
+    }
+    qsort(arrival, SIM_N, sizeof *arrival, sim_cmp); /* published order, batches of 1..12 */
+    sim_run(arrival, 1, first);
+    int dups = 0;
+    for (int i = 0; i < SIM_N; i++) {
+        dups += first[i][0] >= 0;
+        if (first[i][0] >= 0) { /* a duplicate is in its original's story */
+            assert_int_equal(first[i][1], first[first[i][0]][1]);
+            assert_true(sim_cmp(&first[i][0], &i) < 0); /* and the original is earlier */
+        }
+    }
+    assert_true(dups > 10);
+    for (int trial = 0; trial < 200; trial++) {
+        for (int i = SIM_N - 1; i > 0; i--) {
+            int k = (int)(rand_r(&seed) % (unsigned)(i + 1)), t = arrival[i];
+            arrival[i] = arrival[k];
+            arrival[k] = t;
+        }
+        sim_run(arrival, (unsigned)trial, other);
+        assert_memory_equal(first, other, sizeof first);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_relation_thresholds, setup),
+        cmocka_unit_test_setup(test_params_check, setup),
+        cmocka_unit_test_setup(test_order, setup),
         cmocka_unit_test_setup(test_no_candidates_is_new, setup),
-        cmocka_unit_test_setup(test_seed_003, setup),
+        cmocka_unit_test_setup(test_only_earlier_articles_are_originals, setup),
         cmocka_unit_test_setup(test_ties_go_to_the_earliest, setup),
         cmocka_unit_test_setup(test_equal_containment_prefers_the_closer_copy, setup),
-        cmocka_unit_test_setup(test_joins_pick_the_oldest_story, setup),
+        cmocka_unit_test_setup(test_duplicates_rank_first, setup),
         cmocka_unit_test_setup(test_story_only_has_no_dup_of, setup),
         cmocka_unit_test_setup(test_small_sets_do_not_use_containment, setup),
+        cmocka_unit_test_setup(test_matches_insert, setup),
+        cmocka_unit_test_setup(test_final_state_ignores_arrival, setup),
     };
     return cmocka_run_group_tests_name("decide", tests, NULL, NULL);
 }

@@ -1,0 +1,56 @@
+/* arena.c - a list of blocks, newest first; a reset frees them all. */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nw_arena_block {
+    nw_arena_block *next;
+    size_t used, cap;
+    alignas(max_align_t) char data[];
+};
+
+void nw_arena_init(nw_arena *a)
+{
+    a->head = NULL;
+}
+
+void nw_arena_reset(nw_arena *a)
+{
+    while (a->head) {
+        nw_arena_block *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+}
+
+void *nw_arena_alloc(nw_arena *a, size_t n)
+{
+    size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+    if (!a->head || a->head->cap - a->head->used < need) {
+        size_t cap = need > 65536 ? need : 65536;
+        nw_arena_block *b = malloc(sizeof *b + cap);
+        if (!b) {
+            return NULL;
+        }
+        b->next = a->head;
+        b->used = 0;
+        b->cap = cap;
+        a->head = b;
+    }
+    char *out = a->head->data + a->head->used;
+    a->head->used += need;
+    memset(out, 0, n);
+    return out;
+}
+
+char *nw_arena_strndup(nw_arena *a, const char *p, size_t n)
+{
+    char *out = nw_arena_alloc(a, n + 1);
+    if (out) {
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+    return out;
+}

@@ -1,0 +1,21 @@
+/* arena.h - bump allocation of strings and small structs that live until a reset: what a
+ * batch reads from a store lives exactly one batch. Blocks of 64 KiB or the request's size. */
+#ifndef NW_ARENA_H
+#define NW_ARENA_H
+
+#include <stddef.h>
+
+typedef struct nw_arena_block nw_arena_block;
+
+typedef struct nw_arena {
+    nw_arena_block *head;
+} nw_arena;
+
+void nw_arena_init(nw_arena *a);
+void nw_arena_reset(nw_arena *a); /* frees every block */
+/* Zeroed, aligned for any type; NULL when out of memory. */
+void *nw_arena_alloc(nw_arena *a, size_t n);
+/* A NUL-terminated copy of n bytes; NULL when out of memory. */
+char *nw_arena_strndup(nw_arena *a, const char *p, size_t n);
+
+#endif

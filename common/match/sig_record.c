@@ -1,0 +1,171 @@
+/* sig_record.c - the record's bytes (sig_record.h); decoding checks every length first. */
+#include "sig_record.h"
+
+#include <string.h>
+
+#include "../core/nw_error.h"
+
+#define REC_VERSION 3
+#define DEC_MARK 'D'
+
+static int put(nw_buf *b, uint64_t v, int bytes)
+{
+    unsigned char p[8];
+    for (int i = 0; i < bytes; i++) {
+        p[i] = (unsigned char)(v >> (8 * i));
+    }
+    return nw_buf_append(b, p, (size_t)bytes);
+}
+
+static int put_dbl(nw_buf *b, double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, sizeof v);
+    return put(b, v, 8);
+}
+
+static int put_str(nw_buf *b, nw_bytes s)
+{
+    return put(b, s.len, 2) || nw_buf_append(b, s.p, s.len);
+}
+
+int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
+{
+    int bad = put(out, REC_VERSION, 1) || put(out, r->revision, 4) || put(out, r->shingles, 4) ||
+              put(out, (uint64_t)r->first_seen_ms, 8) || put(out, (uint64_t)r->order_ms, 8) ||
+              put(out, r->id.len, 2) || nw_buf_append(out, r->sig, NW_MINHASH_BINS) ||
+              nw_buf_append(out, r->id.p, r->id.len);
+    if (!bad && r->decided) {
+        bad = put(out, DEC_MARK, 1) || put(out, (uint64_t)r->story_order_ms, 8) ||
+              put_str(out, r->story) || put(out, r->nmatches, 1);
+        for (size_t i = 0; !bad && i < r->nmatches; i++) {
+            const nw_rec_match *m = &r->matches[i];
+            bad = put(out, (uint64_t)m->order_ms, 8) || put_dbl(out, m->jaccard) ||
+                  put_dbl(out, m->containment) || put(out, m->relation, 1) || put_str(out, m->id);
+        }
+        bad = bad || put(out, r->nmerged, 1);
+        for (size_t i = 0; !bad && i < r->nmerged; i++) {
+            bad = put_str(out, r->merged[i]);
+        }
+        bad = bad || put(out, r->nrevised, 2);
+        for (size_t i = 0; !bad && i < r->nrevised; i++) {
+            bad = put_str(out, r->revised[i]);
+        }
+    }
+    return bad ? NW_E_NOMEM : NW_OK;
+}
+
+/* A cursor over the bytes; any read past the end sets 'bad' and reads zeros. */
+typedef struct cursor {
+    const unsigned char *p;
+    size_t left;
+    int bad;
+} cursor;
+
+static uint64_t get(cursor *c, int bytes)
+{
+    if (c->bad || c->left < (size_t)bytes) {
+        c->bad = 1;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) {
+        v |= (uint64_t)c->p[i] << (8 * i);
+    }
+    c->p += bytes;
+    c->left -= (size_t)bytes;
+    return v;
+}
+
+static double get_dbl(cursor *c)
+{
+    uint64_t v = get(c, 8);
+    double d;
+    memcpy(&d, &v, sizeof d);
+    return d;
+}
+
+static const unsigned char *take(cursor *c, size_t n)
+{
+    if (c->bad || c->left < n) {
+        c->bad = 1;
+        return NULL;
+    }
+    const unsigned char *p = c->p;
+    c->p += n;
+    c->left -= n;
+    return p;
+}
+
+static nw_bytes get_str(cursor *c)
+{
+    nw_bytes s;
+    s.len = (size_t)get(c, 2);
+    s.p = (const char *)take(c, s.len);
+    if (!s.p) {
+        s.len = 0;
+    }
+    return s;
+}
+
+static void get_decision(cursor *c, nw_sig_record *r)
+{
+    r->story_order_ms = (int64_t)get(c, 8);
+    r->story = get_str(c);
+    r->nmatches = (size_t)get(c, 1);
+    if (r->nmatches > NW_REC_MAX_MATCHES) {
+        c->bad = 1;
+        return;
+    }
+    for (size_t i = 0; i < r->nmatches; i++) {
+        nw_rec_match *m = &r->matches[i];
+        m->order_ms = (int64_t)get(c, 8);
+        m->jaccard = get_dbl(c);
+        m->containment = get_dbl(c);
+        m->relation = (nw_relation)get(c, 1);
+        m->id = get_str(c);
+    }
+    r->nmerged = (size_t)get(c, 1);
+    if (r->nmerged > NW_REC_MAX_MERGED) {
+        c->bad = 1;
+        return;
+    }
+    for (size_t i = 0; i < r->nmerged; i++) {
+        r->merged[i] = get_str(c);
+    }
+    r->nrevised = (size_t)get(c, 2);
+    if (r->nrevised > NW_REC_MAX_REVISED) {
+        c->bad = 1;
+        return;
+    }
+    for (size_t i = 0; i < r->nrevised; i++) {
+        r->revised[i] = get_str(c);
+    }
+}
+
+int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
+{
+    cursor c = {(const unsigned char *)buf, len, 0};
+    r->decided = 0;
+    r->nmatches = r->nmerged = r->nrevised = 0;
+    r->story = (nw_bytes){NULL, 0};
+    if (get(&c, 1) != REC_VERSION) {
+        return -1;
+    }
+    r->revision = (uint32_t)get(&c, 4);
+    r->shingles = (uint32_t)get(&c, 4);
+    r->first_seen_ms = (int64_t)get(&c, 8);
+    r->order_ms = (int64_t)get(&c, 8);
+    size_t idlen = (size_t)get(&c, 2);
+    r->sig = take(&c, NW_MINHASH_BINS);
+    r->id.p = (const char *)take(&c, idlen);
+    r->id.len = idlen;
+    if (!c.bad && c.left) {
+        r->decided = get(&c, 1) == DEC_MARK;
+        if (!r->decided) {
+            return -1;
+        }
+        get_decision(&c, r);
+    }
+    return c.bad || c.left ? -1 : 0;
+}
