@@ -1,6 +1,7 @@
 /* outbox.c - records are offsets into one buffer, so adding one never invalidates another. */
 #include "outbox.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
@@ -17,6 +18,9 @@ int nw_outbox_init(nw_outbox *o)
 void nw_outbox_release(nw_outbox *o)
 {
     nw_buf_release(&o->data);
+    free(o->rec);
+    o->rec = NULL;
+    o->cap = 0;
     if (o->gen) {
         yajl_gen_free(o->gen);
     }
@@ -32,11 +36,11 @@ void nw_outbox_reset(nw_outbox *o)
     yajl_gen_reset(o->gen, NULL);
 }
 
-int nw_outbox_add(nw_outbox *o, const char *topic, const char *key, size_t klen,
-                  const char *val, size_t vlen)
+int nw_outbox_add(nw_outbox *o, const char *topic, const char *key, size_t klen, const char *val,
+                  size_t vlen)
 {
-    if (o->n == NW_OUTBOX_MAX) {
-        return NW_E_FATAL;
+    if (nw_array_reserve((void **)&o->rec, &o->cap, o->n + 1, sizeof *o->rec) != NW_OK) {
+        return NW_E_NOMEM;
     }
     nw_record *r = &o->rec[o->n];
     r->topic = topic;

@@ -9,8 +9,6 @@
 
 #include "buf.h"
 
-#define NW_OUTBOX_MAX 4
-
 typedef struct nw_record {
     const char *topic; /* borrowed (configuration); NULL = main output */
     size_t key_off, key_len, val_off, val_len;
@@ -18,16 +16,16 @@ typedef struct nw_record {
 
 typedef struct nw_outbox {
     nw_buf data;
-    nw_record rec[NW_OUTBOX_MAX];
-    size_t n;
+    nw_record *rec; /* grows as needed: a decision may carry revisions of other articles */
+    size_t n, cap;
     yajl_gen gen; /* a generator steps may use; emptied by nw_outbox_add_gen() */
 } nw_outbox;
 
 int nw_outbox_init(nw_outbox *o);
 void nw_outbox_release(nw_outbox *o);
 void nw_outbox_reset(nw_outbox *o);
-int nw_outbox_add(nw_outbox *o, const char *topic, const char *key, size_t klen,
-                  const char *val, size_t vlen);
+int nw_outbox_add(nw_outbox *o, const char *topic, const char *key, size_t klen, const char *val,
+                  size_t vlen);
 /* Adds a record whose value is what o->gen generated so far, and resets the generator. */
 int nw_outbox_add_gen(nw_outbox *o, const char *topic, const char *key);
 

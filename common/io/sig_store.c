@@ -1,8 +1,6 @@
-/* sig_store.c - the store's three pipelined round trips per batch (see sig_store.h).
- * Record layout (little endian):
- *   u8 version=2 | u32 shingles | i64 first_seen_ms | u16 id_len | u8 sig[128] | id
- *   then, once decided: u8 'D' | i64 story_first_ms | u16 story_len | story | decision JSON
- * Candidate strings are copied into an arena that lives until the next batch. */
+/* sig_store.c - one batch through the store (sig_store.h): claims and buckets, candidates,
+ * decisions in publication order, story links, revisions, compare-and-set saves. Whatever a
+ * batch reads lives in its arena until the next batch. */
 #include "sig_store.h"
 
 #include <inttypes.h>
@@ -13,20 +11,18 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../match/order.h"
 #include "../sketch/lsh.h"
 #include "metrics.h"
 #include "redis_client.h"
+#include "sig_revise.h"
+#include "story_links.h"
 
-#define REC_VERSION 2
-#define REC_HEAD 15 /* version, shingles, first seen, id length */
-#define REC_SIG NW_MINHASH_BINS
-#define DEC_MARK 'D'
 #define MAX_HITS 256 /* distinct bucket neighbours looked at per document */
-/* A candidate whose decision is not stored yet is being decided elsewhere right now: wait for
- * it this many times (10, 20, 30 ms) so both sides agree on the story. */
-#define INFLIGHT_ROUNDS 3
+#define MAX_ROUNDS 4 /* a document poked while it was being decided decides again */
 
 typedef struct hit {
     uint64_t h;
@@ -34,118 +30,101 @@ typedef struct hit {
     unsigned band;
 } hit;
 
-typedef struct record {
-    uint32_t shingles;
-    int64_t first_seen;
-    const char *id;
-    size_t idlen;
-    const uint8_t *sig;
-    int decided;
-    int64_t story_first;
-    const char *story;
-    size_t storylen;
-    const char *json;
-    size_t jsonlen;
-} record;
-
 /* Per document working state, parallel to the caller's nw_store_doc array. */
 typedef struct work {
     uint64_t h;
-    uint8_t sig8[REC_SIG];
-    nw_buf blob; /* the record as written, to rewrite with its decision */
+    uint8_t sig8[NW_MINHASH_BINS];
+    nw_buf blob; /* the record as last read or written: what compare-and-set expects */
+    nw_buf next; /* the record to write */
     hit hits[MAX_HITS];
     size_t nhits;
-    int same_as; /* earlier document of the batch with the same id, or -1 */
-    int fetched[NW_STORE_MAX_CANDIDATES]; /* candidate i: index of its GET reply, or -1 */
-    int in_batch[NW_STORE_MAX_CANDIDATES]; /* or the index of the batch document, or -1 */
+    int same_as; /* an earlier document of the batch with the same id, or -1 */
+    int pending; /* still to decide in this round */
+    size_t pos;  /* place in the publication order among this round's documents */
+    uint32_t revision;
+    int64_t first_seen_ms, order_ms;
+    nw_candidate cands[NW_STORE_MAX_CANDIDATES];
+    size_t ncands;
+    int in_batch[NW_STORE_MAX_CANDIDATES]; /* the batch document, or -1 */
+    int fetched[NW_STORE_MAX_CANDIDATES];  /* its record's GET reply, or -1 */
+    nw_decision dec;
+    const char *revised[NW_REC_MAX_REVISED];
+    size_t nrevised;
 } work;
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    char data[];
-} arena_block;
 
 struct nw_store {
     nw_store_params p;
     char prefix[64];
     char ttl[24];
     nw_redis *r;
+    int cas;
+    nw_links *links;
+    nw_revise *rev;
+    nw_match_params match;
     work *w;
     size_t wcap;
-    redisReply **keep;
-    size_t nkeep, keepcap;
-    uint64_t *fetch_h; /* the record each phase-2 GET asked for */
-    size_t fetch_cap;
-    arena_block *arena;
+    size_t *ord; /* this round's documents in publication order */
+    size_t nord, ordcap;
+    int *slots; /* open addressing on h: batch document + 1 */
+    size_t nslots;
+    uint64_t *fetch_h;
+    redisReply **got;
+    size_t nfetch, fetch_cap, got_cap;
+    nw_arena arena;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
-    nw_metric *m_docs, *m_replays, *m_candidates;
+    nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
     nw_metric *g_docs, *g_bytes, *g_keys, *g_max;
     double next_report;
 };
 
-static char *arena_copy(nw_store *s, const char *p, size_t n)
+static void free_replies(nw_store *s)
 {
-    if (!s->arena || s->arena->cap - s->arena->used < n + 1) {
-        size_t cap = n + 1 > 65536 ? n + 1 : 65536;
-        arena_block *b = malloc(sizeof *b + cap);
-        if (!b) {
-            return NULL;
+    for (size_t f = 0; f < s->nfetch; f++) {
+        if (s->got[f]) {
+            freeReplyObject(s->got[f]);
+            s->got[f] = NULL;
         }
-        b->next = s->arena;
-        b->used = 0;
-        b->cap = cap;
-        s->arena = b;
     }
-    char *out = s->arena->data + s->arena->used;
-    memcpy(out, p, n);
-    out[n] = '\0';
-    s->arena->used += n + 1;
-    return out;
+    s->nfetch = 0;
 }
 
-static void arena_reset(nw_store *s)
+static void metrics_init(nw_store *s)
 {
-    while (s->arena) {
-        arena_block *next = s->arena->next;
-        free(s->arena);
-        s->arena = next;
-    }
-}
-
-static int keep(nw_store *s, redisReply *r)
-{
-    if (s->nkeep == s->keepcap) {
-        size_t cap = s->keepcap ? s->keepcap * 2 : 1024;
-        redisReply **k = realloc(s->keep, cap * sizeof *k);
-        if (!k) {
-            freeReplyObject(r);
-            return NW_E_NOMEM;
-        }
-        s->keep = k;
-        s->keepcap = cap;
-    }
-    s->keep[s->nkeep++] = r;
-    return NW_OK;
-}
-
-static void release_batch(nw_store *s)
-{
-    for (size_t i = 0; i < s->nkeep; i++) {
-        freeReplyObject(s->keep[i]);
-    }
-    s->nkeep = 0;
-    arena_reset(s);
-    nw_buf_reset(&s->expired);
+    s->m_docs =
+        nw_counter("nearwire_store_inserts_total", "Documents inserted in the store.", NULL);
+    s->m_replays = nw_counter("nearwire_store_replays_total",
+                              "Documents already decided, answered from the store.", NULL);
+    s->m_candidates = nw_counter("nearwire_store_candidates_total",
+                                 "Candidates verified from their stored signatures.", NULL);
+    s->m_revisions = nw_counter("nearwire_store_revisions_total",
+                                "Stored decisions revised by a later-arriving article.", NULL);
+    s->m_pokes = nw_counter("nearwire_store_pokes_total",
+                            "Decisions in flight elsewhere sent back to be made again.", NULL);
+    s->m_again = nw_counter("nearwire_store_redecisions_total",
+                            "Documents decided again because a revision raced their save.", NULL);
+    s->g_docs =
+        nw_gauge("nearwire_store_documents",
+                 "Documents in the store's window (from per-generation insert counts).", NULL);
+    s->g_bytes =
+        nw_gauge("nearwire_store_bytes", "Memory the Redis server uses (used_memory).", NULL);
+    s->g_keys = nw_gauge("nearwire_store_keys", "Keys in the store's Redis database.", NULL);
+    s->g_max = nw_gauge("nearwire_store_max_bytes",
+                        "The Redis server's maxmemory (0: no limit set).", NULL);
 }
 
 nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
 {
+    const char *bad = nw_match_params_check(&p->match);
+    if (bad) {
+        nw_err_set(err, NW_E_FATAL, "config", "%s", bad);
+        return NULL;
+    }
     if (p->bands == 0 || p->bands > NW_STORE_MAX_BANDS || p->window_s <= 0 || p->shards == 0 ||
-        p->bucket_limit == 0) {
+        p->bucket_limit == 0 || p->max_matches == 0 || p->max_matches > NW_REC_MAX_MATCHES) {
         nw_err_set(err, NW_E_FATAL, "config",
-                   "need 1 <= bands <= %d, a positive window, shards and bucket limit",
-                   NW_STORE_MAX_BANDS);
+                   "need 1 <= bands <= %d, 1 <= max_matches <= %d, a positive window, shards "
+                   "and bucket limit",
+                   NW_STORE_MAX_BANDS, NW_REC_MAX_MATCHES);
         return NULL;
     }
     nw_store *s = calloc(1, sizeof *s);
@@ -154,28 +133,25 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
         return NULL;
     }
     s->p = *p;
+    s->match = p->match;
     snprintf(s->prefix, sizeof s->prefix, "%s", p->prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", p->window_s);
     nw_buf_init(&s->expired);
+    nw_arena_init(&s->arena);
     s->r = nw_redis_new(p->redis_url, p->timeout_ms, err);
     if (!s->r) {
         free(s);
         return NULL;
     }
-    s->m_docs = nw_counter("nearwire_store_inserts_total", "Documents inserted in the store.",
-                           NULL);
-    s->m_replays = nw_counter("nearwire_store_replays_total",
-                              "Documents already decided, answered from the store.", NULL);
-    s->m_candidates = nw_counter("nearwire_store_candidates_total",
-                                 "Candidates verified from their stored signatures.", NULL);
-    s->g_docs = nw_gauge("nearwire_store_documents",
-                         "Documents in the store's window (from per-generation insert counts).",
-                         NULL);
-    s->g_bytes = nw_gauge("nearwire_store_bytes", "Memory the Redis server uses (used_memory).",
-                          NULL);
-    s->g_keys = nw_gauge("nearwire_store_keys", "Keys in the store's Redis database.", NULL);
-    s->g_max = nw_gauge("nearwire_store_max_bytes",
-                        "The Redis server's maxmemory (0: no limit set).", NULL);
+    s->cas = nw_redis_add_script(s->r, nw_revise_cas_lua);
+    s->links = nw_links_new(s->r, s->prefix, p->window_s);
+    s->rev = nw_revise_new(s->r, s->prefix, s->cas, &s->match, p->max_matches);
+    if (s->cas < 0 || !s->links || !s->rev) {
+        nw_store_free(s);
+        nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        return NULL;
+    }
+    metrics_init(s);
     return s;
 }
 
@@ -184,14 +160,20 @@ void nw_store_free(nw_store *s)
     if (!s) {
         return;
     }
-    release_batch(s);
+    free_replies(s);
+    nw_arena_reset(&s->arena);
     for (size_t i = 0; i < s->wcap; i++) {
         nw_buf_release(&s->w[i].blob);
+        nw_buf_release(&s->w[i].next);
     }
     free(s->w);
-    free(s->keep);
+    free(s->ord);
+    free(s->slots);
     free(s->fetch_h);
+    free(s->got);
     nw_buf_release(&s->expired);
+    nw_links_free(s->links);
+    nw_revise_free(s->rev);
     nw_redis_free(s->r);
     free(s);
 }
@@ -201,82 +183,9 @@ int nw_store_ready(nw_store *s)
     return nw_redis_ping(s->r);
 }
 
-static void put_le(unsigned char *p, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++) {
-        p[i] = (unsigned char)(v >> (8 * i));
-    }
-}
-
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static int parse_record(const char *buf, size_t len, record *r)
-{
-    const unsigned char *b = (const unsigned char *)buf;
-    memset(r, 0, sizeof *r);
-    if (len < REC_HEAD + REC_SIG || b[0] != REC_VERSION) {
-        return -1;
-    }
-    r->shingles = (uint32_t)get_le(b + 1, 4);
-    r->first_seen = (int64_t)get_le(b + 5, 8);
-    r->idlen = (size_t)get_le(b + 13, 2);
-    r->sig = b + REC_HEAD;
-    size_t off = REC_HEAD + REC_SIG;
-    if (len < off + r->idlen) {
-        return -1;
-    }
-    r->id = buf + off;
-    off += r->idlen;
-    if (len == off) {
-        return 0;
-    }
-    if (len < off + 11 || b[off] != DEC_MARK) {
-        return -1;
-    }
-    r->story_first = (int64_t)get_le(b + off + 1, 8);
-    r->storylen = (size_t)get_le(b + off + 9, 2);
-    if (len < off + 11 + r->storylen) {
-        return -1;
-    }
-    r->story = buf + off + 11;
-    r->json = r->story + r->storylen;
-    r->jsonlen = len - (off + 11 + r->storylen);
-    r->decided = 1;
-    return 0;
-}
-
-static void key_for(const nw_store *s, char *out, size_t n, uint64_t h)
+static void record_key(const nw_store *s, char *out, size_t n, uint64_t h)
 {
     snprintf(out, n, "%ss:%016" PRIx64, s->prefix, h);
-}
-
-static int ensure_work(nw_store *s, size_t n)
-{
-    if (n <= s->wcap) {
-        return NW_OK;
-    }
-    work *w = realloc(s->w, n * sizeof *w);
-    if (!w) {
-        return NW_E_NOMEM;
-    }
-    for (size_t i = s->wcap; i < n; i++) {
-        nw_buf_init(&w[i].blob);
-    }
-    s->w = w;
-    s->wcap = n;
-    return NW_OK;
-}
-
-static int append(nw_store *s, int argc, const char **argv, const size_t *lens)
-{
-    return nw_redis_append(s->r, argc, argv, lens);
 }
 
 static void shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard)
@@ -284,9 +193,78 @@ static void shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsig
     snprintf(out, n, "%sb:%" PRId64 ":%u", s->prefix, gen, shard);
 }
 
+static int ensure_work(nw_store *s, size_t n)
+{
+    if (n > s->wcap) {
+        work *w = realloc(s->w, n * sizeof *w);
+        if (!w) {
+            return NW_E_NOMEM;
+        }
+        for (size_t i = s->wcap; i < n; i++) {
+            nw_buf_init(&w[i].blob);
+            nw_buf_init(&w[i].next);
+        }
+        s->w = w;
+        s->wcap = n;
+    }
+    if (nw_array_reserve((void **)&s->ord, &s->ordcap, n, sizeof *s->ord) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    size_t slots = 16;
+    while (slots < 2 * n) {
+        slots *= 2;
+    }
+    if (slots > s->nslots) {
+        free(s->slots);
+        s->slots = malloc(slots * sizeof *s->slots);
+        s->nslots = s->slots ? slots : 0;
+        if (!s->slots) {
+            return NW_E_NOMEM;
+        }
+    }
+    memset(s->slots, 0, s->nslots * sizeof *s->slots);
+    return NW_OK;
+}
+
+/* The first batch document with hash h, or -1. */
+static int batch_index(const nw_store *s, uint64_t h)
+{
+    size_t mask = s->nslots - 1;
+    for (size_t i = (size_t)h & mask; s->slots[i]; i = (i + 1) & mask) {
+        if (s->w[s->slots[i] - 1].h == h) {
+            return s->slots[i] - 1;
+        }
+    }
+    return -1;
+}
+
+static void index_doc(nw_store *s, size_t d)
+{
+    size_t mask = s->nslots - 1, i = (size_t)s->w[d].h & mask;
+    while (s->slots[i]) {
+        i = (i + 1) & mask;
+    }
+    s->slots[i] = (int)d + 1;
+}
+
+/* The record this document would write now: its header, and its decision when given. */
+static nw_sig_record *head_record(nw_store *s, const nw_store_doc *d, const work *w)
+{
+    nw_sig_record *r = nw_arena_alloc(&s->arena, sizeof *r);
+    if (r) {
+        r->revision = w->revision;
+        r->shingles = d->shingles;
+        r->first_seen_ms = w->first_seen_ms;
+        r->order_ms = w->order_ms;
+        r->id = (nw_bytes){d->doc_id, strlen(d->doc_id)};
+        r->sig = w->sig8;
+    }
+    return r;
+}
+
 /* Phase 1, sending: the claim-and-write of the record, then every band's bucket: add to this
  * generation's shard, set its expiry, read the bucket in this and the previous generation. */
-static int send_inserts(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
+static int send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
 {
     int64_t gen = now_ms / 1000 / s->p.window_s;
     char expire_at[24], limit[16];
@@ -295,22 +273,22 @@ static int send_inserts(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_m
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
-        size_t idlen = strlen(d->doc_id);
-        unsigned char head[REC_HEAD];
-        head[0] = REC_VERSION;
-        put_le(head + 1, d->shingles, 4);
-        put_le(head + 5, (uint64_t)now_ms, 8);
-        put_le(head + 13, idlen, 2);
+        if (!w->pending) {
+            continue;
+        }
+        w->revision = 0;
+        w->first_seen_ms = now_ms;
+        w->order_ms = nw_order_time(d->has_published, d->published_ms, now_ms, s->p.clock_skew_ms);
+        nw_sig_record *r = head_record(s, d, w);
         nw_buf_reset(&w->blob);
-        if (nw_buf_append(&w->blob, head, sizeof head) || nw_buf_append(&w->blob, w->sig8, REC_SIG) ||
-            nw_buf_append(&w->blob, d->doc_id, idlen)) {
+        if (!r || nw_sig_record_encode(r, &w->blob) != NW_OK) {
             return NW_E_NOMEM;
         }
         char key[64];
-        key_for(s, key, sizeof key, w->h);
+        record_key(s, key, sizeof key, w->h);
         const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
         size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
-        append(s, 7, av, al);
+        nw_redis_append(s->r, 7, av, al);
         for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
             unsigned char m[NW_LSH_ENTRY], lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
             nw_lsh_entry(b, d->sig[b], w->h, m);
@@ -321,10 +299,9 @@ static int send_inserts(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_m
             /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
             const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
             size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
-            append(s, 4, zadd, zl);
+            nw_redis_append(s->r, 4, zadd, zl);
             const char *exp[] = {"EXPIREAT", cur, expire_at};
-            size_t el[] = {8, strlen(cur), strlen(expire_at)};
-            append(s, 3, exp, el);
+            nw_redis_append(s->r, 3, exp, NULL);
             lo[0] = '[';
             memcpy(lo + 1, m, NW_LSH_BUCKET);
             hi[0] = '[';
@@ -332,10 +309,10 @@ static int send_inserts(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_m
             memset(hi + 1 + NW_LSH_BUCKET, 0xFF, NW_LSH_ENTRY - NW_LSH_BUCKET);
             for (int g = 0; g < 2; g++) {
                 const char *key2 = g ? prev : cur;
-                const char *rng[] = {"ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi,
-                                     "LIMIT", "0", limit};
+                const char *rng[] = {
+                    "ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi, "LIMIT", "0", limit};
                 size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(limit)};
-                append(s, 7, rng, rl);
+                nw_redis_append(s->r, 7, rng, rl);
             }
         }
     }
@@ -355,41 +332,39 @@ static void add_hit(work *w, uint64_t h, unsigned band)
     }
 }
 
-static int cmp_hits(const void *a, const void *b)
+/* A decoded copy of a record's bytes that lives as long as the batch. */
+static nw_sig_record *keep_record(nw_store *s, const char *bytes, size_t len)
 {
-    const hit *x = a, *y = b;
-    if (x->hits != y->hits) {
-        return x->hits > y->hits ? -1 : 1;
+    char *copy = nw_arena_alloc(&s->arena, len ? len : 1);
+    nw_sig_record *r = nw_arena_alloc(&s->arena, sizeof *r);
+    if (!copy || !r) {
+        return NULL;
     }
-    return (x->h > y->h) - (x->h < y->h);
+    memcpy(copy, bytes, len);
+    return nw_sig_record_decode(copy, len, r) == 0 ? r : NULL;
 }
 
-static int bad_reply(nw_err *err, const char *what)
+/* The record a document's SET NX GET found: a replay, its own unfinished claim (an earlier
+ * attempt, or one a reviser poked), or a 64-bit hash collision with another id. */
+static int take_existing(nw_store *s, nw_store_doc *d, work *w, const redisReply *rep, nw_err *err)
 {
-    return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to %s", what);
-}
-
-/* The record a document's SET NX GET found: a replay, an unfinished earlier attempt, or a
- * 64-bit hash collision with another id. */
-static int take_existing(nw_store *s, nw_store_doc *d, redisReply *rep, nw_err *err)
-{
-    record rec;
-    if (parse_record(rep->str, rep->len, &rec) != 0) {
-        return nw_err_set(err, NW_E_RETRY, "store_corrupt", "unreadable record for %s",
-                          d->doc_id);
+    nw_sig_record *r = keep_record(s, rep->str, rep->len);
+    if (!r) {
+        return nw_err_set(err, NW_E_RETRY, "store_corrupt", "unreadable record for %s", d->doc_id);
     }
-    if (rec.idlen != strlen(d->doc_id) || memcmp(rec.id, d->doc_id, rec.idlen) != 0) {
+    if (r->id.len != strlen(d->doc_id) || memcmp(r->id.p, d->doc_id, r->id.len) != 0) {
         d->collision = 1;
-        return NW_OK;
-    }
-    d->first_seen_ms = rec.first_seen;
-    if (rec.decided) {
+        w->pending = 0;
+    } else if (r->decided) {
         d->replay = 1;
-        d->stored = rec.json;
-        d->stored_len = rec.jsonlen;
-        d->story_id = arena_copy(s, rec.story, rec.storylen);
-        d->story_first_ms = rec.story_first;
-        if (!d->story_id) {
+        d->rec = r;
+        w->pending = 0;
+    } else {
+        w->revision = r->revision;
+        w->first_seen_ms = r->first_seen_ms;
+        w->order_ms = r->order_ms;
+        nw_buf_reset(&w->blob);
+        if (nw_buf_append(&w->blob, rep->str, rep->len) != NW_OK) {
             return NW_E_NOMEM;
         }
     }
@@ -397,37 +372,42 @@ static int take_existing(nw_store *s, nw_store_doc *d, redisReply *rep, nw_err *
 }
 
 /* Phase 1, reading: the same order as sent. */
-static int read_inserts(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
+static int read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
 {
     int rc = NW_OK;
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
+        if (!w->pending) {
+            continue;
+        }
         redisReply *rep;
-        if ((rc = nw_redis_reply(s->r, &rep, err)) != NW_OK || (rc = keep(s, rep)) != NW_OK) {
-            return rc;
+        int r2 = nw_redis_reply(s->r, &rep, err);
+        if (r2 != NW_OK) {
+            return r2;
         }
-        if (rep->type == REDIS_REPLY_STRING) {
-            rc = take_existing(s, d, rep, err);
-        } else if (rep->type != REDIS_REPLY_NIL) {
-            rc = bad_reply(err, rep->type == REDIS_REPLY_ERROR ? rep->str : "SET NX GET");
+        w->nhits = 0;
+        if (rep->type == REDIS_REPLY_STRING && rc == NW_OK) {
+            rc = take_existing(s, d, w, rep, err);
+        } else if (rep->type != REDIS_REPLY_NIL && rc == NW_OK) {
+            rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET: %s",
+                            rep->type == REDIS_REPLY_ERROR ? rep->str : "not a string");
         }
+        freeReplyObject(rep);
         for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
             for (int k = 0; k < 4; k++) { /* ZADD, EXPIREAT, this and last generation */
-                int r2 = nw_redis_reply(s->r, &rep, err);
-                if (r2 != NW_OK) {
+                if ((r2 = nw_redis_reply(s->r, &rep, err)) != NW_OK) {
                     return r2;
                 }
                 if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
                     rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", rep->str);
                 }
-                if (k >= 2 && rep->type == REDIS_REPLY_ARRAY) {
-                    for (size_t e = 0; e < rep->elements; e++) {
-                        const redisReply *m = rep->element[e];
-                        uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
-                        if (h && h != w->h) {
-                            add_hit(w, h, b);
-                        }
+                for (size_t e = 0; k >= 2 && rep->type == REDIS_REPLY_ARRAY && e < rep->elements;
+                     e++) {
+                    const redisReply *m = rep->element[e];
+                    uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
+                    if (h && h != w->h) {
+                        add_hit(w, h, b);
                     }
                 }
                 freeReplyObject(rep);
@@ -437,49 +417,100 @@ static int read_inserts(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
     return rc;
 }
 
-static int batch_index_of(const nw_store *s, size_t before, uint64_t h)
+/* Documents of one batch add to their buckets in sending order, so of two related ones only
+ * the later-sent sees the other: each hit on a batch document is made mutual. */
+static void mutual_hits(nw_store *s, size_t n)
 {
-    for (size_t k = 0; k < before; k++) {
-        if (s->w[k].h == h) {
-            return (int)k;
-        }
-    }
-    return -1;
-}
-
-/* Phase 2, sending: the records of each document's best candidates that are not in this batch. */
-static int send_fetches(nw_store *s, nw_store_doc *docs, size_t n, size_t *nfetch)
-{
-    *nfetch = 0;
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
-        w->same_as = batch_index_of(s, i, w->h);
-        if (docs[i].replay || docs[i].collision || w->same_as >= 0) {
-            w->nhits = 0;
-            continue;
+        for (size_t c = 0; w->pending && c < w->nhits; c++) {
+            int j = batch_index(s, w->hits[c].h);
+            if (j >= 0 && (size_t)j != i && s->w[j].pending) {
+                work *o = &s->w[j];
+                size_t k = 0;
+                while (k < o->nhits && o->hits[k].h != w->h) {
+                    k++;
+                }
+                if (k == o->nhits && o->nhits < MAX_HITS) {
+                    o->hits[o->nhits++] = (hit){w->h, w->hits[c].hits, w->hits[c].band};
+                }
+            }
         }
+    }
+}
+
+static const nw_store_doc *g_docs; /* for the sort below only */
+static const work *g_work;
+
+static int cmp_order(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return nw_order_cmp(g_work[a].order_ms, g_docs[a].doc_id, g_work[b].order_ms, g_docs[b].doc_id);
+}
+
+/* This round's documents in publication order: each is decided after the ones before it. */
+static void order_pending(nw_store *s, const nw_store_doc *docs, size_t n)
+{
+    s->nord = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s->w[i].pending) {
+            s->ord[s->nord++] = i;
+        }
+    }
+    g_docs = docs;
+    g_work = s->w;
+    qsort(s->ord, s->nord, sizeof *s->ord, cmp_order);
+    for (size_t k = 0; k < s->nord; k++) {
+        s->w[s->ord[k]].pos = k;
+    }
+}
+
+static int cmp_hits(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->hits != y->hits) {
+        return x->hits > y->hits ? -1 : 1;
+    }
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+/* Phase 2, sending: the records of each document's best candidates. A document of this round
+ * is a candidate from memory when it comes earlier in the order, and skipped when later (it
+ * will see this one); any other is read from Redis. */
+static int send_fetches(nw_store *s)
+{
+    s->nfetch = 0;
+    for (size_t k = 0; k < s->nord; k++) {
+        work *w = &s->w[s->ord[k]];
         qsort(w->hits, w->nhits, sizeof *w->hits, cmp_hits);
-        if (w->nhits > NW_STORE_MAX_CANDIDATES) {
-            w->nhits = NW_STORE_MAX_CANDIDATES;
-        }
-        for (size_t c = 0; c < w->nhits; c++) {
-            w->in_batch[c] = batch_index_of(s, i, w->hits[c].h);
-            w->fetched[c] = -1;
-            if (w->in_batch[c] >= 0) {
+        size_t keep = 0;
+        for (size_t c = 0; c < w->nhits && keep < NW_STORE_MAX_CANDIDATES; c++) {
+            int j = batch_index(s, w->hits[c].h);
+            w->hits[keep] = w->hits[c];
+            w->in_batch[keep] = -1;
+            w->fetched[keep] = -1;
+            if (j >= 0 && s->w[j].pending) {
+                if (s->w[j].pos > w->pos) {
+                    continue;
+                }
+                w->in_batch[keep++] = j;
                 continue;
             }
-            if (nw_array_reserve((void **)&s->fetch_h, &s->fetch_cap, *nfetch + 1,
-                                 sizeof *s->fetch_h) != NW_OK) {
+            if (nw_array_reserve((void **)&s->fetch_h, &s->fetch_cap, s->nfetch + 1,
+                                 sizeof *s->fetch_h) != NW_OK ||
+                nw_array_reserve((void **)&s->got, &s->got_cap, s->nfetch + 1, sizeof *s->got) !=
+                    NW_OK) {
                 return NW_E_NOMEM;
             }
             char key[64];
-            key_for(s, key, sizeof key, w->hits[c].h);
+            record_key(s, key, sizeof key, w->hits[c].h);
             const char *av[] = {"GET", key};
-            size_t al[] = {3, strlen(key)};
-            append(s, 2, av, al);
-            s->fetch_h[*nfetch] = w->hits[c].h;
-            w->fetched[c] = (int)(*nfetch)++;
+            nw_redis_append(s->r, 2, av, NULL);
+            s->fetch_h[s->nfetch] = w->hits[c].h;
+            s->got[s->nfetch] = NULL;
+            w->fetched[keep++] = (int)s->nfetch++;
         }
+        w->nhits = keep;
     }
     return NW_OK;
 }
@@ -498,208 +529,436 @@ static void remember_expired(nw_store *s, const nw_store_doc *d, const hit *h, i
     }
 }
 
-static int fill_from_record(nw_store *s, nw_store_doc *d, const work *w, nw_candidate *c,
-                            const record *rec)
+static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, const work *w,
+                    const uint8_t *other_sig, uint32_t other_shingles)
 {
-    c->id = arena_copy(s, rec->id, rec->idlen);
-    c->first_seen_ms = rec->first_seen;
-    c->jaccard = nw_minhash_jaccard8(w->sig8, rec->sig);
-    c->containment = nw_match_containment(&s->p.match, c->jaccard, d->shingles, rec->shingles);
-    c->provisional = !rec->decided;
-    if (rec->decided) {
-        c->story_id = arena_copy(s, rec->story, rec->storylen);
-        c->story_first_ms = rec->story_first;
-    } else { /* still in flight elsewhere after waiting: it stands for its own story */
-        c->story_id = c->id;
-        c->story_first_ms = rec->first_seen;
+    c->jaccard = nw_minhash_jaccard8(w->sig8, other_sig);
+    c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, other_shingles);
+}
+
+/* The candidates of one document, from memory or from the records read; then its decision. */
+static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
+{
+    nw_store_doc *d = &docs[i];
+    work *w = &s->w[i];
+    w->ncands = 0;
+    for (size_t c = 0; c < w->nhits; c++) {
+        nw_candidate *cand = &w->cands[w->ncands];
+        memset(cand, 0, sizeof *cand);
+        if (w->in_batch[c] >= 0) {
+            size_t j = (size_t)w->in_batch[c];
+            cand->id = docs[j].doc_id;
+            cand->order_ms = s->w[j].order_ms;
+            measure(s, cand, d, w, s->w[j].sig8, docs[j].shingles);
+            w->ncands++;
+            continue;
+        }
+        const redisReply *rep = s->got[w->fetched[c]];
+        nw_sig_record *r =
+            rep->type == REDIS_REPLY_STRING ? keep_record(s, rep->str, rep->len) : NULL;
+        if (!r) {
+            remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
+            continue;
+        }
+        cand->id = nw_arena_strndup(&s->arena, r->id.p, r->id.len);
+        if (!cand->id) {
+            return NW_E_NOMEM;
+        }
+        cand->order_ms = r->order_ms;
+        measure(s, cand, d, w, r->sig, r->shingles);
+        w->ncands++;
     }
-    return c->id && c->story_id ? NW_OK : NW_E_NOMEM;
+    nw_metric_add(s->m_candidates, (double)w->ncands);
+    nw_decide(&s->match, w->order_ms, d->doc_id, w->cands, w->ncands, &w->dec);
+    return NW_OK;
 }
 
-/* The story is the oldest among the related candidates' stories; a stored story is final.
- * Only against a provisional one (a candidate still undecided after waiting: two instances
- * inserting near-duplicates A and B at once, each seeing the other) does this document's own
- * id compete, so that both sides settle on the older of A and B. */
-static void decide(nw_store *s, nw_store_doc *d, int64_t now_ms)
+static int read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err)
 {
-    nw_decide(&s->p.match, d->cands, d->ncands, &d->decision);
-    d->story_id = d->doc_id;
-    d->story_first_ms = d->first_seen_ms ? d->first_seen_ms : now_ms;
-    if (d->decision.story_from >= 0) {
-        const nw_candidate *c = &d->cands[d->decision.story_from];
-        if (!c->provisional || c->story_first_ms < d->story_first_ms ||
-            (c->story_first_ms == d->story_first_ms && strcmp(c->story_id, d->story_id) < 0)) {
-            d->story_id = c->story_id;
-            d->story_first_ms = c->story_first_ms;
+    for (size_t f = 0; f < s->nfetch; f++) {
+        int rc = nw_redis_reply(s->r, &s->got[f], err);
+        if (rc != NW_OK) {
+            return rc;
         }
     }
-}
-
-static int undecided(const redisReply *r)
-{
-    record rec;
-    return r->type == REDIS_REPLY_STRING && parse_record(r->str, r->len, &rec) == 0 &&
-           !rec.decided;
-}
-
-/* Re-reads candidates that are still being decided by another instance, a few times. */
-static int wait_for_inflight(nw_store *s, redisReply **got, size_t nfetch, nw_err *err)
-{
-    for (int round = 1; round <= INFLIGHT_ROUNDS; round++) {
-        size_t pending = 0;
-        for (size_t f = 0; f < nfetch; f++) {
-            if (undecided(got[f])) {
-                char key[64];
-                key_for(s, key, sizeof key, s->fetch_h[f]);
-                const char *av[] = {"GET", key};
-                size_t al[] = {3, strlen(key)};
-                append(s, 2, av, al);
-                pending++;
-            }
-        }
-        if (!pending) {
-            return NW_OK;
-        }
-        struct timespec ts = {0, 10000000L * round};
-        nanosleep(&ts, NULL);
-        for (size_t f = 0; f < nfetch; f++) {
-            if (!undecided(got[f])) {
-                continue;
-            }
-            int rc = nw_redis_reply(s->r, &got[f], err);
-            if (rc == NW_OK) {
-                rc = keep(s, got[f]);
-            }
-            if (rc != NW_OK) {
-                return rc;
-            }
+    for (size_t k = 0; k < s->nord; k++) {
+        if (decide_one(s, docs, s->ord[k], now_ms) != NW_OK) {
+            return NW_E_NOMEM;
         }
     }
     return NW_OK;
 }
 
-/* Phase 2, reading, and the decisions, in batch order. */
-static int read_fetches_and_decide(nw_store *s, nw_store_doc *docs, size_t n, size_t nfetch,
-                                   int64_t now_ms, nw_err *err)
+/* Phase 3: every related pair joins its stories. Node k of the links is this round's k-th
+ * document; candidates follow. */
+static int link_stories(nw_store *s, const nw_store_doc *docs, int *nodes, nw_err *err)
 {
-    redisReply **got = nfetch ? calloc(nfetch, sizeof *got) : NULL;
-    if (nfetch && !got) {
+    nw_links_begin(s->links);
+    for (size_t k = 0; k < s->nord; k++) {
+        size_t i = s->ord[k];
+        nodes[k] = nw_links_node(s->links, docs[i].doc_id, s->w[i].order_ms);
+        if (nodes[k] < 0) {
+            return NW_E_NOMEM;
+        }
+    }
+    for (size_t k = 0; k < s->nord; k++) {
+        const work *w = &s->w[s->ord[k]];
+        for (size_t c = 0; c < w->dec.nmatches + w->dec.nlater; c++) {
+            int node = nw_links_node(s->links, w->cands[c].id, w->cands[c].order_ms);
+            if (node < 0 || nw_links_edge(s->links, nodes[k], node) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+        }
+    }
+    return nw_links_commit(s->links, err);
+}
+
+/* Is 'id' a document this round decides itself? (Revisions leave those alone.) */
+static int decided_here(void *arg, const char *id)
+{
+    const nw_store *s = arg;
+    int j = batch_index(s, XXH3_64bits(id, strlen(id)));
+    return j >= 0 && s->w[j].pending;
+}
+
+/* The round's first document (in order) now in story 'story': the cause of its joins. */
+static size_t cause_of_story(nw_store *s, const int *nodes, const char *story)
+{
+    for (size_t k = 0; k < s->nord; k++) {
+        if (strcmp(nw_links_story(s->links, nodes[k], NULL), story) == 0) {
+            return s->ord[k];
+        }
+    }
+    return s->ord[0];
+}
+
+static int attach_revision(nw_store *s, nw_store_doc *docs, size_t cause, const nw_sig_record *r)
+{
+    nw_store_doc *d = &docs[cause];
+    work *w = &s->w[cause];
+    /* the reviser's copy lives one round; the batch's arena lives the batch */
+    nw_buf_reset(&w->next);
+    if (nw_sig_record_encode(r, &w->next) != NW_OK) {
         return NW_E_NOMEM;
     }
+    r = keep_record(s, w->next.data, w->next.len);
+    nw_sig_record **list = nw_arena_alloc(&s->arena, (d->nrevisions + 1) * sizeof *list);
+    char *id = r ? nw_arena_strndup(&s->arena, r->id.p, r->id.len) : NULL;
+    if (!list || !id) {
+        return NW_E_NOMEM;
+    }
+    if (d->nrevisions) {
+        memcpy(list, d->revisions, d->nrevisions * sizeof *list);
+    }
+    list[d->nrevisions++] = (nw_sig_record *)r;
+    d->revisions = list;
+    int known = 0;
+    for (size_t k = 0; k < w->nrevised && !known; k++) {
+        known = strcmp(w->revised[k], id) == 0;
+    }
+    if (!known && w->nrevised < NW_REC_MAX_REVISED) {
+        w->revised[w->nrevised++] = id;
+    }
+    return NW_OK;
+}
+
+/* Phase 4: later related articles get this document as a match; articles of the stories that
+ * were joined get the older story. */
+static int revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_err *err)
+{
+    nw_revise_begin(s->rev);
     int rc = NW_OK;
-    for (size_t f = 0; f < nfetch && rc == NW_OK; f++) {
-        if ((rc = nw_redis_reply(s->r, &got[f], err)) == NW_OK) {
-            rc = keep(s, got[f]);
+    for (size_t k = 0; k < s->nord && rc == NW_OK; k++) {
+        size_t i = s->ord[k];
+        const work *w = &s->w[i];
+        for (size_t c = w->dec.nmatches; c < w->dec.nmatches + w->dec.nlater && rc == NW_OK; c++) {
+            nw_candidate me = w->cands[c];
+            me.id = docs[i].doc_id;
+            me.order_ms = w->order_ms;
+            rc = nw_revise_add_match(s->rev, w->cands[c].id, i, &me);
         }
     }
     if (rc == NW_OK) {
-        rc = wait_for_inflight(s, got, nfetch, err);
+        rc = nw_links_collect_moved(s->links, s->p.max_revisions, err);
     }
-    for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        nw_store_doc *d = &docs[i];
-        work *w = &s->w[i];
-        if (w->same_as >= 0) {
-            nw_store_doc *o = &docs[w->same_as];
-            d->repeat = 1;
-            d->replay = o->replay;
-            d->stored = o->stored;
-            d->stored_len = o->stored_len;
-            memcpy(d->cands, o->cands, sizeof d->cands);
-            d->ncands = o->ncands;
-            d->decision = o->decision;
-            d->story_id = o->story_id;
-            d->story_first_ms = o->story_first_ms;
-            d->first_seen_ms = o->first_seen_ms;
-            continue;
-        }
-        if (d->replay || d->collision) {
-            continue;
-        }
-        if (!d->first_seen_ms) {
-            d->first_seen_ms = now_ms;
-        }
-        for (size_t c = 0; c < w->nhits && rc == NW_OK; c++) {
-            record rec;
-            nw_candidate *cand = &d->cands[d->ncands];
-            if (w->in_batch[c] >= 0) {
-                const nw_store_doc *o = &docs[w->in_batch[c]];
-                const work *ow = &s->w[w->in_batch[c]];
-                cand->id = o->doc_id;
-                cand->first_seen_ms = o->first_seen_ms;
-                cand->jaccard = nw_minhash_jaccard8(w->sig8, ow->sig8);
-                cand->containment =
-                    nw_match_containment(&s->p.match, cand->jaccard, d->shingles, o->shingles);
-                cand->story_id = o->story_id ? o->story_id : o->doc_id;
-                cand->story_first_ms = o->story_id ? o->story_first_ms : o->first_seen_ms;
-                cand->provisional = 0; /* decided just before, in batch order */
-                d->ncands++;
-                continue;
-            }
-            redisReply *rep = got[w->fetched[c]];
-            if (rep->type != REDIS_REPLY_STRING || parse_record(rep->str, rep->len, &rec) != 0) {
-                remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
-                continue;
-            }
-            rc = fill_from_record(s, d, w, cand, &rec);
-            d->ncands++;
-        }
-        nw_metric_add(s->m_candidates, d->ncands);
-        if (rc == NW_OK) {
-            decide(s, d, now_ms);
-        }
+    for (size_t m = 0; rc == NW_OK && m < nw_links_nmoved(s->links); m++) {
+        int story_node;
+        const char *id = nw_links_moved(s->links, m, &story_node);
+        int64_t order;
+        const char *story = nw_links_story(s->links, story_node, &order);
+        rc = nw_revise_add_story(s->rev, id, cause_of_story(s, nodes, story), story, order);
     }
-    free(got);
+    if (rc == NW_OK) {
+        rc = nw_revise_apply(s->rev, decided_here, s, err);
+    }
+    for (size_t k = 0; rc == NW_OK && k < nw_revise_count(s->rev); k++) {
+        size_t cause;
+        const nw_sig_record *r = nw_revise_result(s->rev, k, &cause);
+        rc = attach_revision(s, docs, cause, r);
+    }
+    nw_metric_add(s->m_revisions, (double)nw_revise_count(s->rev));
+    nw_metric_add(s->m_pokes, (double)nw_revise_pokes(s->rev));
     return rc;
 }
 
-int nw_store_match_insert(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms,
-                          nw_err *err)
+/* The decided record of document i: its header, story, best earlier matches, the stories it
+ * joined and the articles it revised. */
+static nw_sig_record *decided_record(nw_store *s, const nw_store_doc *docs, size_t i, int node)
 {
-    release_batch(s);
-    if (ensure_work(s, n) != NW_OK) {
-        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    const work *w = &s->w[i];
+    nw_sig_record *r = head_record(s, &docs[i], w);
+    if (!r) {
+        return NULL;
     }
+    r->decided = 1;
+    const char *story = nw_links_story(s->links, node, &r->story_order_ms);
+    r->story = (nw_bytes){story, strlen(story)};
+    r->nmatches = w->dec.nmatches < s->p.max_matches ? w->dec.nmatches : s->p.max_matches;
+    for (size_t c = 0; c < r->nmatches; c++) {
+        const nw_candidate *m = &w->cands[c];
+        r->matches[c] = (nw_rec_match){
+            {m->id, strlen(m->id)}, m->order_ms, m->jaccard, m->containment, m->relation};
+    }
+    /* stories joined: the ones this article and its related articles were in before */
+    const char *before[NW_STORE_MAX_CANDIDATES + 1];
+    size_t nb = 0;
+    for (size_t c = 0; c < w->dec.nmatches + w->dec.nlater; c++) {
+        int cn = nw_links_node(s->links, w->cands[c].id, w->cands[c].order_ms);
+        before[nb++] = cn >= 0 ? nw_links_story_before(s->links, cn) : story;
+    }
+    for (size_t b = 0; b < nb && r->nmerged < NW_REC_MAX_MERGED; b++) {
+        /* a document of this round was no story before it */
+        int seen = strcmp(before[b], story) == 0 || decided_here(s, before[b]);
+        for (size_t m = 0; m < r->nmerged && !seen; m++) {
+            seen = r->merged[m].len == strlen(before[b]) &&
+                   memcmp(r->merged[m].p, before[b], r->merged[m].len) == 0;
+        }
+        if (!seen) {
+            r->merged[r->nmerged++] = (nw_bytes){before[b], strlen(before[b])};
+        }
+    }
+    r->nrevised = w->nrevised;
+    for (size_t k = 0; k < w->nrevised; k++) {
+        r->revised[k] = (nw_bytes){w->revised[k], strlen(w->revised[k])};
+    }
+    return r;
+}
+
+static void send_counts_and_unlinks(nw_store *s, size_t inserted, size_t *sent)
+{
+    if (inserted) { /* documents per window generation, for nearwire_store_documents */
+        int64_t gen = (int64_t)time(NULL) / s->p.window_s;
+        char key[80], by[24], at[24];
+        snprintf(key, sizeof key, "%sn:%" PRId64, s->prefix, gen);
+        snprintf(by, sizeof by, "%zu", inserted);
+        snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
+        const char *incr[] = {"INCRBY", key, by}, *exp[] = {"EXPIREAT", key, at};
+        nw_redis_append(s->r, 3, incr, NULL);
+        nw_redis_append(s->r, 3, exp, NULL);
+        *sent += 2;
+    }
+    for (size_t off = 0; off < s->expired.len;) {
+        const char *shard = s->expired.data + off;
+        size_t sl = strlen(shard);
+        const char *av[] = {"ZREM", shard, shard + sl + 1};
+        size_t al[] = {4, sl, NW_LSH_ENTRY};
+        nw_redis_append(s->r, 3, av, al);
+        off += sl + 1 + NW_LSH_ENTRY;
+        (*sent)++;
+    }
+    nw_buf_reset(&s->expired);
+}
+
+/* Phase 5: each decision written by compare-and-set on the claim. A document whose record
+ * changed meanwhile (a reviser poked it) stays pending and is decided again. */
+static int save_decisions(nw_store *s, nw_store_doc *docs, const int *nodes, nw_err *err)
+{
+    for (size_t k = 0; k < s->nord; k++) {
+        size_t i = s->ord[k];
+        work *w = &s->w[i];
+        nw_sig_record *r = decided_record(s, docs, i, nodes[k]);
+        nw_buf_reset(&w->next);
+        if (!r || nw_sig_record_encode(r, &w->next) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+        char key[64];
+        record_key(s, key, sizeof key, w->h);
+        const char *av[] = {key, w->blob.data, w->next.data};
+        size_t al[] = {strlen(key), w->blob.len, w->next.len};
+        nw_redis_append_evalsha(s->r, s->cas, 1, 3, av, al);
+    }
+    size_t sent = s->nord, inserted = 0;
+    send_counts_and_unlinks(s, s->nord, &sent);
+    int rc = NW_OK;
+    for (size_t k = 0; k < sent; k++) {
+        redisReply *rep;
+        int r2 = nw_redis_reply(s->r, &rep, err);
+        if (r2 != NW_OK) {
+            return r2;
+        }
+        if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
+            rc = nw_err_set(err, NW_E_RETRY, "redis", "saving decisions: %s", rep->str);
+        }
+        if (k < s->nord && rep->type == REDIS_REPLY_INTEGER && rep->integer == 1) {
+            size_t i = s->ord[k];
+            s->w[i].pending = 0;
+            docs[i].rec = keep_record(s, s->w[i].next.data, s->w[i].next.len);
+            rc = docs[i].rec || rc != NW_OK ? rc : NW_E_NOMEM;
+            inserted++;
+        }
+        freeReplyObject(rep);
+    }
+    nw_metric_add(s->m_docs, (double)inserted);
+    return rc;
+}
+
+/* A replay emits its stored decision and, again, the current records of the articles its
+ * first decision revised (their first emission may have been lost with the attempt). */
+static int read_replayed_revisions(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
+{
+    size_t sent = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nw_sig_record *r = docs[i].replay ? docs[i].rec : NULL;
+        for (size_t k = 0; r && k < r->nrevised; k++) {
+            char key[64];
+            record_key(s, key, sizeof key, XXH3_64bits(r->revised[k].p, r->revised[k].len));
+            const char *av[] = {"GET", key};
+            nw_redis_append(s->r, 2, av, NULL);
+            sent++;
+        }
+    }
+    int rc = NW_OK;
+    for (size_t i = 0; i < n && sent; i++) {
+        nw_store_doc *d = &docs[i];
+        size_t nrev = d->replay ? d->rec->nrevised : 0;
+        if (nrev) {
+            d->revisions = nw_arena_alloc(&s->arena, nrev * sizeof *d->revisions);
+            rc = d->revisions || rc != NW_OK ? rc : NW_E_NOMEM;
+        }
+        for (size_t k = 0; k < nrev; k++, sent--) {
+            redisReply *rep;
+            int r2 = nw_redis_reply(s->r, &rep, err);
+            if (r2 != NW_OK) {
+                return r2;
+            }
+            nw_sig_record *r = rc == NW_OK && rep->type == REDIS_REPLY_STRING
+                                   ? keep_record(s, rep->str, rep->len)
+                                   : NULL;
+            if (r && r->decided) {
+                d->revisions[d->nrevisions++] = r;
+            }
+            freeReplyObject(rep);
+        }
+    }
+    return rc;
+}
+
+static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
+{
+    free_replies(s);
+    nw_arena_reset(&s->arena);
+    nw_buf_reset(&s->expired);
     for (size_t i = 0; i < n; i++) {
         nw_store_doc *d = &docs[i];
         work *w = &s->w[i];
         d->replay = d->collision = d->repeat = 0;
-        d->stored = NULL;
-        d->ncands = 0;
-        d->first_seen_ms = 0;
-        d->story_id = NULL;
-        w->nhits = 0;
+        d->rec = NULL;
+        d->revisions = NULL;
+        d->nrevisions = 0;
         w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
+        w->nhits = w->ncands = w->nrevised = 0;
         nw_minhash_pack8(d->sig, w->sig8);
+        int j = batch_index(s, w->h);
+        w->same_as = j >= 0 && strcmp(docs[j].doc_id, d->doc_id) == 0 ? j : -1;
+        w->pending = w->same_as < 0;
+        if (j < 0) {
+            index_doc(s, i);
+        }
     }
-    int rc = nw_redis_connect(s->r, err);
+}
+
+/* One round over the pending documents: claim, match, decide, link, revise, save. */
+static int run_round(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, int *nodes,
+                     nw_err *err)
+{
     double t0 = nw_now_seconds();
+    int rc = send_claims(s, docs, n, now_ms);
     if (rc == NW_OK) {
-        rc = send_inserts(s, docs, n, now_ms);
-    }
-    if (rc == NW_OK) {
-        rc = read_inserts(s, docs, n, err);
+        rc = read_claims(s, docs, n, err);
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
-    size_t nfetch = 0;
+    if (rc != NW_OK) {
+        return rc;
+    }
+    mutual_hits(s, n);
+    order_pending(s, docs, n);
+    if (!s->nord) {
+        return NW_OK;
+    }
+    t0 = nw_now_seconds();
+    free_replies(s);
+    if ((rc = send_fetches(s)) == NW_OK) {
+        rc = read_fetches_and_decide(s, docs, now_ms, err);
+    }
     if (rc == NW_OK) {
-        t0 = nw_now_seconds();
-        rc = send_fetches(s, docs, n, &nfetch);
-        if (rc == NW_OK) {
-            rc = read_fetches_and_decide(s, docs, n, nfetch, now_ms, err);
+        rc = link_stories(s, docs, nodes, err);
+    }
+    if (rc == NW_OK) {
+        rc = revise_others(s, docs, nodes, err);
+    }
+    if (rc == NW_OK) {
+        rc = save_decisions(s, docs, nodes, err);
+    }
+    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+    return rc;
+}
+
+int nw_store_decide(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, nw_err *err)
+{
+    if (ensure_work(s, n) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    begin_batch(s, docs, n);
+    int *nodes = malloc((n ? n : 1) * sizeof *nodes);
+    int rc = nodes ? nw_redis_connect(s->r, err) : NW_E_NOMEM;
+    for (int round = 0; rc == NW_OK && round < MAX_ROUNDS; round++) {
+        if (round > 0) {
+            nw_metric_add(s->m_again, (double)s->nord);
         }
-        if (nfetch) {
-            nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+        rc = run_round(s, docs, n, now_ms, nodes, err);
+        if (rc == NW_OK && !s->nord) {
+            break;
+        }
+    }
+    free(nodes);
+    for (size_t i = 0; rc == NW_OK && i < n; i++) {
+        if (s->w[i].pending) {
+            rc = nw_err_set(err, NW_E_RETRY, "decision_race",
+                            "%s was revised while being decided, %d times", docs[i].doc_id,
+                            MAX_ROUNDS);
+        }
+    }
+    if (rc == NW_OK) {
+        rc = read_replayed_revisions(s, docs, n, err);
+    }
+    for (size_t i = 0; rc == NW_OK && i < n; i++) {
+        nw_store_doc *d = &docs[i];
+        const nw_store_doc *o = s->w[i].same_as >= 0 ? &docs[s->w[i].same_as] : NULL;
+        if (o) {
+            d->repeat = 1;
+            d->replay = o->replay;
+            d->collision = o->collision;
+            d->rec = o->rec;
+            d->revisions = o->revisions;
+            d->nrevisions = o->nrevisions;
+        } else if (d->replay) {
+            nw_metric_add(s->m_replays, 1);
         }
     }
     if (rc == NW_E_NOMEM) {
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     return rc;
-}
-
-static void count_key(const nw_store *s, char *out, size_t n, int64_t gen)
-{
-    snprintf(out, n, "%sn:%" PRId64, s->prefix, gen);
 }
 
 void nw_store_report_size(nw_store *s)
@@ -713,14 +972,14 @@ void nw_store_report_size(nw_store *s)
     s->next_report = now_s + 10;
     int64_t gen = (int64_t)now_s / s->p.window_s;
     char cur[80], prev[80];
-    count_key(s, cur, sizeof cur, gen);
-    count_key(s, prev, sizeof prev, gen - 1);
+    snprintf(cur, sizeof cur, "%sn:%" PRId64, s->prefix, gen);
+    snprintf(prev, sizeof prev, "%sn:%" PRId64, s->prefix, gen - 1);
     const char *info[] = {"INFO", "memory"}, *dbsize[] = {"DBSIZE"};
     const char *get_cur[] = {"GET", cur}, *get_prev[] = {"GET", prev};
-    append(s, 2, info, NULL);
-    append(s, 1, dbsize, NULL);
-    append(s, 2, get_cur, NULL);
-    append(s, 2, get_prev, NULL);
+    nw_redis_append(s->r, 2, info, NULL);
+    nw_redis_append(s->r, 1, dbsize, NULL);
+    nw_redis_append(s->r, 2, get_cur, NULL);
+    nw_redis_append(s->r, 2, get_prev, NULL);
     redisReply *rep[4] = {0};
     nw_err err;
     int got = 0;
@@ -728,10 +987,10 @@ void nw_store_report_size(nw_store *s)
         got++;
     }
     if (got == 4) {
-        const char *used = rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "used_memory:")
-                                                              : NULL;
-        const char *max = rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "\nmaxmemory:")
-                                                             : NULL;
+        const char *used =
+            rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "used_memory:") : NULL;
+        const char *max =
+            rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "\nmaxmemory:") : NULL;
         if (used) {
             nw_metric_set(s->g_bytes, strtod(used + 12, NULL));
         }
@@ -747,79 +1006,4 @@ void nw_store_report_size(nw_store *s)
     for (int i = 0; i < got; i++) {
         freeReplyObject(rep[i]);
     }
-}
-
-int nw_store_save(nw_store *s, nw_store_doc *docs, const char *const *json, const size_t *len,
-                  size_t n, nw_err *err)
-{
-    size_t sent = 0, inserted = 0;
-    double t0 = nw_now_seconds();
-    for (size_t i = 0; i < n; i++) {
-        nw_store_doc *d = &docs[i];
-        work *w = &s->w[i];
-        if (d->replay || d->collision || w->same_as >= 0) {
-            continue;
-        }
-        unsigned char dec[11];
-        size_t sl = strlen(d->story_id);
-        dec[0] = DEC_MARK;
-        put_le(dec + 1, (uint64_t)d->story_first_ms, 8);
-        put_le(dec + 9, sl, 2);
-        /* the first-seen time in the record is the first attempt's */
-        put_le((unsigned char *)w->blob.data + 5, (uint64_t)d->first_seen_ms, 8);
-        if (nw_buf_append(&w->blob, dec, sizeof dec) || nw_buf_append(&w->blob, d->story_id, sl) ||
-            nw_buf_append(&w->blob, json[i], len[i])) {
-            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-        }
-        char key[64];
-        key_for(s, key, sizeof key, w->h);
-        /* XX KEEPTTL: never re-create an expired record, never lose its TTL */
-        const char *av[] = {"SET", key, w->blob.data, "XX", "KEEPTTL"};
-        size_t al[] = {3, strlen(key), w->blob.len, 2, 7};
-        append(s, 5, av, al);
-        sent++;
-        inserted++;
-    }
-    if (inserted) { /* documents per window generation, for nearwire_store_documents */
-        int64_t gen = (int64_t)time(NULL) / s->p.window_s;
-        char key[80], by[24], at[24];
-        count_key(s, key, sizeof key, gen);
-        snprintf(by, sizeof by, "%zu", inserted);
-        snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
-        const char *incr[] = {"INCRBY", key, by}, *exp[] = {"EXPIREAT", key, at};
-        append(s, 3, incr, NULL);
-        append(s, 3, exp, NULL);
-        sent += 2;
-    }
-    for (size_t off = 0; off < s->expired.len;) {
-        const char *shard = s->expired.data + off;
-        size_t sl = strlen(shard);
-        const char *av[] = {"ZREM", shard, shard + sl + 1};
-        size_t al[] = {4, sl, NW_LSH_ENTRY};
-        append(s, 3, av, al);
-        off += sl + 1 + NW_LSH_ENTRY;
-        sent++;
-    }
-    int rc = NW_OK;
-    for (size_t i = 0; i < sent && rc == NW_OK; i++) {
-        redisReply *rep;
-        if ((rc = nw_redis_reply(s->r, &rep, err)) == NW_OK) {
-            if (rep->type == REDIS_REPLY_ERROR) {
-                rc = nw_err_set(err, NW_E_RETRY, "redis", "saving decisions: %s", rep->str);
-            }
-            freeReplyObject(rep);
-        }
-    }
-    if (rc == NW_OK) {
-        nw_metric_add(s->m_docs, (double)inserted);
-        for (size_t i = 0; i < n; i++) {
-            if (docs[i].replay) {
-                nw_metric_add(s->m_replays, 1);
-            }
-        }
-    }
-    if (sent) {
-        nw_redis_observe_roundtrip(nw_now_seconds() - t0);
-    }
-    return rc;
 }

@@ -138,19 +138,36 @@ static size_t send_one(nw_story_store *s, const nw_story_update *u)
         nw_redis_append(s->r, (int)(2 + n), av, NULL);
         append(s, 3, (const char *[]){"EXPIRE", mkey, s->ttl});
         replies += 2;
+        /* a joined story's sources are this story's now (its articles' records are revised
+         * without their sources) */
+        for (size_t i = 0; i < n; i++) {
+            char other[410];
+            snprintf(other, sizeof other, "%sst:%s:src", s->prefix, u->merged[i]);
+            append(s, 4, (const char *[]){"SUNIONSTORE", skey, skey, other});
+            replies++;
+        }
     }
     const char *src = u->source && *u->source ? u->source : "(unknown)";
     append(s, 3, (const char *[]){"SADD", dkey, u->doc_id});
     append(s, 3, (const char *[]){"EXPIRE", dkey, s->ttl});
-    append(s, 3, (const char *[]){"SADD", skey, src});
+    if (u->revision) { /* a decision changed: no source to add, first and last stand */
+        append(s, 3, (const char *[]){"EXPIRE", skey, s->ttl});
+    } else {
+        append(s, 3, (const char *[]){"SADD", skey, src});
+    }
     append(s, 3, (const char *[]){"EXPIRE", skey, s->ttl});
-    const char *sargv[] = {hkey, u->doc_id, u->first_seen, u->headline ? u->headline : "",
-                           u->agency ? u->agency : "", s->ttl};
+    const char *sargv[] = {
+        hkey,  u->doc_id, u->first_seen, u->headline ? u->headline : "", u->agency ? u->agency : "",
+        s->ttl};
     size_t slens[6];
     for (int i = 0; i < 6; i++) {
         slens[i] = strlen(sargv[i]);
     }
-    nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
+    if (u->revision) {
+        append(s, 2, (const char *[]){"HGETALL", hkey});
+    } else {
+        nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
+    }
     append(s, 2, (const char *[]){"SCARD", dkey});
     append(s, 2, (const char *[]){"SMEMBERS", skey});
     append(s, 2, (const char *[]){"SMEMBERS", mkey});
@@ -218,8 +235,8 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        rc = read_one(&s->keep[s->first_reply[i]], s->first_reply[i + 1] - s->first_reply[i],
-                      &v[i], err);
+        rc = read_one(&s->keep[s->first_reply[i]], s->first_reply[i + 1] - s->first_reply[i], &v[i],
+                      err);
     }
     return rc;
 }

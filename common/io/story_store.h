@@ -17,11 +17,12 @@
 
 typedef struct nw_story_update {
     const char *story_id, *doc_id;
-    const char *source;     /* may be NULL */
-    const char *headline;   /* may be NULL */
-    const char *agency;     /* may be NULL */
-    const char *first_seen; /* the article's, RFC 3339 UTC (sorts as text) */
+    const char *source;        /* may be NULL */
+    const char *headline;      /* may be NULL */
+    const char *agency;        /* may be NULL */
+    const char *first_seen;    /* the article's, RFC 3339 UTC (sorts as text) */
     const char *const *merged; /* other stories this article linked (may be NULL) */
+    int revision; /* the article joined this story late: counted, but no source or headline */
     size_t nmerged;
 } nw_story_update;
 

@@ -1,6 +1,7 @@
-/* cluster_step.c - checks the fp contract, asks the store to match and insert a whole batch,
- * renders each decision once and stores exactly those bytes, so a replay returns the same
- * decision. Output is always written from the stored bytes, fresh or replayed alike. */
+/* cluster_step.c - checks the fp contract, asks the store to decide a whole batch, and writes
+ * each document with its decision, then a revision record (keyed by the revised article's id)
+ * for every stored decision the document changed. Every cluster object is rendered from the
+ * stored record, fresh or replayed alike, so a replay emits what the store holds now. */
 #include "cluster_step.h"
 
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "core/timefmt.h"
 #include "io/metrics.h"
 #include "io/sig_store.h"
+#include "match/cluster_json.h"
 
 #define F(x) offsetof(cluster_config, x)
 const nw_cfg_key cluster_keys[] = {
@@ -35,6 +37,10 @@ const nw_cfg_key cluster_keys[] = {
      "containment at or above which a match is the same story", 0},
     {"cluster.story_jaccard", NW_CFG_DBL, "0.2", F(story_jaccard),
      "Jaccard at or above which a match is the same story", 0},
+    {"cluster.max_revisions", NW_CFG_INT, "200", F(max_revisions),
+     "articles revised at most per story joined into an older one (the rest: merged_from)", 0},
+    {"cluster.clock_skew_seconds", NW_CFG_INT, "600", F(clock_skew_seconds),
+     "published_at may be this far after arrival and still order the article", 0},
     {"cluster.scheme", NW_CFG_STR, "v2-nfkdcf-w3-oph128-s1", F(scheme),
      "fingerprint scheme accepted (others are dead-lettered)", 0},
     {NULL, 0, NULL, 0, NULL, 0}};
@@ -46,35 +52,35 @@ typedef struct cluster_ctx {
     size_t cap;
     nw_store_doc *docs;
     uint32_t (*sigs)[NW_MINHASH_BINS];
-    size_t *item_of; /* docs[k] belongs to items[item_of[k]] */
-    const char **json;
-    size_t *jlen;
-    nw_buf rendered;
-    size_t *roff;
-    yajl_gen gen;
+    size_t *item_of;           /* docs[k] belongs to items[item_of[k]] */
     nw_metric *m_decisions[3]; /* by nw_relation: new, story, duplicate */
 } cluster_ctx;
 
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
 {
     const cluster_config *cc = cfg;
-    if (cc->max_matches < 1 || cc->max_matches > NW_STORE_MAX_CANDIDATES) {
+    if (cc->max_matches < 1 || cc->max_matches > NW_REC_MAX_MATCHES) {
         return nw_err_set(err, NW_E_FATAL, "config", "cluster.max_matches must be 1..%d",
-                          NW_STORE_MAX_CANDIDATES);
+                          NW_REC_MAX_MATCHES);
+    }
+    if (cc->max_revisions < 0 || cc->max_revisions > NW_REC_MAX_REVISED ||
+        cc->clock_skew_seconds < 0) {
+        return nw_err_set(err, NW_E_FATAL, "config",
+                          "cluster.max_revisions must be 0..%d and cluster.clock_skew_seconds "
+                          "not negative",
+                          NW_REC_MAX_REVISED);
     }
     cluster_ctx *c = calloc(1, sizeof *c);
-    if (!c || !(c->gen = nw_json_gen_new())) {
-        free(c);
+    if (!c) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     c->cfg = cc;
-    nw_buf_init(&c->rendered);
     static const char *const labels[] = {"relation=\"new\"", "relation=\"story\"",
                                          "relation=\"duplicate\""};
     for (int r = 0; r < 3; r++) {
-        c->m_decisions[r] = nw_counter("nearwire_decisions_total",
-                                       "Documents decided, by their relation to the best match.",
-                                       labels[r]);
+        c->m_decisions[r] =
+            nw_counter("nearwire_decisions_total",
+                       "Documents decided, by their relation to the best match.", labels[r]);
     }
     nw_store_params p = {common->redis_url,
                          common->redis_prefix,
@@ -82,12 +88,14 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
                          (unsigned)cc->bands,
                          (unsigned)cc->shards,
                          (unsigned)cc->bucket_limit,
+                         (unsigned)cc->max_matches,
+                         (unsigned)cc->max_revisions,
+                         cc->clock_skew_seconds * 1000,
                          (int)common->redis_timeout_ms,
                          {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
                           cc->story_jaccard, (unsigned)cc->min_shingles}};
     c->store = nw_store_new(&p, err);
     if (!c->store) {
-        yajl_gen_free(c->gen);
         free(c);
         return err->reason && strcmp(err->reason, "nomem") ? NW_E_FATAL : NW_E_NOMEM;
     }
@@ -100,9 +108,6 @@ static void free_arrays(cluster_ctx *c)
     free(c->docs);
     free(c->sigs);
     free(c->item_of);
-    free(c->json);
-    free(c->jlen);
-    free(c->roff);
 }
 
 void cluster_fini(void *ctx)
@@ -110,8 +115,6 @@ void cluster_fini(void *ctx)
     cluster_ctx *c = ctx;
     if (c) {
         nw_store_free(c->store);
-        yajl_gen_free(c->gen);
-        nw_buf_release(&c->rendered);
         free_arrays(c);
         free(c);
     }
@@ -137,11 +140,8 @@ static int ensure(cluster_ctx *c, size_t n)
     c->docs = calloc(n, sizeof *c->docs);
     c->sigs = calloc(n, sizeof *c->sigs);
     c->item_of = calloc(n, sizeof *c->item_of);
-    c->json = calloc(n, sizeof *c->json);
-    c->jlen = calloc(n, sizeof *c->jlen);
-    c->roff = calloc(n, sizeof *c->roff);
     c->cap = n;
-    if (!c->docs || !c->sigs || !c->item_of || !c->json || !c->jlen || !c->roff) {
+    if (!c->docs || !c->sigs || !c->item_of) {
         free_arrays(c);
         c->cap = 0;
         return NW_E_NOMEM;
@@ -174,8 +174,8 @@ static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint32_t *sig, uint3
     unsigned char raw[NW_MINHASH_BINS * 4];
     const char *b64 = mh->u.string;
     if (nw_base64_decode(b64, strlen(b64), raw, sizeof raw) != (long)sizeof raw) {
-        return nw_err_set(err, NW_E_INPUT, "bad_signature",
-                          "fp.minhash is not base64 of %d bytes", NW_MINHASH_BINS * 4);
+        return nw_err_set(err, NW_E_INPUT, "bad_signature", "fp.minhash is not base64 of %d bytes",
+                          NW_MINHASH_BINS * 4);
     }
     for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
         sig[i] = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
@@ -185,96 +185,50 @@ static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint32_t *sig, uint3
     return NW_OK;
 }
 
-static void render(yajl_gen g, const nw_store_doc *o, size_t max_matches)
+/* The document as it came, with its cluster object. */
+static int write_output(const nw_doc *doc, const nw_sig_record *rec, nw_outbox *out)
 {
-    const nw_decision *d = &o->decision;
-    const nw_candidate *best = d->nmatches ? &o->cands[0] : NULL;
-    const nw_candidate *dup = d->dup_of >= 0 ? &o->cands[d->dup_of] : NULL;
-    const nw_candidate *score = dup ? dup : best;
-    char ts[32];
-    nw_time_format_ms(o->first_seen_ms, ts, sizeof ts);
-    yajl_gen_map_open(g);
-    nw_json_str(g, "story_id", o->story_id);
-    nw_json_str(g, "dup_of", dup ? dup->id : NULL);
-    nw_json_str(g, "relation", best ? nw_relation_name(best->relation) : "new");
-    nw_json_dbl(g, "jaccard", score ? score->jaccard : 0);
-    nw_json_dbl(g, "containment", score ? score->containment : 0);
-    nw_json_key(g, "matches");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < d->nmatches && i < max_matches; i++) {
-        yajl_gen_map_open(g);
-        nw_json_str(g, "id", o->cands[i].id);
-        nw_json_dbl(g, "jaccard", o->cands[i].jaccard);
-        nw_json_dbl(g, "containment", o->cands[i].containment);
-        nw_json_str(g, "relation", nw_relation_name(o->cands[i].relation));
-        yajl_gen_map_close(g);
-    }
-    yajl_gen_array_close(g);
-    /* stories this document links that keep their own id: joined into story_id */
-    nw_json_key(g, "merged_from");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < d->nmatches; i++) {
-        const char *sid = o->cands[i].story_id;
-        int seen = strcmp(sid, o->story_id) == 0;
-        for (size_t j = 0; j < i && !seen; j++) {
-            seen = strcmp(o->cands[j].story_id, sid) == 0;
-        }
-        if (!seen) {
-            nw_json_str(g, NULL, sid);
-        }
-    }
-    yajl_gen_array_close(g);
-    nw_json_str(g, "first_seen", ts);
-    yajl_gen_map_close(g);
-}
-
-/* The decision is re-read from its stored bytes, fresh or replayed alike, so both paths emit
- * the same output (numbers keep their stored text). */
-static int write_output(const nw_doc *doc, const char *dec, size_t len, nw_outbox *out,
-                        nw_err *err)
-{
-    yajl_val tree = nw_json_parse(dec, len, err);
-    if (!tree) {
-        return nw_err_set(err, NW_E_FATAL, "store_corrupt", "stored decision is not JSON");
-    }
     static const char *const replaced[] = {"cluster", NULL};
     yajl_gen g = out->gen;
     yajl_gen_map_open(g);
     nw_json_copy_fields(g, doc->root, replaced);
     nw_json_key(g, "cluster");
-    nw_json_value(g, tree);
+    nw_cluster_json_write(g, rec);
     yajl_gen_map_close(g);
-    yajl_tree_free(tree);
     return nw_outbox_add_gen(out, NULL, doc->id);
 }
 
-/* Renders every fresh decision into one buffer; json[k] points into it afterwards. */
-static int render_all(cluster_ctx *c, size_t n)
+/* Another article's decision as this document changed it: its id, who revised it, and its
+ * whole cluster object (the latest revision per id is the article's decision). */
+static int write_revision(const char *by, const nw_sig_record *rec, nw_outbox *out)
 {
-    nw_buf_reset(&c->rendered);
-    for (size_t k = 0; k < n; k++) {
-        const nw_store_doc *d = &c->docs[k];
-        c->roff[k] = c->rendered.len;
-        if (d->replay) {
-            c->jlen[k] = d->stored_len;
-            continue;
-        }
-        render(c->gen, d, (size_t)c->cfg->max_matches);
-        const unsigned char *p;
-        size_t len;
-        yajl_gen_get_buf(c->gen, &p, &len);
-        c->jlen[k] = len;
-        int rc = nw_buf_append(&c->rendered, p, len);
-        yajl_gen_clear(c->gen);
-        yajl_gen_reset(c->gen, NULL);
-        if (rc != NW_OK) {
-            return rc;
-        }
+    yajl_gen g = out->gen;
+    char id[NW_DOC_ID_MAX + 1];
+    size_t len = rec->id.len < NW_DOC_ID_MAX ? rec->id.len : NW_DOC_ID_MAX;
+    memcpy(id, rec->id.p, len);
+    id[len] = '\0';
+    yajl_gen_map_open(g);
+    nw_json_str(g, "id", id);
+    nw_json_str(g, "revised_by", by);
+    nw_json_key(g, "cluster");
+    nw_cluster_json_write(g, rec);
+    yajl_gen_map_close(g);
+    return nw_outbox_add_gen(out, NULL, id);
+}
+
+static int published(const nw_doc *doc, int64_t *ms)
+{
+    const char *p = nw_doc_str(doc, "published_at");
+    return p && nw_time_parse(p, ms) == 0;
+}
+
+static void count_decision(cluster_ctx *c, const nw_store_doc *d)
+{
+    if (!d->replay && !d->repeat && !d->collision) { /* counted once, replays not */
+        const nw_sig_record *r = d->rec;
+        nw_relation rel = r->nmatches ? r->matches[0].relation : NW_REL_NONE;
+        nw_metric_add(c->m_decisions[rel], 1);
     }
-    for (size_t k = 0; k < n; k++) {
-        c->json[k] = c->docs[k].replay ? c->docs[k].stored : c->rendered.data + c->roff[k];
-    }
-    return NW_OK;
 }
 
 int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
@@ -290,35 +244,28 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
         if (items[i].rc != NW_OK) {
             continue;
         }
-        c->docs[k] = (nw_store_doc){.doc_id = items[i].doc.id, .sig = c->sigs[k],
-                                    .shingles = shingles};
+        nw_store_doc *d = &c->docs[k];
+        *d = (nw_store_doc){.doc_id = items[i].doc.id, .sig = c->sigs[k], .shingles = shingles};
+        d->has_published = published(&items[i].doc, &d->published_ms);
         c->item_of[k++] = i;
     }
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    int rc = k ? nw_store_match_insert(c->store, c->docs, k, now_ms, err) : NW_OK;
-    if (rc == NW_OK && k) {
-        rc = render_all(c, k);
-    }
-    if (rc == NW_OK && k) {
-        rc = nw_store_save(c->store, c->docs, c->json, c->jlen, k, err);
-    }
-    for (size_t j = 0; j < k && rc == NW_OK; j++) { /* stored: counted once, replays not */
-        const nw_store_doc *d = &c->docs[j];
-        if (!d->replay && !d->repeat && !d->collision) {
-            nw_relation r = d->decision.nmatches ? d->cands[0].relation : NW_REL_NONE;
-            nw_metric_add(c->m_decisions[r], 1);
-        }
-    }
+    int rc = k ? nw_store_decide(c->store, c->docs, k, now_ms, err) : NW_OK;
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
+        const nw_store_doc *d = &c->docs[j];
         nw_batch_item *it = &items[c->item_of[j]];
-        if (c->docs[j].collision) {
+        if (d->collision) {
             it->rc = nw_err_set(&it->err, NW_E_INPUT, "id_hash_collision",
                                 "another document id has the same 64-bit hash");
             continue;
         }
-        rc = write_output(&it->doc, c->json[j], c->jlen[j], it->out, err);
+        count_decision(c, d);
+        rc = write_output(&it->doc, d->rec, it->out);
+        for (size_t r = 0; r < d->nrevisions && rc == NW_OK; r++) {
+            rc = write_revision(d->doc_id, d->revisions[r], it->out);
+        }
     }
     return rc;
 }

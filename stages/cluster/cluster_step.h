@@ -1,5 +1,6 @@
 /* cluster_step.h - the cluster stage's step: fingerprinted document -> document with the
- * near-duplicate decision (cluster object), via the Redis signature store. */
+ * near-duplicate decision (cluster object), via the Redis signature store; plus a revision
+ * record for each earlier-decided article whose decision this one changed. */
 #ifndef NW_CLUSTER_STEP_H
 #define NW_CLUSTER_STEP_H
 
@@ -8,6 +9,7 @@
 typedef struct cluster_config {
     long long window_seconds;
     long long bands, shards, bucket_limit, max_matches, min_shingles;
+    long long max_revisions, clock_skew_seconds;
     double dup_containment, dup_jaccard, story_containment, story_jaccard;
     char scheme[NW_CFG_STR_MAX];
 } cluster_config;

@@ -42,6 +42,8 @@ typedef struct article {
     nw_dateline dateline;
     const char *merged[NW_STORY_MAX_MERGED];
     size_t term_off, nterms; /* its terms in the batch's term arrays */
+    const char *revised_by;  /* a revision record: a decision changed, no text */
+    size_t tdoc;             /* its entry in the term store's batch */
 } article;
 
 typedef struct enrich_ctx {
@@ -98,10 +100,10 @@ int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *er
     }
     c->stories = nw_story_store_new(common->redis_url, common->redis_prefix, ec->window_seconds,
                                     (int)common->redis_timeout_ms, err);
-    c->terms = c->stories ? nw_term_store_new(common->redis_url, common->redis_prefix,
-                                              ec->window_seconds,
-                                              (int)common->redis_timeout_ms, err)
-                          : NULL;
+    c->terms = c->stories
+                   ? nw_term_store_new(common->redis_url, common->redis_prefix, ec->window_seconds,
+                                       (int)common->redis_timeout_ms, err)
+                   : NULL;
     if (!c->terms) {
         enrich_fini(c);
         return NW_E_FATAL;
@@ -140,9 +142,13 @@ static int read_cluster(const nw_doc *doc, article *a, nw_story_update *u, nw_er
 {
     yajl_val c = nw_doc_get(doc, "cluster");
     const char *sp[] = {"story_id", NULL}, *fp[] = {"first_seen", NULL},
-               *mp[] = {"merged_from", NULL};
+               *op[] = {"ordered_at", NULL}, *mp[] = {"merged_from", NULL};
     yajl_val s = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, sp, yajl_t_string) : NULL;
-    yajl_val f = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, fp, yajl_t_string) : NULL;
+    /* a story's first article is its earliest in the publication order, as its id says */
+    yajl_val f = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, op, yajl_t_string) : NULL;
+    if (!f && c && YAJL_IS_OBJECT(c)) {
+        f = yajl_tree_get(c, fp, yajl_t_string);
+    }
     yajl_val m = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, mp, yajl_t_array) : NULL;
     if (!s || !f) {
         return nw_err_set(err, NW_E_INPUT, "missing_field",
@@ -230,14 +236,14 @@ static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc)
     stop_words stop = {c->stop, lang && strcmp(lang, "und") != 0 ? lang : NULL};
     const nw_term *t;
     size_t nt;
-    if (nw_terms_count(c->counter, a->text, a->text_len, is_stop, &stop, TERMS_PER_DOC, &t,
-                       &nt) != NW_OK) {
+    if (nw_terms_count(c->counter, a->text, a->text_len, is_stop, &stop, TERMS_PER_DOC, &t, &nt) !=
+        NW_OK) {
         return NW_E_NOMEM;
     }
     size_t want = c->nbatch_terms + nt, df_cap = c->terms_cap;
     if (nw_array_reserve((void **)&c->df, &df_cap, want, sizeof *c->df) != NW_OK ||
-        nw_array_reserve((void **)&c->batch_terms, &c->terms_cap, want,
-                         sizeof *c->batch_terms) != NW_OK) {
+        nw_array_reserve((void **)&c->batch_terms, &c->terms_cap, want, sizeof *c->batch_terms) !=
+            NW_OK) {
         return NW_E_NOMEM;
     }
     a->term_off = c->nbatch_terms;
@@ -253,12 +259,12 @@ static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc)
     return NW_OK;
 }
 
-static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a,
-                         const nw_story_view *v, const char *story, nw_outbox *out)
+static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a, const nw_story_view *v,
+                         const char *story, nw_outbox *out)
 {
-    const nw_term_doc *td = &c->tdocs[a - c->arts];
-    size_t nkw = nw_keywords_top(td->terms, td->df, td->nterms, td->ndocs, c->kw,
-                                 (size_t)c->cfg->keywords);
+    const nw_term_doc *td = &c->tdocs[a->tdoc];
+    size_t nkw =
+        nw_keywords_top(td->terms, td->df, td->nterms, td->ndocs, c->kw, (size_t)c->cfg->keywords);
     if (nw_entities_extract(c->entities, a->text, a->text_len, &c->found) != NW_OK) {
         return NW_E_NOMEM;
     }
@@ -285,6 +291,57 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a,
     return nw_outbox_add_gen(out, c->cfg->topic_stories, story);
 }
 
+/* A revision passes on with its story's new summary: its text was enriched the first time. */
+static int write_revision(enrich_ctx *c, const nw_doc *doc, const nw_story_view *v,
+                          const char *story, nw_outbox *out)
+{
+    yajl_gen g = out->gen;
+    static const char *const replaced[] = {"enrich", NULL};
+    yajl_gen_map_open(g);
+    nw_json_copy_fields(g, doc->root, replaced);
+    nw_json_key(g, "enrich");
+    yajl_gen_map_open(g);
+    nw_json_key(g, "story");
+    write_story(g, v, story, 0);
+    yajl_gen_map_close(g);
+    yajl_gen_map_close(g);
+    int rc = nw_outbox_add_gen(out, NULL, doc->id);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    write_story(g, v, story, 1);
+    return nw_outbox_add_gen(out, c->cfg->topic_stories, story);
+}
+
+/* Reads one article of the batch (or a revision record) into arts[k] and updates[k]. */
+static int read_article(enrich_ctx *c, nw_batch_item *it, article *a, nw_story_update *u)
+{
+    const nw_doc *doc = &it->doc;
+    memset(u, 0, sizeof *u);
+    memset(a, 0, sizeof *a);
+    a->revised_by = nw_doc_str(doc, "revised_by");
+    if (!a->revised_by) {
+        it->rc = nw_doc_require_str(doc, "text", &a->text, &it->err);
+    }
+    if (it->rc == NW_OK) {
+        it->rc = read_cluster(doc, a, u, &it->err);
+    }
+    if (it->rc != NW_OK) {
+        return it->rc;
+    }
+    u->doc_id = doc->id;
+    if (a->revised_by) {
+        u->revision = 1;
+        return NW_OK;
+    }
+    a->text_len = strlen(a->text);
+    nw_dateline_parse(a->text, a->text_len, &a->dateline);
+    u->source = nw_doc_str(doc, "source");
+    u->headline = nw_doc_str(doc, "title");
+    u->agency = a->dateline.agency;
+    return count_terms(c, a, doc) == NW_OK ? NW_OK : NW_E_NOMEM;
+}
+
 int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
 {
     enrich_ctx *c = ctx;
@@ -293,49 +350,39 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
     }
     c->term_text.len = 0;
     c->nbatch_terms = 0;
-    size_t k = 0;
+    size_t k = 0, ntd = 0;
     for (size_t i = 0; i < n; i++) {
-        const nw_doc *doc = &items[i].doc;
-        const char *text = NULL;
-        article *a = &c->arts[k];
-        nw_story_update *u = &c->updates[k];
-        memset(u, 0, sizeof *u);
-        items[i].rc = nw_doc_require_str(doc, "text", &text, &items[i].err);
-        if (items[i].rc == NW_OK) {
-            items[i].rc = read_cluster(doc, a, u, &items[i].err);
-        }
-        if (items[i].rc != NW_OK) {
-            continue;
-        }
-        a->item = i;
-        a->text = text;
-        a->text_len = strlen(text);
-        nw_dateline_parse(a->text, a->text_len, &a->dateline);
-        u->doc_id = doc->id;
-        u->source = nw_doc_str(doc, "source");
-        u->headline = nw_doc_str(doc, "title");
-        u->agency = a->dateline.agency;
-        if (count_terms(c, a, doc) != NW_OK) {
+        int rc = read_article(c, &items[i], &c->arts[k], &c->updates[k]);
+        if (rc == NW_E_NOMEM) {
             return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         }
-        k++;
+        if (rc == NW_OK) {
+            c->arts[k++].item = i;
+        }
     }
     for (size_t j = 0; j < k; j++) { /* the term texts have stopped moving */
-        for (size_t t = 0; t < c->arts[j].nterms; t++) {
-            nw_term *bt = &c->batch_terms[c->arts[j].term_off + t];
+        article *a = &c->arts[j];
+        if (a->revised_by) {
+            continue;
+        }
+        for (size_t t = 0; t < a->nterms; t++) {
+            nw_term *bt = &c->batch_terms[a->term_off + t];
             bt->text = c->term_text.data + (uintptr_t)bt->text;
         }
-        c->tdocs[j] = (nw_term_doc){c->updates[j].doc_id, c->batch_terms + c->arts[j].term_off,
-                                    c->arts[j].nterms, c->df + c->arts[j].term_off, 0};
+        a->tdoc = ntd;
+        c->tdocs[ntd++] = (nw_term_doc){c->updates[j].doc_id, c->batch_terms + a->term_off,
+                                        a->nterms, c->df + a->term_off, 0};
     }
     int rc = k ? nw_story_store_update(c->stories, c->updates, c->views, k, err) : NW_OK;
-    if (rc == NW_OK && k) {
-        rc = nw_term_store_update(c->terms, c->tdocs, k, (int64_t)time(NULL), err);
+    if (rc == NW_OK && ntd) {
+        rc = nw_term_store_update(c->terms, c->tdocs, ntd, (int64_t)time(NULL), err);
     }
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
         nw_batch_item *it = &items[c->arts[j].item];
-        rc = write_records(c, &it->doc, &c->arts[j], &c->views[j], c->updates[j].story_id,
-                           it->out);
+        const char *story = c->updates[j].story_id;
+        rc = c->arts[j].revised_by
+                 ? write_revision(c, &it->doc, &c->views[j], story, it->out)
+                 : write_records(c, &it->doc, &c->arts[j], &c->views[j], story, it->out);
     }
     return rc;
 }
