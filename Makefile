@@ -80,6 +80,7 @@ test: all $(UNIT_BINS) ## run every test (assumes packages are installed)
 
 check: ## install packages, build, run every test, then again under ASan+UBSan: what CI runs
 	@scripts/setup.sh
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory asan
@@ -115,8 +116,12 @@ demo: ## set up, build, start the stack, feed the seed articles and show their s
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
+FORMAT_SRC = $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
 format: ## clang-format every C file in place
-	clang-format -i $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(FORMAT_SRC)
+
+format-check: ## fail when a C file differs from what clang-format makes of it (part of check)
+	@clang-format --dry-run -Werror $(FORMAT_SRC) && echo "format-check: $(words $(FORMAT_SRC)) files as clang-format has them"
 
 install: all ## install binaries and configs under $(DESTDIR)$(PREFIX)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/nearwire/stoplists \
@@ -132,7 +137,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan bench eval eval-clean fuzz up down status demo format install clean help
+.PHONY: all setup unit integration test check asan bench eval eval-clean fuzz up down status demo format format-check install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)

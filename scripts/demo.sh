@@ -1,26 +1,34 @@
 #!/usr/bin/env bash
-# demo.sh - starts the local stack, feeds the five seed articles in order, and prints each
-# article with its story and what it duplicates. Leaves the stack running.
+# demo.sh - starts the local stack, sends the five seed articles together, and prints each
+# article's final decision (its latest revision: decisions do not depend on arrival order) with
+# its story and what it duplicates. Leaves the stack running.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 "$NW_ROOT/scripts/stack.sh" up
 source "${NEARWIRE_STACK_DIR:-$NW_ROOT/.nearwire}/env"
 echo
-echo "feeding tests/data/seeds/seeds.jsonl, one article at a time..."
-nw_feed_in_order "$NEARWIRE_KAFKA_BOOTSTRAP" "$NW_ROOT/tests/data/seeds/seeds.jsonl"
+echo "sending tests/data/seeds/seeds.jsonl, all five together..."
+"$NW_BIN/nearwire-ingest" -q -b "$NEARWIRE_KAFKA_BOOTSTRAP" "$NW_ROOT/tests/data/seeds/seeds.jsonl"
+for id in $(jq -r .id "$NW_ROOT/tests/data/seeds/seeds.jsonl"); do
+    nw_wait_for 60 "$id on news.enriched" _nw_enriched "$NEARWIRE_KAFKA_BOOTSTRAP" "$id"
+done
+sleep 1 # revisions ride with the batch that made them
 echo
 "$NW_BIN/nearwire-tail" -b "$NEARWIRE_KAFKA_BOOTSTRAP" -t news.enriched --from-beginning \
-    --timeout 3 |
-    jq -s -r 'sort_by(.cluster.first_seen) | .[] | [.id, (.source // "-"), .cluster.story_id, (.cluster.dup_of // "-"),
-            .cluster.relation, (.cluster.containment | tostring), (.enrich.agency // "-"),
-            (.title // "-")[0:50]] | @tsv' |
+    --to-end --timeout 10 |
+    jq -s -r 'group_by(.id) | map((map(select(.revised_by == null)) | first) as $a
+                | (max_by(.cluster.revision).cluster) as $c | $a + {cluster: $c})
+            | sort_by(.cluster.ordered_at) | .[]
+            | [.id, (.source // "-"), .cluster.story_id, (.cluster.dup_of // "-"),
+               .cluster.relation, (.cluster.containment | tostring), (.enrich.agency // "-"),
+               (.title // "-")[0:50]] | @tsv' |
     { printf 'ID\tSOURCE\tSTORY\tDUP_OF\tRELATION\tCONTAINMENT\tAGENCY\tTITLE\n'; cat; } |
     column -t -s $'\t'
 echo
 echo "stories (latest summary each, from news.stories):"
 "$NW_BIN/nearwire-tail" -b "$NEARWIRE_KAFKA_BOOTSTRAP" -t news.stories --from-beginning \
-    --timeout 3 | jq -s -c 'group_by(.story_id) | map(max_by(.size)) | .[] |
+    --to-end --timeout 10 | jq -s -c 'group_by(.story_id) | map(max_by(.size)) | .[] |
     {story_id, size, sources, first_id, headline}'
 cat <<MSG
 

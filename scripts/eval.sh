@@ -23,9 +23,12 @@ pipeline() { # pipeline IN OUT [cluster --set ...]: clean | fingerprint | cluste
         "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=$REDIS" "$@" 2>>"$T/logs/eval.log" >"$out"
 }
 
-echo "== seeds (tests/data/seeds/seeds.jsonl, in file order)"
-pipeline "$NW_ROOT/tests/data/seeds/seeds.jsonl" "$OUT/seeds.clustered.jsonl"
+echo "== seeds (tests/data/seeds/seeds.jsonl, in file order, then together in reverse order)"
+pipeline "$NW_ROOT/tests/data/seeds/seeds.jsonl" "$OUT/seeds.clustered.jsonl" --set batch.size=1
 bash "$NW_ROOT/tests/eval/seeds_check.sh" "$OUT/seeds.clustered.jsonl"
+tac "$NW_ROOT/tests/data/seeds/seeds.jsonl" >"$T/seeds.reversed.jsonl"
+pipeline "$T/seeds.reversed.jsonl" "$OUT/seeds.reversed.clustered.jsonl"
+bash "$NW_ROOT/tests/eval/seeds_check.sh" "$OUT/seeds.reversed.clustered.jsonl"
 
 echo
 echo "== synthetic syndication set (Reuters-21578 bases, newsroom-style variants, unrelated articles)"
@@ -39,13 +42,30 @@ echo "== Reuters-21578's own resends and corrections (unlabelled: counts and a s
 # the corpus has "text" where the input contract has "body"; title-only articles are left out
 zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
     jq -c 'select(.text != "") | .body = .text | del(.text)' >"$T/reuters.jsonl"
-pipeline "$T/reuters.jsonl" "$OUT/reuters.clustered.jsonl"
+pipeline "$T/reuters.jsonl" "$T/reuters.out"
+# each article with its final decision (revision records folded in)
+jq -s -c 'group_by(.id) | map((map(select(.revised_by == null)) | first)
+            + {cluster: (max_by(.cluster.revision).cluster)}) | .[]' "$T/reuters.out" \
+    >"$OUT/reuters.clustered.jsonl"
 jq -r 'select(.cluster.dup_of != null) | [.cluster.containment, .cluster.jaccard] | @tsv' \
     "$OUT/reuters.clustered.jsonl" | awk -v total="$(wc -l <"$T/reuters.jsonl")" '
     { n++; if ($2 >= 0.9) same++; else if ($1 >= 0.9) contained++; else partial++ }
     END { printf "  %d of %d articles with text name a dup_of: %d near-identical (Jaccard >= 0.9), " \
           "%d contained (containment >= 0.9), %d partial copies\n", n, total, same, contained, partial }'
 jq -r '[.id, .title] | @tsv' "$OUT/reuters.clustered.jsonl" >"$T/titles.tsv"
+echo "  order sensitivity: the same articles with their publication times, fed in published"
+echo "  order and shuffled (batches of 500): final decisions (story, dup_of) that differ"
+jq -c 'select(.text != "") | .body = .text | del(.text) | .published_at = .published + "Z"' \
+    <(zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz") >"$T/reuters.pub.jsonl"
+pipeline "$T/reuters.pub.jsonl" "$T/pub.out"
+python3 -c 'import random,sys; r=random.Random(5); l=sys.stdin.readlines(); r.shuffle(l); sys.stdout.writelines(l)' \
+    <"$T/reuters.pub.jsonl" >"$T/reuters.shuf.jsonl"
+pipeline "$T/reuters.shuf.jsonl" "$T/shuf.out"
+final() { python3 "$NW_ROOT/tests/eval/final_state.py" "$1" | jq -c '[.id, .story_id, .dup_of]'; }
+differ=$(diff <(final "$T/pub.out") <(final "$T/shuf.out") | grep -c '^>' || true)
+echo "    $differ of $(wc -l <"$T/reuters.pub.jsonl") articles differ;" \
+    "revision records: $(grep -c revised_by "$T/pub.out" || true) in published order," \
+    "$(grep -c revised_by "$T/shuf.out" || true) shuffled"
 echo "  a sample of partial copies (containment < 0.9): article <- dup_of, with titles"
 jq -r 'select(.cluster.dup_of != null and .cluster.containment < 0.9) |
        [.id, .cluster.dup_of, .cluster.jaccard, .cluster.containment, .title] | @tsv' \

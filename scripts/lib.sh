@@ -143,19 +143,22 @@ nw_count_messages() {
 }
 
 # nw_feed_in_order BOOTSTRAP JSONL_FILE: sends one document at a time and waits until it has
-# come out of the pipeline on news.enriched, so decisions follow file order (documents sent
-# together spread over partitions and may be decided in any order).
+# come out of the pipeline on news.enriched. (Decisions do not depend on the order; this makes
+# each step of a test or demo happen before the next.)
 nw_feed_in_order() {
-    local bootstrap=$1 file=$2 line n
-    n=$(nw_count_messages "$bootstrap" news.enriched)
+    local bootstrap=$1 file=$2 line id
     while IFS= read -r line; do
         [ -n "$line" ] || continue
+        id=$(jq -r .id <<<"$line")
         printf '%s\n' "$line" | "$NW_BIN/nearwire-ingest" -q -b "$bootstrap" -
-        n=$((n + 1))
-        "$NW_BIN/nearwire-tail" -b "$bootstrap" -t news.enriched --from-beginning \
-            --count "$n" --timeout 60 >/dev/null || {
+        nw_wait_for 60 "$id on news.enriched" _nw_enriched "$bootstrap" "$id" || {
             echo "document did not come out of the pipeline within 60s" >&2
             return 1
         }
     done <"$file"
+}
+
+_nw_enriched() { # BOOTSTRAP ID: the article (not a revision record) is on news.enriched
+    "$NW_BIN/nearwire-tail" -b "$1" -t news.enriched --from-beginning --to-end --timeout 20 2>/dev/null |
+        jq -e -s --arg id "$2" 'any(.[]; .id == $id and .revised_by == null)' >/dev/null
 }

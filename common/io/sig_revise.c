@@ -148,7 +148,9 @@ static int cmp_intents(const void *pa, const void *pb)
 
 static int group_targets(nw_revise *v, int (*skip)(void *, const char *), void *arg)
 {
-    qsort(v->in, v->nin, sizeof *v->in, cmp_intents);
+    if (v->nin > 1) {
+        qsort(v->in, v->nin, sizeof *v->in, cmp_intents);
+    }
     for (size_t i = 0; i < v->nin;) {
         size_t j = i + 1;
         while (j < v->nin && v->in[j].h == v->in[i].h &&
@@ -282,17 +284,25 @@ static int add_result(nw_revise *v, size_t t)
     return NW_OK;
 }
 
-/* One round: read every open target, write the changed ones, note what took. */
-static int round_trip(nw_revise *v, nw_err *err)
+/* The next target from *i on that is still open (and, when 'changed', has bytes to write). */
+static rev_target *next_open(nw_revise *v, size_t *i, int changed)
 {
-    size_t nread = (size_t)send_reads(v), nwrite = 0;
-    int rc = NW_OK;
-    for (size_t i = 0, k = 0; k < nread; i++) {
-        rev_target *t = &v->t[i];
-        if (t->state != TODO) {
-            continue;
+    for (; *i < v->nt; (*i)++) {
+        rev_target *t = &v->t[*i];
+        if (t->state == TODO && (!changed || t->rec)) {
+            return t;
         }
-        k++;
+    }
+    return NULL;
+}
+
+/* Reads every open target and prepares what to write. */
+static int read_targets(nw_revise *v, nw_err *err)
+{
+    size_t n = (size_t)send_reads(v), i = 0;
+    int rc = NW_OK;
+    for (size_t k = 0; k < n; k++, i++) {
+        rev_target *t = next_open(v, &i, 0);
         redisReply *rep;
         int r2 = nw_redis_reply(v->r, &rep, err);
         if (r2 != NW_OK) {
@@ -300,28 +310,28 @@ static int round_trip(nw_revise *v, nw_err *err)
         }
         int p = rc == NW_OK ? prepare(v, t, rep) : 0;
         freeReplyObject(rep);
-        if (p < 0) {
-            rc = NW_E_NOMEM;
-        }
+        rc = p < 0 ? NW_E_NOMEM : rc;
         t->rec = p > 0 ? t->rec : NULL;
     }
-    for (size_t i = 0; rc == NW_OK && i < v->nt; i++) {
-        rev_target *t = &v->t[i];
-        if (t->state == TODO && t->rec) {
-            char key[64];
-            record_key(v, key, sizeof key, t->h);
-            const char *av[] = {key, t->cur.data, t->next.data};
-            size_t al[] = {strlen(key), t->cur.len, t->next.len};
-            nw_redis_append_evalsha(v->r, v->cas, 1, 3, av, al);
-            nwrite++;
-        }
+    return rc;
+}
+
+/* Compare-and-sets every prepared target; notes what took, what changed meanwhile (open for
+ * the next round) and what is gone. */
+static int write_targets(nw_revise *v, nw_err *err)
+{
+    size_t n = 0, i = 0;
+    for (rev_target *t; (t = next_open(v, &i, 1)) != NULL; i++, n++) {
+        char key[64];
+        record_key(v, key, sizeof key, t->h);
+        const char *av[] = {key, t->cur.data, t->next.data};
+        size_t al[] = {strlen(key), t->cur.len, t->next.len};
+        nw_redis_append_evalsha(v->r, v->cas, 1, 3, av, al);
     }
-    for (size_t i = 0, k = 0; k < nwrite; i++) {
-        rev_target *t = &v->t[i];
-        if (t->state != TODO || !t->rec) {
-            continue;
-        }
-        k++;
+    int rc = NW_OK;
+    i = 0;
+    for (size_t k = 0; k < n; k++, i++) {
+        rev_target *t = next_open(v, &i, 1);
         redisReply *rep;
         int r2 = nw_redis_reply(v->r, &rep, err);
         if (r2 != NW_OK) {
@@ -333,21 +343,24 @@ static int round_trip(nw_revise *v, nw_err *err)
                             rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
         }
         freeReplyObject(rep);
-        if (got == 1) {
-            t->state = DONE;
-            if (t->rec->decided) {
-                /* point the record at the bytes now stored */
-                nw_sig_record_decode(t->next.data, t->next.len, t->rec);
-                rc = rc == NW_OK ? add_result(v, i) : rc;
-            } else {
-                v->pokes++;
-            }
-        } else if (got == -1) {
-            t->state = GONE;
+        t->state = got == 1 ? DONE : got == -1 ? GONE : TODO;
+        if (got == 1 && t->rec->decided) {
+            /* point the record at the bytes now stored */
+            nw_sig_record_decode(t->next.data, t->next.len, t->rec);
+            rc = rc == NW_OK ? add_result(v, i) : rc;
+        } else if (got == 1) {
+            v->pokes++;
         }
         t->rec = t->state == DONE ? t->rec : NULL;
     }
     return rc;
+}
+
+/* One round: read every open target, write the changed ones. */
+static int round_trip(nw_revise *v, nw_err *err)
+{
+    int rc = read_targets(v, err);
+    return rc == NW_OK ? write_targets(v, err) : rc;
 }
 
 int nw_revise_apply(nw_revise *v, int (*skip)(void *, const char *), void *arg, nw_err *err)

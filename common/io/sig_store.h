@@ -27,7 +27,6 @@
 #include "../match/sig_record.h"
 #include "../sketch/minhash.h"
 
-#define NW_STORE_MAX_CANDIDATES 256
 #define NW_STORE_MAX_BANDS 32
 
 typedef struct nw_store_params {

@@ -24,8 +24,10 @@ const nw_cfg_key cluster_keys[] = {
      "LSH bands, one MinHash bin each; more finds lower Jaccard, costs Redis work", 0},
     {"cluster.shards", NW_CFG_INT, "65536", F(shards),
      "bucket sorted sets; keep docs-in-window x bands / shards under 128", 0},
-    {"cluster.bucket_limit", NW_CFG_INT, "64", F(bucket_limit),
-     "members read from one bucket at most (common shingles make big buckets)", 0},
+    {"cluster.bucket_limit", NW_CFG_INT, "256", F(bucket_limit),
+     "members read from one bucket at most (common shingles make big buckets; a bucket read "
+     "in part can make decisions depend on arrival order)",
+     0},
     {"cluster.max_matches", NW_CFG_INT, "5", F(max_matches), "matches listed per document", 0},
     {"cluster.min_shingles", NW_CFG_INT, "20", F(min_shingles),
      "containment is used only when both documents have this many shingles", 0},

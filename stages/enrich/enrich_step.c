@@ -259,14 +259,20 @@ static int count_terms(enrich_ctx *c, article *a, const nw_doc *doc)
     return NW_OK;
 }
 
+/* The enriched article and its story's summary. A revision record (a decision changed by a
+ * later arrival) passes on with only the story's new summary: its text was enriched the
+ * first time. */
 static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a, const nw_story_view *v,
                          const char *story, nw_outbox *out)
 {
-    const nw_term_doc *td = &c->tdocs[a->tdoc];
-    size_t nkw =
-        nw_keywords_top(td->terms, td->df, td->nterms, td->ndocs, c->kw, (size_t)c->cfg->keywords);
-    if (nw_entities_extract(c->entities, a->text, a->text_len, &c->found) != NW_OK) {
-        return NW_E_NOMEM;
+    size_t nkw = 0;
+    if (!a->revised_by) {
+        const nw_term_doc *td = &c->tdocs[a->tdoc];
+        nkw = nw_keywords_top(td->terms, td->df, td->nterms, td->ndocs, c->kw,
+                              (size_t)c->cfg->keywords);
+        if (nw_entities_extract(c->entities, a->text, a->text_len, &c->found) != NW_OK) {
+            return NW_E_NOMEM;
+        }
     }
     yajl_gen g = out->gen;
     static const char *const replaced[] = {"enrich", NULL};
@@ -274,33 +280,13 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a, con
     nw_json_copy_fields(g, doc->root, replaced);
     nw_json_key(g, "enrich");
     yajl_gen_map_open(g);
-    nw_json_str(g, "agency", a->dateline.agency);
-    nw_json_str(g, "dateline", a->dateline.place[0] ? a->dateline.place : NULL);
-    nw_write_article_facts(g, doc, a->text, a->text_len, c->cfg->words_per_minute);
-    nw_write_entities(g, &c->found);
-    nw_write_keywords(g, c->kw, nkw);
-    nw_json_key(g, "story");
-    write_story(g, v, story, 0);
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
-    int rc = nw_outbox_add_gen(out, NULL, doc->id);
-    if (rc != NW_OK) {
-        return rc;
+    if (!a->revised_by) {
+        nw_json_str(g, "agency", a->dateline.agency);
+        nw_json_str(g, "dateline", a->dateline.place[0] ? a->dateline.place : NULL);
+        nw_write_article_facts(g, doc, a->text, a->text_len, c->cfg->words_per_minute);
+        nw_write_entities(g, &c->found);
+        nw_write_keywords(g, c->kw, nkw);
     }
-    write_story(g, v, story, 1);
-    return nw_outbox_add_gen(out, c->cfg->topic_stories, story);
-}
-
-/* A revision passes on with its story's new summary: its text was enriched the first time. */
-static int write_revision(enrich_ctx *c, const nw_doc *doc, const nw_story_view *v,
-                          const char *story, nw_outbox *out)
-{
-    yajl_gen g = out->gen;
-    static const char *const replaced[] = {"enrich", NULL};
-    yajl_gen_map_open(g);
-    nw_json_copy_fields(g, doc->root, replaced);
-    nw_json_key(g, "enrich");
-    yajl_gen_map_open(g);
     nw_json_key(g, "story");
     write_story(g, v, story, 0);
     yajl_gen_map_close(g);
@@ -380,9 +366,7 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
         nw_batch_item *it = &items[c->arts[j].item];
         const char *story = c->updates[j].story_id;
-        rc = c->arts[j].revised_by
-                 ? write_revision(c, &it->doc, &c->views[j], story, it->out)
-                 : write_records(c, &it->doc, &c->arts[j], &c->views[j], story, it->out);
+        rc = write_records(c, &it->doc, &c->arts[j], &c->views[j], story, it->out);
     }
     return rc;
 }

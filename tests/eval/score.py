@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """score.py - scores the pipeline's decisions on a labelled set.
 
-Reads the cluster stage's output (JSONL, in stream order) whose documents carry meta.base
+Reads the cluster stage's output (JSONL, in stream order; revision records give each document
+its final decision, the highest cluster.revision) whose documents carry meta.base
 (same base = copies of one article; null = unrelated) and prints:
   - dup_of: precision, recall, F1 (a document with an earlier copy must name one as dup_of);
   - recall by variant kind;
@@ -44,7 +45,13 @@ def main():
     ap.add_argument("--name", default="set")
     ap.add_argument("--dup-jaccard", type=float, default=0.5)
     a = ap.parse_args()
-    docs = [json.loads(l) for l in open(a.clustered)]
+    records = [json.loads(l) for l in open(a.clustered)]
+    final = {}
+    for d in records:
+        c = d["cluster"]
+        if d["id"] not in final or c.get("revision", 0) >= final[d["id"]].get("revision", 0):
+            final[d["id"]] = c
+    docs = [dict(d, cluster=final[d["id"]]) for d in records if "revised_by" not in d]
     base_of = {d["id"]: (d.get("meta") or {}).get("base") for d in docs}
     seen_bases = set()
     tp = fp = fn = 0

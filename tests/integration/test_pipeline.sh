@@ -52,25 +52,35 @@ grep '^{"id": "004' "$NW_ROOT/tests/data/seeds/seeds.jsonl" |
     sed 's/"id": "004_3336bd7ffc0a815a"/"id": "005-copy-of-004"/' |
     "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
 # a roundup quoting both the AP story and the Reuters one joins their stories
-jq -c -s '{id: "006-roundup", source: "Roundup Daily", published_at: "Wed, 08 Aug 2007 14:00:00 +0200",
+jq -c -s '{id: "006-roundup", source: "Roundup Daily", published_at: "Wed, 08 Aug 2007 16:00:00 +0200",
            content_type: "text/plain", title: "Roundup", body: (.[0].body + "\n\n" + .[4].body)}' \
     "$NW_ROOT/tests/data/seeds/seeds.jsonl" | "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
-"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count 7 --timeout 60 \
-    >"$T/enriched.jsonl"
+# seven articles, then the revisions their late links made: read to the end once all seven are in
+originals() {
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --to-end --timeout 20 \
+        >"$T/enriched.all.jsonl" 2>/dev/null
+    jq -r 'select(.revised_by == null) | .id' "$T/enriched.all.jsonl" | sort -u | wc -l
+}
+seven() { [ "$(originals)" = 7 ]; }
+nw_wait_for 60 "seven articles enriched" seven
 "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --count 2 --timeout 30 \
     --envelope >"$T/dlq.jsonl"
+jq -c 'select(.revised_by == null)' "$T/enriched.all.jsonl" >"$T/enriched.jsonl"
+python3 "$NW_ROOT/tests/eval/final_state.py" "$T/enriched.all.jsonl" >"$T/final.jsonl"
 
 field() { jq -r --arg id "$1" "select(.id | startswith(\$id)) | $2" "$T/enriched.jsonl"; }
+final() { jq -r --arg id "$1" "select(.id | startswith(\$id)) | $2" "$T/final.jsonl"; }
 check "seven articles enriched" eq "$(wc -l <"$T/enriched.jsonl")" 7
 check "000 001 002 003 share one story" \
-    eq "$(for i in 000 001 002 003; do field $i .cluster.story_id; done | sort -u | wc -l)" 1
-check "the story is 000's" eq "$(field 002 .cluster.story_id)" "000_cb190c1c7f2c8ca2"
-check "004 is a story of its own" ne "$(field 004 .cluster.story_id)" "$(field 000 .cluster.story_id)"
-check "001 duplicates 000" eq "$(field 001 .cluster.dup_of)" "000_cb190c1c7f2c8ca2"
-check "003 duplicates 002" eq "$(field 003 .cluster.dup_of)" "002_21eaf0559e8ada84"
-check "002 is the same story as 000, not a duplicate" eq "$(field 002 '.cluster.dup_of, .cluster.relation')" $'null\nstory'
-check "000 and 004 are new" eq "$(field 000 .cluster.relation)$(field 004 .cluster.relation)" "newnew"
-check "the copy of 004 duplicates it" eq "$(field 005 .cluster.dup_of)" "004_3336bd7ffc0a815a"
+    eq "$(for i in 000 001 002 003; do final $i .story_id; done | sort -u | wc -l)" 1
+check "the story is 002's, published first" eq "$(final 000 .story_id)" "002_21eaf0559e8ada84"
+check "001 duplicates 000" eq "$(final 001 .dup_of)" "000_cb190c1c7f2c8ca2"
+check "003 duplicates 002" eq "$(final 003 .dup_of)" "002_21eaf0559e8ada84"
+check "000 is the same story as 002, not a duplicate" eq "$(final 000 '.dup_of, .relation')" $'null\nstory'
+check "002 and 004 are new" eq "$(final 002 .relation)$(final 004 .relation)" "newnew"
+check "002, published before 000 but sent after it, revised 000 and 001" \
+    eq "$(jq -r 'select(.revised_by | . != null and startswith("002")) | .id[0:3]' "$T/enriched.all.jsonl" | sort | tr '\n' ' ')" "000 001 "
+check "the copy of 004 duplicates it" eq "$(final 005 .dup_of)" "004_3336bd7ffc0a815a"
 check "user fields pass through" eq "$(field 002 .source)" "Fox News"
 check "clean dropped the paywall appeal of 003" \
     eq "$(field 003 '[.clean.dropped[] | select(.reason == "appeal")] | length')" 1
@@ -87,11 +97,13 @@ check "the Oil Ministry is an organisation" eq "$(field 000 '.enrich.entities.or
 check "keywords come ranked, from the article's words" \
     eq "$(field 000 '[.enrich.keywords[].term] | (length == 10) and (index("khamenei") != null) and (index("the") == null)')" true
 check "publication time in UTC" eq "$(field 006 .enrich.published_at) $(field 000 .enrich.published_at)" \
-    "2007-08-08T12:00:00.000Z 2006-09-13T20:19:00.000Z"
+    "2007-08-08T14:00:00.000Z 2006-09-13T20:19:00.000Z"
 check "reading time and language" eq "$(field 000 '"\(.enrich.reading_minutes) \(.enrich.lang)"')" "3 en"
 check "the roundup joins the AP story and merges the Reuters story into it" \
     eq "$(field 006 '.cluster.story_id + " " + (.cluster.merged_from | join(",")) + " " + (.enrich.story.size | tostring)')" \
-    "000_cb190c1c7f2c8ca2 004_3336bd7ffc0a815a 5"
+    "002_21eaf0559e8ada84 004_3336bd7ffc0a815a 5"
+check "the roundup's link moves 004 and its copy into that story (revisions)" \
+    eq "$(final 004 .story_id) $(final 005 .story_id)" "002_21eaf0559e8ada84 002_21eaf0559e8ada84"
 check "dead letters carry stage and reason" \
     eq "$(jq -r '.headers["nw.stage"] + ":" + .headers["nw.reason"]' "$T/dlq.jsonl" | sort | tr '\n' ' ')" \
     "clean:invalid_json clean:missing_id "
@@ -126,7 +138,8 @@ promtool_gaps() {
     done
 }
 # (consumer lag comes with librdkafka's statistics, every 5 s)
-nw_wait_for 12 "every metric series" test -z "$(promtool_gaps)"
+no_gaps() { [ -z "$(promtool_gaps)" ]; }
+nw_wait_for 12 "every metric series" no_gaps
 check "every stage's /metrics passes promtool check metrics and has the operators' series" \
     eq "$(promtool_gaps | tr '\n' ' ')" ""
 check "the Grafana dashboard and the alerts use only metrics the stages export" \
@@ -134,26 +147,25 @@ check "the Grafana dashboard and the alerts use only metrics the stages export" 
 store_documents() {
     curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" | awk '$1 == "nearwire_store_documents" { print $2 }'
 }
-nw_wait_for 25 "the store's size gauges" test "$(store_documents)" = 7
+seven_stored() { [ "$(store_documents)" = 7 ]; }
+nw_wait_for 25 "the store's size gauges" seven_stored
 check "cluster reports the documents in its store" eq "$(store_documents)" 7
 decisions() {
     curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" |
         awk -F'[{}" ]+' '$1 == "nearwire_decisions_total" { printf "%s=%s ", $3, $4 }'
 }
-check "cluster counts its decisions by relation" eq "$(decisions)" "new=2 story=1 duplicate=4 "
+check "cluster counts its decisions by relation" eq "$(decisions)" "new=3 story=0 duplicate=4 "
 check "cluster reports its store" \
     grep -q '^nearwire_store_inserts_total 7$' <<<"$(curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics")"
 "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.stories --from-beginning --timeout 5 >"$T/stories.jsonl"
 check "stories topic has the story summary" \
-    eq "$(jq -s -r 'map(select(.story_id == "000_cb190c1c7f2c8ca2" and .size == 4)) | last |
+    eq "$(jq -s -r 'map(select(.story_id == "002_21eaf0559e8ada84" and .size == 4)) | last |
         "\(.first_id) \(.sources | join(","))"' "$T/stories.jsonl")" \
-    "000_cb190c1c7f2c8ca2 Associated Press,Fox News,The Jerusalem Post,The New York Sun"
+    "002_21eaf0559e8ada84 Associated Press,Fox News,The Jerusalem Post,The New York Sun"
 check "the story record names the story merged into it" \
-    eq "$(jq -s -r 'map(select(.story_id == "000_cb190c1c7f2c8ca2")) | max_by(.size) |
+    eq "$(jq -s -r 'map(select(.story_id == "002_21eaf0559e8ada84")) | max_by(.size) |
         "\(.size) \(.merged_from | join(",")) \(.last_id)"' "$T/stories.jsonl")" \
-    "5 004_3336bd7ffc0a815a 006-roundup"
-check "004 stays a story of its own, with its copy" \
-    eq "$(jq -s -r 'map(select(.story_id == "004_3336bd7ffc0a815a")) | max_by(.size) | .size' "$T/stories.jsonl")" 2
+    "7 000_cb190c1c7f2c8ca2,004_3336bd7ffc0a815a 006-roundup"
 check "every store key has a TTL" \
     eq "$(redis-cli -p "$redis_port" --scan --pattern 'it:*' |
         while read -r k; do redis-cli -p "$redis_port" TTL "$k"; done | awk '$1 < 0' | wc -l)" 0

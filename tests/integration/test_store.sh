@@ -62,10 +62,12 @@ cluster --set redis.prefix=race: --set batch.size=1 <"$T/copy.fp" >"$T/copy.out"
 b=$!
 wait $a
 wait $b
-row() { jq -r '[.id, .cluster.story_id, ([.cluster.matches[] | select(.relation == "duplicate") | .id] | join(","))] | @tsv' "$1"; }
+# the final state: per id, the highest revision (revision records carry whole decisions)
+python3 "$NW_ROOT/tests/eval/final_state.py" "$T/orig.out" "$T/copy.out" >"$T/race.final"
+jq -r '[.id, .story_id, (.dups | join(","))] | @tsv' "$T/race.final" >"$T/race.tsv"
 # (Reuters has resends among the originals, so dup_of may name an equally close copy of a
-# resend: what must hold is one story per pair and a duplicate match in at least one direction)
-linked=$(paste -d'\t' <(row "$T/orig.out") <(row "$T/copy.out") |
+# resend: what must hold is one story per pair and a duplicate match in the later of the two)
+linked=$(paste -d'\t' <(awk '$1 !~ /-copy$/' "$T/race.tsv") <(awk '$1 ~ /-copy$/' "$T/race.tsv") |
     awk -F'\t' '$2 == $5 && (index("," $3 ",", "," $4 ",") || index("," $6 ",", "," $1 ",")) { n++ }
                 END { print n + 0 }')
 check "racing instances link every copy to its original, in one story" eq "$linked" 150

@@ -1,0 +1,204 @@
+/* sig_claims.c - phase 1 of a batch: per document SET NX GET on its record (a claim, a replay
+ * or a collision), then per band ZADD, EXPIREAT and ZRANGEBYLEX over this and the previous
+ * generation's bucket; the neighbours found, one entry each with the bands they share; and,
+ * since documents of one batch add in sending order, each hit on a batch document made mutual. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/nw_error.h"
+#include "../match/order.h"
+#include "../sketch/lsh.h"
+#include "sig_store_impl.h"
+
+/* Phase 1, sending: the claim-and-write of the record, then every band's bucket: add to this
+ * generation's shard, set its expiry, read the bucket in this and the previous generation. */
+int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
+{
+    int64_t gen = now_ms / 1000 / s->p.window_s;
+    char expire_at[24], limit[16];
+    snprintf(expire_at, sizeof expire_at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
+    snprintf(limit, sizeof limit, "%u", s->p.bucket_limit);
+    for (size_t i = 0; i < n; i++) {
+        work *w = &s->w[i];
+        nw_store_doc *d = &docs[i];
+        if (!w->pending) {
+            continue;
+        }
+        w->revision = 0;
+        w->first_seen_ms = now_ms;
+        w->order_ms = nw_order_time(d->has_published, d->published_ms, now_ms, s->p.clock_skew_ms);
+        nw_sig_record *r = nw_sig_head_record(s, d, w);
+        nw_buf_reset(&w->blob);
+        if (!r || nw_sig_record_encode(r, &w->blob) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+        char key[64];
+        nw_sig_record_key(s, key, sizeof key, w->h);
+        const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
+        size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
+        nw_redis_append(s->r, 7, av, al);
+        for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
+            unsigned char m[NW_LSH_ENTRY], lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
+            nw_lsh_entry(b, d->sig[b], w->h, m);
+            unsigned shard = nw_lsh_shard(m, s->p.shards);
+            char cur[80], prev[80];
+            nw_sig_shard_key(s, cur, sizeof cur, gen, shard);
+            nw_sig_shard_key(s, prev, sizeof prev, gen - 1, shard);
+            /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
+            const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
+            size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
+            nw_redis_append(s->r, 4, zadd, zl);
+            const char *exp[] = {"EXPIREAT", cur, expire_at};
+            nw_redis_append(s->r, 3, exp, NULL);
+            lo[0] = '[';
+            memcpy(lo + 1, m, NW_LSH_BUCKET);
+            hi[0] = '[';
+            memcpy(hi + 1, m, NW_LSH_BUCKET);
+            memset(hi + 1 + NW_LSH_BUCKET, 0xFF, NW_LSH_ENTRY - NW_LSH_BUCKET);
+            for (int g = 0; g < 2; g++) {
+                const char *key2 = g ? prev : cur;
+                const char *rng[] = {
+                    "ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi, "LIMIT", "0", limit};
+                size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(limit)};
+                nw_redis_append(s->r, 7, rng, rl);
+            }
+        }
+    }
+    return NW_OK;
+}
+
+static int add_hit(work *w, uint64_t h, unsigned band)
+{
+    if (nw_array_reserve((void **)&w->hits, &w->hcap, w->nhits + 1, sizeof *w->hits) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    w->hits[w->nhits++] = (hit){h, 1, band};
+    return NW_OK;
+}
+
+static int cmp_hit_h(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+/* One entry per neighbour, counting the bands it shares; sorted by h. */
+static void merge_hits(work *w)
+{
+    if (w->nhits > 1) {
+        qsort(w->hits, w->nhits, sizeof *w->hits, cmp_hit_h);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < w->nhits; i++) {
+        if (n && w->hits[n - 1].h == w->hits[i].h) {
+            w->hits[n - 1].hits++;
+        } else if (n < MAX_HITS) {
+            w->hits[n++] = w->hits[i];
+        }
+    }
+    w->nhits = w->nsorted = n;
+}
+
+/* The record a document's SET NX GET found: a replay, its own unfinished claim (an earlier
+ * attempt, or one a reviser poked), or a 64-bit hash collision with another id. */
+static int take_existing(nw_store *s, nw_store_doc *d, work *w, const redisReply *rep, nw_err *err)
+{
+    nw_sig_record *r = nw_sig_keep_record(s, rep->str, rep->len);
+    if (!r) {
+        return nw_err_set(err, NW_E_RETRY, "store_corrupt", "unreadable record for %s", d->doc_id);
+    }
+    if (r->id.len != strlen(d->doc_id) || memcmp(r->id.p, d->doc_id, r->id.len) != 0) {
+        d->collision = 1;
+        w->pending = 0;
+    } else if (r->decided) {
+        d->replay = 1;
+        d->rec = r;
+        w->pending = 0;
+    } else {
+        w->revision = r->revision;
+        w->first_seen_ms = r->first_seen_ms;
+        w->order_ms = r->order_ms;
+        nw_buf_reset(&w->blob);
+        if (nw_buf_append(&w->blob, rep->str, rep->len) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+    }
+    return NW_OK;
+}
+
+/* Phase 1, reading: the same order as sent. */
+int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
+{
+    int rc = NW_OK;
+    for (size_t i = 0; i < n; i++) {
+        work *w = &s->w[i];
+        nw_store_doc *d = &docs[i];
+        if (!w->pending) {
+            continue;
+        }
+        redisReply *rep;
+        int r2 = nw_redis_reply(s->r, &rep, err);
+        if (r2 != NW_OK) {
+            return r2;
+        }
+        w->nhits = 0;
+        w->fresh = rep->type == REDIS_REPLY_NIL;
+        if (rep->type == REDIS_REPLY_STRING && rc == NW_OK) {
+            rc = take_existing(s, d, w, rep, err);
+        } else if (rep->type != REDIS_REPLY_NIL && rc == NW_OK) {
+            rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET: %s",
+                            rep->type == REDIS_REPLY_ERROR ? rep->str : "not a string");
+        }
+        freeReplyObject(rep);
+        for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
+            for (int k = 0; k < 4; k++) { /* ZADD, EXPIREAT, this and last generation */
+                if ((r2 = nw_redis_reply(s->r, &rep, err)) != NW_OK) {
+                    return r2;
+                }
+                if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
+                    rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", rep->str);
+                }
+                for (size_t e = 0; k >= 2 && rep->type == REDIS_REPLY_ARRAY && e < rep->elements;
+                     e++) {
+                    const redisReply *m = rep->element[e];
+                    uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
+                    if (h && h != w->h && rc == NW_OK) {
+                        rc = add_hit(w, h, b);
+                    }
+                }
+                freeReplyObject(rep);
+            }
+        }
+        merge_hits(w);
+    }
+    return rc;
+}
+
+/* Documents of one batch add to their buckets in sending order, so of two related ones only
+ * the later-sent sees the other: each hit on a batch document is made mutual. */
+int nw_sig_mutual_hits(nw_store *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        work *w = &s->w[i];
+        for (size_t c = 0; w->pending && c < w->nsorted; c++) {
+            int j = nw_sig_batch_index(s, w->hits[c].h);
+            if (j < 0 || (size_t)j == i || !s->w[j].pending) {
+                continue;
+            }
+            work *o = &s->w[j];
+            hit key = {w->h, 0, 0};
+            if ((!o->nsorted ||
+                 !bsearch(&key, o->hits, o->nsorted, sizeof *o->hits, cmp_hit_h)) &&
+                o->nhits < MAX_HITS) {
+                if (nw_array_reserve((void **)&o->hits, &o->hcap, o->nhits + 1, sizeof *o->hits) !=
+                    NW_OK) {
+                    return NW_E_NOMEM;
+                }
+                o->hits[o->nhits++] = (hit){w->h, w->hits[c].hits, w->hits[c].band};
+            }
+        }
+    }
+    return NW_OK;
+}

@@ -1,0 +1,179 @@
+/* sig_match.c - phase 2 of a batch: the round's documents in publication order, each one's
+ * neighbours read (or taken from the batch when earlier in it), verified from their 8-bit
+ * MinHash, and decided by match/decide.h. Expired neighbours are remembered for unlinking. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/nw_error.h"
+#include "../match/order.h"
+#include "../sketch/lsh.h"
+#include "sig_store_impl.h"
+
+typedef struct ordered {
+    int64_t order_ms;
+    const char *id;
+    size_t doc;
+} ordered;
+
+static int cmp_ordered(const void *pa, const void *pb)
+{
+    const ordered *a = pa, *b = pb;
+    return nw_order_cmp(a->order_ms, a->id, b->order_ms, b->id);
+}
+
+/* This round's documents in publication order: each is decided after the ones before it. */
+int nw_sig_order_pending(nw_store *s, const nw_store_doc *docs, size_t n)
+{
+    ordered *o = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *o);
+    if (!o) {
+        return NW_E_NOMEM;
+    }
+    s->nord = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s->w[i].pending) {
+            o[s->nord++] = (ordered){s->w[i].order_ms, docs[i].doc_id, i};
+        }
+    }
+    if (s->nord > 1) {
+        qsort(o, s->nord, sizeof *o, cmp_ordered);
+    }
+    for (size_t k = 0; k < s->nord; k++) {
+        s->ord[k] = o[k].doc;
+        s->w[o[k].doc].pos = k;
+    }
+    return NW_OK;
+}
+
+static int cmp_hits(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->hits != y->hits) {
+        return x->hits > y->hits ? -1 : 1;
+    }
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+/* Phase 2, sending: the records of each document's best candidates. A document of this round
+ * is a candidate from memory when it comes earlier in the order, and skipped when later (it
+ * will see this one); any other is read from Redis. */
+int nw_sig_send_fetches(nw_store *s)
+{
+    s->nfetch = 0;
+    for (size_t k = 0; k < s->nord; k++) {
+        work *w = &s->w[s->ord[k]];
+        if (w->nhits > 1) {
+            qsort(w->hits, w->nhits, sizeof *w->hits, cmp_hits);
+        }
+        size_t keep = 0, nh = w->nhits ? w->nhits : 1;
+        w->cands = nw_arena_alloc(&s->arena, nh * sizeof *w->cands);
+        w->in_batch = nw_arena_alloc(&s->arena, nh * sizeof *w->in_batch);
+        w->fetched = nw_arena_alloc(&s->arena, nh * sizeof *w->fetched);
+        if (!w->cands || !w->in_batch || !w->fetched) {
+            return NW_E_NOMEM;
+        }
+        for (size_t c = 0; c < w->nhits; c++) {
+            int j = nw_sig_batch_index(s, w->hits[c].h);
+            w->hits[keep] = w->hits[c];
+            w->in_batch[keep] = -1;
+            w->fetched[keep] = -1;
+            if (j >= 0 && s->w[j].pending) {
+                if (s->w[j].pos > w->pos) {
+                    continue;
+                }
+                w->in_batch[keep++] = j;
+                continue;
+            }
+            if (nw_array_reserve((void **)&s->fetch_h, &s->fetch_cap, s->nfetch + 1,
+                                 sizeof *s->fetch_h) != NW_OK ||
+                nw_array_reserve((void **)&s->got, &s->got_cap, s->nfetch + 1, sizeof *s->got) !=
+                    NW_OK) {
+                return NW_E_NOMEM;
+            }
+            char key[64];
+            nw_sig_record_key(s, key, sizeof key, w->hits[c].h);
+            const char *av[] = {"GET", key};
+            nw_redis_append(s->r, 2, av, NULL);
+            s->fetch_h[s->nfetch] = w->hits[c].h;
+            s->got[s->nfetch] = NULL;
+            w->fetched[keep++] = (int)s->nfetch++;
+        }
+        w->nhits = keep;
+    }
+    return NW_OK;
+}
+
+/* An expired record's bucket entry: ZREM it from both generations it may sit in. */
+static void remember_expired(nw_store *s, const nw_store_doc *d, const hit *h, int64_t now_ms)
+{
+    unsigned char m[NW_LSH_ENTRY];
+    nw_lsh_entry(h->band, d->sig[h->band], h->h, m);
+    int64_t gen = now_ms / 1000 / s->p.window_s;
+    for (int g = 0; g < 2; g++) {
+        char shard[80];
+        nw_sig_shard_key(s, shard, sizeof shard, gen - g, nw_lsh_shard(m, s->p.shards));
+        nw_buf_append(&s->expired, shard, strlen(shard) + 1);
+        nw_buf_append(&s->expired, m, NW_LSH_ENTRY);
+    }
+}
+
+static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, const work *w,
+                    const uint8_t *other_sig, uint32_t other_shingles)
+{
+    c->jaccard = nw_minhash_jaccard8(w->sig8, other_sig);
+    c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, other_shingles);
+}
+
+/* The candidates of one document, from memory or from the records read; then its decision. */
+static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
+{
+    nw_store_doc *d = &docs[i];
+    work *w = &s->w[i];
+    w->ncands = 0;
+    for (size_t c = 0; c < w->nhits; c++) {
+        nw_candidate *cand = &w->cands[w->ncands];
+        memset(cand, 0, sizeof *cand);
+        if (w->in_batch[c] >= 0) {
+            size_t j = (size_t)w->in_batch[c];
+            cand->id = docs[j].doc_id;
+            cand->order_ms = s->w[j].order_ms;
+            measure(s, cand, d, w, s->w[j].sig8, docs[j].shingles);
+            w->ncands++;
+            continue;
+        }
+        const redisReply *rep = s->got[w->fetched[c]];
+        nw_sig_record *r =
+            rep->type == REDIS_REPLY_STRING ? nw_sig_keep_record(s, rep->str, rep->len) : NULL;
+        if (!r) {
+            remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
+            continue;
+        }
+        cand->id = nw_arena_strndup(&s->arena, r->id.p, r->id.len);
+        if (!cand->id) {
+            return NW_E_NOMEM;
+        }
+        cand->order_ms = r->order_ms;
+        measure(s, cand, d, w, r->sig, r->shingles);
+        w->ncands++;
+    }
+    nw_metric_add(s->m_candidates, (double)w->ncands);
+    nw_decide(&s->match, w->order_ms, d->doc_id, w->cands, w->ncands, &w->dec);
+    return NW_OK;
+}
+
+int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err)
+{
+    for (size_t f = 0; f < s->nfetch; f++) {
+        int rc = nw_redis_reply(s->r, &s->got[f], err);
+        if (rc != NW_OK) {
+            return rc;
+        }
+    }
+    for (size_t k = 0; k < s->nord; k++) {
+        if (decide_one(s, docs, s->ord[k], now_ms) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+    }
+    return NW_OK;
+}

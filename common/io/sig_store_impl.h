@@ -1,0 +1,103 @@
+/* sig_store_impl.h - what the store's files share (sig_store.h has the design): the batch
+ * working state, and each phase of a batch as its own function. sig_store.c owns the store's
+ * lifecycle and runs the phases; sig_claims.c claims records and reads buckets; sig_match.c
+ * verifies candidates and decides; sig_commit.c links stories, revises and saves;
+ * sig_store_size.c reports the size gauges. Internal to those files. */
+#ifndef NW_SIG_STORE_IMPL_H
+#define NW_SIG_STORE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "metrics.h"
+#include "redis_client.h"
+#include "sig_revise.h"
+#include "sig_store.h"
+#include "story_links.h"
+
+/* Distinct bucket neighbours verified per document. Every neighbour is verified: a cut that
+ * kept some would depend on which others were stored first, and so would the decisions. */
+#define MAX_HITS 4096
+#define MAX_ROUNDS 4 /* a document poked while it was being decided decides again */
+
+typedef struct hit {
+    uint64_t h;
+    unsigned hits;
+    unsigned band;
+} hit;
+
+/* Per document working state, parallel to the caller's nw_store_doc array. */
+typedef struct work {
+    uint64_t h;
+    uint8_t sig8[NW_MINHASH_BINS];
+    nw_buf blob; /* the record as last read or written: what compare-and-set expects */
+    nw_buf next; /* the record to write */
+    hit *hits;   /* sorted by h once read; mutual hits appended after */
+    size_t nhits, hcap, nsorted;
+    int same_as; /* an earlier document of the batch with the same id, or -1 */
+    int pending; /* still to decide in this round */
+    int fresh;   /* this round's claim created the record */
+    size_t pos;  /* place in the publication order among this round's documents */
+    uint32_t revision;
+    int64_t first_seen_ms, order_ms;
+    nw_candidate *cands; /* this round's, in the batch arena; as many as hits */
+    size_t ncands;
+    int *in_batch; /* per hit: the batch document, or -1 */
+    int *fetched;  /* per hit: its record's GET reply, or -1 */
+    nw_decision dec;
+    const char *revised[NW_REC_MAX_REVISED];
+    size_t nrevised;
+} work;
+
+struct nw_store {
+    nw_store_params p;
+    char prefix[64];
+    char ttl[24];
+    nw_redis *r;
+    int cas;
+    nw_links *links;
+    nw_revise *rev;
+    nw_match_params match;
+    work *w;
+    size_t wcap;
+    size_t *ord; /* this round's documents in publication order */
+    size_t nord, ordcap;
+    int *slots; /* open addressing on h: batch document + 1 */
+    size_t nslots;
+    uint64_t *fetch_h;
+    redisReply **got;
+    size_t nfetch, fetch_cap, got_cap;
+    nw_arena arena;
+    nw_buf expired; /* "shard\0member" pairs to unlink lazily */
+    nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
+    nw_metric *g_docs, *g_bytes, *g_keys, *g_max;
+    double next_report;
+};
+
+/* shared helpers (sig_store.c) */
+void nw_sig_free_replies(nw_store *s);
+void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h);
+void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
+int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document with hash h */
+nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work *w);
+nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len);
+int nw_sig_decided_here(void *arg, const char *id); /* a document this round decides itself */
+
+/* phase 1 (sig_claims.c): claims, bucket adds and reads, neighbours made mutual in a batch */
+int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms);
+int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err);
+int nw_sig_mutual_hits(nw_store *s, size_t n);
+
+/* phase 2 (sig_match.c): the round in publication order, candidates read and verified */
+int nw_sig_order_pending(nw_store *s, const nw_store_doc *docs, size_t n);
+int nw_sig_send_fetches(nw_store *s);
+int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err);
+
+/* phases 3-5 (sig_commit.c): story links, revisions of others, the decisions saved */
+int nw_sig_link_stories(nw_store *s, const nw_store_doc *docs, int *nodes, nw_err *err);
+int nw_sig_revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_err *err);
+int nw_sig_save_decisions(nw_store *s, nw_store_doc *docs, const int *nodes, nw_err *err);
+
+#endif
