@@ -46,8 +46,8 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
     size_t idlen = YAJL_IS_STRING(id) ? strlen(id->u.string) : 0;
     if (!YAJL_IS_STRING(id) || idlen == 0 || idlen > NW_DOC_ID_MAX) {
         nw_doc_release(doc);
-        return nw_err_set(err, NW_E_INPUT, "bad_id",
-                          "field \"id\" must be a string of 1..%d bytes", NW_DOC_ID_MAX);
+        return nw_err_set(err, NW_E_INPUT, "bad_id", "field \"id\" must be a string of 1..%d bytes",
+                          NW_DOC_ID_MAX);
     }
     doc->id = id->u.string;
     return NW_OK;
@@ -103,8 +103,7 @@ int nw_doc_require_str(const nw_doc *doc, const char *key, const char **out, nw_
         return nw_err_set(err, NW_E_INPUT, "missing_field", "field \"%s\" is missing", key);
     }
     if (!YAJL_IS_STRING(v)) {
-        return nw_err_set(err, NW_E_INPUT, "bad_field_type", "field \"%s\" must be a string",
-                          key);
+        return nw_err_set(err, NW_E_INPUT, "bad_field_type", "field \"%s\" must be a string", key);
     }
     *out = YAJL_GET_STRING(v);
     return NW_OK;

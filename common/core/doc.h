@@ -14,7 +14,7 @@
 #define NW_DOC_ID_MAX 256
 
 typedef struct nw_doc {
-    yajl_val root; /* a JSON object; owned, freed by nw_doc_release() */
+    yajl_val root;  /* a JSON object; owned, freed by nw_doc_release() */
     const char *id; /* borrowed from root */
 } nw_doc;
 

@@ -47,10 +47,10 @@ static int zone(const char *p, int *east)
     static const struct {
         const char *name;
         int east;
-    } names[] = {{"Z", 0},        {"UTC", 0},      {"GMT", 0},      {"UT", 0},
-                 {"EST", -300},   {"EDT", -240},   {"CST", -360},   {"CDT", -300},
-                 {"MST", -420},   {"MDT", -360},   {"PST", -480},   {"PDT", -420},
-                 {"CET", 60},     {"CEST", 120},   {"BST", 60},     {NULL, 0}};
+    } names[] = {{"Z", 0},      {"UTC", 0},    {"GMT", 0},    {"UT", 0},
+                 {"EST", -300}, {"EDT", -240}, {"CST", -360}, {"CDT", -300},
+                 {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420},
+                 {"CET", 60},   {"CEST", 120}, {"BST", 60},   {NULL, 0}};
     while (*p == ' ') {
         p++;
     }
@@ -125,7 +125,8 @@ int nw_time_parse(const char *s, int64_t *ms)
         if (*p == ':' && (p++, !digits(&p, 2, &sec))) {
             return -1;
         }
-    } else { /* RFC 3339 / ISO 8601: "2006-09-13T20:19:00.5+02:00", "2006-09-13 20:19", "2006-09-13" */
+    } else { /* RFC 3339 / ISO 8601: "2006-09-13T20:19:00.5+02:00", "2006-09-13 20:19", "2006-09-13"
+              */
         if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
             !digits(&p, 2, &d)) {
             return -1;
@@ -148,8 +149,7 @@ int nw_time_parse(const char *s, int64_t *ms)
             }
         }
     }
-    if (!zone(p, &east) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60) {
+    if (!zone(p, &east) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
         return -1;
     }
     int64_t days = days_from_civil(y, mo, d);

@@ -11,20 +11,21 @@ typedef struct agency_name {
     const char *name; /* what we report */
 } agency_name;
 
-static const agency_name agencies[] = {
-    {"AP", "AP"},       {"Reuters", "Reuters"}, {"AFP", "AFP"},     {"UPI", "UPI"},
-    {"Bloomberg", "Bloomberg"}, {"dpa", "dpa"}, {"Xinhua", "Xinhua"}, {"CNN", "CNN"},
-    {NULL, NULL}};
+static const agency_name agencies[] = {{"AP", "AP"},
+                                       {"Reuters", "Reuters"},
+                                       {"AFP", "AFP"},
+                                       {"UPI", "UPI"},
+                                       {"Bloomberg", "Bloomberg"},
+                                       {"dpa", "dpa"},
+                                       {"Xinhua", "Xinhua"},
+                                       {"CNN", "CNN"},
+                                       {NULL, NULL}};
 
 /* Credits that name the wire when no dateline does, most specific first. */
-static const agency_name credits[] = {{"(AP)", "AP"},
-                                      {"Associated Press", "AP"},
-                                      {"(Reuters)", "Reuters"},
-                                      {"By Reuters", "Reuters"},
-                                      {"(AFP)", "AFP"},
-                                      {"Agence France-Presse", "AFP"},
-                                      {"(UPI)", "UPI"},
-                                      {NULL, NULL}};
+static const agency_name credits[] = {{"(AP)", "AP"},           {"Associated Press", "AP"},
+                                      {"(Reuters)", "Reuters"}, {"By Reuters", "Reuters"},
+                                      {"(AFP)", "AFP"},         {"Agence France-Presse", "AFP"},
+                                      {"(UPI)", "UPI"},         {NULL, NULL}};
 
 static size_t dash_len(const char *s, size_t n)
 {

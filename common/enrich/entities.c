@@ -14,9 +14,9 @@
 #include "../core/nw_error.h"
 #include "entity_words.h"
 
-#define WORK_MAX 256   /* entities considered per text before the top NW_ENT_MAX are kept */
-#define LOWER_MAX 48   /* bytes of a lower-cased word for list lookups */
-#define PERSON_WORDS 4 /* a person's name is at most this many words */
+#define WORK_MAX 256     /* entities considered per text before the top NW_ENT_MAX are kept */
+#define LOWER_MAX 48     /* bytes of a lower-cased word for list lookups */
+#define PERSON_WORDS 4   /* a person's name is at most this many words */
 #define CLASS_CACHE 8192 /* remembered word classes, direct-mapped by hash */
 
 /* what a word is, from the word lists: found once per token, when first asked */
@@ -32,7 +32,7 @@ enum {
     W_CONNECTOR = 1 << 8,
     W_OF = 1 << 9, /* "of" or "for" */
     W_BY = 1 << 10,
-    W_CREDIT = 1 << 11, /* "reporting", "photo", ... before "by" */
+    W_CREDIT = 1 << 11,    /* "reporting", "photo", ... before "by" */
     W_GAZ_FIRST = 1 << 12, /* a gazetteer name may start with it */
 };
 
@@ -90,7 +90,8 @@ const char *nw_entity_kind_name(nw_entity_kind k)
 static int decode(const char *s, size_t n, size_t i, int *cp)
 {
     utf8proc_int32_t c;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+    utf8proc_ssize_t k =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
     if (k <= 0) {
         *cp = -1;
         return 1;
@@ -149,14 +150,14 @@ static void tok_lower(const nw_entity_extractor *x, const tok *t, char *out)
 
 static unsigned classes_of(const nw_gazetteer *g, const char *w)
 {
-    static const char *const credit[] = {"edited", "photo", "photos", "reporting", "writing",
-                                         "written"};
+    static const char *const credit[] = {"edited",    "photo",   "photos",
+                                         "reporting", "writing", "written"};
     unsigned c = W_KNOWN;
     const char *hyphen = strrchr(w, '-'); /* "Vice-President" is a title */
     c |= NW_IN(function_words, w) ? W_FUNCTION : 0;
     c |= NW_IN(calendar_words, w) ? W_CALENDAR : 0;
     c |= NW_IN(strong_titles, w) || (hyphen && NW_IN(strong_titles, hyphen + 1)) ? W_STRONG_TITLE
-                                                                                   : 0;
+                                                                                 : 0;
     c |= NW_IN(weak_titles, w) || (hyphen && NW_IN(weak_titles, hyphen + 1)) ? W_WEAK_TITLE : 0;
     c |= NW_IN(role_words, w) ? W_ROLE : 0;
     c |= NW_IN(speech_verbs, w) ? W_SPEECH : 0;
@@ -272,10 +273,9 @@ static void scan_gap(const char *s, size_t i, size_t end, tok *t, int after_titl
 /* "Mr.", "Sen.", "Corp.": s[n] is the period */
 static int title_abbrev(const char *s, size_t n)
 {
-    static const char *const abbrevs[] = {"Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov",
-                                          "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "Prof",
-                                          "Maj", "St", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd",
-                                          NULL};
+    static const char *const abbrevs[] = {"Mr", "Mrs", "Ms",   "Dr",  "Gen",  "Sen", "Rep",  "Gov",
+                                          "Lt", "Col", "Capt", "Sgt", "Adm",  "Rev", "Prof", "Maj",
+                                          "St", "Jr",  "Sr",   "Co",  "Corp", "Inc", "Ltd",  NULL};
     if (n < 2 || n > 4 || s[n] != '.' || s[0] < 'A' || s[0] > 'Z') {
         return 0;
     }
@@ -391,8 +391,8 @@ static size_t words(const char *s)
 }
 
 /* Counts a mention; returns its work index or -1 when the work table is full. */
-static int mention(nw_entity_extractor *x, nw_entity_kind kind, const char *name,
-                   const char *key, const char *surface)
+static int mention(nw_entity_extractor *x, nw_entity_kind kind, const char *name, const char *key,
+                   const char *surface)
 {
     for (size_t i = 0; i < x->nwork; i++) {
         nw_entity *e = &x->work[i];
@@ -489,8 +489,7 @@ static int appositive_role(const nw_entity_extractor *x, size_t b)
         return 0;
     }
     for (size_t k = b; k < x->nt && k < b + 6; k++) {
-        if (lower_word_is(x, k, W_ROLE) ||
-            (x->t[k].cap && title_at(x, k) == 2)) {
+        if (lower_word_is(x, k, W_ROLE) || (x->t[k].cap && title_at(x, k) == 2)) {
             return 1;
         }
         if (x->t[k].punct) {
@@ -601,8 +600,7 @@ static void classify(nw_entity_extractor *x, size_t a, size_t b)
         return;
     }
     /* a known name first: "Iraq Hassan Kazemi-Qomi" */
-    for (size_t len = b - a - 1 < NW_GAZ_MAX_WORDS ? b - a - 1 : NW_GAZ_MAX_WORDS; len > 0;
-         len--) {
+    for (size_t len = b - a - 1 < NW_GAZ_MAX_WORDS ? b - a - 1 : NW_GAZ_MAX_WORDS; len > 0; len--) {
         if (listed(x, a, a + len)) {
             classify(x, a + len, b);
             return;
@@ -611,8 +609,7 @@ static void classify(nw_entity_extractor *x, size_t a, size_t b)
     if (listed_within(x, a, b)) {
         return;
     }
-    int says = b < x->nt && !x->t[b - 1].brk &&
-               lower_word_is(x, b, W_SPEECH);
+    int says = b < x->nt && !x->t[b - 1].brk && lower_word_is(x, b, W_SPEECH);
     if (b - a <= PERSON_WORDS && !nameless(x, a, b) &&
         (says || appositive_role(x, b) || credited(x, a))) {
         person(x, a, b);

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#define NW_WORD_LIST(name)                                                                     \
-    extern const char *const nw_##name[];                                                     \
+#define NW_WORD_LIST(name)                                                                         \
+    extern const char *const nw_##name[];                                                          \
     extern const size_t nw_##name##_n;
 NW_WORD_LIST(function_words)
 NW_WORD_LIST(calendar_words)

@@ -13,7 +13,7 @@
 #define NAME_MAX_BYTES 127
 
 typedef struct slot {
-    uint64_t h; /* 0 = empty */
+    uint64_t h;       /* 0 = empty */
     size_t canonical; /* offset in pool */
     nw_entity_kind kind;
 } slot;

@@ -196,8 +196,8 @@ static int by_tf(const void *pa, const void *pb)
 }
 
 int nw_terms_count(nw_term_counter *c, const char *text, size_t n,
-                   int (*is_stop)(void *arg, const char *word, size_t len), void *arg,
-                   size_t max, const nw_term **terms, size_t *nterms)
+                   int (*is_stop)(void *arg, const char *word, size_t len), void *arg, size_t max,
+                   const nw_term **terms, size_t *nterms)
 {
     if (++c->stamp == 0) { /* wrapped: forget every old stamp */
         memset(c->t, 0, c->cap * sizeof *c->t);

@@ -23,8 +23,8 @@ void nw_term_counter_free(nw_term_counter *c);
  * Counts the distinct terms of text; keeps the 'max' most frequent (ties: first seen), in
  * that order, in *terms. NW_OK or NW_E_NOMEM. */
 int nw_terms_count(nw_term_counter *c, const char *text, size_t n,
-                   int (*is_stop)(void *arg, const char *word, size_t len), void *arg,
-                   size_t max, const nw_term **terms, size_t *nterms);
+                   int (*is_stop)(void *arg, const char *word, size_t len), void *arg, size_t max,
+                   const nw_term **terms, size_t *nterms);
 
 typedef struct nw_keyword {
     const nw_term *term;

@@ -70,8 +70,8 @@ static int parse_value(const nw_cfg_key *k, void *base, const char *v, char *err
     return NW_E_FATAL;
 }
 
-int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_key *t1,
-                   void *b1, char *err, size_t errsz)
+int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_key *t1, void *b1,
+                   char *err, size_t errsz)
 {
     memset(c, 0, sizeof *c);
     c->tables[0] = t0;
@@ -110,8 +110,8 @@ static int set_passthrough(nw_config *c, const char *name, const char *value, ch
     return NW_OK;
 }
 
-int nw_config_set(nw_config *c, const char *key, const char *value, const char *source,
-                  char *err, size_t errsz)
+int nw_config_set(nw_config *c, const char *key, const char *value, const char *source, char *err,
+                  size_t errsz)
 {
     int t, i;
     const nw_cfg_key *k = find_key(c, key, &t, &i);
@@ -299,8 +299,8 @@ void nw_config_help(const nw_config *c, FILE *out)
         for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
             const nw_cfg_key *k = &c->tables[t][i];
             env_name(k->name, env, sizeof env);
-            fprintf(out, "  %-28s %s (default \"%s\"; env NEARWIRE_%s)\n", k->name, k->help,
-                    k->def, env);
+            fprintf(out, "  %-28s %s (default \"%s\"; env NEARWIRE_%s)\n", k->name, k->help, k->def,
+                    env);
         }
     }
     fprintf(out, "  %-28s passed to librdkafka as X (env NEARWIRE_KAFKA_X with '_' for '.')\n",

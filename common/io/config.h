@@ -20,7 +20,7 @@ typedef struct nw_cfg_key {
     const char *def;
     size_t offset; /* into the struct the table describes */
     const char *help;
-    int secret;    /* masked by --print-config */
+    int secret; /* masked by --print-config */
 } nw_cfg_key;
 
 typedef struct nw_cfg_pair {
@@ -31,16 +31,16 @@ typedef struct nw_cfg_pair {
 typedef struct nw_config {
     const nw_cfg_key *tables[2]; /* each terminated by an entry with name NULL */
     void *bases[2];
-    const char *sources[2][64];  /* where each key's value came from */
+    const char *sources[2][64]; /* where each key's value came from */
     nw_cfg_pair kafka[NW_CFG_MAX_PASSTHROUGH];
     size_t nkafka;
 } nw_config;
 
 /* Binds up to two tables (common + stage) to their structs and applies the defaults. */
-int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_key *t1,
-                   void *b1, char *err, size_t errsz);
-int nw_config_set(nw_config *c, const char *key, const char *value, const char *source,
-                  char *err, size_t errsz);
+int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_key *t1, void *b1,
+                   char *err, size_t errsz);
+int nw_config_set(nw_config *c, const char *key, const char *value, const char *source, char *err,
+                  size_t errsz);
 int nw_config_load_file(nw_config *c, const char *path, char *err, size_t errsz);
 /* "KEY=VALUE" as given to --set (prefix "") or to a tool's -X (prefix "kafka."). */
 int nw_config_set_kv(nw_config *c, const char *prefix, const char *kv, const char *source,

@@ -23,8 +23,8 @@ static int load_list(nw_gazetteer *g, const char *dir, const char *file, nw_enti
     for (int lineno = 1; rc == NW_OK && fgets(line, sizeof line, f); lineno++) {
         rc = nw_gazetteer_add_line(g, kind, line, strlen(line));
         if (rc == NW_E_INPUT) {
-            snprintf(err, errsz, "%s:%d: a name has more than %d words or 127 bytes", path,
-                     lineno, NW_GAZ_MAX_WORDS);
+            snprintf(err, errsz, "%s:%d: a name has more than %d words or 127 bytes", path, lineno,
+                     NW_GAZ_MAX_WORDS);
         } else if (rc != NW_OK) {
             snprintf(err, errsz, "out of memory");
         }

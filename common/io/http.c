@@ -48,9 +48,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         nw_buf b;
         nw_buf_init(&b);
         nw_metrics_render(&b);
-        enum MHD_Result r =
-            reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", b.data ? b.data : "",
-                  b.len);
+        enum MHD_Result r = reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8",
+                                  b.data ? b.data : "", b.len);
         nw_buf_release(&b);
         return r;
     }

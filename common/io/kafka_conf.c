@@ -17,9 +17,8 @@ static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *err, size
     return 0;
 }
 
-rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
-                                     const nw_config *all, int consumer, char *err,
-                                     size_t errsz)
+rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, const nw_config *all,
+                                     int consumer, char *err, size_t errsz)
 {
     rd_kafka_conf_t *c = rd_kafka_conf_new();
     static const char *const consumer_defaults[][2] = {
@@ -33,9 +32,9 @@ rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
         {"fetch.wait.max.ms", "20"},
         {NULL, NULL}};
     static const char *const producer_defaults[][2] = {{"enable.idempotence", "true"},
-                                                      {"linger.ms", "5"},
-                                                      {"compression.type", "lz4"},
-                                                      {NULL, NULL}};
+                                                       {"linger.ms", "5"},
+                                                       {"compression.type", "lz4"},
+                                                       {NULL, NULL}};
     int bad = set(c, "bootstrap.servers", bootstrap, err, errsz);
     if (consumer) {
         bad = bad || (group && set(c, "group.id", group, err, errsz));
@@ -57,8 +56,8 @@ rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
     return c;
 }
 
-rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all,
-                                   int consumer, char *err, size_t errsz)
+rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,
+                                   char *err, size_t errsz)
 {
     return nw_kafka_conf_build(cfg->kafka_bootstrap, cfg->group_id, all, consumer, err, errsz);
 }

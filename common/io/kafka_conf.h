@@ -11,11 +11,10 @@
 
 /* Returns a conf the caller hands to rd_kafka_new() or frees with rd_kafka_conf_destroy().
  * 'all' may be NULL (tools without a config table); 'group' may be NULL for producers. */
-rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group,
-                                     const nw_config *all, int consumer, char *err,
-                                     size_t errsz);
-rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all,
-                                   int consumer, char *err, size_t errsz);
+rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, const nw_config *all,
+                                     int consumer, char *err, size_t errsz);
+rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,
+                                   char *err, size_t errsz);
 
 /* Parses a statistics JSON document and sets nearwire_consumer_lag_messages per partition and
  * nearwire_kafka_brokers_up. Returns the brokers up, or -1 when the document does not say. */

@@ -103,8 +103,8 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t type)
 {
     char err[512];
-    rd_kafka_conf_t *conf = nw_kafka_conf_new(r->cfg, all, type == RD_KAFKA_CONSUMER, err,
-                                              sizeof err);
+    rd_kafka_conf_t *conf =
+        nw_kafka_conf_new(r->cfg, all, type == RD_KAFKA_CONSUMER, err, sizeof err);
     if (!conf) {
         nw_log(NW_LOG_ERROR, "kafka_config", "detail=\"%s\"", err);
         return NULL;
@@ -364,8 +364,8 @@ static int loop(runner *r)
     return rc;
 }
 
-int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all,
-                 void *ctx, atomic_int *ready)
+int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all, void *ctx,
+                 atomic_int *ready)
 {
     runner r;
     memset(&r, 0, sizeof r);
@@ -377,11 +377,11 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.m_out = nw_counter("nearwire_messages_out_total", "Output records produced.", NULL);
     r.m_seconds = nw_histogram("nearwire_processing_seconds",
                                "Time to process one input message, seconds.", NULL);
-    r.m_ready = nw_gauge("nearwire_ready", "1 while /readyz answers 200 (checked every second).",
-                         NULL);
-    r.m_age = nw_histogram("nearwire_message_age_seconds",
-                           "Age of an input message (now - its Kafka timestamp) when processed.",
-                           NULL);
+    r.m_ready =
+        nw_gauge("nearwire_ready", "1 while /readyz answers 200 (checked every second).", NULL);
+    r.m_age =
+        nw_histogram("nearwire_message_age_seconds",
+                     "Age of an input message (now - its Kafka timestamp) when processed.", NULL);
     size_t cap = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
     r.payloads = calloc(cap, sizeof *r.payloads);
     r.lens = calloc(cap, sizeof *r.lens);

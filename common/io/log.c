@@ -76,8 +76,8 @@ void nw_log_write(int level, const char *event, const char *fmt, ...)
     char line[2048];
     int n = snprintf(line, sizeof line,
                      "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s stage=%s event=%s",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, ts.tv_nsec / 1000000, level_names[level & 3], log_stage, event);
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     ts.tv_nsec / 1000000, level_names[level & 3], log_stage, event);
     if (fmt && *fmt && n > 0 && (size_t)n < sizeof line - 2) {
         line[n++] = ' ';
         va_list ap;

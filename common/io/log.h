@@ -11,15 +11,15 @@ enum { NW_LOG_ERROR = 0, NW_LOG_WARN = 1, NW_LOG_INFO = 2, NW_LOG_DEBUG = 3 };
 extern int nw_log_level;
 
 void nw_log_set_stage(const char *stage); /* borrowed; must outlive logging */
-int nw_log_parse_level(const char *name);  /* -1 if unknown */
+int nw_log_parse_level(const char *name); /* -1 if unknown */
 void nw_log_write(int level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#define nw_log(level, event, ...)                                                              \
-    do {                                                                                       \
-        if ((level) <= nw_log_level) {                                                         \
-            nw_log_write((level), (event), __VA_ARGS__);                                       \
-        }                                                                                      \
+#define nw_log(level, event, ...)                                                                  \
+    do {                                                                                           \
+        if ((level) <= nw_log_level) {                                                             \
+            nw_log_write((level), (event), __VA_ARGS__);                                           \
+        }                                                                                          \
     } while (0)
 
 #endif

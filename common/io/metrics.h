@@ -22,8 +22,8 @@ nw_metric *nw_gauge(const char *name, const char *help, const char *labels);
 /* Buckets are seconds: 0.0001 .. 10, roughly x2.5 apart. */
 nw_metric *nw_histogram(const char *name, const char *help, const char *labels);
 
-void nw_metric_add(nw_metric *m, uint64_t delta);  /* counters; NULL-safe */
-void nw_metric_set(nw_metric *m, double value);    /* gauges; NULL-safe */
+void nw_metric_add(nw_metric *m, uint64_t delta);   /* counters; NULL-safe */
+void nw_metric_set(nw_metric *m, double value);     /* gauges; NULL-safe */
 void nw_metric_observe(nw_metric *m, double value); /* histograms; NULL-safe */
 
 /* Renders every series, grouped by metric name with HELP and TYPE once each. */

@@ -155,9 +155,8 @@ int nw_redis_connect(nw_redis *r, nw_err *err)
     redisSetTimeout(r->c, tv);
     int ok = 1;
     if (r->password[0]) {
-        redisReply *rep = r->user[0]
-                              ? redisCommand(r->c, "AUTH %s %s", r->user, r->password)
-                              : redisCommand(r->c, "AUTH %s", r->password);
+        redisReply *rep = r->user[0] ? redisCommand(r->c, "AUTH %s %s", r->user, r->password)
+                                     : redisCommand(r->c, "AUTH %s", r->password);
         ok = command_ok(r, rep, err, "AUTH");
     }
     if (ok && r->db) {

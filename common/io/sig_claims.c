@@ -189,8 +189,7 @@ int nw_sig_mutual_hits(nw_store *s, size_t n)
             }
             work *o = &s->w[j];
             hit key = {w->h, 0, 0};
-            if ((!o->nsorted ||
-                 !bsearch(&key, o->hits, o->nsorted, sizeof *o->hits, cmp_hit_h)) &&
+            if ((!o->nsorted || !bsearch(&key, o->hits, o->nsorted, sizeof *o->hits, cmp_hit_h)) &&
                 o->nhits < MAX_HITS) {
                 if (nw_array_reserve((void **)&o->hits, &o->hcap, o->nhits + 1, sizeof *o->hits) !=
                     NW_OK) {

@@ -78,12 +78,12 @@ typedef struct cli {
 static int parse_cli(int argc, char **argv, const nw_stage *st, const nw_config *c, cli *o)
 {
     static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                          {"set", required_argument, 0, 's'},
-                                          {"pipe", no_argument, 0, 'p'},
-                                          {"print-config", no_argument, 0, 'P'},
-                                          {"version", no_argument, 0, 'V'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
+                                         {"set", required_argument, 0, 's'},
+                                         {"pipe", no_argument, 0, 'p'},
+                                         {"print-config", no_argument, 0, 'P'},
+                                         {"version", no_argument, 0, 'V'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "c:s:Vh", opts, NULL)) != -1) {
         switch (ch) {
@@ -180,8 +180,7 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
     } else {
         static atomic_int ready;
         char ebuf[256];
-        nw_http *http = nw_http_new(cfg->http_bind, (int)cfg->http_port, &ready, ebuf,
-                                    sizeof ebuf);
+        nw_http *http = nw_http_new(cfg->http_bind, (int)cfg->http_port, &ready, ebuf, sizeof ebuf);
         if (!http) {
             nw_log(NW_LOG_ERROR, "http_failed", "detail=\"%s\"", ebuf);
             if (st->fini) {

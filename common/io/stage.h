@@ -8,8 +8,8 @@
 #include <stdatomic.h>
 
 #include "../core/doc.h"
-#include "../core/nw_error.h"
 #include "../core/nw_err.h"
+#include "../core/nw_error.h"
 #include "../core/outbox.h"
 #include "config.h"
 
@@ -63,14 +63,14 @@ typedef struct nw_stage {
     void (*fini)(void *ctx);
     nw_step_fn step;             /* per document; or: */
     nw_step_batch_fn step_batch; /* per batch, used instead of step when set */
-    int (*ready)(void *ctx); /* dependencies answer (e.g. Redis PING); NULL = always */
+    int (*ready)(void *ctx);     /* dependencies answer (e.g. Redis PING); NULL = always */
 } nw_stage;
 
 int nw_stage_main(int argc, char **argv, const nw_stage *st);
 
 /* The loops behind nw_stage_main(); 'stop' is set by the signal handlers. */
-int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all,
-                 void *ctx, atomic_int *ready);
+int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all, void *ctx,
+                 atomic_int *ready);
 int nw_run_pipe(const nw_stage *st, const nw_stage_config *cfg, void *ctx);
 
 extern volatile sig_atomic_t nw_stop;

@@ -8,12 +8,12 @@
 #include "../core/nw_error.h"
 
 static const char *const lists[][2] = {
-    {"English", "en"},   {"German", "de"},     {"French", "fr"},     {"Spanish", "es"},
-    {"Italian", "it"},   {"Portuguese", "pt"}, {"Dutch", "nl"},      {"Swedish", "sv"},
-    {"Danish", "da"},    {"Norwegian_Bokmal", "nb"}, {"Finnish", "fi"}, {"Polish", "pl"},
-    {"Czech", "cs"},     {"Slovak", "sk"},     {"Romanian", "ro"},   {"Hungarian", "hu"},
-    {"Turkish", "tr"},   {"Russian", "ru"},    {"Ukrainian", "uk"},  {"Greek", "el"},
-    {"Indonesian", "id"}, {"Croatian", "hr"},  {"Catalan", "ca"},    {"Vietnamese", "vi"},
+    {"English", "en"},    {"German", "de"},           {"French", "fr"},    {"Spanish", "es"},
+    {"Italian", "it"},    {"Portuguese", "pt"},       {"Dutch", "nl"},     {"Swedish", "sv"},
+    {"Danish", "da"},     {"Norwegian_Bokmal", "nb"}, {"Finnish", "fi"},   {"Polish", "pl"},
+    {"Czech", "cs"},      {"Slovak", "sk"},           {"Romanian", "ro"},  {"Hungarian", "hu"},
+    {"Turkish", "tr"},    {"Russian", "ru"},          {"Ukrainian", "uk"}, {"Greek", "el"},
+    {"Indonesian", "id"}, {"Croatian", "hr"},         {"Catalan", "ca"},   {"Vietnamese", "vi"},
     {NULL, NULL}};
 
 nw_lang *nw_stoplists_load(const char *dir, char *err, size_t errsz)
@@ -28,7 +28,8 @@ nw_lang *nw_stoplists_load(const char *dir, char *err, size_t errsz)
         snprintf(path, sizeof path, "%s/%s.txt", dir, lists[i][0]);
         FILE *f = fopen(path, "r");
         if (!f) {
-            snprintf(err, errsz, "%s: cannot open stopword list: %s (set the stage's stoplists key)", path,
+            snprintf(err, errsz,
+                     "%s: cannot open stopword list: %s (set the stage's stoplists key)", path,
                      strerror(errno));
             nw_lang_free(l);
             return NULL;

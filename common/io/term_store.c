@@ -99,7 +99,8 @@ static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
             size_t at = (size_t)h & (want - 1);
             while (s->table[at]) {
                 const distinct *d = &s->d[s->table[at] - 1];
-                if (d->h == h && d->term->len == t->len && memcmp(d->term->text, t->text, t->len) == 0) {
+                if (d->h == h && d->term->len == t->len &&
+                    memcmp(d->term->text, t->text, t->len) == 0) {
                     break;
                 }
                 at = (at + 1) & (want - 1);
@@ -168,8 +169,7 @@ static int claim(nw_term_store *s, const nw_term_doc *docs, size_t n, nw_err *er
 }
 
 /* Round trip 2: count the new documents' terms, read every term's frequency. */
-static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t gen,
-                          nw_err *err)
+static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t gen, nw_err *err)
 {
     char cur[96], last[96], n_cur[96], n_last[96], at[24], by[24];
     snprintf(cur, sizeof cur, "%sdf:%" PRId64, s->prefix, gen);
@@ -256,8 +256,7 @@ static int ensure_args(nw_term_store *s, size_t want)
                : NW_OK;
 }
 
-int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s,
-                         nw_err *err)
+int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s, nw_err *err)
 {
     if (n == 0) {
         return NW_OK;

@@ -33,7 +33,6 @@ void nw_term_store_free(nw_term_store *s);
 
 /* Counts each document's terms once (unless already counted) and reads their frequencies.
  * NW_OK, NW_E_NOMEM or NW_E_RETRY. */
-int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s,
-                         nw_err *err);
+int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s, nw_err *err);
 
 #endif

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NW_LSH_ENTRY 13  /* bytes of a bucket entry */
-#define NW_LSH_BUCKET 5  /* bytes naming its bucket */
+#define NW_LSH_ENTRY 13 /* bytes of a bucket entry */
+#define NW_LSH_BUCKET 5 /* bytes naming its bucket */
 
 /* The entry of 'doc' in band 'band' of a signature of 32-bit bin values. */
 void nw_lsh_entry(unsigned band, uint32_t value, uint64_t doc, unsigned char *entry);

@@ -8,11 +8,15 @@
 #include <stdint.h>
 #include <string.h>
 
-static const char *const reason_names[NW_BP_COUNT] = {
-    "none",        "title",     "archive_notice", "appeal",  "click_here", "slideshow",
-    "photo_credit", "read_time", "timestamp",     "related", "share",      "css_classes",
-    "byline",      "link_dense", "short",         "pruned_container", "outside_main",
-    "not_in_article_body"};
+static const char *const reason_names[NW_BP_COUNT] = {"none",           "title",
+                                                      "archive_notice", "appeal",
+                                                      "click_here",     "slideshow",
+                                                      "photo_credit",   "read_time",
+                                                      "timestamp",      "related",
+                                                      "share",          "css_classes",
+                                                      "byline",         "link_dense",
+                                                      "short",          "pruned_container",
+                                                      "outside_main",   "not_in_article_body"};
 
 const char *nw_bp_reason_name(nw_bp_reason r)
 {
@@ -56,26 +60,53 @@ enum { L_ARCHIVE, L_APPEAL, L_CREDIT, L_CLICK, L_READ, L_TIME, L_COUNT };
 static const struct phrase {
     const char *text;
     int list;
-} phrases[] = {
-    {"this article is from the archive", L_ARCHIVE}, {"this story has been archived", L_ARCHIVE},
-    {"originally published", L_ARCHIVE},
-    {"dear reader", L_APPEAL}, {"our journalism", L_APPEAL}, {"loyal readers", L_APPEAL},
-    {"subscribe", L_APPEAL}, {"subscription", L_APPEAL}, {"paywall", L_APPEAL},
-    {"premium", L_APPEAL}, {"ads-free", L_APPEAL}, {"ad-free", L_APPEAL}, {"donate", L_APPEAL},
-    {"donation", L_APPEAL}, {"support us", L_APPEAL}, {"become a member", L_APPEAL},
-    {"sign up for", L_APPEAL}, {"newsletter", L_APPEAL}, {"receive access", L_APPEAL},
-    {"a month you will", L_APPEAL}, {"help us grow", L_APPEAL},
-    {"upgrade your experience", L_APPEAL}, {"support our", L_APPEAL}, {"free trial", L_APPEAL},
-    {"already a subscriber", L_APPEAL},
-    {"(photo credit", L_CREDIT}, {"photo credit:", L_CREDIT}, {"reuters/", L_CREDIT},
-    {"(ap photo", L_CREDIT}, {"ap photo/", L_CREDIT}, {"getty images", L_CREDIT},
-    {"afp/getty", L_CREDIT}, {"(photo by", L_CREDIT}, {"photo: ", L_CREDIT},
-    {"image credit", L_CREDIT}, {"(afp photo", L_CREDIT}, {"epa/", L_CREDIT},
-    {"file photo", L_CREDIT},
-    {"click here", L_CLICK},
-    {"min read", L_READ}, {"minute read", L_READ},
-    {" am", L_TIME}, {" pm", L_TIME}, {"years ago", L_TIME}, {"updated", L_TIME},
-    {"gmt", L_TIME}, {" et)", L_TIME}};
+} phrases[] = {{"this article is from the archive", L_ARCHIVE},
+               {"this story has been archived", L_ARCHIVE},
+               {"originally published", L_ARCHIVE},
+               {"dear reader", L_APPEAL},
+               {"our journalism", L_APPEAL},
+               {"loyal readers", L_APPEAL},
+               {"subscribe", L_APPEAL},
+               {"subscription", L_APPEAL},
+               {"paywall", L_APPEAL},
+               {"premium", L_APPEAL},
+               {"ads-free", L_APPEAL},
+               {"ad-free", L_APPEAL},
+               {"donate", L_APPEAL},
+               {"donation", L_APPEAL},
+               {"support us", L_APPEAL},
+               {"become a member", L_APPEAL},
+               {"sign up for", L_APPEAL},
+               {"newsletter", L_APPEAL},
+               {"receive access", L_APPEAL},
+               {"a month you will", L_APPEAL},
+               {"help us grow", L_APPEAL},
+               {"upgrade your experience", L_APPEAL},
+               {"support our", L_APPEAL},
+               {"free trial", L_APPEAL},
+               {"already a subscriber", L_APPEAL},
+               {"(photo credit", L_CREDIT},
+               {"photo credit:", L_CREDIT},
+               {"reuters/", L_CREDIT},
+               {"(ap photo", L_CREDIT},
+               {"ap photo/", L_CREDIT},
+               {"getty images", L_CREDIT},
+               {"afp/getty", L_CREDIT},
+               {"(photo by", L_CREDIT},
+               {"photo: ", L_CREDIT},
+               {"image credit", L_CREDIT},
+               {"(afp photo", L_CREDIT},
+               {"epa/", L_CREDIT},
+               {"file photo", L_CREDIT},
+               {"click here", L_CLICK},
+               {"min read", L_READ},
+               {"minute read", L_READ},
+               {" am", L_TIME},
+               {" pm", L_TIME},
+               {"years ago", L_TIME},
+               {"updated", L_TIME},
+               {"gmt", L_TIME},
+               {" et)", L_TIME}};
 #define NPHRASES (sizeof phrases / sizeof phrases[0])
 
 /* head[first two bytes] -> 1 + index of the first phrase starting so; next[] chains them */
@@ -112,17 +143,35 @@ static unsigned phrase_scan(const char *lower, size_t n)
     return found;
 }
 /* "Related" markers, in the languages of the stoplists that news sites use most */
-static const char *const related_starts[] = {
-    "related content", "related:", "related stories", "related articles", "read more",
-    "see also", "more from", "recommended", "most popular", "you may also like",
-    "you might also like", "voc\xc3\xaa pode gostar", "leia tamb\xc3\xa9m", "veja tamb\xc3\xa9m",
-    "te puede interesar", "lee tambi\xc3\xa9n", "vous aimerez aussi", "\xc3\xa0 lire aussi",
-    "lire aussi", "das k\xc3\xb6nnte sie auch interessieren", "mehr zum thema",
-    "potrebbe interessarti", "leggi anche", "lees ook", NULL};
-static const char *const share_starts[] = {"share this", "share on", "share:", "print",
-                                           "email", "tweet", "follow us", "comments", NULL};
-static const char *const byline_starts[] = {"additional reporting by", "reporting by",
-                                            "editing by", "writing by", "compiled by", NULL};
+static const char *const related_starts[] = {"related content",
+                                             "related:",
+                                             "related stories",
+                                             "related articles",
+                                             "read more",
+                                             "see also",
+                                             "more from",
+                                             "recommended",
+                                             "most popular",
+                                             "you may also like",
+                                             "you might also like",
+                                             "voc\xc3\xaa pode gostar",
+                                             "leia tamb\xc3\xa9m",
+                                             "veja tamb\xc3\xa9m",
+                                             "te puede interesar",
+                                             "lee tambi\xc3\xa9n",
+                                             "vous aimerez aussi",
+                                             "\xc3\xa0 lire aussi",
+                                             "lire aussi",
+                                             "das k\xc3\xb6nnte sie auch interessieren",
+                                             "mehr zum thema",
+                                             "potrebbe interessarti",
+                                             "leggi anche",
+                                             "lees ook",
+                                             NULL};
+static const char *const share_starts[] = {"share this", "share on",  "share:",   "print", "email",
+                                           "tweet",      "follow us", "comments", NULL};
+static const char *const byline_starts[] = {
+    "additional reporting by", "reporting by", "editing by", "writing by", "compiled by", NULL};
 static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
                                      "aug", "sep", "oct", "nov", "dec", NULL};
 

@@ -98,16 +98,16 @@ static int is_block_tag(GumboTag t)
 /* Class/id words that mark a non-article container. Matched against whole words of the
  * attribute split on space, '-' and '_' so "nav" does not match "canvas". */
 static const char *const prune_words[] = {
-    "share",   "sharing", "social",    "related",  "comment",    "comments", "newsletter",
-    "subscribe", "promo", "advert",    "ad",       "ads",        "breadcrumb", "breadcrumbs",
-    "menu",    "footer",  "sidebar",   "nav",      "navigation", "cookie",   "popup",
-    "modal",   "caption", "byline",    "tags",     "signup",     "outbrain",
-    "taboola", "recirc",  "trending",  "masthead", NULL};
+    "share",     "sharing",  "social",   "related", "comment",    "comments",   "newsletter",
+    "subscribe", "promo",    "advert",   "ad",      "ads",        "breadcrumb", "breadcrumbs",
+    "menu",      "footer",   "sidebar",  "nav",     "navigation", "cookie",     "popup",
+    "modal",     "caption",  "byline",   "tags",    "signup",     "outbrain",   "taboola",
+    "recirc",    "trending", "masthead", NULL};
 
 /* Words that mark the article's own containers (Readability's positive class names); one of
  * them outweighs any pruning word, as in "content-with-sidebar". */
-static const char *const keep_words[] = {"article", "body", "content", "entry", "main",
-                                         "post",    "story", "text",    "blog", NULL};
+static const char *const keep_words[] = {"article", "body",  "content", "entry", "main",
+                                         "post",    "story", "text",    "blog",  NULL};
 
 static int word_in(const char *const *list, const char *w, size_t n)
 {
@@ -484,7 +484,8 @@ int nw_html_sniff(const char *s, size_t n)
     /* a tag of a page near the start; jump from '<' to '<' instead of testing every byte */
     static const char *const marks[] = {"<html", "<body", "<p>", "<div", "<br", NULL};
     size_t lim = n < 2048 ? n : 2048;
-    for (const char *p = memchr(s, '<', lim); p; p = memchr(p + 1, '<', lim - (size_t)(p + 1 - s))) {
+    for (const char *p = memchr(s, '<', lim); p;
+         p = memchr(p + 1, '<', lim - (size_t)(p + 1 - s))) {
         for (const char *const *m = marks; *m; m++) {
             size_t ml = strlen(*m);
             if ((size_t)(p - s) + ml <= lim && strncasecmp(p, *m, ml) == 0) {

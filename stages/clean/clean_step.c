@@ -61,7 +61,8 @@ static int content_type(const nw_doc *doc, nw_content_type *ct, nw_err *err)
         return NW_OK;
     }
     if (!YAJL_IS_STRING(v)) {
-        return nw_err_set(err, NW_E_INPUT, "bad_field_type", "field \"content_type\" must be a string");
+        return nw_err_set(err, NW_E_INPUT, "bad_field_type",
+                          "field \"content_type\" must be a string");
     }
     const char *s = YAJL_GET_STRING(v);
     size_t n = strcspn(s, "; ");
@@ -134,8 +135,8 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
         nw_json_str(g, "body", body);
     }
     if (!nw_doc_str(doc, "lang")) { /* a given lang passes through; else detected */
-        nw_json_str(g, "lang", nw_lang_detect(c->lang, r->text.data ? r->text.data : "",
-                                              r->text.len));
+        nw_json_str(g, "lang",
+                    nw_lang_detect(c->lang, r->text.data ? r->text.data : "", r->text.len));
     }
     nw_json_strn(g, "title", r->title.len ? r->title.data : NULL, r->title.len);
     nw_json_strn(g, "text", r->text.data ? r->text.data : "", r->text.len);

@@ -1,7 +1,6 @@
 /* article.c - the per-article fields of the enrich object. */
 #include "article.h"
 
-
 #include "core/timefmt.h"
 #include "enrich/dateline.h"
 
@@ -21,7 +20,8 @@ void nw_write_article_facts(yajl_gen g, const nw_doc *doc, const char *text, siz
         nw_json_str(g, "published_at", NULL);
     }
     nw_json_int(g, "word_count", (long long)words);
-    nw_json_int(g, "reading_minutes", wpm > 0 ? (long long)((words + (size_t)wpm - 1) / (size_t)wpm) : 0);
+    nw_json_int(g, "reading_minutes",
+                wpm > 0 ? (long long)((words + (size_t)wpm - 1) / (size_t)wpm) : 0);
 }
 
 static void write_kind(yajl_gen g, const char *key, const nw_entities *e, nw_entity_kind kind)

@@ -12,8 +12,7 @@
 #include "sketch/fingerprint.h"
 
 const nw_cfg_key fingerprint_keys[] = {
-    {"fp.shingle", NW_CFG_INT, "3", offsetof(fingerprint_config, shingle),
-     "words per shingle", 0},
+    {"fp.shingle", NW_CFG_INT, "3", offsetof(fingerprint_config, shingle), "words per shingle", 0},
     {"fp.seed", NW_CFG_INT, "1", offsetof(fingerprint_config, seed),
      "hash seed (changes the signature scheme)", 0},
     {NULL, 0, NULL, 0, NULL, 0}};

@@ -1,9 +1,10 @@
 /* test_clean.c - the cleaner on the real seed articles (tests/data/seeds, run from the repo
  * root) and on small HTML pages: debris out, every article paragraph in. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,10 +75,10 @@ static void test_seed_000_ap(void **state)
     const nw_clean_result *r = clean_seed("000_cb190c1c7f2c8ca2.txt");
     assert_string_equal(r->title.data, "Iran Says U.S. Departure Would Calm Iraq");
     static const char *const gone[] = {"Sep 13, 4:19 PM (ET)", NULL};
-    static const char *const kept[] = {
-        "TEHRAN, Iran (AP) - Supreme Iranian leader", "Tehran denies that.",
-        "\"Iraq is Iran's natural ally,\" state TV quoted Larijani",
-        "Iraqi Oil Ministry spokesman Assem Jihad told AP.", NULL};
+    static const char *const kept[] = {"TEHRAN, Iran (AP) - Supreme Iranian leader",
+                                       "Tehran denies that.",
+                                       "\"Iraq is Iran's natural ally,\" state TV quoted Larijani",
+                                       "Iraqi Oil Ministry spokesman Assem Jihad told AP.", NULL};
     assert_absent(r, gone);
     assert_present(r, kept);
     assert_int_equal(r->paragraphs_kept, 19);
@@ -111,11 +112,24 @@ static void test_seed_003_paywall_appeal(void **state)
 {
     (void)state;
     const nw_clean_result *r = clean_seed("003_ff29192445ed483d.txt");
-    static const char *const gone[] = {
-        "Dear Reader", "paywall", "loyal readers", "For $5 a month", "ePaper",
-        "Premium Section", "Help us grow", "Thank you", "Ronit Hasin-Hochman",
-        "Editor-in-Chief", "photo credit", "1 minute read", "Click here", "Related Content",
-        "Bushehr", "Iran and the bomb", "September 13, 2006 17:26", NULL};
+    static const char *const gone[] = {"Dear Reader",
+                                       "paywall",
+                                       "loyal readers",
+                                       "For $5 a month",
+                                       "ePaper",
+                                       "Premium Section",
+                                       "Help us grow",
+                                       "Thank you",
+                                       "Ronit Hasin-Hochman",
+                                       "Editor-in-Chief",
+                                       "photo credit",
+                                       "1 minute read",
+                                       "Click here",
+                                       "Related Content",
+                                       "Bushehr",
+                                       "Iran and the bomb",
+                                       "September 13, 2006 17:26",
+                                       NULL};
     static const char *const kept[] = {
         "Iran's supreme leader Ayatollah Ali Khameni told visiting Iraqi Prime Minister",
         "its wealth will come to serve the Iraqi people,\" Khamenei said.", NULL};
@@ -128,9 +142,14 @@ static void test_seed_004_reuters_debris(void **state)
 {
     (void)state;
     const nw_clean_result *r = clean_seed("004_3336bd7ffc0a815a.txt");
-    static const char *const gone[] = {"Slideshow (3 Images)", "REUTERS/Morteza Nikoubazl",
-                                       "narrow-browser-and-phone", "landscape-tablet-and-below",
-                                       "11 years ago", "Additional reporting by", "0 : 0", NULL};
+    static const char *const gone[] = {"Slideshow (3 Images)",
+                                       "REUTERS/Morteza Nikoubazl",
+                                       "narrow-browser-and-phone",
+                                       "landscape-tablet-and-below",
+                                       "11 years ago",
+                                       "Additional reporting by",
+                                       "0 : 0",
+                                       NULL};
     static const char *const kept[] = {
         "TEHRAN (Reuters) - Iran told Iraq\xe2\x80\x99s prime minister",
         "For the United States, a secure Iraq could help hasten its own withdrawal.",
@@ -203,19 +222,23 @@ static void test_html_json_ld_article_body(void **state)
                      "the detours during the works and about the noise near their homes.\"}]}"
                      "</script>";
     char page[2048];
-    snprintf(page, sizeof page, "<html><head>%s</head><body><div id=app>Loading</div>"
-             "</body></html>", ld);
+    snprintf(page, sizeof page,
+             "<html><head>%s</head><body><div id=app>Loading</div>"
+             "</body></html>",
+             ld);
     const nw_clean_result *r = clean_html(page);
     assert_non_null(strstr(r->text.data, "The council voted on Tuesday"));
     assert_null(strstr(r->text.data, "Loading"));
     /* rescue: a short line of the article (dropped as short by the rules) that the
      * articleBody contains is kept */
-    snprintf(page, sizeof page, "<html><head>%s</head><body><article>"
+    snprintf(page, sizeof page,
+             "<html><head>%s</head><body><article>"
              "<p>The council voted on Tuesday to rebuild the old bridge over the river, a project "
              "that officials say will take three years and cost far more than first planned.</p>"
              "<p>Residents who cross it every day said they were relieved</p>"
              "<p>Subscribe to our newsletter for more local news every morning.</p>"
-             "</article></body></html>", ld);
+             "</article></body></html>",
+             ld);
     assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
     assert_non_null(strstr(r->text.data, "said they were relieved"));
     assert_null(strstr(r->text.data, "Subscribe"));
@@ -335,7 +358,8 @@ static void test_html_short_lines_between_paragraphs(void **state)
         "it, or the crumb will be gummy.</p>"
         "<p>Tags: bread</p><p>Print</p></div></body></html>";
     const nw_clean_result *r = clean_html(page);
-    assert_non_null(strstr(r->text.data, "\n\nFlour, 500 g\n\nWater, 300 ml\n\nSalt and yeast\n\n"));
+    assert_non_null(
+        strstr(r->text.data, "\n\nFlour, 500 g\n\nWater, 300 ml\n\nSalt and yeast\n\n"));
     assert_null(strstr(r->text.data, "Print"));
 }
 
@@ -432,7 +456,8 @@ static void test_language_detection(void **state)
     const char *de = "Der Bundestag hat am Donnerstag mit den Stimmen der Koalition ein Gesetz "
                      "beschlossen, das die Rente f\xc3\xbcr alle Versicherten erh\xc3\xb6hen soll.";
     assert_string_equal(nw_lang_detect(l, de, strlen(de)), "de");
-    const char *fr = "Le gouvernement a annonc\xc3\xa9 mardi qu'il allait r\xc3\xa9" "duire les "
+    const char *fr = "Le gouvernement a annonc\xc3\xa9 mardi qu'il allait r\xc3\xa9"
+                     "duire les "
                      "imp\xc3\xb4ts des m\xc3\xa9nages les plus modestes d\xc3\xa8s l'an prochain.";
     assert_string_equal(nw_lang_detect(l, fr, strlen(fr)), "fr");
     const char *es = "El presidente del Gobierno anunci\xc3\xb3 este lunes que las pensiones "

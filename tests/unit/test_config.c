@@ -1,9 +1,10 @@
 /* test_config.c - the declarative config loader: defaults, file, env, --set precedence,
  * strict parsing, unknown keys with file:line, kafka.* pass-through, env mapping. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,8 +105,7 @@ static void test_bad_values_are_errors(void **state)
     assert_int_equal(nw_config_load_file(&c, path, err, sizeof err), NW_E_INPUT);
     assert_non_null(strstr(err, ":1: expected key = value"));
     unlink(path);
-    assert_int_equal(nw_config_load_file(&c, "/nonexistent/x.conf", err, sizeof err),
-                     NW_E_INPUT);
+    assert_int_equal(nw_config_load_file(&c, "/nonexistent/x.conf", err, sizeof err), NW_E_INPUT);
     assert_non_null(strstr(err, "/nonexistent/x.conf: cannot open"));
 }
 

@@ -1,9 +1,10 @@
 /* test_doc.c - the JSON document model: validation reasons, pass-through of user fields,
  * UTF-8 validation and base64. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,8 +90,9 @@ static void test_round_trip_passes_fields_through(void **state)
     nw_buf out;
     nw_buf_init(&out);
     assert_int_equal(nw_json_take(g, &out), NW_OK);
-    assert_string_equal(out.data, "{\"id\":\"x1\",\"meta\":{\"n\":1.50,\"a\":[true,null,\"\xc3\xa9\"]},"
-                                  "\"big\":12345678901234567890,\"added\":3}");
+    assert_string_equal(out.data,
+                        "{\"id\":\"x1\",\"meta\":{\"n\":1.50,\"a\":[true,null,\"\xc3\xa9\"]},"
+                        "\"big\":12345678901234567890,\"added\":3}");
     nw_buf_release(&out);
     yajl_gen_free(g);
     nw_doc_release(&doc);
@@ -100,11 +102,11 @@ static void test_utf8(void **state)
 {
     (void)state;
     assert_int_equal(nw_utf8_validate("abc", 3), 3);
-    assert_int_equal(nw_utf8_validate("\xe2\x80\x94", 3), 3);       /* em dash */
-    assert_int_equal(nw_utf8_validate("a\xc0\xaf", 3), 1);          /* overlong */
-    assert_int_equal(nw_utf8_validate("ab\xed\xa0\x80", 5), 2);     /* surrogate */
-    assert_int_equal(nw_utf8_validate("\xf4\x90\x80\x80", 4), 0);   /* > U+10FFFF */
-    assert_int_equal(nw_utf8_validate("\xe2\x80", 2), 0);           /* truncated */
+    assert_int_equal(nw_utf8_validate("\xe2\x80\x94", 3), 3);     /* em dash */
+    assert_int_equal(nw_utf8_validate("a\xc0\xaf", 3), 1);        /* overlong */
+    assert_int_equal(nw_utf8_validate("ab\xed\xa0\x80", 5), 2);   /* surrogate */
+    assert_int_equal(nw_utf8_validate("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+    assert_int_equal(nw_utf8_validate("\xe2\x80", 2), 0);         /* truncated */
     int cp;
     assert_int_equal(nw_utf8_decode((const unsigned char *)"\xe2\x80\x99", 3, &cp), 3);
     assert_int_equal(cp, 0x2019);

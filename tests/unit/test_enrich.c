@@ -2,10 +2,11 @@
  * the seeds and of Reuters-21578, precision and recall on the hand-annotated articles of
  * tests/data/entities, terms and TF-IDF keywords, publication times to UTC. Run from the
  * repository root. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
@@ -68,8 +69,8 @@ static const nw_entity *must(nw_entity_kind kind, const char *name, unsigned cou
         fail_msg("no %s \"%s\" among %zu entities", nw_entity_kind_name(kind), name, found.n);
     }
     if (count && e->count != count) {
-        fail_msg("%s \"%s\": %u mentions, expected %u", nw_entity_kind_name(kind), name,
-                 e->count, count);
+        fail_msg("%s \"%s\": %u mentions, expected %u", nw_entity_kind_name(kind), name, e->count,
+                 count);
     }
     return e;
 }

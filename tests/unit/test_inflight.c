@@ -1,9 +1,10 @@
 /* test_inflight.c - offsets are stored only over fully acknowledged prefixes of the consume
  * order, per partition with the highest retired offset; failures stop retirement. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 
 #include "core/inflight.h"

@@ -1,9 +1,10 @@
 /* test_sketch.c - tokenizer folding, shingle sets, MinHash estimates against exact Jaccard
  * (property test with a fixed seed), containment, SimHash and LSH banding. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +31,9 @@ static void test_tokenizer_folds_case_quotes_and_accents(void **state)
     nw_u64vec_init(&a);
     nw_u64vec_init(&b);
     assert_int_equal(tokens_of("Iraq's \"negative\" KHAMENÉI — al-Maliki", &a), 5);
-    assert_int_equal(tokens_of("iraq\xe2\x80\x99s \xe2\x80\x9cnegative\xe2\x80\x9d khamenei - al maliki", &b), 5);
+    assert_int_equal(
+        tokens_of("iraq\xe2\x80\x99s \xe2\x80\x9cnegative\xe2\x80\x9d khamenei - al maliki", &b),
+        5);
     assert_memory_equal(a.v, b.v, 5 * sizeof *a.v);
     /* the ligature "ﬁ" (U+FB01) folds to "fi" under compatibility decomposition */
     tokens_of("\xef\xac\x81ve", &a);
@@ -92,8 +95,8 @@ static void test_minhash_estimates_jaccard(void **state)
         double est = nw_minhash_jaccard8(pa, pb);
         double sd = sqrt(exact * (1 - exact) / NW_MINHASH_BINS);
         if (fabs(est - exact) > 4 * sd + 0.02) {
-            fail_msg("trial %d: exact %.3f estimate %.3f (na %zu nb %zu)", trial, exact, est,
-                     na, nb);
+            fail_msg("trial %d: exact %.3f estimate %.3f (na %zu nb %zu)", trial, exact, est, na,
+                     nb);
         }
     }
     free(a);

@@ -46,8 +46,8 @@ static int broker_arg(char **words, int n, int k, int32_t *id)
     return 0;
 }
 
-static int push_errors(rd_kafka_mock_cluster_t *mc, const char *api, const char *count,
-                       char *err, size_t errsz)
+static int push_errors(rd_kafka_mock_cluster_t *mc, const char *api, const char *count, char *err,
+                       size_t errsz)
 {
     long n;
     if (parse_int(count, 1, 100000, &n) != 0) {
@@ -78,7 +78,8 @@ int nw_broker_command(rd_kafka_mock_cluster_t *mc, const char *line, char *err, 
     char copy[256], *words[4], *save = NULL;
     int n = 0;
     snprintf(copy, sizeof copy, "%s", line);
-    for (char *w = strtok_r(copy, " \t\r\n", &save); w && n < 4; w = strtok_r(NULL, " \t\r\n", &save)) {
+    for (char *w = strtok_r(copy, " \t\r\n", &save); w && n < 4;
+         w = strtok_r(NULL, " \t\r\n", &save)) {
         words[n++] = w;
     }
     if (n == 0) {
@@ -98,8 +99,8 @@ int nw_broker_command(rd_kafka_mock_cluster_t *mc, const char *line, char *err, 
     } else if (strcmp(words[0], "errors") == 0 && n == 3) {
         return push_errors(mc, words[1], words[2], err, errsz);
     } else {
-        snprintf(err, errsz,
-                 "unknown command '%s' (down [ID], up [ID], rtt MS [ID], errors API N)", line);
+        snprintf(err, errsz, "unknown command '%s' (down [ID], up [ID], rtt MS [ID], errors API N)",
+                 line);
         return -1;
     }
     if (e) {
@@ -140,8 +141,8 @@ void nw_broker_control_read(rd_kafka_mock_cluster_t *mc, int fd, char *buf, size
             if (nw_broker_command(mc, line, err, sizeof err) == 0) {
                 nw_log(NW_LOG_INFO, "fault_command", "command=\"%s\"", line);
             } else {
-                nw_log(NW_LOG_WARN, "fault_command_rejected", "command=\"%s\" detail=\"%s\"",
-                       line, err);
+                nw_log(NW_LOG_WARN, "fault_command_rejected", "command=\"%s\" detail=\"%s\"", line,
+                       err);
             }
             line = nl + 1;
         }

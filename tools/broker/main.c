@@ -77,13 +77,13 @@ static int write_file(const char *path, const char *text)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"partitions", required_argument, 0, 'p'},
-                                          {"brokers", required_argument, 0, 'n'},
-                                          {"topics", required_argument, 0, 't'},
-                                          {"write-bootstrap", required_argument, 0, 'w'},
-                                          {"control", required_argument, 0, 'c'},
-                                          {"version", no_argument, 0, 'V'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
+                                         {"brokers", required_argument, 0, 'n'},
+                                         {"topics", required_argument, 0, 't'},
+                                         {"write-bootstrap", required_argument, 0, 'w'},
+                                         {"control", required_argument, 0, 'c'},
+                                         {"version", no_argument, 0, 'V'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     int partitions = 16, brokers = 1, ch;
     const char *topics = default_topics, *out_file = NULL, *control = NULL;
     while ((ch = getopt_long(argc, argv, "p:n:t:w:c:Vh", opts, NULL)) != -1) {

@@ -267,12 +267,12 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
-                                          {"topic", required_argument, 0, 't'},
-                                          {"property", required_argument, 0, 'X'},
-                                          {"rate", required_argument, 0, 'r'},
-                                          {"quiet", no_argument, 0, 'q'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
+                                         {"topic", required_argument, 0, 't'},
+                                         {"property", required_argument, 0, 'X'},
+                                         {"rate", required_argument, 0, 'r'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     static nw_config props;
     char err[512];
     nw_config_init(&props, NULL, NULL, NULL, NULL, err, sizeof err);

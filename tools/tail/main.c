@@ -1,7 +1,8 @@
 /* main.c - nearwire-tail: prints a topic's messages as JSONL and exits after N messages, at
- * the end of every partition (--to-end) or after a timeout. Reads every partition directly (no consumer group, nothing committed). A value
- * that is a JSON object prints as is; anything else, or every message with --envelope,
- * prints as {topic, partition, offset, timestamp, key, headers, value}. */
+ * the end of every partition (--to-end) or after a timeout. Reads every partition directly (no
+ * consumer group, nothing committed). A value that is a JSON object prints as is; anything else, or
+ * every message with --envelope, prints as {topic, partition, offset, timestamp, key, headers,
+ * value}. */
 #include <getopt.h>
 #include <librdkafka/rdkafka.h>
 #include <signal.h>
@@ -115,7 +116,9 @@ static int assign_all(rd_kafka_t *rk, const char *topic, int from_beginning)
     rd_kafka_topic_destroy(t);
     if (e || md->topic_cnt != 1 || md->topics[0].err) {
         fprintf(stderr, "nearwire-tail: no metadata for topic %s: %s\n", topic,
-                rd_kafka_err2str(e ? e : md->topic_cnt ? md->topics[0].err : e));
+                rd_kafka_err2str(e               ? e
+                                 : md->topic_cnt ? md->topics[0].err
+                                                 : e));
         if (md) {
             rd_kafka_metadata_destroy(md);
         }
@@ -135,13 +138,16 @@ static int assign_all(rd_kafka_t *rk, const char *topic, int from_beginning)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"bootstrap", required_argument, 0, 'b'}, {"topic", required_argument, 0, 't'},
-        {"count", required_argument, 0, 'n'},     {"timeout", required_argument, 0, 'T'},
-        {"from-beginning", no_argument, 0, 'f'},  {"envelope", no_argument, 0, 'e'},
-        {"to-end", no_argument, 0, 'E'},
-        {"property", required_argument, 0, 'X'},  {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
+                                         {"topic", required_argument, 0, 't'},
+                                         {"count", required_argument, 0, 'n'},
+                                         {"timeout", required_argument, 0, 'T'},
+                                         {"from-beginning", no_argument, 0, 'f'},
+                                         {"envelope", no_argument, 0, 'e'},
+                                         {"to-end", no_argument, 0, 'E'},
+                                         {"property", required_argument, 0, 'X'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     static nw_config props;
     char err[512];
     nw_config_init(&props, NULL, NULL, NULL, NULL, err, sizeof err);
