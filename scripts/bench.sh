@@ -13,7 +13,7 @@ mkdir -p "$T/pids" "$T/logs"
 cleanup() {
     local c
     for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
-    rm -rf "$T"
+    [ -n "${NW_KEEP_LOGS:-}" ] && echo "logs kept in $T/logs" >&2 || rm -rf "$T"
 }
 trap cleanup EXIT
 
@@ -50,9 +50,20 @@ for s in "${NW_STAGES[@]}"; do
 done
 n=$(wc -l <"$T/reuters.jsonl")
 t0=$(date +%s.%N)
+# news.enriched also carries revision records: once cluster has decided every article (its
+# decisions counter, cheap to poll), wait for that many articles plus its revision records
+cluster_metric() {
+    curl -fsS "http://127.0.0.1:${PORT[cluster]}/metrics" |
+        awk -v m="$1" 'index($1, m) == 1 { s += $2 } END { printf "%d\n", s }'
+}
+decided() { [ "$(cluster_metric nearwire_decisions_total)" -ge "$1" ]; }
+all_of() {
+    nw_wait_for 300 "cluster decides $1 articles" decided "$1"
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --timeout 300 \
+        --count $(($1 + $(cluster_metric nearwire_store_revisions_total))) >/dev/null
+}
 "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/reuters.jsonl"
-"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count "$n" \
-    --timeout 300 >/dev/null
+all_of "$n"
 t1=$(date +%s.%N)
 awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "throughput   %8.0f docs/s  (%d Reuters articles through all four stages, %.1f s)\n", n / (b - a), n, b - a }'
 
@@ -62,8 +73,7 @@ snap() { curl -fsS "http://127.0.0.1:${PORT[enrich]}/metrics" | grep '^nearwire_
 snap >"$T/before"
 head -10000 "$T/reuters.jsonl" | jq -c '.id += "-again"' >"$T/10k.jsonl"
 "$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate 1000 "$T/10k.jsonl"
-"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --count $((n + 10000)) \
-    --timeout 120 >/dev/null
+all_of $((n + 10000))
 snap >"$T/after"
 paste "$T/before" "$T/after" | awk '
     { match($1, /le="[^"]+"/); le = substr($1, RSTART + 4, RLENGTH - 5); n[++k] = $4 - $2; b[k] = le }

@@ -27,6 +27,15 @@ void nw_arena_reset(nw_arena *a)
 
 void *nw_arena_alloc(nw_arena *a, size_t n)
 {
+    void *out = nw_arena_alloc_raw(a, n);
+    if (out) {
+        memset(out, 0, n);
+    }
+    return out;
+}
+
+void *nw_arena_alloc_raw(nw_arena *a, size_t n)
+{
     size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
     if (!a->head || a->head->cap - a->head->used < need) {
         size_t cap = need > 65536 ? need : 65536;
@@ -41,13 +50,12 @@ void *nw_arena_alloc(nw_arena *a, size_t n)
     }
     char *out = a->head->data + a->head->used;
     a->head->used += need;
-    memset(out, 0, n);
     return out;
 }
 
 char *nw_arena_strndup(nw_arena *a, const char *p, size_t n)
 {
-    char *out = nw_arena_alloc(a, n + 1);
+    char *out = nw_arena_alloc_raw(a, n + 1);
     if (out) {
         memcpy(out, p, n);
         out[n] = '\0';

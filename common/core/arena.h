@@ -15,6 +15,8 @@ void nw_arena_init(nw_arena *a);
 void nw_arena_reset(nw_arena *a); /* frees every block */
 /* Zeroed, aligned for any type; NULL when out of memory. */
 void *nw_arena_alloc(nw_arena *a, size_t n);
+/* The same, not zeroed: for what the caller fills whole (a decoded record is 6 KB). */
+void *nw_arena_alloc_raw(nw_arena *a, size_t n);
 /* A NUL-terminated copy of n bytes; NULL when out of memory. */
 char *nw_arena_strndup(nw_arena *a, const char *p, size_t n);
 

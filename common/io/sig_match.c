@@ -46,26 +46,57 @@ int nw_sig_order_pending(nw_store *s, const nw_store_doc *docs, size_t n)
     return NW_OK;
 }
 
-static int cmp_hits(const void *a, const void *b)
+/* The fetch of neighbour h this round, added (and its GET sent) on first sight; -1 when out
+ * of memory. Documents of a batch share many neighbours: each record is read once. */
+static int fetch_of(nw_store *s, uint64_t h)
 {
-    const hit *x = a, *y = b;
-    if (x->hits != y->hits) {
-        return x->hits > y->hits ? -1 : 1;
+    if (2 * (s->nfetch + 1) > s->nfetch_slots) {
+        size_t n = s->nfetch_slots ? 2 * s->nfetch_slots : 4096;
+        int *slots = calloc(n, sizeof *slots);
+        if (!slots) {
+            return -1;
+        }
+        free(s->fetch_slots);
+        s->fetch_slots = slots;
+        s->nfetch_slots = n;
+        for (size_t f = 0; f < s->nfetch; f++) {
+            size_t i = (size_t)s->fetch[f].h & (n - 1);
+            while (slots[i]) {
+                i = (i + 1) & (n - 1);
+            }
+            slots[i] = (int)f + 1;
+        }
     }
-    return (x->h > y->h) - (x->h < y->h);
+    size_t mask = s->nfetch_slots - 1, i = (size_t)h & mask;
+    for (; s->fetch_slots[i]; i = (i + 1) & mask) {
+        if (s->fetch[s->fetch_slots[i] - 1].h == h) {
+            return s->fetch_slots[i] - 1;
+        }
+    }
+    if (nw_array_reserve((void **)&s->fetch, &s->fetch_cap, s->nfetch + 1, sizeof *s->fetch) !=
+        NW_OK) {
+        return -1;
+    }
+    char key[64];
+    nw_sig_record_key(s, key, sizeof key, h);
+    const char *av[] = {"GET", key};
+    nw_redis_append(s->r, 2, av, NULL);
+    s->fetch[s->nfetch] = (struct fetch){h, NULL, NULL, NULL, 0};
+    s->fetch_slots[i] = (int)s->nfetch + 1;
+    return (int)s->nfetch++;
 }
 
-/* Phase 2, sending: the records of each document's best candidates. A document of this round
- * is a candidate from memory when it comes earlier in the order, and skipped when later (it
- * will see this one); any other is read from Redis. */
+/* Phase 2, sending: the records of each document's neighbours. A document of this round is
+ * a candidate from memory when it comes earlier in the order, and skipped when later (it will
+ * see this one); any other is read from Redis. */
 int nw_sig_send_fetches(nw_store *s)
 {
     s->nfetch = 0;
+    if (s->fetch_slots) {
+        memset(s->fetch_slots, 0, s->nfetch_slots * sizeof *s->fetch_slots);
+    }
     for (size_t k = 0; k < s->nord; k++) {
         work *w = &s->w[s->ord[k]];
-        if (w->nhits > 1) {
-            qsort(w->hits, w->nhits, sizeof *w->hits, cmp_hits);
-        }
         size_t keep = 0, nh = w->nhits ? w->nhits : 1;
         w->cands = nw_arena_alloc(&s->arena, nh * sizeof *w->cands);
         w->in_batch = nw_arena_alloc(&s->arena, nh * sizeof *w->in_batch);
@@ -85,19 +116,9 @@ int nw_sig_send_fetches(nw_store *s)
                 w->in_batch[keep++] = j;
                 continue;
             }
-            if (nw_array_reserve((void **)&s->fetch_h, &s->fetch_cap, s->nfetch + 1,
-                                 sizeof *s->fetch_h) != NW_OK ||
-                nw_array_reserve((void **)&s->got, &s->got_cap, s->nfetch + 1, sizeof *s->got) !=
-                    NW_OK) {
+            if ((w->fetched[keep++] = fetch_of(s, w->hits[c].h)) < 0) {
                 return NW_E_NOMEM;
             }
-            char key[64];
-            nw_sig_record_key(s, key, sizeof key, w->hits[c].h);
-            const char *av[] = {"GET", key};
-            nw_redis_append(s->r, 2, av, NULL);
-            s->fetch_h[s->nfetch] = w->hits[c].h;
-            s->got[s->nfetch] = NULL;
-            w->fetched[keep++] = (int)s->nfetch++;
         }
         w->nhits = keep;
     }
@@ -142,17 +163,23 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
             w->ncands++;
             continue;
         }
-        const redisReply *rep = s->got[w->fetched[c]];
-        nw_sig_record *r =
-            rep->type == REDIS_REPLY_STRING ? nw_sig_keep_record(s, rep->str, rep->len) : NULL;
+        struct fetch *f = &s->fetch[w->fetched[c]];
+        if (!f->decoded) {
+            f->decoded = 1;
+            f->rec = f->rep->type == REDIS_REPLY_STRING
+                         ? nw_sig_keep_record(s, f->rep->str, f->rep->len)
+                         : NULL;
+            f->id = f->rec ? nw_arena_strndup(&s->arena, f->rec->id.p, f->rec->id.len) : NULL;
+            if (f->rec && !f->id) {
+                return NW_E_NOMEM;
+            }
+        }
+        const nw_sig_record *r = f->rec;
         if (!r) {
             remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
             continue;
         }
-        cand->id = nw_arena_strndup(&s->arena, r->id.p, r->id.len);
-        if (!cand->id) {
-            return NW_E_NOMEM;
-        }
+        cand->id = f->id;
         cand->order_ms = r->order_ms;
         measure(s, cand, d, w, r->sig, r->shingles);
         w->ncands++;
@@ -165,7 +192,7 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
 int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err)
 {
     for (size_t f = 0; f < s->nfetch; f++) {
-        int rc = nw_redis_reply(s->r, &s->got[f], err);
+        int rc = nw_redis_reply(s->r, &s->fetch[f].rep, err);
         if (rc != NW_OK) {
             return rc;
         }

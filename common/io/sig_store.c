@@ -15,9 +15,8 @@
 void nw_sig_free_replies(nw_store *s)
 {
     for (size_t f = 0; f < s->nfetch; f++) {
-        if (s->got[f]) {
-            freeReplyObject(s->got[f]);
-            s->got[f] = NULL;
+        if (s->fetch[f].rep) {
+            freeReplyObject(s->fetch[f].rep);
         }
     }
     s->nfetch = 0;
@@ -105,8 +104,8 @@ void nw_store_free(nw_store *s)
     free(s->w);
     free(s->ord);
     free(s->slots);
-    free(s->fetch_h);
-    free(s->got);
+    free(s->fetch);
+    free(s->fetch_slots);
     nw_buf_release(&s->expired);
     nw_links_free(s->links);
     nw_revise_free(s->rev);
@@ -203,8 +202,8 @@ nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work
 /* A decoded copy of a record's bytes that lives as long as the batch. */
 nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len)
 {
-    char *copy = nw_arena_alloc(&s->arena, len ? len : 1);
-    nw_sig_record *r = nw_arena_alloc(&s->arena, sizeof *r);
+    char *copy = nw_arena_alloc_raw(&s->arena, len ? len : 1);
+    nw_sig_record *r = nw_arena_alloc_raw(&s->arena, sizeof *r);
     if (!copy || !r) {
         return NULL;
     }

@@ -66,9 +66,17 @@ struct nw_store {
     size_t nord, ordcap;
     int *slots; /* open addressing on h: batch document + 1 */
     size_t nslots;
-    uint64_t *fetch_h;
-    redisReply **got;
-    size_t nfetch, fetch_cap, got_cap;
+    /* the records read this round, one GET per distinct neighbour of the round */
+    struct fetch {
+        uint64_t h;
+        redisReply *rep;
+        nw_sig_record *rec; /* decoded on first use; NULL when expired */
+        const char *id;     /* the record's id, NUL-terminated */
+        int decoded;
+    } * fetch;
+    size_t nfetch, fetch_cap;
+    int *fetch_slots; /* open addressing on h: fetch + 1 */
+    size_t nfetch_slots;
     nw_arena arena;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
