@@ -27,6 +27,8 @@ typedef struct node {
     int before; /* the story it had before this batch (first find) */
     int dsu;    /* in memory: union over the roots */
     int linked; /* this batch linked it under another story */
+    int used;   /* in an edge or a chain: its story is read; an article related to nothing
+                   stands for its own story (a racer that links it also revises it) */
 } node;
 
 struct nw_links {
@@ -126,7 +128,7 @@ static int add_node(nw_links *l, const char *id, size_t idlen, int64_t order_ms)
     if (nw_array_reserve((void **)&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes) != NW_OK) {
         return -1;
     }
-    l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0};
+    l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0, 0};
     l->index[slot] = (int)l->n + 1;
     return (int)l->n++;
 }
@@ -143,6 +145,7 @@ int nw_links_edge(nw_links *l, int a, int b)
     }
     l->edges[l->nedges][0] = a;
     l->edges[l->nedges][1] = b;
+    l->nodes[a].used = l->nodes[b].used = 1;
     l->nedges++;
     return NW_OK;
 }
@@ -193,6 +196,7 @@ static int read_parent(nw_links *l, int i, const redisReply *rep, nw_err *err)
         return NW_E_NOMEM;
     }
     l->nodes[i].parent = p;
+    l->nodes[p].used = 1;
     return NW_OK;
 }
 
@@ -341,7 +345,7 @@ int nw_links_commit(nw_links *l, nw_err *err)
     int rc = NW_OK;
     for (l->attempt = 0; l->attempt < MAX_ATTEMPTS; l->attempt++) {
         for (size_t i = 0; i < l->n; i++) {
-            l->nodes[i].parent = UNKNOWN;
+            l->nodes[i].parent = l->nodes[i].used ? UNKNOWN : ROOT;
         }
         if ((rc = find_all(l, err)) != NW_OK) {
             break;
