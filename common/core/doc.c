@@ -7,8 +7,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_scan.h"
 #include "nw_error.h"
 #include "utf8.h"
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key that one object of the tree has twice, or NULL. Depth is bounded by the pre-scan. */
+static const char *duplicate_key(yajl_val v)
+{
+    if (YAJL_IS_ARRAY(v)) {
+        for (size_t i = 0; i < v->u.array.len; i++) {
+            const char *k = duplicate_key(v->u.array.values[i]);
+            if (k) {
+                return k;
+            }
+        }
+        return NULL;
+    }
+    if (!YAJL_IS_OBJECT(v)) {
+        return NULL;
+    }
+    size_t n = v->u.object.len;
+    const char *found = NULL;
+    if (n > 1) {
+        const char **keys = malloc(n * sizeof *keys);
+        if (!keys) {
+            return NULL; /* the check is skipped, not the message */
+        }
+        memcpy(keys, v->u.object.keys, n * sizeof *keys);
+        qsort(keys, n, sizeof *keys, cmp_keys);
+        for (size_t i = 1; i < n && !found; i++) {
+            found = strcmp(keys[i - 1], keys[i]) == 0 ? keys[i] : NULL; /* borrowed: the tree */
+        }
+        free(keys);
+    }
+    for (size_t i = 0; i < n && !found; i++) {
+        found = duplicate_key(v->u.object.values[i]);
+    }
+    return found;
+}
 
 int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes, nw_err *err)
 {
@@ -36,6 +77,15 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
         yajl_tree_free(root);
         return nw_err_set(err, NW_E_INPUT, "not_object", "message is not a JSON object");
     }
+    const char *dup = duplicate_key(root);
+    if (dup) {
+        int rc = nw_err_set(err, NW_E_INPUT, "duplicate_key",
+                            "key \"%.64s\" appears twice in one object (readers differ on which "
+                            "counts)",
+                            dup);
+        yajl_tree_free(root);
+        return rc;
+    }
     doc->root = root;
     const char *path[] = {"id", NULL};
     yajl_val id = yajl_tree_get(root, path, yajl_t_any);
@@ -55,6 +105,9 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
 
 yajl_val nw_json_parse(const char *text, size_t len, nw_err *err)
 {
+    if (nw_json_scan(text, len, NW_JSON_MAX_DEPTH, err) != NW_OK) {
+        return NULL;
+    }
     char *copy = malloc(len + 1);
     if (!copy) {
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");

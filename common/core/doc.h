@@ -19,12 +19,14 @@ typedef struct nw_doc {
 } nw_doc;
 
 /* Validates and parses one message (not NUL-terminated). On failure returns NW_E_INPUT with
- * err->reason one of: oversize, invalid_utf8, invalid_json, not_object, missing_id, bad_id. */
+ * err->reason one of: oversize, invalid_utf8, invalid_json, too_complex, duplicate_key,
+ * not_object, missing_id, bad_id. */
 int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes, nw_err *err);
 void nw_doc_release(nw_doc *doc);
 
-/* Parses any JSON text (not NUL-terminated). Returns NULL with the parser's message in err
- * (reason invalid_json). Caller frees with yajl_tree_free(). */
+/* Parses any JSON text (not NUL-terminated) after json_scan.h's pre-scan (depth, escaped
+ * NULs, lone surrogates). Returns NULL with the reason and message in err. Caller frees with
+ * yajl_tree_free(). */
 yajl_val nw_json_parse(const char *text, size_t len, nw_err *err);
 
 /* Field access; NULL when absent or of another type. */

@@ -152,16 +152,34 @@ static int produce(runner *r, nw_inflight_entry *in, const char *topic, const vo
     }
 }
 
+/* The input's headers for its dead letter: kept, except that names in our nw. namespace
+ * become orig.nw.* so that a sender cannot pass off a reason or a stage as ours. */
+static rd_kafka_headers_t *input_headers(const rd_kafka_message_t *m)
+{
+    rd_kafka_headers_t *orig = NULL;
+    if (rd_kafka_message_headers(m, &orig) != RD_KAFKA_RESP_ERR_NO_ERROR || !orig) {
+        return rd_kafka_headers_new(6);
+    }
+    rd_kafka_headers_t *h = rd_kafka_headers_new(rd_kafka_header_cnt(orig) + 6);
+    const char *name;
+    const void *val;
+    size_t size;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(orig, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; i++) {
+        char renamed[256];
+        if (strncmp(name, "nw.", 3) == 0) {
+            snprintf(renamed, sizeof renamed, "orig.%s", name);
+            name = renamed;
+        }
+        rd_kafka_header_add(h, name, -1, val, (ssize_t)size);
+    }
+    return h;
+}
+
 static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_t *m,
                        const nw_err *err)
 {
-    rd_kafka_headers_t *orig = NULL;
-    rd_kafka_headers_t *h = NULL;
-    if (rd_kafka_message_headers(m, &orig) == RD_KAFKA_RESP_ERR_NO_ERROR && orig) {
-        h = rd_kafka_headers_copy(orig);
-    } else {
-        h = rd_kafka_headers_new(6);
-    }
+    rd_kafka_headers_t *h = input_headers(m);
     char part[16], off[32];
     snprintf(part, sizeof part, "%d", m->partition);
     snprintf(off, sizeof off, "%lld", (long long)m->offset);

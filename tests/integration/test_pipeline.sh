@@ -47,7 +47,9 @@ check "every stage answers /livez and /readyz" \
 nw_feed_in_order "$BOOT" "$NW_ROOT/tests/data/seeds/seeds.jsonl" || die "seeds flow through"
 
 # bad input: not JSON, no id, a valid article after them (the pipeline must keep going)
-printf '%s\n' '{not json' '{"body":"no id here"}' | "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
+# (sent with headers in our namespace: a sender must not pass off a reason as the stage's)
+printf '%s\n' '{not json' '{"body":"no id here"}' |
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -H nw.reason=spoofed -H trace=t1 -
 grep '^{"id": "004' "$NW_ROOT/tests/data/seeds/seeds.jsonl" |
     sed 's/"id": "004_3336bd7ffc0a815a"/"id": "005-copy-of-004"/' |
     "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -
@@ -107,6 +109,8 @@ check "the roundup's link moves 004 and its copy into that story (revisions)" \
 check "dead letters carry stage and reason" \
     eq "$(jq -r '.headers["nw.stage"] + ":" + .headers["nw.reason"]' "$T/dlq.jsonl" | sort | tr '\n' ' ')" \
     "clean:invalid_json clean:missing_id "
+check "input headers in the nw. namespace are renamed, others kept" \
+    eq "$(jq -r '[.headers["orig.nw.reason"], .headers.trace] | join(" ")' "$T/dlq.jsonl" | sort -u)" "spoofed t1"
 check "dead letters keep the original bytes" \
     eq "$(jq -r 'select(.headers["nw.reason"] == "invalid_json") | .value' "$T/dlq.jsonl")" "{not json"
 metrics=$(curl -fsS "http://127.0.0.1:${PORT[clean]}/metrics")

@@ -1,5 +1,6 @@
-/* test_doc.c - the JSON document model: validation reasons, pass-through of user fields,
- * UTF-8 validation and base64. */
+/* test_doc.c - the JSON document model: validation reasons (also for hostile messages: deep
+ * nesting, escaped NULs, lone surrogates, duplicate keys), pass-through of user fields, UTF-8
+ * validation and base64. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,10 +8,12 @@
 /* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/base64.h"
 #include "core/doc.h"
+#include "core/json_scan.h"
 #include "core/nw_error.h"
 #include "core/utf8.h"
 
@@ -44,6 +47,60 @@ static void test_validation_reasons(void **state)
     assert_string_equal(reason_of(msg), "bad_id");
     snprintf(msg, sizeof msg, "{\"id\":\"%.*s\"}", 256, big);
     assert_string_equal(reason_of(msg), "ok");
+}
+
+/* {"id":"deep","meta":[[[...]]]} nested n levels inside meta: a malloc'd message */
+static char *nested(size_t n, int closed)
+{
+    char *m = malloc(2 * n + 64);
+    assert_non_null(m);
+    size_t k = (size_t)sprintf(m, "{\"id\":\"deep\",\"meta\":");
+    memset(m + k, '[', n);
+    k += n;
+    if (closed) {
+        memset(m + k, ']', n);
+        k += n;
+        m[k++] = '}';
+    }
+    m[k] = '\0';
+    return m;
+}
+
+static void test_hostile_json(void **state)
+{
+    (void)state;
+    /* 300,000 levels (600 KB) crashed the stages: refused by a linear pre-scan, valid or not */
+    char *deep = nested(300000, 1);
+    assert_string_equal(reason_of(deep), "too_complex");
+    free(deep);
+    deep = nested(300000, 0);
+    assert_string_equal(reason_of(deep), "too_complex");
+    free(deep);
+    deep = nested(NW_JSON_MAX_DEPTH - 1, 1); /* the object itself is one level */
+    assert_string_equal(reason_of(deep), "ok");
+    free(deep);
+    deep = nested(NW_JSON_MAX_DEPTH, 1);
+    assert_string_equal(reason_of(deep), "too_complex");
+    free(deep);
+    /* brackets inside strings do not count */
+    assert_string_equal(reason_of("{\"id\":\"a\",\"t\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                                  "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}"),
+                        "ok");
+    /* an escaped NUL would cut the id: "nulid\u0000A" and "nulid\u0000B" became one article */
+    assert_string_equal(reason_of("{\"id\":\"nulid\\u0000A\"}"), "invalid_json");
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"x\\u0000\"}"), "invalid_json");
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"\\\\u0000\"}"),
+                        "ok"); /* \\ then u0000 */
+    /* surrogates: a pair is one character, either half alone has no UTF-8 */
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"\\ud83d\\ude00\"}"), "ok");
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"\\udc00\"}"), "invalid_utf8");
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"\\ud800x\"}"), "invalid_utf8");
+    assert_string_equal(reason_of("{\"id\":\"a\",\"body\":\"\\ud800\\u0041\"}"), "invalid_utf8");
+    /* duplicate keys: readers differ on which one counts */
+    assert_string_equal(reason_of("{\"id\":\"d1\",\"id\":\"d2\"}"), "duplicate_key");
+    assert_string_equal(reason_of("{\"id\":\"d1\",\"m\":[{\"a\":1,\"b\":2,\"a\":3}]}"),
+                        "duplicate_key");
+    assert_string_equal(reason_of("{\"id\":\"d1\",\"m\":{\"a\":{\"a\":1}}}"), "ok");
 }
 
 static void test_oversize(void **state)
@@ -131,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_validation_reasons),
         cmocka_unit_test(test_oversize),
+        cmocka_unit_test(test_hostile_json),
         cmocka_unit_test(test_require_str),
         cmocka_unit_test(test_round_trip_passes_fields_through),
         cmocka_unit_test(test_utf8),

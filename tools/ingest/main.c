@@ -23,6 +23,7 @@ typedef struct ingest {
     long sent, failed, skipped;
     double rate, start; /* documents per second (0 = as fast as possible), and when we began */
     yajl_gen gen;
+    rd_kafka_headers_t *headers; /* --header: copied onto every message (NULL: none) */
 } ingest;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -52,10 +53,20 @@ static int produce(ingest *in, const char *key, size_t klen, const char *val, si
 {
     pace(in);
     for (;;) {
-        rd_kafka_resp_err_t e = rd_kafka_producev(
-            in->rk, RD_KAFKA_V_TOPIC(in->topic), RD_KAFKA_V_KEY((void *)key, klen),
-            RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_END);
+        /* producev owns the headers once it succeeds */
+        rd_kafka_headers_t *h = in->headers ? rd_kafka_headers_copy(in->headers) : NULL;
+        rd_kafka_resp_err_t e =
+            h ? rd_kafka_producev(
+                    in->rk, RD_KAFKA_V_TOPIC(in->topic), RD_KAFKA_V_KEY((void *)key, klen),
+                    RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END)
+              : rd_kafka_producev(in->rk, RD_KAFKA_V_TOPIC(in->topic),
+                                  RD_KAFKA_V_KEY((void *)key, klen),
+                                  RD_KAFKA_V_VALUE((void *)val, vlen),
+                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        if (e && h) {
+            rd_kafka_headers_destroy(h);
+        }
         if (!e) {
             in->sent++;
             return 0;
@@ -260,6 +271,7 @@ static void usage(FILE *out)
             "  -t, --topic TOPIC          topic (default news.raw)\n"
             "  -r, --rate N               send at most N documents a second (default: no limit)\n"
             "  -X, --property KEY=VALUE   librdkafka producer property (repeatable)\n"
+            "  -H, --header NAME=VALUE    a header on every message (repeatable)\n"
             "  -q, --quiet                no summary line\n"
             "  -h, --help                 this help\n");
 }
@@ -270,6 +282,7 @@ int main(int argc, char **argv)
                                          {"topic", required_argument, 0, 't'},
                                          {"property", required_argument, 0, 'X'},
                                          {"rate", required_argument, 0, 'r'},
+                                         {"header", required_argument, 0, 'H'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -281,7 +294,7 @@ int main(int argc, char **argv)
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
     ingest in = {.topic = "news.raw"};
     int quiet = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:t:X:r:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:t:X:r:H:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -298,6 +311,18 @@ int main(int argc, char **argv)
         case 'r':
             in.rate = atof(optarg);
             break;
+        case 'H': {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg) {
+                fprintf(stderr, "nearwire-ingest: --header wants NAME=VALUE, got \"%s\"\n", optarg);
+                return 2;
+            }
+            if (!in.headers) {
+                in.headers = rd_kafka_headers_new(4);
+            }
+            rd_kafka_header_add(in.headers, optarg, eq - optarg, eq + 1, -1);
+            break;
+        }
         case 'q':
             quiet = 1;
             break;
@@ -341,5 +366,8 @@ int main(int argc, char **argv)
     }
     yajl_gen_free(in.gen);
     rd_kafka_destroy(in.rk);
+    if (in.headers) {
+        rd_kafka_headers_destroy(in.headers);
+    }
     return in.failed ? 1 : 0;
 }
