@@ -10,6 +10,8 @@
 #include "core/nw_error.h"
 #include "io/stoplists.h"
 #include "text/clean.h"
+#include "text/html_extract.h"
+#include "text/html_scan.h"
 
 const nw_cfg_key clean_keys[] = {
     {"clean.keep_body", NW_CFG_BOOL, "false", offsetof(clean_config, keep_body),
@@ -121,8 +123,13 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     if (body[strspn(body, " \t\r\n")] == '\0') {
         return nw_err_set(err, NW_E_INPUT, "empty_body", "field \"body\" is empty");
     }
+    size_t blen = strlen(body);
+    if ((ct == NW_CT_HTML || (ct == NW_CT_SNIFF && nw_html_sniff(body, blen))) &&
+        nw_html_scan(body, blen, NW_HTML_MAX_DEPTH, err) != NW_OK) {
+        return NW_E_INPUT; /* too deep for the HTML5 parser's time and memory */
+    }
     const nw_clean_result *r;
-    rc = nw_cleaner_run(c->cleaner, body, strlen(body), ct,
+    rc = nw_cleaner_run(c->cleaner, body, blen, ct,
                         title && YAJL_IS_STRING(title) ? YAJL_GET_STRING(title) : NULL, &r);
     if (rc != NW_OK) {
         return nw_err_set(err, rc, "nomem", "out of memory while cleaning");

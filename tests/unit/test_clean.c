@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/nw_error.h"
 #include "enrich/dateline.h"
 #include "io/stoplists.h"
 #include "text/boilerplate.h"
 #include "text/clean.h"
+#include "text/html_scan.h"
 
 static nw_cleaner *cl;
 
@@ -483,6 +485,58 @@ static int teardown(void **state)
     return 0;
 }
 
+static const char *html_scan_reason(const char *html)
+{
+    static nw_err err;
+    nw_err_clear(&err);
+    return nw_html_scan(html, strlen(html), NW_HTML_MAX_DEPTH, &err) == NW_OK ? "ok" : err.reason;
+}
+
+/* "<tag>" repeated n times, then "x", then suffix; malloc'd */
+static char *repeated(const char *unit, size_t n, const char *suffix)
+{
+    size_t u = strlen(unit), s = strlen(suffix);
+    char *p = malloc(u * n + s + 2);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(p + i * u, unit, u);
+    }
+    p[u * n] = 'x';
+    memcpy(p + u * n + 1, suffix, s + 1);
+    return p;
+}
+
+/* Pages that took the clean stage past 8 GB in gumbo are refused by a linear pre-scan;
+ * real shapes of page (unclosed p and li, void elements, tags in scripts and comments) pass. */
+static void test_html_depth_limit(void **state)
+{
+    (void)state;
+    char *p = repeated("<div>", 50000, "");
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
+    p = repeated("<b>x ", 20000, "");
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
+    p = repeated("<div class=\"a>b\">", NW_HTML_MAX_DEPTH, ""); /* '>' inside quotes */
+    assert_string_equal(html_scan_reason(p), "ok");
+    free(p);
+    p = repeated("<span>", NW_HTML_MAX_DEPTH + 1, "");
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
+    p = repeated("<div></div>", 100000, ""); /* many, but closed */
+    assert_string_equal(html_scan_reason(p), "ok");
+    free(p);
+    p = repeated("<p>para <li>item <br><img src=x><td>cell ", 5000, "");
+    assert_string_equal(html_scan_reason(p), "ok");
+    free(p);
+    p = repeated("<i>", 5000, "</i>");
+    char *page = malloc(strlen(p) + 64);
+    sprintf(page, "<script>var s = '%s';</script><!-- <div><div> -->", p);
+    assert_string_equal(html_scan_reason(page), "ok");
+    free(page);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_html_best_box),
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
+        cmocka_unit_test(test_html_depth_limit),
     };
     return cmocka_run_group_tests_name("clean", tests, setup, teardown);
 }

@@ -1,0 +1,132 @@
+/* html_scan.c - tags read just far enough to know their names: start tags push, end tags pop,
+ * the depth never below zero. Unknown structure (a stray '<') is text. */
+#include "html_scan.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "../core/nw_error.h"
+
+/* Names compared lower-case, at most 15 bytes (longer names are no element we count apart). */
+typedef struct tag_name {
+    char s[16];
+    size_t len;
+} tag_name;
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static size_t read_name(const char *p, size_t left, tag_name *t)
+{
+    size_t k = 0;
+    t->len = 0;
+    while (k < left && (is_alpha(p[k]) || (p[k] >= '0' && p[k] <= '9') || p[k] == '-' ||
+                        p[k] == ':' || p[k] == '_')) {
+        if (t->len < sizeof t->s - 1) {
+            char c = p[k];
+            t->s[t->len++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        }
+        k++;
+    }
+    t->s[t->len] = '\0';
+    return k;
+}
+
+static int in_list(const tag_name *t, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++) {
+        if (strcmp(t->s, list[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Void elements, and those whose end tag the HTML spec lets authors leave out. */
+static const char *const uncounted[] = {
+    "area",  "base",  "br",    "col",      "embed", "hr",  "img",    "input",
+    "link",  "meta",  "param", "source",   "track", "wbr", "keygen", "p",
+    "li",    "dt",    "dd",    "tr",       "td",    "th",  "option", "optgroup",
+    "thead", "tbody", "tfoot", "colgroup", "rb",    "rt",  "rp",     "rtc",
+    "html",  "head",  "body",  "caption",  "image", NULL};
+
+/* Raw text: nothing inside is a tag until its own end tag. */
+static const char *const raw_text[] = {"script",   "style",     "textarea", "title",
+                                       "xmp",      "iframe",    "noembed",  "noframes",
+                                       "noscript", "plaintext", NULL};
+
+/* Index just past the '>' that ends the tag starting at i (quotes respected), or n. */
+static size_t tag_end(const char *h, size_t n, size_t i)
+{
+    char quote = 0;
+    for (; i < n; i++) {
+        if (quote) {
+            quote = h[i] == quote ? 0 : quote;
+        } else if (h[i] == '"' || h[i] == '\'') {
+            quote = h[i];
+        } else if (h[i] == '>') {
+            return i + 1;
+        }
+    }
+    return n;
+}
+
+/* Index of the end tag "</name" of a raw-text element from i on, or n. */
+static size_t raw_end(const char *h, size_t n, size_t i, const tag_name *t)
+{
+    for (; i + 2 + t->len <= n; i++) {
+        if (h[i] == '<' && h[i + 1] == '/' && strncasecmp(h + i + 2, t->s, t->len) == 0) {
+            return i;
+        }
+    }
+    return n;
+}
+
+static size_t skip_until(const char *h, size_t n, size_t i, const char *end)
+{
+    size_t el = strlen(end);
+    for (; i + el <= n; i++) {
+        if (memcmp(h + i, end, el) == 0) {
+            return i + el;
+        }
+    }
+    return n;
+}
+
+int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
+{
+    unsigned depth = 0;
+    tag_name t;
+    for (size_t i = 0; i < n;) {
+        if (h[i] != '<' || i + 1 >= n) {
+            i++;
+        } else if (n - i >= 4 && memcmp(h + i, "<!--", 4) == 0) {
+            i = skip_until(h, n, i + 4, "-->");
+        } else if (h[i + 1] == '!' || h[i + 1] == '?') {
+            i = tag_end(h, n, i + 2);
+        } else if (h[i + 1] == '/') {
+            read_name(h + i + 2, n - i - 2, &t);
+            if (t.len && depth > 0 && !in_list(&t, uncounted)) {
+                depth--;
+            }
+            i = tag_end(h, n, i + 2);
+        } else if (is_alpha(h[i + 1])) {
+            size_t at = i;
+            i += 1 + read_name(h + i + 1, n - i - 1, &t);
+            i = tag_end(h, n, i);
+            int self_closing = i >= 2 && h[i - 1] == '>' && h[i - 2] == '/';
+            if (in_list(&t, raw_text)) {
+                i = raw_end(h, n, i, &t);
+            } else if (!self_closing && !in_list(&t, uncounted) && ++depth > max_depth) {
+                return nw_err_set(err, NW_E_INPUT, "too_complex",
+                                  "HTML elements nested deeper than %u levels at byte %zu",
+                                  max_depth, at);
+            }
+        } else {
+            i++;
+        }
+    }
+    return NW_OK;
+}
