@@ -56,10 +56,30 @@ rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, c
     return c;
 }
 
+long long nw_kafka_output_max_bytes(const nw_stage_config *cfg)
+{
+    return cfg->max_message_bytes + NW_OUTPUT_HEADROOM_BYTES;
+}
+
 rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,
                                    char *err, size_t errsz)
 {
-    return nw_kafka_conf_build(cfg->kafka_bootstrap, cfg->group_id, all, consumer, err, errsz);
+    rd_kafka_conf_t *c =
+        nw_kafka_conf_build(cfg->kafka_bootstrap, cfg->group_id, all, consumer, err, errsz);
+    int user_set = 0;
+    for (size_t i = 0; all && i < all->nkafka; i++) {
+        user_set |= strcmp(all->kafka[i].name, "message.max.bytes") == 0;
+    }
+    if (c && !consumer && !user_set) {
+        /* librdkafka's 1 MB default would stop the stage at the first larger output */
+        char v[32];
+        snprintf(v, sizeof v, "%lld", nw_kafka_output_max_bytes(cfg));
+        if (set(c, "message.max.bytes", v, err, errsz)) {
+            rd_kafka_conf_destroy(c);
+            return NULL;
+        }
+    }
+    return c;
 }
 
 /* Brokers (learned ones, nodeid >= 0, not the bootstrap or internal entries) in state UP;

@@ -13,8 +13,16 @@
  * 'all' may be NULL (tools without a config table); 'group' may be NULL for producers. */
 rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, const nw_config *all,
                                      int consumer, char *err, size_t errsz);
+/* A stage's conf; its producer's message.max.bytes is nw_kafka_output_max_bytes() unless
+ * kafka.message.max.bytes says otherwise. */
 rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,
                                    char *err, size_t errsz);
+
+/* What a stage adds to an accepted input, at most (fields, fingerprints, entities, headers). */
+#define NW_OUTPUT_HEADROOM_BYTES (1024 * 1024)
+/* The largest record a stage produces: max.message.bytes plus the headroom. Topics (and
+ * brokers) must take records this large; larger outputs are dead-lettered. */
+long long nw_kafka_output_max_bytes(const nw_stage_config *cfg);
 
 /* Parses a statistics JSON document and sets nearwire_consumer_lag_messages per partition and
  * nearwire_kafka_brokers_up. Returns the brokers up, or -1 when the document does not say. */

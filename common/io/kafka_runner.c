@@ -180,6 +180,15 @@ static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_
                        const nw_err *err)
 {
     rd_kafka_headers_t *h = input_headers(m);
+    /* an oversize input's dead letter keeps its first max.message.bytes, saying so: a dead
+     * letter that cannot be produced would stop the stage */
+    size_t vlen = m->len;
+    if (vlen > (size_t)r->cfg->max_message_bytes) {
+        char full[32];
+        snprintf(full, sizeof full, "%zu", m->len);
+        rd_kafka_header_add(h, "nw.truncated", -1, full, -1);
+        vlen = (size_t)r->cfg->max_message_bytes;
+    }
     char part[16], off[32];
     snprintf(part, sizeof part, "%d", m->partition);
     snprintf(off, sizeof off, "%lld", (long long)m->offset);
@@ -196,7 +205,7 @@ static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_
                   1);
     nw_log(NW_LOG_DEBUG, "dead_letter", "reason=%s partition=%d offset=%lld detail=\"%s\"",
            err->reason, m->partition, (long long)m->offset, err->detail);
-    return produce(r, in, r->cfg->topic_dlq, m->key, m->key_len, m->payload, m->len, h,
+    return produce(r, in, r->cfg->topic_dlq, m->key, m->key_len, m->payload, vlen, h,
                    rd_kafka_message_timestamp(m, NULL));
 }
 
@@ -205,6 +214,21 @@ static void on_retry(void *arg)
     runner *r = arg;
     atomic_store(r->ready, 0);
     rd_kafka_poll(r->producer, 0);
+}
+
+/* 1 when a record of the outbox is larger than the producer takes (err says which). */
+static int output_too_large(const runner *r, const nw_outbox *out, nw_err *err)
+{
+    long long max = nw_kafka_output_max_bytes(r->cfg);
+    for (size_t k = 0; k < out->n; k++) {
+        if ((long long)out->rec[k].val_len > max) {
+            nw_err_set(err, NW_E_INPUT, "output_too_large",
+                       "an output record would be %zu bytes, over the %lld the topics take",
+                       out->rec[k].val_len, max);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Produces each message's records, or its dead letter, tracking each input in the ring. */
@@ -222,11 +246,16 @@ static int emit(runner *r, rd_kafka_message_t **msgs, size_t n)
             nw_log(NW_LOG_ERROR, "inflight_full", "capacity=%zu", r->inflight.cap);
             return NW_E_FATAL;
         }
-        if (it->rc == NW_E_INPUT) {
+        nw_err too_large;
+        int produced = it->rc == NW_OK; /* else dead-lettered */
+        if (produced && output_too_large(r, it->out, &too_large)) {
+            rc = dead_letter(r, in, m, &too_large);
+            produced = 0;
+        } else if (it->rc == NW_E_INPUT) {
             rc = dead_letter(r, in, m, &it->err);
         }
         int64_t ts = rd_kafka_message_timestamp(m, NULL);
-        for (size_t k = 0; it->rc == NW_OK && k < it->out->n && rc == NW_OK; k++) {
+        for (size_t k = 0; produced && k < it->out->n && rc == NW_OK; k++) {
             const nw_record *rec = &it->out->rec[k];
             rc = produce(r, in, rec->topic ? rec->topic : r->cfg->topic_out,
                          nw_record_key(it->out, rec), rec->key_len, nw_record_val(it->out, rec),

@@ -27,6 +27,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             continue;
         }
         w->revision = 0;
+        w->moved_story = NULL;
         w->first_seen_ms = now_ms;
         w->order_ms = nw_order_time(d->has_published, d->published_ms, now_ms, s->p.clock_skew_ms);
         nw_sig_record *r = nw_sig_head_record(s, d, w);

@@ -110,6 +110,16 @@ int nw_sig_revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_e
         const char *id = nw_links_moved(s->links, m, &story_node);
         int64_t order;
         const char *story = nw_links_story(s->links, story_node, &order);
+        int j = nw_sig_batch_index(s, XXH3_64bits(id, strlen(id)));
+        if (j >= 0 && s->w[j].pending) {
+            work *mw = &s->w[j];
+            if (!mw->moved_story ||
+                nw_order_cmp(order, story, mw->moved_order, mw->moved_story) < 0) {
+                mw->moved_story = story;
+                mw->moved_order = order;
+            }
+            continue;
+        }
         rc = nw_revise_add_story(s->rev, id, cause_of_story(s, nodes, story), story, order);
     }
     if (rc == NW_OK) {
@@ -136,6 +146,11 @@ static nw_sig_record *decided_record(nw_store *s, const nw_store_doc *docs, size
     }
     r->decided = 1;
     const char *story = nw_links_story(s->links, node, &r->story_order_ms);
+    if (w->moved_story &&
+        nw_order_cmp(w->moved_order, w->moved_story, r->story_order_ms, story) < 0) {
+        story = w->moved_story;
+        r->story_order_ms = w->moved_order;
+    }
     r->story = (nw_bytes){story, strlen(story)};
     r->nmatches = w->dec.nmatches < s->p.max_matches ? w->dec.nmatches : s->p.max_matches;
     for (size_t c = 0; c < r->nmatches; c++) {

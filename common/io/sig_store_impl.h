@@ -49,6 +49,11 @@ typedef struct work {
     nw_decision dec;
     const char *revised[NW_REC_MAX_REVISED];
     size_t nrevised;
+    /* the oldest story a join of this round moved the document into (NULL: none). A member
+     * that another instance added to a story this round joins is saved with that story: this
+     * round's own reading of the links can predate the other's join. */
+    const char *moved_story;
+    int64_t moved_order;
 } work;
 
 struct nw_store {

@@ -192,6 +192,25 @@ schema_gaps() {
 }
 check "outputs carry every field their JSON Schema requires" eq "$(schema_gaps | sort -u | tr '\n' ' ')" ""
 
+# records over librdkafka's 1 MB default: a 2 MB article goes through all four stages; a 4.5 MB
+# message (over max.message.bytes, 4 MiB) is dead-lettered, truncated to 4 MiB and saying so
+python3 -c 'import json
+print(json.dumps({"id": "big-2mb", "body": "A long paragraph of words. " * 75000}))
+print(json.dumps({"id": "junk-4.5mb", "body": "junk " * 900000}))' >"$T/big.jsonl"
+"$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/big.jsonl" || echo "     ingest of the big records failed" >&2
+big_through() {
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --to-end --timeout 20 |
+        jq -e -s 'any(.[]; .id == "big-2mb")' >/dev/null
+}
+nw_wait_for 60 "the 2 MB article through" big_through
+check "a 2 MB article comes out of enrich" big_through
+check "a 4.5 MB message is dead-lettered as oversize, truncated to 4 MiB, saying so" eq \
+    "$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --to-end --timeout 20 --envelope |
+        jq -r 'select(.headers["nw.reason"] == "oversize") | "\(.headers["nw.truncated"]) \(.value | length)"')" \
+    "$(($(sed -n 2p "$T/big.jsonl" | wc -c) - 1)) 4194304"
+check "every stage is alive after them" \
+    bash -c "for p in ${PORT[*]}; do curl -fsS http://127.0.0.1:\$p/livez >/dev/null || exit 1; done"
+
 graceful=0
 for s in "${NW_STAGES[@]}"; do
     pid=$(cat "$T/pids/$s.pid")

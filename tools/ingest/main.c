@@ -291,6 +291,9 @@ int main(int argc, char **argv)
     nw_config_init(&props, NULL, NULL, NULL, NULL, err, sizeof err);
     /* fail within a minute when the broker is unreachable, not librdkafka's five */
     nw_config_set(&props, "kafka.message.timeout.ms", "60000", "default", err, sizeof err);
+    /* documents up to the stages' 4 MiB input limit and beyond (they dead-letter oversize
+     * ones as such), not librdkafka's 1 MB */
+    nw_config_set(&props, "kafka.message.max.bytes", "16777216", "default", err, sizeof err);
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
     ingest in = {.topic = "news.raw"};
     int quiet = 0, ch;
