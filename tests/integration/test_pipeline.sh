@@ -87,7 +87,9 @@ check "user fields pass through" eq "$(field 002 .source)" "Fox News"
 check "clean dropped the paywall appeal of 003" \
     eq "$(field 003 '[.clean.dropped[] | select(.reason == "appeal")] | length')" 1
 check "enrich parsed the AP dateline" eq "$(field 000 '.enrich.dateline + " " + .enrich.agency')" "TEHRAN, Iran AP"
-check "enrich counts the story" eq "$(field 003 .enrich.story.size)" 4
+# (revision records reach enrich by other partitions than the article after them: the count
+# of four shows on whichever of the story's records enrich handles last)
+check "enrich counts the story" eq "$(jq -s 'map(select(.id | test("^00[0-3]")) | .enrich.story.size) | max' "$T/enriched.all.jsonl")" 4
 check "story sources" eq "$(field 003 '.enrich.story.sources | join(",")')" \
     "Associated Press,Fox News,The Jerusalem Post,The New York Sun"
 check "enrich parsed the Reuters dateline" eq "$(field 004 '.enrich.dateline + " " + .enrich.agency')" "TEHRAN Reuters"
@@ -101,9 +103,12 @@ check "keywords come ranked, from the article's words" \
 check "publication time in UTC" eq "$(field 006 .enrich.published_at) $(field 000 .enrich.published_at)" \
     "2007-08-08T14:00:00.000Z 2006-09-13T20:19:00.000Z"
 check "reading time and language" eq "$(field 000 '"\(.enrich.reading_minutes) \(.enrich.lang)"')" "3 en"
+# (the story's size when enrich meets the roundup: 5, or up to 7 if the revision records
+# moving 004 and its copy, keyed to other partitions, reach enrich first)
 check "the roundup joins the AP story and merges the Reuters story into it" \
-    eq "$(field 006 '.cluster.story_id + " " + (.cluster.merged_from | join(",")) + " " + (.enrich.story.size | tostring)')" \
-    "002_21eaf0559e8ada84 004_3336bd7ffc0a815a 5"
+    eq "$(field 006 '.cluster.story_id + " " + (.cluster.merged_from | join(",")) + " " +
+        (.enrich.story.size >= 5 and .enrich.story.size <= 7 | tostring)')" \
+    "002_21eaf0559e8ada84 004_3336bd7ffc0a815a true"
 check "the roundup's link moves 004 and its copy into that story (revisions)" \
     eq "$(final 004 .story_id) $(final 005 .story_id)" "002_21eaf0559e8ada84 002_21eaf0559e8ada84"
 check "dead letters carry stage and reason" \
