@@ -117,6 +117,9 @@ static int take_existing(nw_store *s, nw_store_doc *d, work *w, const redisReply
         d->replay = 1;
         d->rec = r;
         w->pending = 0;
+        /* the same id with other content: answered as a replay all the same (an id is one
+         * article), but said so */
+        d->conflict = r->shingles != d->shingles || memcmp(r->sig, w->sig8, NW_MINHASH_BINS) != 0;
     } else {
         w->revision = r->revision;
         w->first_seen_ms = r->first_seen_ms;

@@ -24,6 +24,9 @@ void nw_sig_free_replies(nw_store *s)
 
 static void metrics_init(nw_store *s)
 {
+    s->m_conflicts =
+        nw_counter("nearwire_store_conflicts_total",
+                   "Replayed ids whose content differs from the decided article's.", NULL);
     s->m_docs =
         nw_counter("nearwire_store_inserts_total", "Documents inserted in the store.", NULL);
     s->m_replays = nw_counter("nearwire_store_replays_total",
@@ -260,7 +263,7 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
     for (size_t i = 0; i < n; i++) {
         nw_store_doc *d = &docs[i];
         work *w = &s->w[i];
-        d->replay = d->collision = d->repeat = 0;
+        d->replay = d->collision = d->repeat = d->conflict = 0;
         d->rec = NULL;
         d->revisions = NULL;
         d->nrevisions = 0;
@@ -348,11 +351,13 @@ int nw_store_decide(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, n
             d->repeat = 1;
             d->replay = o->replay;
             d->collision = o->collision;
+            d->conflict = o->conflict;
             d->rec = o->rec;
             d->revisions = o->revisions;
             d->nrevisions = o->nrevisions;
         } else if (d->replay) {
             nw_metric_add(s->m_replays, 1);
+            nw_metric_add(s->m_conflicts, d->conflict);
         }
     }
     if (rc == NW_E_NOMEM) {

@@ -85,6 +85,7 @@ struct nw_store {
     nw_arena arena;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
+    nw_metric *m_conflicts;
     nw_metric *g_docs, *g_bytes, *g_keys, *g_max;
     double next_report;
 };

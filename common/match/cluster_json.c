@@ -10,7 +10,7 @@ static void bytes(yajl_gen g, const char *key, nw_bytes b)
     nw_json_strn(g, key, b.p ? b.p : "", b.len);
 }
 
-void nw_cluster_json_write(yajl_gen g, const nw_sig_record *r)
+void nw_cluster_json_write(yajl_gen g, const nw_sig_record *r, int conflict)
 {
     const nw_rec_match *best = r->nmatches ? &r->matches[0] : NULL;
     char ts[32];
@@ -47,5 +47,8 @@ void nw_cluster_json_write(yajl_gen g, const nw_sig_record *r)
     nw_time_format_ms(r->order_ms, ts, sizeof ts);
     nw_json_str(g, "ordered_at", ts);
     nw_json_int(g, "revision", r->revision);
+    if (conflict) {
+        nw_json_bool(g, "conflict", 1);
+    }
     yajl_gen_map_close(g);
 }

@@ -8,7 +8,8 @@
 
 #include "sig_record.h"
 
-/* Writes the object (the caller has written its key, if any). r must be decided. */
-void nw_cluster_json_write(yajl_gen g, const nw_sig_record *r);
+/* Writes the object (the caller has written its key, if any). r must be decided. conflict:
+ * the id came again with other content (adds "conflict": true). */
+void nw_cluster_json_write(yajl_gen g, const nw_sig_record *r, int conflict);
 
 #endif

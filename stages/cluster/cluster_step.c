@@ -188,14 +188,14 @@ static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint32_t *sig, uint3
 }
 
 /* The document as it came, with its cluster object. */
-static int write_output(const nw_doc *doc, const nw_sig_record *rec, nw_outbox *out)
+static int write_output(const nw_doc *doc, const nw_sig_record *rec, int conflict, nw_outbox *out)
 {
     static const char *const replaced[] = {"cluster", NULL};
     yajl_gen g = out->gen;
     yajl_gen_map_open(g);
     nw_json_copy_fields(g, doc->root, replaced);
     nw_json_key(g, "cluster");
-    nw_cluster_json_write(g, rec);
+    nw_cluster_json_write(g, rec, conflict);
     yajl_gen_map_close(g);
     return nw_outbox_add_gen(out, NULL, doc->id);
 }
@@ -213,7 +213,7 @@ static int write_revision(const char *by, const nw_sig_record *rec, nw_outbox *o
     nw_json_str(g, "id", id);
     nw_json_str(g, "revised_by", by);
     nw_json_key(g, "cluster");
-    nw_cluster_json_write(g, rec);
+    nw_cluster_json_write(g, rec, 0);
     yajl_gen_map_close(g);
     return nw_outbox_add_gen(out, NULL, id);
 }
@@ -264,7 +264,7 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
             continue;
         }
         count_decision(c, d);
-        rc = write_output(&it->doc, d->rec, it->out);
+        rc = write_output(&it->doc, d->rec, d->conflict, it->out);
         for (size_t r = 0; r < d->nrevisions && rc == NW_OK; r++) {
             rc = write_revision(d->doc_id, d->revisions[r], it->out);
         }

@@ -325,6 +325,11 @@ static int read_article(enrich_ctx *c, nw_batch_item *it, article *a, nw_story_u
     u->source = nw_doc_str(doc, "source");
     u->headline = nw_doc_str(doc, "title");
     u->agency = a->dateline.agency;
+    /* an id that came again with other content: the story keeps what the first one gave it */
+    yajl_val cl = nw_doc_get(doc, "cluster");
+    const char *cp[] = {"conflict", NULL};
+    yajl_val conflict = cl && YAJL_IS_OBJECT(cl) ? yajl_tree_get(cl, cp, yajl_t_true) : NULL;
+    u->revision = conflict != NULL;
     return count_terms(c, a, doc) == NW_OK ? NW_OK : NW_E_NOMEM;
 }
 

@@ -32,6 +32,16 @@ cat "$T/seeds.fp" "$T/seeds.fp" | cluster --set redis.prefix=twice: >"$T/twice.o
 check "an id repeated within a batch gets the same decision" \
     eq "$(head -5 "$T/twice.out" | md5sum)" "$(tail -5 "$T/twice.out" | md5sum)"
 
+# the same id with other content is answered as a replay, flagged: the store keeps one article
+# per id, so a conflict must not pass for a copy of itself
+sed -n 2p "$T/seeds.fp" | jq -c '.id = "000_cb190c1c7f2c8ca2"' |
+    cluster --set redis.prefix=replay: >"$T/conflict.out"
+check "an id sent again with other content is flagged as a conflict" \
+    eq "$(jq -r '[.cluster.conflict, .cluster.story_id] | @tsv' "$T/conflict.out")" \
+    "$(printf 'true\t%s' "$(jq -r 'select(.id == "000_cb190c1c7f2c8ca2") | .cluster.story_id' "$T/first.out")")"
+check "a replay of the same content is no conflict" \
+    eq "$(jq -r '.cluster.conflict // "none"' "$T/second.out" | sort -u)" "none"
+
 # every key has a TTL no longer than two windows (bucket generations)
 check "every store key has a TTL" \
     eq "$(rc --scan --pattern 'replay:*' | while read -r k; do rc TTL "$k"; done |
