@@ -85,12 +85,15 @@ void nw_links_begin(nw_links *l)
     }
 }
 
-static int find_slot(const nw_links *l, uint64_t h, const char *id)
+/* The index slot of the node (h, id), or the empty slot where it would go. */
+static int find_slot(const nw_links *l, uint64_t h, const char *id, size_t idlen)
 {
     size_t mask = l->icap - 1, i = (size_t)h & mask;
-    while (l->index[i] &&
-           (l->nodes[l->index[i] - 1].h != h || strcmp(l->nodes[l->index[i] - 1].id, id) != 0)) {
-        i = (i + 1) & mask;
+    for (; l->index[i]; i = (i + 1) & mask) {
+        const node *n = &l->nodes[l->index[i] - 1];
+        if (n->h == h && strncmp(n->id, id, idlen) == 0 && n->id[idlen] == '\0') {
+            break;
+        }
     }
     return (int)i;
 }
@@ -106,7 +109,8 @@ static int grow_index(nw_links *l)
     l->index = ix;
     l->icap = cap;
     for (size_t k = 0; k < l->n; k++) {
-        l->index[find_slot(l, l->nodes[k].h, l->nodes[k].id)] = (int)k + 1;
+        const node *n = &l->nodes[k];
+        l->index[find_slot(l, n->h, n->id, strlen(n->id))] = (int)k + 1;
     }
     return NW_OK;
 }
@@ -117,15 +121,13 @@ static int add_node(nw_links *l, const char *id, size_t idlen, int64_t order_ms)
     if ((l->n + 1) * 2 > l->icap && grow_index(l) != NW_OK) {
         return -1;
     }
-    char *copy = nw_arena_strndup(&l->arena, id, idlen);
-    if (!copy) {
-        return -1;
-    }
-    int slot = find_slot(l, h, copy);
+    int slot = find_slot(l, h, id, idlen);
     if (l->index[slot]) {
-        return l->index[slot] - 1;
+        return l->index[slot] - 1; /* known: looked up without a copy */
     }
-    if (nw_array_reserve((void **)&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes) != NW_OK) {
+    char *copy = nw_arena_strndup(&l->arena, id, idlen);
+    if (!copy ||
+        nw_array_reserve((void **)&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes) != NW_OK) {
         return -1;
     }
     l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0, 0};
