@@ -37,12 +37,17 @@ int nw_sig_link_stories(nw_store *s, const nw_store_doc *docs, int *nodes, nw_er
     return nw_links_commit(s->links, err);
 }
 
+/* The batch document 'id' when this round decides it itself, else -1. */
+static int pending_doc(const nw_store *s, const char *id)
+{
+    int j = nw_sig_batch_index(s, XXH3_64bits(id, strlen(id)));
+    return j >= 0 && s->w[j].pending ? j : -1;
+}
+
 /* Is 'id' a document this round decides itself? (Revisions leave those alone.) */
 int nw_sig_decided_here(void *arg, const char *id)
 {
-    const nw_store *s = arg;
-    int j = nw_sig_batch_index(s, XXH3_64bits(id, strlen(id)));
-    return j >= 0 && s->w[j].pending;
+    return pending_doc(arg, id) >= 0;
 }
 
 /* The round's first document (in order) now in story 'story': the cause of its joins. */
@@ -110,8 +115,8 @@ int nw_sig_revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_e
         const char *id = nw_links_moved(s->links, m, &story_node);
         int64_t order;
         const char *story = nw_links_story(s->links, story_node, &order);
-        int j = nw_sig_batch_index(s, XXH3_64bits(id, strlen(id)));
-        if (j >= 0 && s->w[j].pending) {
+        int j = pending_doc(s, id);
+        if (j >= 0) {
             work *mw = &s->w[j];
             if (!mw->moved_story ||
                 nw_order_cmp(order, story, mw->moved_order, mw->moved_story) < 0) {
