@@ -141,15 +141,23 @@ int enrich_ready(void *ctx)
 static int read_cluster(const nw_doc *doc, article *a, nw_story_update *u, nw_err *err)
 {
     yajl_val c = nw_doc_get(doc, "cluster");
+    if (!c || !YAJL_IS_OBJECT(c)) {
+        return nw_err_set(err, NW_E_INPUT, "missing_field",
+                          "cluster.story_id and cluster.first_seen are required");
+    }
     const char *sp[] = {"story_id", NULL}, *fp[] = {"first_seen", NULL},
-               *op[] = {"ordered_at", NULL}, *mp[] = {"merged_from", NULL};
-    yajl_val s = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, sp, yajl_t_string) : NULL;
+               *op[] = {"ordered_at", NULL}, *mp[] = {"merged_from", NULL},
+               *cp[] = {"conflict", NULL};
+    yajl_val s = yajl_tree_get(c, sp, yajl_t_string);
     /* a story's first article is its earliest in the publication order, as its id says */
-    yajl_val f = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, op, yajl_t_string) : NULL;
-    if (!f && c && YAJL_IS_OBJECT(c)) {
+    yajl_val f = yajl_tree_get(c, op, yajl_t_string);
+    if (!f) {
         f = yajl_tree_get(c, fp, yajl_t_string);
     }
-    yajl_val m = c && YAJL_IS_OBJECT(c) ? yajl_tree_get(c, mp, yajl_t_array) : NULL;
+    yajl_val m = yajl_tree_get(c, mp, yajl_t_array);
+    /* a revision, or an id that came again with other content: the article counts in its
+     * story, which keeps the source and headline its first record gave it */
+    u->revision = a->revised_by || yajl_tree_get(c, cp, yajl_t_true);
     if (!s || !f) {
         return nw_err_set(err, NW_E_INPUT, "missing_field",
                           "cluster.story_id and cluster.first_seen are required");
@@ -317,7 +325,6 @@ static int read_article(enrich_ctx *c, nw_batch_item *it, article *a, nw_story_u
     }
     u->doc_id = doc->id;
     if (a->revised_by) {
-        u->revision = 1;
         return NW_OK;
     }
     a->text_len = strlen(a->text);
@@ -325,11 +332,6 @@ static int read_article(enrich_ctx *c, nw_batch_item *it, article *a, nw_story_u
     u->source = nw_doc_str(doc, "source");
     u->headline = nw_doc_str(doc, "title");
     u->agency = a->dateline.agency;
-    /* an id that came again with other content: the story keeps what the first one gave it */
-    yajl_val cl = nw_doc_get(doc, "cluster");
-    const char *cp[] = {"conflict", NULL};
-    yajl_val conflict = cl && YAJL_IS_OBJECT(cl) ? yajl_tree_get(cl, cp, yajl_t_true) : NULL;
-    u->revision = conflict != NULL;
     return count_terms(c, a, doc) == NW_OK ? NW_OK : NW_E_NOMEM;
 }
 
