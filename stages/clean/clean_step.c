@@ -124,8 +124,10 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
         return nw_err_set(err, NW_E_INPUT, "empty_body", "field \"body\" is empty");
     }
     size_t blen = strlen(body);
-    if ((ct == NW_CT_HTML || (ct == NW_CT_SNIFF && nw_html_sniff(body, blen))) &&
-        nw_html_scan(body, blen, NW_HTML_MAX_DEPTH, err) != NW_OK) {
+    if (ct == NW_CT_SNIFF) { /* decided once, here: the scan below and the cleaner agree */
+        ct = nw_html_sniff(body, blen) ? NW_CT_HTML : NW_CT_TEXT;
+    }
+    if (ct == NW_CT_HTML && nw_html_scan(body, blen, NW_HTML_MAX_DEPTH, err) != NW_OK) {
         return NW_E_INPUT; /* too deep for the HTML5 parser's time and memory */
     }
     const nw_clean_result *r;
