@@ -29,6 +29,16 @@ static int put_str(nw_buf *b, nw_bytes s)
     return put(b, s.len, 2) || nw_buf_append(b, s.p, s.len);
 }
 
+/* A list of strings: its count in count_bytes, then each string. */
+static int put_strs(nw_buf *b, const nw_bytes *s, size_t n, int count_bytes)
+{
+    int bad = put(b, n, count_bytes);
+    for (size_t i = 0; !bad && i < n; i++) {
+        bad = put_str(b, s[i]);
+    }
+    return bad;
+}
+
 int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
 {
     int bad = put(out, REC_VERSION, 1) || put(out, r->revision, 4) || put(out, r->shingles, 4) ||
@@ -43,14 +53,8 @@ int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
             bad = put(out, (uint64_t)m->order_ms, 8) || put_dbl(out, m->jaccard) ||
                   put_dbl(out, m->containment) || put(out, m->relation, 1) || put_str(out, m->id);
         }
-        bad = bad || put(out, r->nmerged, 1);
-        for (size_t i = 0; !bad && i < r->nmerged; i++) {
-            bad = put_str(out, r->merged[i]);
-        }
-        bad = bad || put(out, r->nrevised, 2);
-        for (size_t i = 0; !bad && i < r->nrevised; i++) {
-            bad = put_str(out, r->revised[i]);
-        }
+        bad = bad || put_strs(out, r->merged, r->nmerged, 1) ||
+              put_strs(out, r->revised, r->nrevised, 2);
     }
     return bad ? NW_E_NOMEM : NW_OK;
 }
@@ -108,6 +112,20 @@ static nw_bytes get_str(cursor *c)
     return s;
 }
 
+/* A list written by put_strs, of at most max strings; its length (0 and c->bad when over). */
+static size_t get_strs(cursor *c, nw_bytes *out, size_t max, int count_bytes)
+{
+    size_t n = (size_t)get(c, count_bytes);
+    if (n > max) {
+        c->bad = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = get_str(c);
+    }
+    return n;
+}
+
 static void get_decision(cursor *c, nw_sig_record *r)
 {
     r->story_order_ms = (int64_t)get(c, 8);
@@ -125,22 +143,8 @@ static void get_decision(cursor *c, nw_sig_record *r)
         m->relation = (nw_relation)get(c, 1);
         m->id = get_str(c);
     }
-    r->nmerged = (size_t)get(c, 1);
-    if (r->nmerged > NW_REC_MAX_MERGED) {
-        c->bad = 1;
-        return;
-    }
-    for (size_t i = 0; i < r->nmerged; i++) {
-        r->merged[i] = get_str(c);
-    }
-    r->nrevised = (size_t)get(c, 2);
-    if (r->nrevised > NW_REC_MAX_REVISED) {
-        c->bad = 1;
-        return;
-    }
-    for (size_t i = 0; i < r->nrevised; i++) {
-        r->revised[i] = get_str(c);
-    }
+    r->nmerged = get_strs(c, r->merged, NW_REC_MAX_MERGED, 1);
+    r->nrevised = get_strs(c, r->revised, NW_REC_MAX_REVISED, 2);
 }
 
 int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
