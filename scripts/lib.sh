@@ -112,12 +112,14 @@ nw_start_broker() {
 
 # nw_start_stage DIR STAGE BOOTSTRAP REDIS_URL [--set k=v ...]: the stage binds its HTTP
 # endpoint to a free port itself (no race with other processes picking ports); read it with
-# nw_stage_port. NW_INSTANCE=-2 (say) starts another instance: pid and log STAGE-2.
+# nw_stage_port. NW_INSTANCE=-2 (say) starts another instance: pid and log STAGE-2. Its
+# in-flight marker goes to DIR/state.
 nw_start_stage() {
     local dir=$1 stage=$2 bootstrap=$3 redis=$4 name=$2${NW_INSTANCE:-}
     shift 4
+    mkdir -p "$dir/state"
     NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap NEARWIRE_REDIS_URL=$redis NEARWIRE_HTTP_PORT=0 \
-        NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists NEARWIRE_ENRICH_STOPLISTS=$NW_ROOT/config/stoplists \
+        NEARWIRE_STATE_DIR=$dir/state NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists NEARWIRE_ENRICH_STOPLISTS=$NW_ROOT/config/stoplists \
         NEARWIRE_ENRICH_GAZETTEER=$NW_ROOT/config/gazetteer nw_start "$dir/pids/$name.pid" "$dir/logs/$name.log" \
         "$NW_BIN/nearwire-$stage" --config "$NW_ROOT/config/$stage.conf" "$@"
 }

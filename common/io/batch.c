@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/json_check.h"
+#include "../core/utf8.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -98,6 +100,28 @@ static int step_all(nw_batch *b, const nw_stage *st, void *ctx, nw_err *err)
     return NW_OK;
 }
 
+/* A stage never emits what the next stage would refuse: an item whose record is not valid
+ * JSON and UTF-8 is dead-lettered instead (a bug of ours, caught before it spreads). */
+static void check_outputs(nw_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        nw_batch_item *it = &b->items[i];
+        for (size_t k = 0; it->rc == NW_OK && k < it->out->n; k++) {
+            const nw_record *rec = &it->out->rec[k];
+            if (nw_json_check(nw_record_val(it->out, rec), rec->val_len, &it->err) != NW_OK) {
+                it->rc = NW_E_INPUT;
+            } else if (nw_utf8_validate(nw_record_key(it->out, rec), rec->key_len) !=
+                       rec->key_len) {
+                it->rc = nw_err_set(&it->err, NW_E_INPUT, "invalid_output",
+                                    "output record key is not valid UTF-8");
+            }
+            if (it->rc != NW_OK) {
+                nw_log(NW_LOG_ERROR, "invalid_output", "detail=\"%s\"", it->err.detail);
+            }
+        }
+    }
+}
+
 int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *payloads,
                  const size_t *lens, size_t n, size_t max_bytes, int max_attempts,
                  void (*on_retry)(void *), void *arg)
@@ -134,10 +158,23 @@ int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *
         struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
+    if (rc == NW_OK) {
+        check_outputs(b);
+    }
     if (rc != NW_OK && rc != NW_E_RETRY) {
         nw_log(NW_LOG_ERROR, "step_failed", "rc=%s detail=\"%s\"", nw_strerror(rc), err.detail);
         rc = NW_E_FATAL;
     }
     release_docs(b);
     return rc;
+}
+
+void nw_batch_reject(nw_batch *b, size_t n, const nw_err *why)
+{
+    b->n = n;
+    for (size_t i = 0; i < n; i++) {
+        nw_outbox_reset(b->items[i].out);
+        b->items[i].err = *why;
+        b->items[i].rc = NW_E_INPUT;
+    }
 }

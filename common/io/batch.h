@@ -27,4 +27,7 @@ int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *
                  const size_t *lens, size_t n, size_t max_bytes, int max_attempts,
                  void (*on_retry)(void *), void *arg);
 
+/* Decides n items without parsing or stepping them: each is to be dead-lettered for why. */
+void nw_batch_reject(nw_batch *b, size_t n, const nw_err *why);
+
 #endif

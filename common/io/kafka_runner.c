@@ -7,8 +7,10 @@
  * round trip to the broker except when the ring is full (backpressure). A failed delivery is
  * fatal: nothing at or after it is stored, so a restart re-processes it. Broker outage:
  * librdkafka reconnects and retries on its own; meanwhile the ring fills, consuming stops and
- * the stage reports not ready until a broker answers again. Shutdown: stop consuming, finish
- * the batch, flush, store, commit, close. */
+ * the stage reports not ready until a broker answers again. Poison messages: each batch runs
+ * under an in-flight marker (crash_guard.h), so a restart after a death inside a batch
+ * processes that batch's messages one at a time and dead-letters the one that kills it.
+ * Shutdown: stop consuming, finish the batch, flush, store, commit, close. */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 #include "../core/inflight.h"
 #include "batch.h"
+#include "crash_guard.h"
 #include "kafka_conf.h"
 #include "log.h"
 #include "metrics.h"
@@ -33,6 +36,8 @@ typedef struct runner {
     atomic_int brokers_down; /* set on "all brokers down", cleared by any sign of a broker */
     nw_batch batch;
     nw_inflight inflight;
+    nw_crash_guard *guard;
+    nw_mark_msg *marks;
     const char **payloads;
     size_t *lens;
     nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready;
@@ -221,10 +226,11 @@ static int output_too_large(const runner *r, const nw_outbox *out, nw_err *err)
 {
     long long max = nw_kafka_output_max_bytes(r->cfg);
     for (size_t k = 0; k < out->n; k++) {
-        if ((long long)out->rec[k].val_len > max) {
+        const nw_record *rec = &out->rec[k];
+        if ((long long)rec->val_len > max) {
             nw_err_set(err, NW_E_INPUT, "output_too_large",
                        "an output record would be %zu bytes, over the %lld the topics take",
-                       out->rec[k].val_len, max);
+                       rec->val_len, max);
             return 1;
         }
     }
@@ -311,12 +317,13 @@ static int wait_for_room(runner *r, size_t room, int timeout_ms)
     return rc;
 }
 
-/* Fills msgs with up to max messages: waits up to 200 ms for the first, then batch_wait_ms. */
+/* Fills msgs with up to max messages holding up to batch.max.bytes (at least one message):
+ * waits up to 200 ms for the first, then batch_wait_ms. */
 static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
 {
-    size_t n = 0;
+    size_t n = 0, bytes = 0;
     double until = 0;
-    while (n < max && !nw_stop) {
+    while (n < max && bytes < (size_t)r->cfg->batch_max_bytes && !nw_stop) {
         int wait = n == 0 ? 200 : (int)((until - nw_now_seconds()) * 1000);
         if (n > 0 && wait <= 0) {
             break;
@@ -339,6 +346,7 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
             until = nw_now_seconds() + r->cfg->batch_wait_ms / 1000.0;
             set_brokers_down(r, 0);
         }
+        bytes += m->len;
         msgs[n++] = m;
     }
     return n;
@@ -350,6 +358,35 @@ static void update_ready(runner *r)
              (!r->st->ready || r->st->ready(r->ctx));
     atomic_store(r->ready, ok);
     nw_metric_set(r->m_ready, ok);
+}
+
+/* Runs one batch under the in-flight marker; while isolating (one message a batch), the
+ * marker's verdict may dead-letter the message without running it. */
+static int process(runner *r, rd_kafka_message_t **msgs, size_t n, int isolating)
+{
+    nw_err why;
+    nw_err_clear(&why);
+    nw_verdict v = isolating
+                       ? nw_crash_guard_judge(r->guard, msgs[0]->partition, msgs[0]->offset, &why)
+                       : NW_VERDICT_NONE;
+    if (v == NW_VERDICT_CONDEMN) {
+        nw_log(NW_LOG_WARN, "poison_message", "reason=%s partition=%d offset=%lld", why.reason,
+               msgs[0]->partition, (long long)msgs[0]->offset);
+        nw_batch_reject(&r->batch, 1, &why);
+        return NW_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->payloads[i] = msgs[i]->payload ? msgs[i]->payload : "";
+        r->lens[i] = msgs[i]->len;
+        r->marks[i] = (nw_mark_msg){msgs[i]->partition, msgs[i]->offset, 0};
+    }
+    nw_crash_guard_begin(r->guard, r->marks, n, v == NW_VERDICT_ISOLATE);
+    int rc = nw_batch_run(&r->batch, r->st, r->ctx, r->payloads, r->lens, n,
+                          (size_t)r->cfg->max_message_bytes, 0, on_retry, r);
+    if (rc == NW_OK || rc == NW_E_RETRY) {
+        nw_crash_guard_end(r->guard); /* else the marker stays "running": a restart isolates */
+    }
+    return rc;
 }
 
 static int loop(runner *r)
@@ -375,18 +412,14 @@ static int loop(runner *r)
             rc = NW_OK;
             continue;
         }
-        size_t n = collect(r, msgs, max);
+        int isolating = nw_crash_guard_isolating(r->guard);
+        size_t n = collect(r, msgs, isolating ? 1 : max);
         if (n == 0) {
             continue;
         }
         nw_metric_add(r->m_in, n);
-        for (size_t i = 0; i < n; i++) {
-            r->payloads[i] = msgs[i]->payload ? msgs[i]->payload : "";
-            r->lens[i] = msgs[i]->len;
-        }
         double t0 = nw_now_seconds();
-        rc = nw_batch_run(&r->batch, r->st, r->ctx, r->payloads, r->lens, n,
-                          (size_t)r->cfg->max_message_bytes, 0, on_retry, r);
+        rc = process(r, msgs, n, isolating);
         if (rc == NW_OK) {
             if (!atomic_load(r->ready)) {
                 update_ready(r); /* back from a retry: ready again once dependencies answer */
@@ -432,10 +465,26 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     size_t cap = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
     r.payloads = calloc(cap, sizeof *r.payloads);
     r.lens = calloc(cap, sizeof *r.lens);
-    if (!r.payloads || !r.lens || nw_batch_init(&r.batch, cap) != NW_OK ||
+    r.marks = calloc(cap, sizeof *r.marks);
+    if (!r.payloads || !r.lens || !r.marks || nw_batch_init(&r.batch, cap) != NW_OK ||
         nw_inflight_init(&r.inflight, 4 * cap) != NW_OK) {
+        nw_batch_release(&r.batch);
         free(r.payloads);
         free(r.lens);
+        free(r.marks);
+        return 1;
+    }
+    char scope[3 * NW_CFG_STR_MAX], gerr[768];
+    snprintf(scope, sizeof scope, "%s|%s|%s", cfg->kafka_bootstrap, cfg->group_id, cfg->topic_in);
+    r.guard = nw_crash_guard_open(cfg->state_dir, st->name, scope, cap, cfg->batch_cpu_seconds,
+                                  gerr, sizeof gerr);
+    if (!r.guard) {
+        nw_log(NW_LOG_ERROR, "state_dir", "detail=\"%s\"", gerr);
+        nw_batch_release(&r.batch);
+        nw_inflight_release(&r.inflight);
+        free(r.payloads);
+        free(r.lens);
+        free(r.marks);
         return 1;
     }
     int rc = NW_E_FATAL;
@@ -475,10 +524,12 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     if (r.producer) {
         rd_kafka_destroy(r.producer);
     }
+    nw_crash_guard_close(r.guard);
     nw_batch_release(&r.batch);
     nw_inflight_release(&r.inflight);
     free(r.payloads);
     free(r.lens);
+    free(r.marks);
     nw_log(NW_LOG_INFO, "stopped", "clean=%s", rc == NW_OK ? "true" : "false");
     return rc == NW_OK ? 0 : 1;
 }

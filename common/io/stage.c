@@ -36,6 +36,16 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"max.message.bytes", NW_CFG_INT, "4194304", F(max_message_bytes),
      "larger input messages are dead-lettered (oversize)", 0},
     {"batch.size", NW_CFG_INT, "500", F(batch_size), "messages processed per batch", 0},
+    {"batch.max.bytes", NW_CFG_INT, "8388608", F(batch_max_bytes),
+     "a batch stops growing once its messages hold this many bytes (bounds a batch's time)", 0},
+    {"batch.cpu.seconds", NW_CFG_DBL, "60", F(batch_cpu_seconds),
+     "CPU time one batch may take; over it the stage exits and its restart retries the batch "
+     "one message at a time, dead-lettering a message that overruns alone (0 = no limit)",
+     0},
+    {"state.dir", NW_CFG_STR, "/var/tmp/nearwire", F(state_dir),
+     "folder of the in-flight marker that lets a restart dead-letter the message the stage "
+     "died on; must outlive the process (an emptyDir in Kubernetes)",
+     0},
     {"batch.wait.ms", NW_CFG_INT, "5", F(batch_wait_ms),
      "how long a batch waits to fill once it has a message", 0},
     {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),

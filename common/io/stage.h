@@ -30,7 +30,10 @@ typedef struct nw_stage_config {
     char log_level[NW_CFG_STR_MAX];
     long long max_message_bytes;
     long long batch_size;
+    long long batch_max_bytes;
     long long batch_wait_ms;
+    double batch_cpu_seconds;
+    char state_dir[NW_CFG_STR_MAX];
     long long shutdown_timeout_ms;
 } nw_stage_config;
 
