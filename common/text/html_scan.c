@@ -57,10 +57,18 @@ static const char *const raw_text[] = {"script",   "style",     "textarea", "tit
                                        "xmp",      "iframe",    "noembed",  "noframes",
                                        "noscript", "plaintext", NULL};
 
-/* Index just past the '>' that ends the tag starting at i (quotes respected), or n. */
-static size_t tag_end(const char *h, size_t n, size_t i)
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Index just past the '>' that ends the tag starting at i (quotes respected), or n; *attrs
+ * counts the words after white space outside quotes (about the attributes). */
+static size_t tag_end(const char *h, size_t n, size_t i, size_t *attrs)
 {
     char quote = 0;
+    int after_space = 0;
+    *attrs = 0;
     for (; i < n; i++) {
         if (quote) {
             quote = h[i] == quote ? 0 : quote;
@@ -68,6 +76,11 @@ static size_t tag_end(const char *h, size_t n, size_t i)
             quote = h[i];
         } else if (h[i] == '>') {
             return i + 1;
+        } else if (is_space(h[i])) {
+            after_space = 1;
+        } else {
+            *attrs += after_space && h[i] != '=' && h[i] != '/';
+            after_space = 0;
         }
     }
     return n;
@@ -98,6 +111,8 @@ static size_t skip_until(const char *h, size_t n, size_t i, const char *end)
 int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
 {
     unsigned depth = 0;
+    int in_a = 0; /* an <a> is open: the next <a> closes it (the parser's adoption agency) */
+    size_t attrs;
     tag_name t;
     for (size_t i = 0; i < n;) {
         if (h[i] != '<' || i + 1 >= n) {
@@ -105,25 +120,36 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
         } else if (n - i >= 4 && memcmp(h + i, "<!--", 4) == 0) {
             i = skip_until(h, n, i + 4, "-->");
         } else if (h[i + 1] == '!' || h[i + 1] == '?') {
-            i = tag_end(h, n, i + 2);
+            i = tag_end(h, n, i + 2, &attrs);
         } else if (h[i + 1] == '/') {
             read_name(h + i + 2, n - i - 2, &t);
-            if (t.len && depth > 0 && !in_list(&t, uncounted)) {
+            int is_a = strcmp(t.s, "a") == 0;
+            if (t.len && depth > 0 && !in_list(&t, uncounted) && (!is_a || in_a)) {
                 depth--;
             }
-            i = tag_end(h, n, i + 2);
+            in_a = is_a ? 0 : in_a;
+            i = tag_end(h, n, i + 2, &attrs);
         } else if (is_alpha(h[i + 1])) {
             size_t at = i;
             i += 1 + read_name(h + i + 1, n - i - 1, &t);
-            i = tag_end(h, n, i);
+            i = tag_end(h, n, i, &attrs);
+            if (attrs > NW_HTML_MAX_ATTRS) {
+                return nw_err_set(err, NW_E_INPUT, "too_complex",
+                                  "an element with over %d attributes at byte %zu",
+                                  NW_HTML_MAX_ATTRS, at);
+            }
             int self_closing = i >= 2 && h[i - 1] == '>' && h[i - 2] == '/';
+            int is_a = strcmp(t.s, "a") == 0;
             if (in_list(&t, raw_text)) {
                 i = raw_end(h, n, i, &t);
+            } else if (is_a && in_a) {
+                continue; /* replaces the open <a>: no deeper */
             } else if (!self_closing && !in_list(&t, uncounted) && ++depth > max_depth) {
                 return nw_err_set(err, NW_E_INPUT, "too_complex",
                                   "HTML elements nested deeper than %u levels at byte %zu",
                                   max_depth, at);
             }
+            in_a = in_a || (is_a && !self_closing);
         } else {
             i++;
         }
