@@ -13,6 +13,7 @@
 
 #include "core/base64.h"
 #include "core/doc.h"
+#include "core/json_check.h"
 #include "core/json_scan.h"
 #include "core/nw_error.h"
 #include "core/utf8.h"
@@ -103,6 +104,37 @@ static void test_hostile_json(void **state)
     assert_string_equal(reason_of("{\"id\":\"d1\",\"m\":{\"a\":{\"a\":1}}}"), "ok");
 }
 
+/* What a stage is about to produce: only JSON the next stage takes. */
+static void test_output_check(void **state)
+{
+    (void)state;
+    nw_err err;
+    static const char *const good[] = {"{\"id\":\"a\",\"text\":\"caf\u00e9 \\ud83d\\ude00\"}", "[]",
+                                       "1"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(nw_json_check(good[i], strlen(good[i]), &err), NW_OK);
+    }
+    static const char *const bad[] = {
+        "{\"id\":\"a\"",          /* cut */
+        "{\"id\":\"a\"} {}",      /* two values */
+        "{\"id\":\"a\xff\"}",     /* not UTF-8 */
+        "{\"id\":\"a\\u0000b\"}", /* would cut the next stage's strings */
+        "{\"id\":\"\\udc00\"}",   /* lone surrogate */
+        "{\"id\":'a'}",           /* not JSON */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        nw_err_clear(&err);
+        assert_int_equal(nw_json_check(bad[i], strlen(bad[i]), &err), NW_E_INPUT);
+        assert_string_equal(err.reason, "invalid_output");
+    }
+    char deep[2 * (NW_JSON_OUTPUT_MAX_DEPTH + 1) + 1];
+    memset(deep, '[', NW_JSON_OUTPUT_MAX_DEPTH + 1);
+    memset(deep + NW_JSON_OUTPUT_MAX_DEPTH + 1, ']', NW_JSON_OUTPUT_MAX_DEPTH + 1);
+    deep[sizeof deep - 1] = '\0';
+    assert_int_equal(nw_json_check(deep, strlen(deep), &err), NW_E_INPUT);
+    assert_int_equal(nw_json_check(deep + 1, strlen(deep) - 2, &err), NW_OK);
+}
+
 static void test_oversize(void **state)
 {
     (void)state;
@@ -188,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_validation_reasons),
         cmocka_unit_test(test_oversize),
+        cmocka_unit_test(test_output_check),
         cmocka_unit_test(test_hostile_json),
         cmocka_unit_test(test_require_str),
         cmocka_unit_test(test_round_trip_passes_fields_through),
