@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json_scan.h"
+#include "json_tree.h"
 #include "nw_error.h"
 #include "utf8.h"
 
@@ -108,24 +109,7 @@ yajl_val nw_json_parse(const char *text, size_t len, nw_err *err)
     if (nw_json_scan(text, len, NW_JSON_MAX_DEPTH, err) != NW_OK) {
         return NULL;
     }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-        return NULL;
-    }
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    char ebuf[256] = "";
-    yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
-    free(copy);
-    if (!root) {
-        char *nl = strchr(ebuf, '\n');
-        if (nl) {
-            *nl = '\0';
-        }
-        nw_err_set(err, NW_E_INPUT, "invalid_json", "%s", ebuf[0] ? ebuf : "parse error");
-    }
-    return root;
+    return nw_json_tree(text, len, err);
 }
 
 void nw_doc_release(nw_doc *doc)

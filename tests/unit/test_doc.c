@@ -15,6 +15,7 @@
 #include "core/doc.h"
 #include "core/json_check.h"
 #include "core/json_scan.h"
+#include "core/json_tree.h"
 #include "core/nw_error.h"
 #include "core/utf8.h"
 
@@ -135,6 +136,60 @@ static void test_output_check(void **state)
     assert_int_equal(nw_json_check(deep + 1, strlen(deep) - 2, &err), NW_OK);
 }
 
+/* The tree builder makes what yajl_tree makes, numbers' flags included, in linear time. */
+static void test_json_tree(void **state)
+{
+    (void)state;
+    nw_err err;
+    const char *t = "{\"a\":[1,2.5,\"x\",true,false,null,{\"b\":-9223372036854775808}],"
+                    "\"over\":99999999999999999999,\"inf\":1e999}";
+    yajl_val v = nw_json_tree(t, strlen(t), &err);
+    assert_non_null(v);
+    assert_true(YAJL_IS_OBJECT(v));
+    assert_int_equal(v->u.object.len, 3);
+    yajl_val a = v->u.object.values[0];
+    assert_string_equal(v->u.object.keys[0], "a");
+    assert_int_equal(a->u.array.len, 7);
+    assert_true(YAJL_IS_INTEGER(a->u.array.values[0]));
+    assert_int_equal(YAJL_GET_INTEGER(a->u.array.values[0]), 1);
+    assert_false(YAJL_IS_INTEGER(a->u.array.values[1]));
+    assert_true(YAJL_IS_DOUBLE(a->u.array.values[1]));
+    assert_string_equal(YAJL_GET_STRING(a->u.array.values[2]), "x");
+    assert_true(YAJL_IS_TRUE(a->u.array.values[3]));
+    assert_true(YAJL_IS_FALSE(a->u.array.values[4]));
+    assert_true(YAJL_IS_NULL(a->u.array.values[5]));
+    yajl_val b = a->u.array.values[6]->u.object.values[0];
+    assert_true(YAJL_IS_INTEGER(b));
+    assert_true(YAJL_GET_INTEGER(b) < -9223372036854775807LL);
+    yajl_val over = v->u.object.values[1];
+    assert_false(YAJL_IS_INTEGER(over)); /* out of range: only the double and the text */
+    assert_true(YAJL_IS_DOUBLE(over));
+    assert_string_equal(YAJL_GET_NUMBER(over), "99999999999999999999");
+    assert_false(YAJL_IS_DOUBLE(v->u.object.values[2]));
+    yajl_tree_free(v);
+
+    /* 200,000 elements: grown by doubling, not one realloc each */
+    size_t n = 200000;
+    char *big = malloc(2 * n + 2);
+    big[0] = '[';
+    for (size_t i = 0; i < n; i++) {
+        big[1 + 2 * i] = '0';
+        big[2 + 2 * i] = i + 1 < n ? ',' : ']';
+    }
+    v = nw_json_tree(big, 2 * n + 1, &err);
+    assert_non_null(v);
+    assert_int_equal(v->u.array.len, n);
+    yajl_tree_free(v);
+    free(big);
+
+    static const char *const bad[] = {"[1,2", "{\"a\":1} x", "/* c */ {}", "{\"a\" 1}", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        nw_err_clear(&err);
+        assert_null(nw_json_tree(bad[i], strlen(bad[i]), &err));
+        assert_string_equal(err.reason, "invalid_json");
+    }
+}
+
 static void test_oversize(void **state)
 {
     (void)state;
@@ -221,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_validation_reasons),
         cmocka_unit_test(test_oversize),
         cmocka_unit_test(test_output_check),
+        cmocka_unit_test(test_json_tree),
         cmocka_unit_test(test_hostile_json),
         cmocka_unit_test(test_require_str),
         cmocka_unit_test(test_round_trip_passes_fields_through),
