@@ -96,6 +96,12 @@ bench: all $(BENCH_BINS) ## measure throughput and memory (see README "Performan
 eval: all ## score duplicate and story decisions on the seeds and a synthetic syndication set
 	@scripts/eval.sh
 
+hostile: all ## peak RSS and time of every stage on each hostile case (README "Guarantees")
+	@scripts/hostile_report.sh
+
+soak-hostile: all ## hostile and normal messages through the pipeline for SOAK_MINUTES (default 5)
+	@scripts/soak_hostile.sh
+
 fuzz: ## run the libFuzzer harnesses of tests/fuzz for FUZZ_SECONDS each (default 60)
 	@scripts/fuzz.sh
 
@@ -137,7 +143,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan bench eval eval-clean fuzz up down status demo format format-check install clean help
+.PHONY: all setup unit integration test check asan bench eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)
