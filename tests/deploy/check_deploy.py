@@ -169,6 +169,12 @@ def check_config(bin_dir):
                     problem(path, f"{name}: not read-only and non-root")
                 if "resources" not in c:
                     problem(path, f"{name}: no resources")
+                # the root is read-only: the in-flight marker needs a volume at state.dir
+                state_dir = literals.get("NEARWIRE_STATE_DIR", "/var/tmp/nearwire")
+                vols = {v["name"] for v in spec.get("volumes", []) if "emptyDir" in v}
+                mounts = {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
+                if mounts.get(state_dir) not in vols:
+                    problem(path, f"{name}: no writable volume at state.dir {state_dir}")
             elif kind == "ScaledObject":
                 trig = doc["spec"]["triggers"][0]["metadata"]
                 want = configs.get(stage, {})
