@@ -21,6 +21,11 @@ struct nw_redis {
     const char *scripts[NW_REDIS_MAX_SCRIPTS];
     char shas[NW_REDIS_MAX_SCRIPTS][48];
     int nscripts;
+    /* replies appended but not read yet; a round left with some unread (its caller stopped at
+     * an error reply) would hand its stale answers to the next round: the connection is
+     * dropped instead (one error reply once desynchronised a stage until restart) */
+    size_t pending;
+    int reading; /* replies of the current round are being read */
     nw_metric *m_errors;
 };
 
@@ -78,7 +83,7 @@ nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err)
     }
     r->timeout_ms = timeout_ms;
     r->m_errors = nw_counter("nearwire_redis_errors_total",
-                             "Redis commands or connections that failed.", NULL);
+                             "Redis error replies and failed connections.", NULL);
     return r;
 }
 
@@ -109,7 +114,21 @@ static void drop(nw_redis *r)
         redisFree(r->c);
         r->c = NULL;
     }
+    r->pending = 0;
+    r->reading = 0;
     nw_metric_add(r->m_errors, 1);
+}
+
+/* Drops a connection that still owes replies to an abandoned round: 1 if it did. */
+static int drop_if_desynchronised(nw_redis *r)
+{
+    if (!r->c || !r->pending || !r->reading) {
+        return 0;
+    }
+    nw_log(NW_LOG_WARN, "redis_resync",
+           "unread=%zu detail=\"a round stopped reading at an error; reconnecting\"", r->pending);
+    drop(r);
+    return 1;
 }
 
 static int command_ok(nw_redis *r, redisReply *rep, nw_err *err, const char *what)
@@ -141,6 +160,7 @@ static int load_scripts(nw_redis *r, nw_err *err)
 
 int nw_redis_connect(nw_redis *r, nw_err *err)
 {
+    drop_if_desynchronised(r);
     if (r->c) {
         return NW_OK;
     }
@@ -172,10 +192,15 @@ int nw_redis_connect(nw_redis *r, nw_err *err)
 
 int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens)
 {
-    if (!r->c) {
+    if (drop_if_desynchronised(r) || !r->c) {
+        return NW_E_RETRY; /* the round's replies will fail too: the caller retries */
+    }
+    if (redisAppendCommandArgv(r->c, argc, argv, lens) != REDIS_OK) {
         return NW_E_RETRY;
     }
-    return redisAppendCommandArgv(r->c, argc, argv, lens) == REDIS_OK ? NW_OK : NW_E_RETRY;
+    r->pending++;
+    r->reading = 0;
+    return NW_OK;
 }
 
 int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
@@ -224,6 +249,13 @@ int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
         return NW_E_RETRY;
     }
     redisReply *rr = rep;
+    r->reading = 1;
+    if (r->pending) {
+        r->pending--;
+    }
+    if (rr->type == REDIS_REPLY_ERROR) {
+        nw_metric_add(r->m_errors, 1); /* error replies count, not only broken connections */
+    }
     if (rr->type == REDIS_REPLY_ERROR && strncmp(rr->str, "NOSCRIPT", 8) == 0) {
         /* the server lost its script cache (restart, SCRIPT FLUSH): reconnect reloads them */
         nw_err_set(err, NW_E_RETRY, "redis", "%s", rr->str);
