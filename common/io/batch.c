@@ -116,7 +116,7 @@ static void check_outputs(nw_batch *b)
                                     "output record key is not valid UTF-8");
             }
             if (it->rc != NW_OK) {
-                nw_log(NW_LOG_ERROR, "invalid_output", "detail=\"%s\"", it->err.detail);
+                nw_log(NW_LOG_ERROR, "invalid_output", "detail=%s", nw_logq(it->err.detail));
             }
         }
     }
@@ -147,7 +147,7 @@ int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *
             break;
         }
         nw_metric_add(m_retry, 1);
-        nw_log(NW_LOG_WARN, "step_retry", "attempt=%d detail=\"%s\"", attempt + 1, err.detail);
+        nw_log(NW_LOG_WARN, "step_retry", "attempt=%d detail=%s", attempt + 1, nw_logq(err.detail));
         if (nw_stop || (max_attempts > 0 && attempt + 1 >= max_attempts)) {
             break;
         }
@@ -162,7 +162,8 @@ int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *
         check_outputs(b);
     }
     if (rc != NW_OK && rc != NW_E_RETRY) {
-        nw_log(NW_LOG_ERROR, "step_failed", "rc=%s detail=\"%s\"", nw_strerror(rc), err.detail);
+        nw_log(NW_LOG_ERROR, "step_failed", "rc=%s detail=%s", nw_strerror(rc),
+               nw_logq(err.detail));
         rc = NW_E_FATAL;
     }
     release_docs(b);

@@ -130,16 +130,17 @@ static void read_previous(nw_crash_guard *g)
     nw_err err;
     nw_err_clear(&err);
     if (len < 0 || nw_suspects_read(&g->suspects, text, (size_t)len, g->scope, &err) != 0) {
-        nw_log(NW_LOG_WARN, "marker_unreadable", "path=\"%s\" detail=\"%s\"", g->path,
-               len < 0 ? strerror(errno) : err.detail);
+        nw_log(NW_LOG_WARN, "marker_unreadable", "path=%s detail=%s", nw_logq(g->path),
+               nw_logq(len < 0 ? strerror(errno) : err.detail));
         g->suspects.n = 0;
     }
     free(text);
     if (g->suspects.n) {
         nw_log(NW_LOG_WARN, "restart_after_death",
-               "state=%s messages=%zu retry=%d path=\"%s\" detail=\"the previous process died "
+               "state=%s messages=%zu retry=%d path=%s detail=\"the previous process died "
                "in a batch; its messages are processed one at a time\"",
-               nw_mark_state_word(g->suspects.state), g->suspects.n, g->suspects.retry, g->path);
+               nw_mark_state_word(g->suspects.state), g->suspects.n, g->suspects.retry,
+               nw_logq(g->path));
     }
 }
 
@@ -244,8 +245,8 @@ void nw_crash_guard_begin(nw_crash_guard *g, const nw_mark_msg *m, size_t n, int
 {
     size_t len = nw_mark_encode(g->buf, g->cap, NW_MARK_RUNNING, retry, g->scope, m, n);
     if (pwrite(g->fd, g->buf, len, 0) != (ssize_t)len) {
-        nw_log(NW_LOG_WARN, "marker_write_failed", "path=\"%s\" error=\"%s\"", g->path,
-               strerror(errno));
+        nw_log(NW_LOG_WARN, "marker_write_failed", "path=%s error=%s", nw_logq(g->path),
+               nw_logq(strerror(errno)));
     }
     if (g->have_thread) {
         atomic_store(&g->armed_at_ns, cpu_ns(g->main_cpu));

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "log.h"
 #include "metrics.h"
 
 static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *err, size_t errsz)
@@ -17,10 +18,24 @@ static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *err, size
     return 0;
 }
 
+/* librdkafka's own lines go through our logger: logfmt, our levels (syslog's 0-3 error, 4
+ * warn, 5-6 info, 7 debug), rate-limited like every event, instead of raw "%3|...|FAIL|"
+ * lines on stderr. */
+static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    int lv = level <= 3   ? NW_LOG_ERROR
+             : level == 4 ? NW_LOG_WARN
+             : level <= 6 ? NW_LOG_INFO
+                          : NW_LOG_DEBUG;
+    nw_log(lv, "kafka_log", "client=%s facility=%s detail=%s", rd_kafka_name(rk), nw_logq(fac),
+           nw_logq(buf));
+}
+
 rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, const nw_config *all,
                                      int consumer, char *err, size_t errsz)
 {
     rd_kafka_conf_t *c = rd_kafka_conf_new();
+    rd_kafka_conf_set_log_cb(c, on_kafka_log);
     static const char *const consumer_defaults[][2] = {
         {"enable.auto.offset.store", "false"},
         {"enable.auto.commit", "true"},

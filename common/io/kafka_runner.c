@@ -60,11 +60,11 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
     if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
         set_brokers_down(opaque, 1);
     } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        nw_log(NW_LOG_ERROR, "kafka_fatal", "detail=\"%s\"", reason);
+        nw_log(NW_LOG_ERROR, "kafka_fatal", "detail=%s", nw_logq(reason));
         nw_stop = 1; /* the client is unusable: exit, a restart re-processes what is not stored */
     } else {
-        nw_log(NW_LOG_WARN, "kafka_error", "error=%s detail=\"%s\"", rd_kafka_err2name(err),
-               reason);
+        nw_log(NW_LOG_WARN, "kafka_error", "error=%s detail=%s", rd_kafka_err2name(err),
+               nw_logq(reason));
     }
 }
 
@@ -75,8 +75,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     if (!m->err) {
         set_brokers_down(opaque, 0);
     } else {
-        nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=\"%s\"",
-               rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=%s", rd_kafka_topic_name(m->rkt),
+               nw_logq(rd_kafka_err2str(m->err)));
     }
 }
 
@@ -111,7 +111,7 @@ static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t 
     rd_kafka_conf_t *conf =
         nw_kafka_conf_new(r->cfg, all, type == RD_KAFKA_CONSUMER, err, sizeof err);
     if (!conf) {
-        nw_log(NW_LOG_ERROR, "kafka_config", "detail=\"%s\"", err);
+        nw_log(NW_LOG_ERROR, "kafka_config", "detail=%s", nw_logq(err));
         return NULL;
     }
     rd_kafka_conf_set_opaque(conf, r);
@@ -125,7 +125,7 @@ static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t 
     rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
     if (!rk) {
         rd_kafka_conf_destroy(conf);
-        nw_log(NW_LOG_ERROR, "kafka_client", "detail=\"%s\"", err);
+        nw_log(NW_LOG_ERROR, "kafka_client", "detail=%s", nw_logq(err));
         return NULL;
     }
     return rk; /* conf now belongs to rk */
@@ -146,8 +146,8 @@ static int produce(runner *r, nw_inflight_entry *in, const char *topic, const vo
             return NW_OK;
         }
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            nw_log(NW_LOG_ERROR, "produce_failed", "topic=%s error=\"%s\"", topic,
-                   rd_kafka_err2str(e));
+            nw_log(NW_LOG_ERROR, "produce_failed", "topic=%s error=%s", topic,
+                   nw_logq(rd_kafka_err2str(e)));
             if (hdrs) {
                 rd_kafka_headers_destroy(hdrs);
             }
@@ -208,8 +208,8 @@ static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_
     nw_metric_add(nw_counter("nearwire_messages_dlq_total",
                              "Input messages sent to the dead-letter topic, by reason.", labels),
                   1);
-    nw_log(NW_LOG_DEBUG, "dead_letter", "reason=%s partition=%d offset=%lld detail=\"%s\"",
-           err->reason, m->partition, (long long)m->offset, err->detail);
+    nw_log(NW_LOG_DEBUG, "dead_letter", "reason=%s partition=%d offset=%lld detail=%s", err->reason,
+           m->partition, (long long)m->offset, nw_logq(err->detail));
     return produce(r, in, r->cfg->topic_dlq, m->key, m->key_len, m->payload, vlen, h,
                    rd_kafka_message_timestamp(m, NULL));
 }
@@ -287,8 +287,8 @@ static void store_one(void *arg, int32_t partition, int64_t next)
     rd_kafka_resp_err_t e = rd_kafka_offsets_store(r->consumer, l);
     if (e) {
         /* partition revoked meanwhile: the new owner re-processes it (at least once) */
-        nw_log(NW_LOG_DEBUG, "offsets_store", "partition=%d error=\"%s\"", (int)partition,
-               rd_kafka_err2str(e));
+        nw_log(NW_LOG_DEBUG, "offsets_store", "partition=%d error=%s", (int)partition,
+               nw_logq(rd_kafka_err2str(e)));
     }
     rd_kafka_topic_partition_list_destroy(l);
 }
@@ -337,7 +337,8 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
         }
         if (m->err) {
             if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                nw_log(NW_LOG_WARN, "consume_error", "error=\"%s\"", rd_kafka_message_errstr(m));
+                nw_log(NW_LOG_WARN, "consume_error", "error=%s",
+                       nw_logq(rd_kafka_message_errstr(m)));
             }
             rd_kafka_message_destroy(m);
             continue;
@@ -479,7 +480,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.guard = nw_crash_guard_open(cfg->state_dir, st->name, scope, cap, cfg->batch_cpu_seconds,
                                   gerr, sizeof gerr);
     if (!r.guard) {
-        nw_log(NW_LOG_ERROR, "state_dir", "detail=\"%s\"", gerr);
+        nw_log(NW_LOG_ERROR, "state_dir", "detail=%s", nw_logq(gerr));
         nw_batch_release(&r.batch);
         nw_inflight_release(&r.inflight);
         free(r.payloads);
@@ -497,8 +498,8 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
         rd_kafka_resp_err_t e = rd_kafka_subscribe(r.consumer, topics);
         rd_kafka_topic_partition_list_destroy(topics);
         if (e) {
-            nw_log(NW_LOG_ERROR, "subscribe_failed", "topic=%s error=\"%s\"", cfg->topic_in,
-                   rd_kafka_err2str(e));
+            nw_log(NW_LOG_ERROR, "subscribe_failed", "topic=%s error=%s", cfg->topic_in,
+                   nw_logq(rd_kafka_err2str(e)));
         } else {
             nw_log(NW_LOG_INFO, "started", "topic_in=%s topic_out=%s group=%s bootstrap=%s",
                    cfg->topic_in, cfg->topic_out, cfg->group_id, cfg->kafka_bootstrap);

@@ -95,3 +95,42 @@ void nw_log_write(int level, const char *event, const char *fmt, ...)
     line[n++] = '\n';
     fwrite(line, 1, (size_t)n, stderr);
 }
+
+size_t nw_log_quote(char *dst, size_t cap, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    if (cap < 3) {
+        return 0;
+    }
+    dst[n++] = '"';
+    for (; s && *s && n + 7 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            dst[n++] = '\\';
+            dst[n++] = (char)c;
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            dst[n++] = '\\';
+            dst[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+        } else if (c < 0x20 || c == 0x7f) {
+            memcpy(dst + n, "\\u00", 4);
+            dst[n + 4] = hex[c >> 4];
+            dst[n + 5] = hex[c & 15];
+            n += 6;
+        } else {
+            dst[n++] = (char)c;
+        }
+    }
+    dst[n++] = '"';
+    dst[n] = '\0';
+    return n;
+}
+
+const char *nw_logq(const char *s)
+{
+    static _Thread_local char bufs[8][512];
+    static _Thread_local unsigned next;
+    char *b = bufs[next++ % 8];
+    nw_log_quote(b, sizeof bufs[0], s);
+    return b;
+}

@@ -4,6 +4,8 @@
 #ifndef NW_LOG_H
 #define NW_LOG_H
 
+#include <stddef.h>
+
 enum { NW_LOG_ERROR = 0, NW_LOG_WARN = 1, NW_LOG_INFO = 2, NW_LOG_DEBUG = 3 };
 
 #define NW_LOG_BURST 20
@@ -14,6 +16,12 @@ void nw_log_set_stage(const char *stage); /* borrowed; must outlive logging */
 int nw_log_parse_level(const char *name); /* -1 if unknown */
 void nw_log_write(int level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A logfmt value: s in double quotes with ", \\ and control characters escaped. nw_logq
+ * returns it in one of 8 thread-local buffers (512 bytes; longer values are cut), enough for
+ * the values of one line: nw_log(..., "detail=%s", nw_logq(text)). */
+size_t nw_log_quote(char *dst, size_t cap, const char *s);
+const char *nw_logq(const char *s);
 
 #define nw_log(level, event, ...)                                                                  \
     do {                                                                                           \

@@ -174,8 +174,8 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
     nw_err_clear(&err);
     void *ctx = NULL;
     if (st->init && st->init(&ctx, st->cfg, cfg, &err) != NW_OK) {
-        nw_log(NW_LOG_ERROR, "init_failed", "reason=%s detail=\"%s\"",
-               err.reason ? err.reason : "init", err.detail);
+        nw_log(NW_LOG_ERROR, "init_failed", "reason=%s detail=%s", err.reason ? err.reason : "init",
+               nw_logq(err.detail));
         return 1;
     }
     struct sigaction sa;
@@ -192,7 +192,7 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
         char ebuf[256];
         nw_http *http = nw_http_new(cfg->http_bind, (int)cfg->http_port, &ready, ebuf, sizeof ebuf);
         if (!http) {
-            nw_log(NW_LOG_ERROR, "http_failed", "detail=\"%s\"", ebuf);
+            nw_log(NW_LOG_ERROR, "http_failed", "detail=%s", nw_logq(ebuf));
             if (st->fini) {
                 st->fini(ctx);
             }

@@ -139,10 +139,10 @@ void nw_broker_control_read(rd_kafka_mock_cluster_t *mc, int fd, char *buf, size
             *nl = '\0';
             char err[256];
             if (nw_broker_command(mc, line, err, sizeof err) == 0) {
-                nw_log(NW_LOG_INFO, "fault_command", "command=\"%s\"", line);
+                nw_log(NW_LOG_INFO, "fault_command", "command=%s", nw_logq(line));
             } else {
-                nw_log(NW_LOG_WARN, "fault_command_rejected", "command=\"%s\" detail=\"%s\"", line,
-                       err);
+                nw_log(NW_LOG_WARN, "fault_command_rejected", "command=%s detail=%s", nw_logq(line),
+                       nw_logq(err));
             }
             line = nl + 1;
         }
