@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../core/nw_error.h"
+#include "../core/secrets.h"
 
 static const nw_cfg_key *find_key(const nw_config *c, const char *name, int *table, int *idx)
 {
@@ -246,25 +247,6 @@ int nw_config_load_env(nw_config *c, char **env, char *err, size_t errsz)
     return NW_OK;
 }
 
-static int looks_secret(const char *name)
-{
-    return strstr(name, "password") || strstr(name, "secret") || strstr(name, "token") ||
-           strstr(name, "sasl.jaas");
-}
-
-/* redis://user:pass@host -> redis://user:***@host */
-static void print_masked_url(FILE *out, const char *v)
-{
-    const char *at = strchr(v, '@');
-    const char *scheme = strstr(v, "://");
-    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    if (at && colon && colon < at) {
-        fprintf(out, "%.*s:***%s", (int)(colon - v), v, at);
-    } else {
-        fputs(v, out);
-    }
-}
-
 void nw_config_print(const nw_config *c, FILE *out)
 {
     for (int t = 0; t < 2; t++) {
@@ -272,8 +254,11 @@ void nw_config_print(const nw_config *c, FILE *out)
             const nw_cfg_key *k = &c->tables[t][i];
             const char *field = (const char *)c->bases[t] + k->offset;
             fprintf(out, "%s = ", k->name);
-            if (k->secret && k->type == NW_CFG_STR && *field) {
-                print_masked_url(out, field);
+            char masked[NW_CFG_STR_MAX + 8];
+            if (k->type == NW_CFG_STR && *field && nw_secret_name(k->name)) {
+                fputs("***", out);
+            } else if (k->type == NW_CFG_STR && *field && k->secret) {
+                fputs(nw_mask_url(masked, sizeof masked, field), out);
             } else if (k->type == NW_CFG_STR) {
                 fputs(field, out);
             } else if (k->type == NW_CFG_INT) {
@@ -287,8 +272,11 @@ void nw_config_print(const nw_config *c, FILE *out)
         }
     }
     for (size_t i = 0; i < c->nkafka; i++) {
+        char masked[NW_CFG_STR_MAX + 8];
         fprintf(out, "kafka.%s = %s\n", c->kafka[i].name,
-                looks_secret(c->kafka[i].name) ? "***" : c->kafka[i].value);
+                nw_secret_name(c->kafka[i].name)
+                    ? "***"
+                    : nw_mask_url(masked, sizeof masked, c->kafka[i].value));
     }
 }
 

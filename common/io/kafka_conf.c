@@ -5,6 +5,7 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "../core/secrets.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -12,7 +13,9 @@ static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *err, size
 {
     char e[256];
     if (rd_kafka_conf_set(c, k, v, e, sizeof e) != RD_KAFKA_CONF_OK) {
-        snprintf(err, errsz, "kafka.%s = %s: %s", k, v, e);
+        char masked[512];
+        snprintf(err, errsz, "kafka.%s = %s: %s", k,
+                 nw_secret_name(k) ? "***" : nw_mask_url(masked, sizeof masked, v), e);
         return -1;
     }
     return 0;

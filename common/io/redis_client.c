@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 
 #include "../core/nw_error.h"
+#include "../core/secrets.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -32,9 +34,10 @@ struct nw_redis {
 static int parse_url(nw_redis *r, const char *url, nw_err *err)
 {
     const char *p = url;
-    if (strncmp(p, "redis://", 8) != 0) {
+    if (strncasecmp(p, "redis://", 8) != 0) { /* a scheme is case-insensitive */
+        char masked[512];
         return nw_err_set(err, NW_E_FATAL, "config", "redis.url \"%s\" must start with redis://",
-                          url);
+                          nw_mask_url(masked, sizeof masked, url));
     }
     p += 8;
     const char *at = strrchr(p, '@');

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/nw_error.h"
+#include "core/secrets.h"
 #include "io/config.h"
 
 typedef struct cfg {
@@ -134,6 +135,34 @@ static void test_print_masks_secrets(void **state)
     assert_non_null(strstr(buf, "a.name = dflt    # from default"));
 }
 
+/* Every form a password took into a log line or --print-config before. */
+static void test_mask_url_forms(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"redis://:hunter2@host:6379/0", "redis://:***@host:6379/0"},
+        {"rediss://u:hunter2@host", "rediss://u:***@host"},
+        {"REDIS://u:hunter2@host", "REDIS://u:***@host"},
+        {"redis://hunter2@host", "redis://***@host"},
+        {"redis://u:hun@ter:2@host:1", "redis://u:***@host:1"},
+        {"redis://host:6379", "redis://host:6379"},
+        {"http://foo", "http://foo"},
+        {"not a url", "not a url"},
+    };
+    char out[128];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_string_equal(nw_mask_url(out, sizeof out, cases[i][0]), cases[i][1]);
+    }
+    assert_true(nw_secret_name("sasl.password"));
+    assert_true(nw_secret_name("sasl.jaas.config"));
+    assert_true(nw_secret_name("ssl.key.pem"));
+    assert_true(nw_secret_name("ssl.key.password"));
+    assert_true(nw_secret_name("sasl.oauthbearer.config"));
+    assert_true(nw_secret_name("sasl.oauthbearer.client.secret"));
+    assert_false(nw_secret_name("bootstrap.servers"));
+    assert_false(nw_secret_name("ssl.ca.location"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +172,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_values_are_errors, setup),
         cmocka_unit_test_setup(test_key_value_strings, setup),
         cmocka_unit_test_setup(test_print_masks_secrets, setup),
+        cmocka_unit_test(test_mask_url_forms),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
