@@ -463,6 +463,20 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.m_age =
         nw_histogram("nearwire_message_age_seconds",
                      "Age of an input message (now - its Kafka timestamp) when processed.", NULL);
+    /* every reason a stage gives exported from the start, at 0: a rate() or a dashboard
+     * panel sees the series before the first dead letter */
+    static const char *const reasons[] = {"oversize",   "invalid_json",         "invalid_utf8",
+                                          "not_object", "duplicate_key",        "missing_id",
+                                          "bad_id",     "missing_field",        "bad_field_type",
+                                          "empty_body", "unknown_content_type", "too_complex",
+                                          "crashed",    "output_too_large",     "invalid_output",
+                                          NULL};
+    for (size_t i = 0; reasons[i]; i++) {
+        char labels[96];
+        snprintf(labels, sizeof labels, "reason=\"%s\"", reasons[i]);
+        nw_counter("nearwire_messages_dlq_total",
+                   "Input messages sent to the dead-letter topic, by reason.", labels);
+    }
     size_t cap = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
     r.payloads = calloc(cap, sizeof *r.payloads);
     r.lens = calloc(cap, sizeof *r.lens);

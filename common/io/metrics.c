@@ -2,11 +2,13 @@
  * 64-bit words; histogram sums are updated with a compare-and-swap loop. */
 #include "metrics.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../core/nw_error.h"
 
@@ -177,8 +179,67 @@ static void render_one(nw_buf *out, nw_metric *m)
     nw_buf_printf(out, " %llu\n", (unsigned long long)count);
 }
 
+/* The standard process_* series, read from /proc at scrape time. */
+static void render_process(nw_buf *out)
+{
+    static double start_time;
+    long ticks = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/stat", "r");
+    unsigned long utime = 0, stime = 0, vsize = 0;
+    long rss = 0;
+    unsigned long long starttime = 0;
+    if (f) {
+        /* fields 14, 15 (utime, stime), 22 (starttime), 23 (vsize), 24 (rss); the name in
+         * parentheses may hold spaces: skip past its closing parenthesis */
+        char line[1024];
+        char *p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+        if (p &&
+            sscanf(p + 2,
+                   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d %*d "
+                   "%*d %llu %lu %ld",
+                   &utime, &stime, &starttime, &vsize, &rss) == 5 &&
+            start_time == 0) {
+            FILE *u = fopen("/proc/stat", "r");
+            char l2[256];
+            unsigned long long btime = 0;
+            while (u && fgets(l2, sizeof l2, u)) {
+                if (sscanf(l2, "btime %llu", &btime) == 1) {
+                    break;
+                }
+            }
+            if (u) {
+                fclose(u);
+            }
+            start_time = (double)btime + (double)starttime / (double)ticks;
+        }
+        fclose(f);
+    }
+    size_t fds = 0;
+    DIR *d = opendir("/proc/self/fd");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        fds += e->d_name[0] != '.';
+    }
+    if (d) {
+        closedir(d);
+    }
+    nw_buf_printf(out,
+                  "# HELP process_cpu_seconds_total Total user and system CPU time, seconds.\n"
+                  "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n"
+                  "# HELP process_resident_memory_bytes Resident memory size, bytes.\n"
+                  "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %ld\n"
+                  "# HELP process_virtual_memory_bytes Virtual memory size, bytes.\n"
+                  "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes %lu\n"
+                  "# HELP process_start_time_seconds Start time since the epoch, seconds.\n"
+                  "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n"
+                  "# HELP process_open_fds Open file descriptors.\n"
+                  "# TYPE process_open_fds gauge\nprocess_open_fds %zu\n",
+                  (double)(utime + stime) / (double)ticks, rss * page, vsize, start_time,
+                  fds > 0 ? fds - 1 : 0); /* less the one opendir holds */
+}
+
 int nw_metrics_render(nw_buf *out)
 {
+    render_process(out);
     static const char *const type_names[] = {"counter", "gauge", "histogram"};
     size_t n = atomic_load(&nseries);
     for (size_t i = 0; i < n; i++) {

@@ -122,6 +122,8 @@ metrics=$(curl -fsS "http://127.0.0.1:${PORT[clean]}/metrics")
 check "clean counts dead letters by reason" \
     grep -q '^nearwire_messages_dlq_total{reason="invalid_json"} 1$' <<<"$metrics"
 check "clean counts messages in" grep -q '^nearwire_messages_in_total 9$' <<<"$metrics"
+check "reasons not met yet are exported at 0 (rate() and dashboards see the series)" \
+    grep -q '^nearwire_messages_dlq_total{reason="crashed"} 0$' <<<"$metrics"
 # every stage's exposition passes Prometheus' own linter and has what operators look for
 promtool_gaps() {
     local s out
@@ -131,7 +133,8 @@ promtool_gaps() {
         promtool check metrics <<<"$out" >"$T/promtool.$s" 2>&1 || echo "$s:promtool($(head -c 300 "$T/promtool.$s"))"
         for m in nearwire_messages_in_total nearwire_messages_out_total nearwire_processing_seconds_bucket \
             nearwire_message_age_seconds_bucket nearwire_consumer_lag_messages nearwire_build_info \
-            nearwire_kafka_brokers_up; do
+            nearwire_kafka_brokers_up process_resident_memory_bytes process_cpu_seconds_total \
+            process_open_fds process_start_time_seconds; do
             grep -q "^$m[{ ]" <<<"$out" || echo "$s:$m"
         done
     done
