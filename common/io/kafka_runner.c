@@ -43,13 +43,20 @@ typedef struct runner {
     nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready;
 } runner;
 
+/* /readyz and nearwire_ready always say the same (a retry once left the gauge at 1). */
+static void set_ready(runner *r, int ok)
+{
+    atomic_store(r->ready, ok);
+    nw_metric_set(r->m_ready, ok);
+}
+
 static void set_brokers_down(runner *r, int down)
 {
     if (atomic_exchange(&r->brokers_down, down) != down) {
         nw_log(down ? NW_LOG_WARN : NW_LOG_INFO, down ? "brokers_down" : "brokers_up", "%s",
                down ? "detail=\"no broker reachable; retrying\"" : "");
         if (down) {
-            atomic_store(r->ready, 0);
+            set_ready(r, 0);
         }
     }
 }
@@ -217,7 +224,7 @@ static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_
 static void on_retry(void *arg)
 {
     runner *r = arg;
-    atomic_store(r->ready, 0);
+    set_ready(r, 0);
     rd_kafka_poll(r->producer, 0);
 }
 
@@ -357,8 +364,7 @@ static void update_ready(runner *r)
 {
     int ok = atomic_load(&r->joined) && !atomic_load(&r->brokers_down) &&
              (!r->st->ready || r->st->ready(r->ctx));
-    atomic_store(r->ready, ok);
-    nw_metric_set(r->m_ready, ok);
+    set_ready(r, ok);
 }
 
 /* Runs one batch under the in-flight marker; while isolating (one message a batch), the
@@ -520,7 +526,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
             rc = loop(&r);
         }
     }
-    atomic_store(ready, 0);
+    set_ready(&r, 0);
     nw_log(NW_LOG_INFO, "stopping", "rc=%s", nw_strerror(rc));
     if (r.producer && r.consumer) {
         rd_kafka_flush(r.producer, (int)cfg->shutdown_timeout_ms);

@@ -6,7 +6,8 @@
 # the first error and kept the connection, so every later round read earlier answers: enrich
 # kept failing for minutes after the cause was gone. Asserts the stages recover within a few
 # seconds of maxmemory being lifted, that the errors were counted
-# (nearwire_redis_errors_total), and the usual verdict (faultlib.sh): nothing lost.
+# (nearwire_redis_errors_total) and the stall seen alike by /readyz and nearwire_ready, and
+# the usual verdict (faultlib.sh): nothing lost.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 source "$(dirname "$0")/../testlib.sh"
@@ -32,6 +33,16 @@ metric_sum() { # metric_sum STAGE NAME
     curl -fsS "http://127.0.0.1:$(nw_stage_port "$T" "$1")/metrics" |
         awk -v m="$2" '$1 == m { s += $2 } END { print s + 0 }'
 }
+# an alert must see the stall: the gauge says what the probe says (it once stayed at 1)
+stalled_both_ways() {
+    local s code
+    for s in cluster enrich; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(nw_stage_port "$T" "$s")/readyz")
+        [ "$code" = 503 ] && [ "$(metric_sum "$s" nearwire_ready)" = 0 ] || return 1
+    done
+}
+check "during the stall /readyz answers 503 and nearwire_ready is 0" \
+    nw_wait_for 10 "readiness and its gauge to drop" stalled_both_ways
 check "error replies are counted in nearwire_redis_errors_total" \
     test "$(($(metric_sum cluster nearwire_redis_errors_total) + $(metric_sum enrich nearwire_redis_errors_total)))" -gt 0
 # recovered: a new batch of each store stage succeeds (its output counter moves)
