@@ -62,25 +62,29 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* Index just past the '>' that ends the tag starting at i (quotes respected), or n; *attrs
- * counts the words after white space outside quotes (about the attributes). */
+/* Index just past the '>' that ends the tag starting at i, or n; *attrs counts the words
+ * after white space (about the attributes). As in the HTML tokenizer, a quote opens a quoted
+ * value only right after '=' (and spaces): in "<Shell U.K. Ltd's>" it is part of a name. */
 static size_t tag_end(const char *h, size_t n, size_t i, size_t *attrs)
 {
     char quote = 0;
-    int after_space = 0;
+    int after_space = 0, after_equals = 0;
     *attrs = 0;
     for (; i < n; i++) {
+        char c = h[i];
         if (quote) {
-            quote = h[i] == quote ? 0 : quote;
-        } else if (h[i] == '"' || h[i] == '\'') {
-            quote = h[i];
-        } else if (h[i] == '>') {
+            quote = c == quote ? 0 : quote;
+        } else if ((c == '"' || c == '\'') && after_equals) {
+            quote = c;
+            after_equals = 0;
+        } else if (c == '>') {
             return i + 1;
-        } else if (is_space(h[i])) {
+        } else if (is_space(c)) {
             after_space = 1;
         } else {
-            *attrs += after_space && h[i] != '=' && h[i] != '/';
+            *attrs += after_space && c != '=' && c != '/';
             after_space = 0;
+            after_equals = c == '=';
         }
     }
     return n;

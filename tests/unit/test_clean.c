@@ -529,6 +529,29 @@ static void test_html_depth_limit(void **state)
     p = repeated("<p>para <li>item <br><img src=x><td>cell ", 5000, "");
     assert_string_equal(html_scan_reason(p), "ok");
     free(p);
+    /* Reuters marks companies <Shell U.K. Ltd's>: the quote is part of a name, not the start
+     * of a value that runs on through the article (it once counted as 300 attributes) */
+    p = repeated("word ", 400, "");
+    char *text = malloc(strlen(p) + 64);
+    sprintf(text, "<Shell U.K. Ltd's> pre-tax it's %s <b>done</b>", p);
+    assert_string_equal(html_scan_reason(text), "ok");
+    free(text);
+    free(p);
+    p = repeated(" a", 300, ">"); /* 300 attributes on one element */
+    text = malloc(strlen(p) + 8);
+    sprintf(text, "<div%s", p);
+    assert_string_equal(html_scan_reason(text), "too_complex");
+    free(text);
+    free(p);
+    p = repeated("w ", 300, "'>"); /* 300 words in one quoted value */
+    text = malloc(strlen(p) + 16);
+    sprintf(text, "<div title='%s", p);
+    assert_string_equal(html_scan_reason(text), "ok");
+    free(text);
+    free(p);
+    p = repeated("<a href=x>link ", 5000, ""); /* each <a> replaces the open one */
+    assert_string_equal(html_scan_reason(p), "ok");
+    free(p);
     p = repeated("<i>", 5000, "</i>");
     char *page = malloc(strlen(p) + 64);
     sprintf(page, "<script>var s = '%s';</script><!-- <div><div> -->", p);
