@@ -31,9 +31,9 @@ up() {
     local bootstrap
     bootstrap=$(cat "$D/bootstrap")
     {
-        echo "# written by 'make up'; source it to use the local stack"
-        echo "NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap"
-        echo "NEARWIRE_REDIS_URL=redis://127.0.0.1:$redis_port"
+        echo "# written by 'make up'; source it to use the local stack (the tools read these)"
+        echo "export NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap"
+        echo "export NEARWIRE_REDIS_URL=redis://127.0.0.1:$redis_port"
     } >"$D/env.new"
     for s in "${NW_STAGES[@]}"; do
         if [ "$broker_fresh" = 1 ] && nw_alive "$D/pids/$s.pid"; then
@@ -46,7 +46,7 @@ up() {
     done
     for s in "${NW_STAGES[@]}"; do
         port=$(nw_stage_port "$D" "$s") || { echo "see $D/logs/$s.log" >&2; exit 1; }
-        echo "NEARWIRE_METRICS_${s^^}=http://127.0.0.1:$port" >>"$D/env.new"
+        echo "export NEARWIRE_METRICS_${s^^}=http://127.0.0.1:$port" >>"$D/env.new"
     done
     mv "$D/env.new" "$D/env"
     source "$D/env"

@@ -294,3 +294,15 @@ void nw_config_help(const nw_config *c, FILE *out)
     fprintf(out, "  %-28s passed to librdkafka as X (env NEARWIRE_KAFKA_X with '_' for '.')\n",
             "kafka.X");
 }
+
+int nw_parse_number(const char *text, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || v != v || v < min || v > max) {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

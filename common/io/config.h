@@ -46,6 +46,10 @@ int nw_config_load_file(nw_config *c, const char *path, char *err, size_t errsz)
 int nw_config_set_kv(nw_config *c, const char *prefix, const char *kv, const char *source,
                      char *err, size_t errsz);
 int nw_config_load_env(nw_config *c, char **environ_, char *err, size_t errsz);
+/* A whole string as a number within [min, max] (command-line options of the tools); 0 on
+ * success, -1 for "abc", "5x", "" or out of range. */
+int nw_parse_number(const char *text, double min, double max, double *out);
+
 void nw_config_print(const nw_config *c, FILE *out);
 void nw_config_help(const nw_config *c, FILE *out);
 

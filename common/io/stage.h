@@ -11,9 +11,8 @@
 #include "../core/nw_err.h"
 #include "../core/nw_error.h"
 #include "../core/outbox.h"
+#include "../core/version.h"
 #include "config.h"
-
-#define NW_VERSION "0.1.0"
 
 /* Settings every stage has (table: nw_stage_common_keys). */
 typedef struct nw_stage_config {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "core/version.h"
 #include "io/log.h"
 
 static volatile sig_atomic_t stop;
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
             control = optarg;
             break;
         case 'V':
-            printf("nearwire-broker 0.1.0 (librdkafka %s)\n", rd_kafka_version_str());
+            printf("nearwire-broker %s (librdkafka %s)\n", NW_VERSION, rd_kafka_version_str());
             return 0;
         case 'h':
             usage(stdout);

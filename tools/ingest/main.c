@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/doc.h"
+#include "core/version.h"
 #include "io/config.h"
 #include "io/kafka_conf.h"
 #include "io/metrics.h"
@@ -273,6 +274,7 @@ static void usage(FILE *out)
             "  -X, --property KEY=VALUE   librdkafka producer property (repeatable)\n"
             "  -H, --header NAME=VALUE    a header on every message (repeatable)\n"
             "  -q, --quiet                no summary line\n"
+            "  -V, --version              print the version, exit\n"
             "  -h, --help                 this help\n");
 }
 
@@ -285,6 +287,7 @@ int main(int argc, char **argv)
                                          {"header", required_argument, 0, 'H'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"version", no_argument, 0, 'V'},
                                          {0, 0, 0, 0}};
     static nw_config props;
     char err[512];
@@ -297,7 +300,7 @@ int main(int argc, char **argv)
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
     ingest in = {.topic = "news.raw"};
     int quiet = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:t:X:r:H:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:t:X:r:H:qhV", opts, NULL)) != -1) {
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -312,8 +315,16 @@ int main(int argc, char **argv)
             }
             break;
         case 'r':
-            in.rate = atof(optarg);
+            if (nw_parse_number(optarg, 0, 1e9, &in.rate) != 0) {
+                fprintf(stderr,
+                        "nearwire-ingest: --rate wants documents a second >= 0, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
             break;
+        case 'V':
+            printf("nearwire-ingest %s\n", NW_VERSION);
+            return 0;
         case 'H': {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg) {

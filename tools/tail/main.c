@@ -13,6 +13,7 @@
 
 #include "core/doc.h"
 #include "core/utf8.h"
+#include "core/version.h"
 #include "io/config.h"
 #include "io/kafka_conf.h"
 #include "io/metrics.h"
@@ -39,6 +40,7 @@ static void usage(FILE *out)
             "  -E, --to-end               exit once every partition has been read to its end\n"
             "  -e, --envelope             print every message with its metadata and headers\n"
             "  -X, --property KEY=VALUE   librdkafka consumer property (repeatable)\n"
+            "  -V, --version              print the version, exit\n"
             "  -h, --help                 this help\n"
             "exit status: 0 when --count messages arrived or --to-end reached every end (or\n"
             "neither was asked), 1 when the timeout came first, 2 on usage or connection errors\n");
@@ -147,15 +149,17 @@ int main(int argc, char **argv)
                                          {"to-end", no_argument, 0, 'E'},
                                          {"property", required_argument, 0, 'X'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"version", no_argument, 0, 'V'},
                                          {0, 0, 0, 0}};
     static nw_config props;
     char err[512];
+    double num;
     nw_config_init(&props, NULL, NULL, NULL, NULL, err, sizeof err);
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP"), *topic = "news.enriched";
     long count = -1;
     double timeout = 10;
     int from_beginning = 0, envelope = 0, to_end = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:t:n:T:feEX:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:t:n:T:feEX:hV", opts, NULL)) != -1) {
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -164,11 +168,23 @@ int main(int argc, char **argv)
             topic = optarg;
             break;
         case 'n':
-            count = atol(optarg);
+            if (nw_parse_number(optarg, 0, 1e15, &num) != 0 || num != (long)num) {
+                fprintf(stderr, "nearwire-tail: --count wants a whole number >= 0, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            count = (long)num;
             break;
         case 'T':
-            timeout = atof(optarg);
+            if (nw_parse_number(optarg, 0, 1e9, &timeout) != 0) {
+                fprintf(stderr, "nearwire-tail: --timeout wants seconds >= 0, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
             break;
+        case 'V':
+            printf("nearwire-tail %s\n", NW_VERSION);
+            return 0;
         case 'f':
             from_beginning = 1;
             break;
