@@ -45,6 +45,11 @@ static int parse_value(const nw_cfg_key *k, void *base, const char *v, char *err
             snprintf(err, errsz, "%s: %s expects an integer, got \"%s\"", source, k->name, v);
             return NW_E_INPUT;
         }
+        if (k->min < k->max && ((double)x < k->min || (double)x > k->max)) {
+            snprintf(err, errsz, "%s: %s = %lld is out of range %.0f..%.0f", source, k->name, x,
+                     k->min, k->max);
+            return NW_E_INPUT;
+        }
         *(long long *)field = x;
         return NW_OK;
     }
@@ -52,6 +57,11 @@ static int parse_value(const nw_cfg_key *k, void *base, const char *v, char *err
         double x = strtod(v, &end);
         if (errno || end == v || *end) {
             snprintf(err, errsz, "%s: %s expects a number, got \"%s\"", source, k->name, v);
+            return NW_E_INPUT;
+        }
+        if (k->min < k->max && (x < k->min || x > k->max || x != x)) {
+            snprintf(err, errsz, "%s: %s = %g is out of range %g..%g", source, k->name, x, k->min,
+                     k->max);
             return NW_E_INPUT;
         }
         *(double *)field = x;
@@ -241,6 +251,10 @@ int nw_config_load_env(nw_config *c, char **env, char *err, size_t errsz)
         memcpy(name, *env + 9, n);
         name[n] = '\0';
         if (env_one(c, name, eq + 1, err, errsz) != NW_OK) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", err);
+            snprintf(err, errsz, "NEARWIRE_%s (%s)", name,
+                     why); /* which variable, not only "environment" */
             return NW_E_INPUT;
         }
     }
@@ -287,8 +301,12 @@ void nw_config_help(const nw_config *c, FILE *out)
         for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
             const nw_cfg_key *k = &c->tables[t][i];
             env_name(k->name, env, sizeof env);
-            fprintf(out, "  %-28s %s (default \"%s\"; env NEARWIRE_%s)\n", k->name, k->help, k->def,
-                    env);
+            char range[64] = "";
+            if (k->min < k->max) {
+                snprintf(range, sizeof range, "; %g..%g", k->min, k->max);
+            }
+            fprintf(out, "  %-28s %s (default \"%s\"%s; env NEARWIRE_%s)\n", k->name, k->help,
+                    k->def, range, env);
         }
     }
     fprintf(out, "  %-28s passed to librdkafka as X (env NEARWIRE_KAFKA_X with '_' for '.')\n",

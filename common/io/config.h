@@ -20,7 +20,9 @@ typedef struct nw_cfg_key {
     const char *def;
     size_t offset; /* into the struct the table describes */
     const char *help;
-    int secret; /* masked by --print-config */
+    int secret;      /* masked by --print-config */
+    double min, max; /* numbers: the allowed range, checked wherever the value comes from
+                      * (min == max: unchecked) */
 } nw_cfg_key;
 
 typedef struct nw_cfg_pair {

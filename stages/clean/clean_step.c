@@ -15,10 +15,10 @@
 
 const nw_cfg_key clean_keys[] = {
     {"clean.keep_body", NW_CFG_BOOL, "false", offsetof(clean_config, keep_body),
-     "keep the raw body in the output document", 0},
+     "keep the raw body in the output document", 0, 0, 0},
     {"clean.stoplists", NW_CFG_STR, "config/stoplists", offsetof(clean_config, stoplists),
-     "folder of the stopword lists used to detect the language", 0},
-    {NULL, 0, NULL, 0, NULL, 0}};
+     "folder of the stopword lists used to detect the language", 0, 0, 0},
+    {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 
 typedef struct clean_ctx {
     const clean_config *cfg;

@@ -19,17 +19,17 @@
 #define F(x) offsetof(enrich_config, x)
 const nw_cfg_key enrich_keys[] = {
     {"topic.stories", NW_CFG_STR, "news.stories", F(topic_stories),
-     "compacted topic of story summaries, keyed by story id", 0},
+     "compacted topic of story summaries, keyed by story id", 0, 0, 0},
     {"enrich.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
-     "how long story aggregates and term frequencies live", 0},
+     "how long story aggregates and term frequencies live", 0, 60, 31622400},
     {"enrich.gazetteer", NW_CFG_STR, "config/gazetteer", F(gazetteer),
-     "folder of places.txt and organizations.txt for entity extraction", 0},
+     "folder of places.txt and organizations.txt for entity extraction", 0, 0, 0},
     {"enrich.stoplists", NW_CFG_STR, "config/stoplists", F(stoplists),
-     "folder of jusText stopword lists (keywords skip stopwords)", 0},
-    {"enrich.keywords", NW_CFG_INT, "10", F(keywords), "keywords per article (0-50)", 0},
+     "folder of jusText stopword lists (keywords skip stopwords)", 0, 0, 0},
+    {"enrich.keywords", NW_CFG_INT, "10", F(keywords), "keywords per article (0-50)", 0, 0, 50},
     {"enrich.words_per_minute", NW_CFG_INT, "230", F(words_per_minute),
-     "reading speed for reading_minutes", 0},
-    {NULL, 0, NULL, 0, NULL, 0}};
+     "reading speed for reading_minutes", 0, 50, 2000},
+    {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 #undef F
 
 #define TERMS_PER_DOC 1000

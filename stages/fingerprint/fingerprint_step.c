@@ -12,10 +12,11 @@
 #include "sketch/fingerprint.h"
 
 const nw_cfg_key fingerprint_keys[] = {
-    {"fp.shingle", NW_CFG_INT, "3", offsetof(fingerprint_config, shingle), "words per shingle", 0},
+    {"fp.shingle", NW_CFG_INT, "3", offsetof(fingerprint_config, shingle), "words per shingle", 0,
+     1, 16},
     {"fp.seed", NW_CFG_INT, "1", offsetof(fingerprint_config, seed),
-     "hash seed (changes the signature scheme)", 0},
-    {NULL, 0, NULL, 0, NULL, 0}};
+     "hash seed (changes the signature scheme)", 0, 0, 4294967295},
+    {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 
 int fingerprint_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
 {

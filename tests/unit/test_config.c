@@ -23,11 +23,11 @@ typedef struct cfg {
 } cfg;
 
 static const nw_cfg_key keys[] = {
-    {"a.name", NW_CFG_STR, "dflt", offsetof(cfg, name), "a name", 0},
-    {"a.count", NW_CFG_INT, "3", offsetof(cfg, count), "a count", 0},
-    {"a.ratio", NW_CFG_DBL, "0.5", offsetof(cfg, ratio), "a ratio", 0},
-    {"kafka.bootstrap", NW_CFG_BOOL, "false", offsetof(cfg, on), "declared under kafka.", 0},
-    {NULL, 0, NULL, 0, NULL, 0}};
+    {"a.name", NW_CFG_STR, "dflt", offsetof(cfg, name), "a name", 0, 0, 0},
+    {"a.count", NW_CFG_INT, "3", offsetof(cfg, count), "a count", 0, 1, 100},
+    {"a.ratio", NW_CFG_DBL, "0.5", offsetof(cfg, ratio), "a ratio", 0, 0, 1},
+    {"kafka.bootstrap", NW_CFG_BOOL, "false", offsetof(cfg, on), "declared under kafka.", 0, 0, 0},
+    {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 
 static nw_config c;
 static cfg v;
@@ -108,6 +108,20 @@ static void test_bad_values_are_errors(void **state)
     unlink(path);
     assert_int_equal(nw_config_load_file(&c, "/nonexistent/x.conf", err, sizeof err), NW_E_INPUT);
     assert_non_null(strstr(err, "/nonexistent/x.conf: cannot open"));
+    /* numbers outside their range, from any source, say which key, value, range and where */
+    assert_int_equal(nw_config_set(&c, "a.count", "-5", "--set", err, sizeof err), NW_E_INPUT);
+    assert_string_equal(err, "--set: a.count = -5 is out of range 1..100");
+    assert_int_equal(nw_config_set(&c, "a.ratio", "1.7", "--set", err, sizeof err), NW_E_INPUT);
+    assert_int_equal(nw_config_set(&c, "a.ratio", "nan", "--set", err, sizeof err), NW_E_INPUT);
+    assert_true(v.ratio == 0.5); /* unchanged */
+    path = write_tmp("a.count = 0\n");
+    assert_int_equal(nw_config_load_file(&c, path, err, sizeof err), NW_E_INPUT);
+    assert_non_null(strstr(err, ":1: a.count = 0 is out of range 1..100"));
+    unlink(path);
+    char *env[] = {"NEARWIRE_A_COUNT=101", NULL};
+    assert_int_equal(nw_config_load_env(&c, env, err, sizeof err), NW_E_INPUT);
+    assert_non_null(strstr(err, "NEARWIRE_A_COUNT"));
+    assert_int_equal(nw_config_set(&c, "a.count", "100", "--set", err, sizeof err), NW_OK);
 }
 
 static void test_key_value_strings(void **state)
