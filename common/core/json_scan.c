@@ -62,11 +62,23 @@ static int scan_escape(const char *text, size_t len, size_t *i, nw_err *err)
 
 int nw_json_scan(const char *text, size_t len, unsigned max_depth, nw_err *err)
 {
+    return nw_json_scan_balance(text, len, max_depth, NULL, err);
+}
+
+int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, long *balance,
+                         nw_err *err)
+{
     unsigned depth = 0;
-    int in_string = 0;
+    long unmatched = 0;                       /* closing brackets at depth 0 */
+    int in_string = 0, closed = 0, extra = 0; /* the top value closed; something after it */
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
+        extra |= closed && c != ' ' && c != '\n' && c != '\t' && c != '\r';
         if (in_string) {
+            /* most of a message is string content: skip to the next quote or backslash */
+            while (c != '"' && c != '\\' && i + 1 < len) {
+                c = text[++i];
+            }
             if (c == '\\') {
                 int rc = scan_escape(text, len, &i, err);
                 if (rc != NW_OK) {
@@ -82,9 +94,16 @@ int nw_json_scan(const char *text, size_t len, unsigned max_depth, nw_err *err)
                 return nw_err_set(err, NW_E_INPUT, "too_complex",
                                   "nested deeper than %u levels at byte %zu", max_depth, i);
             }
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
+        } else if (c == ']' || c == '}') {
+            if (depth > 0) {
+                closed = --depth == 0;
+            } else {
+                unmatched++;
+            }
         }
+    }
+    if (balance) {
+        *balance = in_string || extra ? -1 : (long)depth - unmatched - (unmatched ? 1 : 0);
     }
     return NW_OK;
 }
