@@ -27,7 +27,8 @@ struct nw_redis {
      * an error reply) would hand its stale answers to the next round: the connection is
      * dropped instead (one error reply once desynchronised a stage until restart) */
     size_t pending;
-    int reading; /* replies of the current round are being read */
+    int reading;     /* replies of the current round are being read */
+    int unreachable; /* the last ping failed (logged once per outage) */
     nw_metric *m_errors;
 };
 
@@ -273,8 +274,18 @@ int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
 int nw_redis_ping(nw_redis *r)
 {
     nw_err err;
+    nw_err_clear(&err);
     if (nw_redis_connect(r, &err) != NW_OK) {
+        if (!r->unreachable) { /* once per outage: the reason, not a line a second */
+            nw_log(NW_LOG_WARN, "redis_unreachable", "addr=%s:%d detail=%s", r->host, r->port,
+                   nw_logq(err.detail));
+        }
+        r->unreachable = 1;
         return 0;
+    }
+    if (r->unreachable) {
+        nw_log(NW_LOG_INFO, "redis_reachable", "addr=%s:%d", r->host, r->port);
+        r->unreachable = 0;
     }
     redisReply *rep = redisCommand(r->c, "PING");
     int ok = rep && rep->type == REDIS_REPLY_STATUS;

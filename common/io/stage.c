@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -51,6 +52,10 @@ const nw_cfg_key nw_stage_common_keys[] = {
      0, 0, 0},
     {"batch.wait.ms", NW_CFG_INT, "5", F(batch_wait_ms),
      "how long a batch waits to fill once it has a message", 0, 0, 60000},
+    {"startup.timeout.ms", NW_CFG_INT, "30000", F(startup_timeout_ms),
+     "how long a stage waits at start for its dependencies (Redis) before it exits with the "
+     "reason; 0 = for ever",
+     0, 0, 3600000},
     {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),
      "how long shutdown waits for outstanding deliveries", 0, 0, 3600000},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
@@ -171,6 +176,33 @@ static int load_config(const nw_stage *st, nw_config *c, nw_stage_config *cfg, c
     return NW_OK;
 }
 
+/* Fail fast: a wrong host or password is reported and the stage exits, instead of retrying
+ * silently until traffic comes. Outages after start keep the retry. */
+static int wait_for_dependencies(const nw_stage *st, const nw_stage_config *cfg, void *ctx)
+{
+    if (!st->ready) {
+        return NW_OK;
+    }
+    double start = nw_now_seconds(), next_note = start + 5;
+    while (!nw_stop && !st->ready(ctx)) {
+        double now = nw_now_seconds();
+        if (cfg->startup_timeout_ms > 0 && now - start > cfg->startup_timeout_ms / 1000.0) {
+            nw_log(NW_LOG_ERROR, "dependencies_unreachable",
+                   "waited_s=%.0f detail=\"Redis did not answer (see redis_unreachable above); "
+                   "check redis.url and its password\"",
+                   now - start);
+            return NW_E_FATAL;
+        }
+        if (now >= next_note) {
+            nw_log(NW_LOG_INFO, "waiting_for_dependencies", "waited_s=%.0f", now - start);
+            next_note = now + 5;
+        }
+        struct timespec ts = {0, 250 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return NW_OK;
+}
+
 static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli *o)
 {
     nw_err err;
@@ -202,7 +234,8 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
             return 1;
         }
         nw_log(NW_LOG_INFO, "http_listening", "addr=%s:%d", cfg->http_bind, nw_http_port(http));
-        rc = nw_run_kafka(st, cfg, c, ctx, &ready);
+        rc = wait_for_dependencies(st, cfg, ctx) == NW_OK ? nw_run_kafka(st, cfg, c, ctx, &ready)
+                                                          : 1;
         nw_http_free(http);
     }
     if (st->fini) {

@@ -34,6 +34,7 @@ typedef struct nw_stage_config {
     double batch_cpu_seconds;
     char state_dir[NW_CFG_STR_MAX];
     long long shutdown_timeout_ms;
+    long long startup_timeout_ms;
 } nw_stage_config;
 
 extern const nw_cfg_key nw_stage_common_keys[];
