@@ -19,7 +19,7 @@
 #define F(x) offsetof(cluster_config, x)
 const nw_cfg_key cluster_keys[] = {
     {"cluster.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
-     "how long a document stays matchable (every store key's TTL)", 0, 60, 31622400},
+     "how long a document stays matchable (every store key's TTL)", 0, 1, 31622400},
     {"cluster.bands", NW_CFG_INT, "8", F(bands),
      "LSH bands, one MinHash bin each; more finds lower Jaccard, costs Redis work", 0, 1, 32},
     {"cluster.shards", NW_CFG_INT, "65536", F(shards),

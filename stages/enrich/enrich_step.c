@@ -21,7 +21,7 @@ const nw_cfg_key enrich_keys[] = {
     {"topic.stories", NW_CFG_STR, "news.stories", F(topic_stories),
      "compacted topic of story summaries, keyed by story id", 0, 0, 0},
     {"enrich.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
-     "how long story aggregates and term frequencies live", 0, 60, 31622400},
+     "how long story aggregates and term frequencies live", 0, 1, 31622400},
     {"enrich.gazetteer", NW_CFG_STR, "config/gazetteer", F(gazetteer),
      "folder of places.txt and organizations.txt for entity extraction", 0, 0, 0},
     {"enrich.stoplists", NW_CFG_STR, "config/stoplists", F(stoplists),
