@@ -12,6 +12,9 @@
 #include "../core/buf.h"
 #include "metrics.h"
 
+/* static strings without quotes or backslashes (they go into JSON as they are) */
+static _Atomic(const char *) not_ready_reason = "starting";
+
 struct nw_http {
     struct MHD_Daemon *d;
     atomic_int *ready;
@@ -57,11 +60,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return reply(conn, 200, "text/plain", "ok\n", 3);
     }
     if (strcmp(url, "/readyz") == 0) {
-        int ok = atomic_load(h->ready);
-        return ok ? reply(conn, 200, "text/plain", "ready\n", 6)
-                  : reply(conn, 503, "text/plain", "not ready\n", 10);
+        if (atomic_load(h->ready)) {
+            return reply(conn, 200, "application/json", "{\"ready\":true}\n", 15);
+        }
+        char body[256];
+        int n = snprintf(body, sizeof body, "{\"ready\":false,\"reason\":\"%s\"}\n",
+                         atomic_load(&not_ready_reason));
+        return reply(conn, 503, "application/json", body, (size_t)n);
     }
     return reply(conn, 404, "text/plain", "not found\n", 10);
+}
+
+void nw_http_set_not_ready_reason(const char *reason)
+{
+    atomic_store(&not_ready_reason, reason);
 }
 
 nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *err, size_t errsz)

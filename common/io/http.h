@@ -1,6 +1,7 @@
 /* http.h - the per-stage HTTP endpoint (libmicrohttpd, its own thread): /metrics renders the
  * registry, /livez answers 200 while the process runs, /readyz answers 200 only while the
- * readiness flag is set. The flag is the only state shared with the stage. */
+ * readiness flag is set, with a JSON body naming what is not ready. The flag and the reason
+ * are the only state shared with the stage. */
 #ifndef NW_HTTP_H
 #define NW_HTTP_H
 
@@ -13,6 +14,9 @@ typedef struct nw_http nw_http;
  * reason in err. Caller frees with nw_http_free(). */
 nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *err, size_t errsz);
 int nw_http_port(const nw_http *h);
+
+/* What /readyz names while not ready: a static string (e.g. "redis: not answering"). */
+void nw_http_set_not_ready_reason(const char *reason);
 void nw_http_free(nw_http *h);
 
 #endif

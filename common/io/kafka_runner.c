@@ -21,6 +21,7 @@
 #include "../core/inflight.h"
 #include "batch.h"
 #include "crash_guard.h"
+#include "http.h"
 #include "kafka_conf.h"
 #include "log.h"
 #include "metrics.h"
@@ -43,9 +44,13 @@ typedef struct runner {
     nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready;
 } runner;
 
-/* /readyz and nearwire_ready always say the same (a retry once left the gauge at 1). */
-static void set_ready(runner *r, int ok)
+/* /readyz and nearwire_ready always say the same (a retry once left the gauge at 1); why
+ * not goes to /readyz's body. */
+static void set_ready(runner *r, int ok, const char *why)
 {
+    if (!ok) {
+        nw_http_set_not_ready_reason(why);
+    }
     atomic_store(r->ready, ok);
     nw_metric_set(r->m_ready, ok);
 }
@@ -56,7 +61,7 @@ static void set_brokers_down(runner *r, int down)
         nw_log(down ? NW_LOG_WARN : NW_LOG_INFO, down ? "brokers_down" : "brokers_up", "%s",
                down ? "detail=\"no broker reachable; retrying\"" : "");
         if (down) {
-            set_ready(r, 0);
+            set_ready(r, 0, "kafka: no broker reachable");
         }
     }
 }
@@ -224,7 +229,7 @@ static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_
 static void on_retry(void *arg)
 {
     runner *r = arg;
-    set_ready(r, 0);
+    set_ready(r, 0, "retrying a batch (see event=step_retry: Redis errors or outage)");
     rd_kafka_poll(r->producer, 0);
 }
 
@@ -364,7 +369,10 @@ static void update_ready(runner *r)
 {
     int ok = atomic_load(&r->joined) && !atomic_load(&r->brokers_down) &&
              (!r->st->ready || r->st->ready(r->ctx));
-    set_ready(r, ok);
+    set_ready(r, ok,
+              !atomic_load(&r->joined)        ? "kafka: not yet in the consumer group"
+              : atomic_load(&r->brokers_down) ? "kafka: no broker reachable"
+                                              : "dependency not answering (Redis PING)");
 }
 
 /* Runs one batch under the in-flight marker; while isolating (one message a batch), the
@@ -526,7 +534,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
             rc = loop(&r);
         }
     }
-    set_ready(&r, 0);
+    set_ready(&r, 0, "stopping");
     nw_log(NW_LOG_INFO, "stopping", "rc=%s", nw_strerror(rc));
     if (r.producer && r.consumer) {
         rd_kafka_flush(r.producer, (int)cfg->shutdown_timeout_ms);

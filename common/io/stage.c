@@ -184,6 +184,7 @@ static int wait_for_dependencies(const nw_stage *st, const nw_stage_config *cfg,
         return NW_OK;
     }
     double start = nw_now_seconds(), next_note = start + 5;
+    nw_http_set_not_ready_reason("starting: waiting for Redis (see event=redis_unreachable)");
     while (!nw_stop && !st->ready(ctx)) {
         double now = nw_now_seconds();
         if (cfg->startup_timeout_ms > 0 && now - start > cfg->startup_timeout_ms / 1000.0) {

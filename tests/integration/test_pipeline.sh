@@ -41,6 +41,7 @@ for s in "${NW_STAGES[@]}"; do
     nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz" ||
         die "nearwire-$s becomes ready"
 done
+check "/readyz answers JSON" eq "$(curl -fsS "http://127.0.0.1:${PORT[clean]}/readyz" | jq -c .)" '{"ready":true}'
 check "every stage answers /livez and /readyz" \
     bash -c "for p in ${PORT[*]}; do curl -fsS http://127.0.0.1:\$p/livez >/dev/null || exit 1; done"
 
