@@ -193,6 +193,15 @@ static rd_kafka_headers_t *input_headers(const rd_kafka_message_t *m)
     return h;
 }
 
+/* The dead-letter counter of one reason (registered on first use). */
+static nw_metric *dlq_counter(const char *reason)
+{
+    char labels[96];
+    snprintf(labels, sizeof labels, "reason=\"%s\"", reason);
+    return nw_counter("nearwire_messages_dlq_total",
+                      "Input messages sent to the dead-letter topic, by reason.", labels);
+}
+
 static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_t *m,
                        const nw_err *err)
 {
@@ -215,11 +224,7 @@ static int dead_letter(runner *r, nw_inflight_entry *in, const rd_kafka_message_
     rd_kafka_header_add(h, "nw.source.topic", -1, rd_kafka_topic_name(m->rkt), -1);
     rd_kafka_header_add(h, "nw.source.partition", -1, part, -1);
     rd_kafka_header_add(h, "nw.source.offset", -1, off, -1);
-    char labels[96];
-    snprintf(labels, sizeof labels, "reason=\"%s\"", err->reason);
-    nw_metric_add(nw_counter("nearwire_messages_dlq_total",
-                             "Input messages sent to the dead-letter topic, by reason.", labels),
-                  1);
+    nw_metric_add(dlq_counter(err->reason), 1);
     nw_log(NW_LOG_DEBUG, "dead_letter", "reason=%s partition=%d offset=%lld detail=%s", err->reason,
            m->partition, (long long)m->offset, nw_logq(err->detail));
     return produce(r, in, r->cfg->topic_dlq, m->key, m->key_len, m->payload, vlen, h,
@@ -459,6 +464,17 @@ static int loop(runner *r)
     return rc;
 }
 
+/* Frees what nw_run_kafka allocated (any of it may still be unset). */
+static void release(runner *r)
+{
+    nw_crash_guard_close(r->guard);
+    nw_batch_release(&r->batch);
+    nw_inflight_release(&r->inflight);
+    free(r->payloads);
+    free(r->lens);
+    free(r->marks);
+}
+
 int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all, void *ctx,
                  atomic_int *ready)
 {
@@ -486,10 +502,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
                                           "crashed",    "output_too_large",     "invalid_output",
                                           NULL};
     for (size_t i = 0; reasons[i]; i++) {
-        char labels[96];
-        snprintf(labels, sizeof labels, "reason=\"%s\"", reasons[i]);
-        nw_counter("nearwire_messages_dlq_total",
-                   "Input messages sent to the dead-letter topic, by reason.", labels);
+        dlq_counter(reasons[i]);
     }
     size_t cap = cfg->batch_size > 0 ? (size_t)cfg->batch_size : 1;
     r.payloads = calloc(cap, sizeof *r.payloads);
@@ -497,10 +510,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.marks = calloc(cap, sizeof *r.marks);
     if (!r.payloads || !r.lens || !r.marks || nw_batch_init(&r.batch, cap) != NW_OK ||
         nw_inflight_init(&r.inflight, 4 * cap) != NW_OK) {
-        nw_batch_release(&r.batch);
-        free(r.payloads);
-        free(r.lens);
-        free(r.marks);
+        release(&r);
         return 1;
     }
     char scope[3 * NW_CFG_STR_MAX], gerr[768];
@@ -509,11 +519,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
                                   gerr, sizeof gerr);
     if (!r.guard) {
         nw_log(NW_LOG_ERROR, "state_dir", "detail=%s", nw_logq(gerr));
-        nw_batch_release(&r.batch);
-        nw_inflight_release(&r.inflight);
-        free(r.payloads);
-        free(r.lens);
-        free(r.marks);
+        release(&r);
         return 1;
     }
     int rc = NW_E_FATAL;
@@ -553,12 +559,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     if (r.producer) {
         rd_kafka_destroy(r.producer);
     }
-    nw_crash_guard_close(r.guard);
-    nw_batch_release(&r.batch);
-    nw_inflight_release(&r.inflight);
-    free(r.payloads);
-    free(r.lens);
-    free(r.marks);
+    release(&r);
     nw_log(NW_LOG_INFO, "stopped", "clean=%s", rc == NW_OK ? "true" : "false");
     return rc == NW_OK ? 0 : 1;
 }
