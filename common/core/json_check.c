@@ -17,8 +17,8 @@ int nw_json_check(const char *text, size_t len, nw_err *err)
     }
     nw_err why;
     nw_err_clear(&why);
-    long balance = 0;
-    if (nw_json_scan_balance(text, len, NW_JSON_OUTPUT_MAX_DEPTH, &balance, &why) != NW_OK) {
+    int balanced = 0;
+    if (nw_json_scan_balance(text, len, NW_JSON_OUTPUT_MAX_DEPTH, &balanced, &why) != NW_OK) {
         return nw_err_set(err, NW_E_INPUT, "invalid_output", "output record: %s", why.detail);
     }
     size_t first = 0;
@@ -26,7 +26,7 @@ int nw_json_check(const char *text, size_t len, nw_err *err)
         first++;
     }
     int rc = NW_OK;
-    if (balance != 0 || first == len) {
+    if (!balanced || first == len) {
         rc = nw_err_set(err, NW_E_INPUT, "invalid_output",
                         "output record is not one complete JSON value (brackets or a string "
                         "left open)");

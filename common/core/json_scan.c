@@ -65,11 +65,11 @@ int nw_json_scan(const char *text, size_t len, unsigned max_depth, nw_err *err)
     return nw_json_scan_balance(text, len, max_depth, NULL, err);
 }
 
-int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, long *balance,
+int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, int *balanced,
                          nw_err *err)
 {
     unsigned depth = 0;
-    long unmatched = 0;                       /* closing brackets at depth 0 */
+    int unmatched = 0;                        /* a closing bracket at depth 0 */
     int in_string = 0, closed = 0, extra = 0; /* the top value closed; something after it */
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
@@ -98,12 +98,12 @@ int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, long 
             if (depth > 0) {
                 closed = --depth == 0;
             } else {
-                unmatched++;
+                unmatched = 1;
             }
         }
     }
-    if (balance) {
-        *balance = in_string || extra ? -1 : (long)depth - unmatched - (unmatched ? 1 : 0);
+    if (balanced) {
+        *balanced = !in_string && !extra && !unmatched && depth == 0;
     }
     return NW_OK;
 }

@@ -17,9 +17,10 @@
  * invalid_json (an escaped NUL) or invalid_utf8 (a lone surrogate), and the byte offset. */
 int nw_json_scan(const char *text, size_t len, unsigned max_depth, nw_err *err);
 
-/* The same scan; *balance is 0 when every bracket outside strings is closed in order and no
- * string is left open, nonzero otherwise (a cheap structural check of text we wrote). */
-int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, long *balance,
+/* The same scan; *balanced is 1 when every bracket outside strings is closed in order, no
+ * string is left open and nothing follows the top value (a cheap structural check of text
+ * we wrote), else 0. */
+int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, int *balanced,
                          nw_err *err);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,12 +55,12 @@ static int parse_value(const nw_cfg_key *k, void *base, const char *v, char *err
         return NW_OK;
     }
     case NW_CFG_DBL: {
-        double x = strtod(v, &end);
-        if (errno || end == v || *end) {
+        double x;
+        if (nw_parse_number(v, -HUGE_VAL, HUGE_VAL, &x) != 0) {
             snprintf(err, errsz, "%s: %s expects a number, got \"%s\"", source, k->name, v);
             return NW_E_INPUT;
         }
-        if (k->min < k->max && (x < k->min || x > k->max || x != x)) {
+        if (k->min < k->max && (x < k->min || x > k->max)) {
             snprintf(err, errsz, "%s: %s = %g is out of range %g..%g", source, k->name, x, k->min,
                      k->max);
             return NW_E_INPUT;
@@ -251,10 +252,10 @@ int nw_config_load_env(nw_config *c, char **env, char *err, size_t errsz)
         memcpy(name, *env + 9, n);
         name[n] = '\0';
         if (env_one(c, name, eq + 1, err, errsz) != NW_OK) {
+            /* which variable, not only "environment" */
             char why[512];
             snprintf(why, sizeof why, "%s", err);
-            snprintf(err, errsz, "NEARWIRE_%s (%s)", name,
-                     why); /* which variable, not only "environment" */
+            snprintf(err, errsz, "NEARWIRE_%s (%s)", name, why);
             return NW_E_INPUT;
         }
     }

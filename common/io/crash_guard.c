@@ -39,7 +39,8 @@ struct nw_crash_guard {
 
 static nw_crash_guard *the_guard; /* for the signal handler; one guard a process */
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-static struct sigaction previous[sizeof fatal_signals / sizeof fatal_signals[0]];
+#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+static struct sigaction previous[NFATAL];
 
 static void mark_state(nw_crash_guard *g, nw_mark_state s)
 {
@@ -55,7 +56,7 @@ static void on_fatal_signal(int sig)
         mark_state(g, NW_MARK_CRASHED);
     }
     /* then die as we would have: the previous action (default, or a sanitizer's report) */
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+    for (size_t i = 0; i < NFATAL; i++) {
         if (fatal_signals[i] == sig) {
             sigaction(sig, &previous[i], NULL);
         }
@@ -176,7 +177,7 @@ nw_crash_guard *nw_crash_guard_open(const char *dir, const char *stage, const ch
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_fatal_signal;
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+    for (size_t i = 0; i < NFATAL; i++) {
         sigaction(fatal_signals[i], &sa, &previous[i]);
     }
     g->cpu_seconds = cpu_seconds;
@@ -197,7 +198,7 @@ void nw_crash_guard_close(nw_crash_guard *g)
         pthread_join(g->thread, NULL);
     }
     if (the_guard == g) {
-        for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+        for (size_t i = 0; i < NFATAL; i++) {
             sigaction(fatal_signals[i], &previous[i], NULL);
         }
         the_guard = NULL;
