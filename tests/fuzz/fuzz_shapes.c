@@ -19,14 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* {"id":"fz","content_type":"text/html","body":<html>} */
 static size_t wrap_html(const char *html, size_t n, char **msg)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen g = nw_json_gen_new();
     yajl_gen_map_open(g);
-    yajl_gen_string(g, (const unsigned char *)"id", 2);
-    yajl_gen_string(g, (const unsigned char *)"fz", 2);
-    yajl_gen_string(g, (const unsigned char *)"content_type", 12);
-    yajl_gen_string(g, (const unsigned char *)"text/html", 9);
-    yajl_gen_string(g, (const unsigned char *)"body", 4);
-    yajl_gen_string(g, (const unsigned char *)html, n);
+    nw_json_str(g, "id", "fz");
+    nw_json_str(g, "content_type", "text/html");
+    nw_json_strn(g, "body", html, n);
     yajl_gen_map_close(g);
     const unsigned char *buf;
     size_t len;

@@ -58,6 +58,20 @@ static void repeat(writer *w, unsigned n, unsigned r)
     }
 }
 
+/* The next step's op, 0..nops-1, with its start recorded; or -1 after doing the extra op
+ * nops, "repeat the last 1..16 steps 2^0..2^14 times". */
+static int next_step(writer *w, unsigned nops)
+{
+    unsigned op = next(w) % (nops + 1);
+    if (op == nops) {
+        unsigned n = next(w) % 16 + 1, r = 1u << (next(w) % 15);
+        repeat(w, n, r);
+        return -1;
+    }
+    begin_step(w);
+    return (int)op;
+}
+
 static void word(writer *w)
 {
     static const char *const words[] = {
@@ -76,14 +90,7 @@ size_t nw_shapes_html(const uint8_t *data, size_t size, char *out, size_t cap)
     writer w = {out, 0, cap, data, 0, size, {0}, 0};
     puts_(&w, "<html><body>");
     while (w.at < w.size && w.len + 1 < w.cap) {
-        unsigned op = next(&w) % 12;
-        if (op == 11) {
-            unsigned n = next(&w) % 16 + 1, r = 1u << (next(&w) % 15);
-            repeat(&w, n, r);
-            continue;
-        }
-        begin_step(&w);
-        switch (op) {
+        switch (next_step(&w, 11)) {
         case 0:
         case 1:
         case 2: { /* a start tag with a few attributes */
@@ -142,14 +149,7 @@ size_t nw_shapes_json(const uint8_t *data, size_t size, char *out, size_t cap)
     writer w = {out, 0, cap, data, 0, size, {0}, 0};
     puts_(&w, "{\"id\":\"fz\",\"body\":\"some text\",\"meta\":[");
     while (w.at < w.size && w.len + 1 < w.cap) {
-        unsigned op = next(&w) % 10;
-        if (op == 9) {
-            unsigned n = next(&w) % 16 + 1, r = 1u << (next(&w) % 15);
-            repeat(&w, n, r);
-            continue;
-        }
-        begin_step(&w);
-        switch (op) {
+        switch (next_step(&w, 9)) {
         case 0:
             puts_(&w, "[");
             break;
