@@ -1,5 +1,5 @@
 /* html_extract.c - gumbo tree walk that turns blocks into paragraphs.
- * Recursion is bounded (NW_HTML_MAX_DEPTH) so a nesting bomb cannot exhaust the stack;
+ * Recursion is bounded (NW_EXTRACT_MAX_DEPTH) so a nesting bomb cannot exhaust the stack;
  * deeper content is dropped and counted as pruned. */
 #include "html_extract.h"
 
@@ -11,7 +11,7 @@
 #include "../core/doc.h"
 #include "../core/nw_error.h"
 
-#define NW_HTML_MAX_DEPTH 200
+#define NW_EXTRACT_MAX_DEPTH 200
 
 void nw_html_result_init(nw_html_result *r)
 {
@@ -174,7 +174,7 @@ static size_t text_bytes(const GumboNode *n, int depth);
  * "article-body") or is an <article> or <main>. */
 static size_t content_inside(const GumboNode *n, int depth)
 {
-    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH ||
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_EXTRACT_MAX_DEPTH ||
         is_never_text(n->v.element.tag)) {
         return 0;
     }
@@ -231,7 +231,7 @@ static size_t text_bytes(const GumboNode *n, int depth)
     if (n->type == GUMBO_NODE_TEXT) {
         return strlen(n->v.text.text);
     }
-    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH) {
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_EXTRACT_MAX_DEPTH) {
         return 0;
     }
     size_t total = 0;
@@ -247,7 +247,7 @@ typedef struct walk {
     nw_html_result *r;
     size_t page_text; /* text bytes under <body>, for the wrapper rule */
     int in_body;      /* depth of itemprop="articleBody" elements around the walk */
-    const GumboNode *boxes[NW_HTML_MAX_DEPTH + 2]; /* containing boxes, outermost first */
+    const GumboNode *boxes[NW_EXTRACT_MAX_DEPTH + 2]; /* containing boxes, outermost first */
     int nboxes;
     int rc;
 } walk;
@@ -338,7 +338,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
         take_json_ld(w->r, el);
     }
     size_t pruned_text = 0;
-    if (depth > NW_HTML_MAX_DEPTH || is_pruned(n, depth, w->page_text, &pruned_text)) {
+    if (depth > NW_EXTRACT_MAX_DEPTH || is_pruned(n, depth, w->page_text, &pruned_text)) {
         w->r->pruned_chars += pruned_text;
         w->r->pruned_blocks++;
         return;
@@ -351,7 +351,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     }
     int link = in_link || el->tag == GUMBO_TAG_A;
     int body = attr_has_word(el, "itemprop", article_body_words);
-    int box = is_box_tag(el->tag) && w->nboxes < NW_HTML_MAX_DEPTH + 2;
+    int box = is_box_tag(el->tag) && w->nboxes < NW_EXTRACT_MAX_DEPTH + 2;
     w->in_body += body;
     if (box) {
         w->boxes[w->nboxes++] = n;
@@ -375,7 +375,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
 
 static const GumboNode *find_tag(const GumboNode *n, GumboTag tag, int depth)
 {
-    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH) {
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_EXTRACT_MAX_DEPTH) {
         return NULL;
     }
     if (n->v.element.tag == tag) {
@@ -397,7 +397,7 @@ static void append_node_text(nw_buf *b, const GumboNode *n, int depth)
         nw_buf_puts(b, n->v.text.text);
         return;
     }
-    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_HTML_MAX_DEPTH) {
+    if (n->type != GUMBO_NODE_ELEMENT || depth > NW_EXTRACT_MAX_DEPTH) {
         return;
     }
     const GumboVector *c = &n->v.element.children;

@@ -1,5 +1,7 @@
-/* html_scan.c - tags read just far enough to know their names: start tags push, end tags pop,
- * the depth never below zero. Unknown structure (a stray '<') is text. */
+/* html_scan.c - tags read just far enough to know their names: start tags push their name on a
+ * bounded stack, an end tag pops down to the open element it names and is ignored when none
+ * is open (as the HTML parser does: "<svg></ul>" nests the next <svg> deeper). Unknown
+ * structure (a stray '<') is text. */
 #include "html_scan.h"
 
 #include <string.h>
@@ -7,11 +9,18 @@
 
 #include "../core/nw_error.h"
 
-/* Names compared lower-case, at most 15 bytes (longer names are no element we count apart). */
+/* Names compared lower-case, at most 15 bytes (longer names are no element we count apart);
+ * the bytes after the name are zero, so two names compare as one 16-byte memcmp. */
 typedef struct tag_name {
     char s[16];
     size_t len;
 } tag_name;
+
+/* The open elements that count towards the depth, innermost last. */
+typedef struct open_stack {
+    tag_name el[NW_HTML_MAX_DEPTH];
+    unsigned depth;
+} open_stack;
 
 static int is_alpha(char c)
 {
@@ -21,7 +30,7 @@ static int is_alpha(char c)
 static size_t read_name(const char *p, size_t left, tag_name *t)
 {
     size_t k = 0;
-    t->len = 0;
+    memset(t, 0, sizeof *t);
     while (k < left && (is_alpha(p[k]) || (p[k] >= '0' && p[k] <= '9') || p[k] == '-' ||
                         p[k] == ':' || p[k] == '_')) {
         if (t->len < sizeof t->s - 1) {
@@ -30,7 +39,6 @@ static size_t read_name(const char *p, size_t left, tag_name *t)
         }
         k++;
     }
-    t->s[t->len] = '\0';
     return k;
 }
 
@@ -112,12 +120,25 @@ static size_t skip_until(const char *h, size_t n, size_t i, const char *end)
     return n;
 }
 
+/* Depth of the innermost open element named t, or 0 when none is open. */
+static unsigned open_depth(const open_stack *st, const tag_name *t)
+{
+    for (unsigned d = st->depth; d > 0; d--) {
+        if (memcmp(st->el[d - 1].s, t->s, sizeof t->s) == 0) {
+            return d;
+        }
+    }
+    return 0;
+}
+
 int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
 {
-    unsigned depth = 0;
-    int in_a = 0; /* an <a> is open: the next <a> closes it (the parser's adoption agency) */
-    size_t attrs;
+    open_stack st;
+    size_t attrs, elements = 0;
     tag_name t;
+    static const tag_name a = {"a", 1};
+    st.depth = 0;
+    max_depth = max_depth < NW_HTML_MAX_DEPTH ? max_depth : NW_HTML_MAX_DEPTH;
     for (size_t i = 0; i < n;) {
         if (h[i] != '<' || i + 1 >= n) {
             i++;
@@ -127,11 +148,8 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
             i = tag_end(h, n, i + 2, &attrs);
         } else if (h[i + 1] == '/') {
             read_name(h + i + 2, n - i - 2, &t);
-            int is_a = strcmp(t.s, "a") == 0;
-            if (t.len && depth > 0 && !in_list(&t, uncounted) && (!is_a || in_a)) {
-                depth--;
-            }
-            in_a = is_a ? 0 : in_a;
+            unsigned d = t.len ? open_depth(&st, &t) : 0;
+            st.depth = d ? d - 1 : st.depth;
             i = tag_end(h, n, i + 2, &attrs);
         } else if (is_alpha(h[i + 1])) {
             size_t at = i;
@@ -142,18 +160,29 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
                                   "an element with over %d attributes at byte %zu",
                                   NW_HTML_MAX_ATTRS, at);
             }
+            if (++elements > NW_HTML_MAX_ELEMENTS) {
+                return nw_err_set(err, NW_E_INPUT, "too_complex",
+                                  "over %d HTML elements (at byte %zu)", NW_HTML_MAX_ELEMENTS, at);
+            }
             int self_closing = i >= 2 && h[i - 1] == '>' && h[i - 2] == '/';
-            int is_a = strcmp(t.s, "a") == 0;
             if (in_list(&t, raw_text)) {
                 i = raw_end(h, n, i, &t);
-            } else if (is_a && in_a) {
-                continue; /* replaces the open <a>: no deeper */
-            } else if (!self_closing && !in_list(&t, uncounted) && ++depth > max_depth) {
+                continue;
+            }
+            if (self_closing || in_list(&t, uncounted)) {
+                continue;
+            }
+            if (memcmp(t.s, a.s, sizeof t.s) == 0) {
+                /* a new <a> closes the open one (the parser's adoption agency) */
+                unsigned d = open_depth(&st, &a);
+                st.depth = d ? d - 1 : st.depth;
+            }
+            if (st.depth >= max_depth) {
                 return nw_err_set(err, NW_E_INPUT, "too_complex",
                                   "HTML elements nested deeper than %u levels at byte %zu",
                                   max_depth, at);
             }
-            in_a = in_a || (is_a && !self_closing);
+            st.el[st.depth++] = t;
         } else {
             i++;
         }

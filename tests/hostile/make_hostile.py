@@ -35,6 +35,17 @@ def fill(unit, size):
     return unit * max(1, size // len(unit))
 
 
+# the clean stage refuses a page of over 100,000 elements (gumbo spends ~500 bytes on each)
+MAX_ELEMENTS = 100000
+
+
+def fill_elements(unit, size):
+    """unit repeated up to size bytes, but to no more than 90% of MAX_ELEMENTS elements: the
+    cases that must pass stay under the element limit at any size."""
+    per_unit = max(1, unit.count("<") - unit.count("</"))
+    return unit * max(1, min(size // len(unit), MAX_ELEMENTS * 9 // 10 // per_unit))
+
+
 # --- HTML structure -------------------------------------------------------------------------
 @case("too_complex")
 def nested_div(size):
@@ -56,36 +67,48 @@ def nested_table(size):
     return html("<table><tr><td>" * 20000 + "x")
 
 
+@case("too_complex")
+def stray_end_tags(size):
+    # an end tag that names no open element is ignored: each <svg> nests deeper
+    return html(fill("<svg></ul>", size))
+
+
+@case("too_complex")
+def many_elements(size):
+    # linear, but ~120 bytes of parser memory per input byte
+    return html(fill("x<p>", max(size, 4 * MAX_ELEMENTS + 4)))
+
+
 @case("ok")
 def nesting_just_under_limit(size):
     block = "<div>" * 500 + "word " + "</div>" * 500
-    return html(fill(block, size))
+    return html(fill_elements(block, size))
 
 
 @case("ok")
 def misnested_formatting(size):
     # the adoption agency algorithm runs for every </b>
-    return html(fill("<p><b><i>one</b> two</i> three</p>", size))
+    return html(fill_elements("<p><b><i>one</b> two</i> three</p>", size))
 
 
 @case("ok")
 def unclosed_anchors(size):
-    return html(fill("<a href=x>link ", size))
+    return html(fill_elements("<a href=x>link ", size))
 
 
 @case("ok")
 def foster_parented_text(size):
-    return html("<table>" + fill("text<tr>more", size) + "</table>")
+    return html("<table>" + fill_elements("text<tr>more", size) + "</table>")
 
 
 @case("ok")
 def many_paragraphs(size):
-    return html(fill("<p>The quick brown fox jumps over the lazy dog again.</p>\n", size))
+    return html(fill_elements("<p>The quick brown fox jumps over the lazy dog again.</p>\n", size))
 
 
 @case("ok")
 def many_line_breaks(size):
-    return html(fill("word<br>", size))
+    return html(fill_elements("word<br>", size))
 
 
 @case("ok")
@@ -101,7 +124,7 @@ def many_attributes(size):
 @case("ok")
 def attributes_just_under_limit(size):
     tag = "<span " + " ".join("a%d=1" % i for i in range(250)) + ">word</span> "
-    return html("<p>" + fill(tag, size) + "</p>")
+    return html("<p>" + fill_elements(tag, size) + "</p>")
 
 
 @case("ok")

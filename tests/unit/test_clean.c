@@ -523,7 +523,21 @@ static void test_html_depth_limit(void **state)
     p = repeated("<span>", NW_HTML_MAX_DEPTH + 1, "");
     assert_string_equal(html_scan_reason(p), "too_complex");
     free(p);
-    p = repeated("<div></div>", 100000, ""); /* many, but closed */
+    p = repeated("<div></div>", NW_HTML_MAX_ELEMENTS, ""); /* many, but closed */
+    assert_string_equal(html_scan_reason(p), "ok");
+    free(p);
+    p = repeated("<div></div>", NW_HTML_MAX_ELEMENTS + 1, ""); /* one element too many */
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
+    p = repeated("x<p>", 1000000, ""); /* 4 MB of elements took gumbo to 490 MB */
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
+    /* an end tag naming no open element closes nothing: each <svg> is one level deeper */
+    p = repeated("<svg></ul>", NW_HTML_MAX_DEPTH + 1, "");
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
+    /* an end tag closes the elements opened inside the one it names */
+    p = repeated("<section><b><i>word</section>", 1000, "");
     assert_string_equal(html_scan_reason(p), "ok");
     free(p);
     p = repeated("<p>para <li>item <br><img src=x><td>cell ", 5000, "");
