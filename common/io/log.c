@@ -9,7 +9,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/logfmt_json.h"
+
 int nw_log_level = NW_LOG_INFO;
+int nw_log_json = 0;
 static const char *log_stage = "nearwire";
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
@@ -36,6 +39,11 @@ int nw_log_parse_level(const char *name)
         }
     }
     return -1;
+}
+
+int nw_log_parse_format(const char *name)
+{
+    return strcasecmp(name, "logfmt") == 0 ? 0 : strcasecmp(name, "json") == 0 ? 1 : -1;
 }
 
 /* Returns how many lines were suppressed before this one, or -1 to suppress this one. */
@@ -91,6 +99,13 @@ void nw_log_write(int level, const char *event, const char *fmt, ...)
     }
     if ((size_t)n >= sizeof line - 1) {
         n = (int)sizeof line - 2;
+    }
+    if (nw_log_json) {
+        char json[sizeof line + 512]; /* room for the quotes JSON adds around bare values */
+        size_t m = nw_logfmt_to_json(line, (size_t)n, json, sizeof json - 1);
+        json[m++] = '\n';
+        fwrite(json, 1, m, stderr);
+        return;
     }
     line[n++] = '\n';
     fwrite(line, 1, (size_t)n, stderr);

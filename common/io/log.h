@@ -1,6 +1,7 @@
 /* log.h - one logfmt line per event on stderr: ts= level= stage= event= then the caller's
- * key=value pairs. The macro checks the level before any formatting happens. Each event name
- * is rate-limited (NW_LOG_BURST lines a second) so a failing dependency cannot flood the log. */
+ * key=value pairs; or the same pairs as one JSON object a line (log.format = json). The macro
+ * checks the level before any formatting happens. Each event name is rate-limited (NW_LOG_BURST
+ * lines a second) so a failing dependency cannot flood the log. */
 #ifndef NW_LOG_H
 #define NW_LOG_H
 
@@ -11,9 +12,11 @@ enum { NW_LOG_ERROR = 0, NW_LOG_WARN = 1, NW_LOG_INFO = 2, NW_LOG_DEBUG = 3 };
 #define NW_LOG_BURST 20
 
 extern int nw_log_level;
+extern int nw_log_json; /* 1: each line a JSON object */
 
-void nw_log_set_stage(const char *stage); /* borrowed; must outlive logging */
-int nw_log_parse_level(const char *name); /* -1 if unknown */
+void nw_log_set_stage(const char *stage);  /* borrowed; must outlive logging */
+int nw_log_parse_level(const char *name);  /* -1 if unknown */
+int nw_log_parse_format(const char *name); /* logfmt 0, json 1, -1 if unknown */
 void nw_log_write(int level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

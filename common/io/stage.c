@@ -36,6 +36,8 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"http.port", NW_CFG_INT, "0", F(http_port), "port of the HTTP endpoint (0 = any free)", 0, 0,
      65535},
     {"log.level", NW_CFG_STR, "info", F(log_level), "error, warn, info or debug", 0, 0, 0},
+    {"log.format", NW_CFG_STR, "logfmt", F(log_format),
+     "logfmt (key=value) or json (one object a line, the same keys)", 0, 0, 0},
     {"max.message.bytes", NW_CFG_INT, "4194304", F(max_message_bytes),
      "larger input messages are dead-lettered (oversize)", 0, 1024, 268435456},
     {"batch.size", NW_CFG_INT, "500", F(batch_size), "messages processed per batch", 0, 1, 100000},
@@ -172,7 +174,13 @@ static int load_config(const nw_stage *st, nw_config *c, nw_stage_config *cfg, c
                  cfg->log_level);
         return NW_E_INPUT;
     }
+    int json = nw_log_parse_format(cfg->log_format);
+    if (json < 0) {
+        snprintf(err, errsz, "log.format \"%.64s\" is not one of logfmt, json", cfg->log_format);
+        return NW_E_INPUT;
+    }
     nw_log_level = level;
+    nw_log_json = json;
     return NW_OK;
 }
 

@@ -27,6 +27,7 @@ typedef struct nw_stage_config {
     char http_bind[NW_CFG_STR_MAX];
     long long http_port;
     char log_level[NW_CFG_STR_MAX];
+    char log_format[NW_CFG_STR_MAX];
     long long max_message_bytes;
     long long batch_size;
     long long batch_max_bytes;
