@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NW_ARENA_BLOCK 65536
+
 struct nw_arena_block {
     nw_arena_block *next;
     size_t used, cap;
@@ -37,15 +39,25 @@ void *nw_arena_alloc(nw_arena *a, size_t n)
 void *nw_arena_alloc_raw(nw_arena *a, size_t n)
 {
     size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+    if (need > NW_ARENA_BLOCK / 4) {
+        /* a block of its own, behind the head: the head's free room stays in use */
+        nw_arena_block *b = malloc(sizeof *b + need);
+        if (!b) {
+            return NULL;
+        }
+        b->used = b->cap = need;
+        b->next = a->head ? a->head->next : NULL;
+        *(a->head ? &a->head->next : &a->head) = b;
+        return b->data;
+    }
     if (!a->head || a->head->cap - a->head->used < need) {
-        size_t cap = need > 65536 ? need : 65536;
-        nw_arena_block *b = malloc(sizeof *b + cap);
+        nw_arena_block *b = malloc(sizeof *b + NW_ARENA_BLOCK);
         if (!b) {
             return NULL;
         }
         b->next = a->head;
         b->used = 0;
-        b->cap = cap;
+        b->cap = NW_ARENA_BLOCK;
         a->head = b;
     }
     char *out = a->head->data + a->head->used;

@@ -1,5 +1,6 @@
 /* arena.h - bump allocation of strings and small structs that live until a reset: what a
- * batch reads from a store lives exactly one batch. Blocks of 64 KiB or the request's size. */
+ * batch reads from a store lives exactly one batch; what the HTML parser builds lives one page.
+ * Blocks of 64 KiB; a request over 16 KiB gets a block of its own. */
 #ifndef NW_ARENA_H
 #define NW_ARENA_H
 

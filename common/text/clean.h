@@ -34,7 +34,8 @@ nw_cleaner *nw_cleaner_new(void);
 void nw_cleaner_free(nw_cleaner *c);
 
 /* 'body' is borrowed and need not be NUL-terminated; 'title_in' may be NULL. The result is
- * owned by the cleaner. Returns NW_OK or NW_E_NOMEM. */
+ * owned by the cleaner. Returns NW_OK, NW_E_NOMEM, or NW_E_INPUT for a page the HTML parser
+ * could not parse within its memory budget (nw_html_parser_budget). */
 int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct,
                    const char *title_in, const nw_clean_result **out);
 

@@ -10,6 +10,7 @@
 
 #include "../core/doc.h"
 #include "../core/nw_error.h"
+#include "gumbo_budget.h"
 
 #define NW_EXTRACT_MAX_DEPTH 200
 
@@ -19,6 +20,7 @@ void nw_html_result_init(nw_html_result *r)
     nw_buf_init(&r->ld_body);
     r->pruned_chars = 0;
     r->pruned_blocks = 0;
+    r->parser_bytes = 0;
 }
 
 void nw_html_result_release(nw_html_result *r)
@@ -447,12 +449,24 @@ static void extract_title(const GumboNode *root, nw_buf *title)
     nw_buf_release(&raw);
 }
 
+size_t nw_html_parser_budget(size_t n)
+{
+    return NW_HTML_PARSER_BASE + NW_HTML_PARSER_PER_BYTE * n;
+}
+
 int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
 {
-    GumboOutput *out = gumbo_parse_with_options(&kGumboDefaultOptions, html, n);
-    if (!out) {
-        return NW_E_NOMEM;
+    GumboOptions opts;
+    static _Thread_local nw_gumbo_budget budget; /* not a local: it is read after longjmp */
+    jmp_buf over;
+    nw_gumbo_budget_init(&budget, nw_html_parser_budget(n), &over, &opts);
+    if (setjmp(over)) {
+        r->parser_bytes = budget.used;
+        nw_gumbo_budget_release(&budget);
+        return NW_E_INPUT;
     }
+    GumboOutput *out = gumbo_parse_with_options(&opts, html, n);
+    r->parser_bytes = budget.used;
     extract_title(out->root, &r->title);
     const GumboNode *head = find_tag(out->root, GUMBO_TAG_HEAD, 0);
     for (unsigned i = 0; head && i < head->v.element.children.length; i++) {
@@ -468,7 +482,8 @@ int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r)
     if (w.rc == NW_OK) {
         w.rc = nw_paras_break(ps);
     }
-    gumbo_destroy_output(&kGumboDefaultOptions, out);
+    gumbo_destroy_output(&opts, out);
+    nw_gumbo_budget_release(&budget);
     return w.rc;
 }
 

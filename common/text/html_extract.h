@@ -14,12 +14,20 @@ typedef struct nw_html_result {
     nw_buf ld_body;       /* the longest JSON-LD articleBody of the page; may be empty */
     size_t pruned_chars;  /* text bytes inside pruned containers */
     size_t pruned_blocks; /* how many containers were pruned */
+    size_t parser_bytes;  /* memory the HTML parser took for the page */
 } nw_html_result;
 
 void nw_html_result_init(nw_html_result *r);
 void nw_html_result_release(nw_html_result *r);
 
-/* Appends the page's paragraphs to 'ps'. 'html' need not be NUL-terminated. */
+/* The parser may take at most this much memory for a page of n bytes (real pages take up to
+ * 12 x their size; the hostile cases that must pass, up to 41 x or 74 MB): */
+#define NW_HTML_PARSER_BASE (32u << 20)
+#define NW_HTML_PARSER_PER_BYTE 48u
+size_t nw_html_parser_budget(size_t n);
+
+/* Appends the page's paragraphs to 'ps'. 'html' need not be NUL-terminated. NW_E_INPUT when
+ * parsing needed more than nw_html_parser_budget(n) bytes (the page is refused, nothing kept). */
 int nw_html_extract(const char *html, size_t n, nw_paras *ps, nw_html_result *r);
 
 /* A cheap sniff for content_type-less input: markup near the start. */

@@ -172,10 +172,12 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
             if (self_closing || in_list(&t, uncounted)) {
                 continue;
             }
-            if (memcmp(t.s, a.s, sizeof t.s) == 0) {
-                /* a new <a> closes the open one (the parser's adoption agency) */
-                unsigned d = open_depth(&st, &a);
-                st.depth = d ? d - 1 : st.depth;
+            unsigned open_a = memcmp(t.s, a.s, sizeof t.s) == 0 ? open_depth(&st, &a) : 0;
+            if (open_a) {
+                /* a new <a> closes the open one (the parser's adoption agency), but what was
+                 * opened inside it stays open: "<div><a>" repeated nests deeper each time */
+                memmove(&st.el[open_a - 1], &st.el[open_a], (st.depth - open_a) * sizeof t);
+                st.depth--;
             }
             if (st.depth >= max_depth) {
                 return nw_err_set(err, NW_E_INPUT, "too_complex",

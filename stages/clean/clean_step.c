@@ -133,6 +133,11 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     const nw_clean_result *r;
     rc = nw_cleaner_run(c->cleaner, body, blen, ct,
                         title && YAJL_IS_STRING(title) ? YAJL_GET_STRING(title) : NULL, &r);
+    if (rc == NW_E_INPUT) {
+        return nw_err_set(err, rc, "too_complex",
+                          "the HTML parser needed over %zu MB for this page of %zu bytes",
+                          nw_html_parser_budget(blen) >> 20, blen);
+    }
     if (rc != NW_OK) {
         return nw_err_set(err, rc, "nomem", "out of memory while cleaning");
     }

@@ -15,6 +15,8 @@
 #include "io/stoplists.h"
 #include "text/boilerplate.h"
 #include "text/clean.h"
+#include "text/gumbo_budget.h"
+#include "text/html_extract.h"
 #include "text/html_scan.h"
 
 static nw_cleaner *cl;
@@ -566,11 +568,59 @@ static void test_html_depth_limit(void **state)
     p = repeated("<a href=x>link ", 5000, ""); /* each <a> replaces the open one */
     assert_string_equal(html_scan_reason(p), "ok");
     free(p);
+    p = repeated("<div><a href=x>link ", NW_HTML_MAX_DEPTH, ""); /* but what it holds stays */
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
     p = repeated("<i>", 5000, "</i>");
     char *page = malloc(strlen(p) + 64);
     sprintf(page, "<script>var s = '%s';</script><!-- <div><div> -->", p);
     assert_string_equal(html_scan_reason(page), "ok");
     free(page);
+    free(p);
+}
+
+/* gumbo's memory is counted: a parse over its budget jumps out and the caller frees it all */
+static void test_gumbo_budget(void **state)
+{
+    (void)state;
+    GumboOptions opts;
+    static nw_gumbo_budget b; /* read after longjmp */
+    jmp_buf over;
+    char *p = repeated("x<p>", 100000, ""); /* ~250 bytes of parser memory an element */
+    nw_gumbo_budget_init(&b, 4u << 20, &over, &opts);
+    if (setjmp(over) == 0) {
+        gumbo_parse_with_options(&opts, p, strlen(p));
+        fail_msg("parsed 100,000 elements in 4 MB");
+    }
+    assert_true(b.used > 3u << 20 && b.used <= 4u << 20);
+    nw_gumbo_budget_release(&b);
+    nw_gumbo_budget_init(&b, 64u << 20, &over, &opts);
+    if (setjmp(over) == 0) {
+        GumboOutput *out = gumbo_parse_with_options(&opts, p, strlen(p));
+        assert_true(b.used > 4u << 20);
+        assert_int_equal(out->root->v.element.children.length, 2); /* head, body */
+        gumbo_destroy_output(&opts, out);
+    } else {
+        fail_msg("100,000 elements took over 64 MB");
+    }
+    nw_gumbo_budget_release(&b);
+    free(p);
+}
+
+/* gumbo keeps a copy of the open elements with each parse error; the fuzzer's
+ * "<td><div><a>" repeated 16,000 times held 1.45 GB of them. We never read the errors. */
+static void test_parse_errors_not_kept(void **state)
+{
+    (void)state;
+    char *p = repeated("<td class=x><div class=x><a class=x href='y'>", 4000, "");
+    nw_paras ps;
+    nw_html_result r;
+    nw_paras_init(&ps);
+    nw_html_result_init(&r);
+    assert_int_equal(nw_html_extract(p, strlen(p), &ps, &r), NW_OK);
+    assert_true(r.parser_bytes < 16u << 20);
+    nw_paras_release(&ps);
+    nw_html_result_release(&r);
     free(p);
 }
 
@@ -596,6 +646,8 @@ int main(void)
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_language_detection),
         cmocka_unit_test(test_html_depth_limit),
+        cmocka_unit_test(test_gumbo_budget),
+        cmocka_unit_test(test_parse_errors_not_kept),
     };
     return cmocka_run_group_tests_name("clean", tests, setup, teardown);
 }
