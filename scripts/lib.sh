@@ -125,7 +125,7 @@ nw_start_stage() {
 }
 
 nw_logged_port() {
-    grep -m1 -oE 'event=http_listening addr=[0-9.]+:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$'
+    grep -m1 -oE 'event=http_listening addr=[^ ]+:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$'
 }
 
 # nw_stage_port DIR STAGE: the HTTP port the stage logged, waiting up to 15 s for it.

@@ -17,6 +17,7 @@ check() { # check NAME COMMAND...: passes when COMMAND succeeds
 }
 
 eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'" >&2; return 1; }; }
+jqtrue() { jq -e "$@" >/dev/null; } # jqtrue FILTER FILE...: the filter holds (quietly)
 ne() { [ "$1" != "$2" ] || { echo "     expected something other than '$2'" >&2; return 1; }; }
 
 die() { # a setup step failed: count it (so logs are kept) and stop

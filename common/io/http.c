@@ -1,16 +1,27 @@
 /* http.c - libmicrohttpd glue. Responses are built per request from atomics; nothing here
- * blocks on the stage. */
+ * blocks on the stage. The server is sized for probes and scrapes, not for the public: a few
+ * connections per client address, a cap on all of them, short timeouts and small request
+ * buffers, so half-open connections (slowloris) from one address cannot starve the probes. */
 #include "http.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/buf.h"
+#include "log.h"
 #include "metrics.h"
+
+enum {
+    HTTP_PER_ADDRESS = 16,      /* connections from one client address */
+    HTTP_CONNECTIONS = 256,     /* connections in all */
+    HTTP_TIMEOUT_S = 5,         /* an idle connection is closed after this */
+    HTTP_REQUEST_BYTES = 16384, /* request line and headers; larger requests are refused */
+};
 
 /* static strings without quotes or backslashes (they go into JSON as they are) */
 static _Atomic(const char *) not_ready_reason = "starting";
@@ -76,28 +87,78 @@ void nw_http_set_not_ready_reason(const char *reason)
     atomic_store(&not_ready_reason, reason);
 }
 
+/* libmicrohttpd's own messages (a client that went away, a refused connection) as our log
+ * lines, rate-limited like every event, instead of raw lines on stderr. */
+static void http_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[256];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) {
+        msg[--n] = '\0';
+    }
+    nw_log(NW_LOG_WARN, "http_log", "detail=%s", nw_logq(msg));
+}
+
+/* bind_addr as a socket address: an IPv4 or IPv6 literal ("[::1]" too) or a host name. */
+static int resolve_bind(const char *bind_addr, int port, struct sockaddr_storage *sa, char *err,
+                        size_t errsz)
+{
+    char host[256];
+    size_t len = strlen(bind_addr);
+    if (len >= sizeof host) {
+        snprintf(err, errsz, "http.bind is longer than %zu bytes", sizeof host - 1);
+        return -1;
+    }
+    if (len >= 2 && bind_addr[0] == '[' && bind_addr[len - 1] == ']') {
+        memcpy(host, bind_addr + 1, len - 2);
+        host[len - 2] = '\0';
+    } else {
+        memcpy(host, bind_addr, len + 1);
+    }
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+                    *res = NULL;
+    int rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, errsz, "http.bind \"%s\" is no address or known host name (%s)", bind_addr,
+                 gai_strerror(rc));
+        return -1;
+    }
+    memcpy(sa, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return 0;
+}
+
 nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *err, size_t errsz)
 {
+    struct sockaddr_storage sa;
+    memset(&sa, 0, sizeof sa);
+    if (resolve_bind(bind_addr, port, &sa, err, errsz) != 0) {
+        return NULL;
+    }
     nw_http *h = calloc(1, sizeof *h);
     if (!h) {
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
     h->ready = ready;
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1) {
-        snprintf(err, errsz, "http.bind \"%s\" is not an IPv4 address", bind_addr);
-        free(h);
-        return NULL;
-    }
-    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port,
-                            NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, &sa,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+    /* epoll (AUTO): no FD_SETSIZE ceiling at 1,024 open sockets */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    flags |= sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
+    h->d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)HTTP_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_REQUEST_BYTES, MHD_OPTION_EXTERNAL_LOGGER,
+        http_log, NULL, MHD_OPTION_END);
     if (!h->d) {
-        snprintf(err, errsz, "cannot listen for HTTP on %s:%d (port in use?)", bind_addr, port);
+        snprintf(err, errsz, "cannot listen for HTTP on %s port %d (port in use?)", bind_addr,
+                 port);
         free(h);
         return NULL;
     }

@@ -8,16 +8,13 @@
 #include <sys/time.h>
 
 #include "../core/nw_error.h"
-#include "../core/secrets.h"
+#include "../core/redis_url.h"
 #include "log.h"
 #include "metrics.h"
 
 struct nw_redis {
-    char host[256];
-    int port;
-    char user[128];
-    char password[256];
-    int db;
+    nw_redis_url url;
+    char addr[280]; /* host:port for messages */
     int timeout_ms;
     redisContext *c;
     const char *scripts[NW_REDIS_MAX_SCRIPTS];
@@ -32,48 +29,6 @@ struct nw_redis {
     nw_metric *m_errors;
 };
 
-static int parse_url(nw_redis *r, const char *url, nw_err *err)
-{
-    const char *p = url;
-    if (strncasecmp(p, "redis://", 8) != 0) { /* a scheme is case-insensitive */
-        char masked[512];
-        return nw_err_set(err, NW_E_FATAL, "config", "redis.url \"%s\" must start with redis://",
-                          nw_mask_url(masked, sizeof masked, url));
-    }
-    p += 8;
-    const char *at = strrchr(p, '@');
-    if (at) {
-        const char *colon = memchr(p, ':', (size_t)(at - p));
-        if (colon) {
-            snprintf(r->user, sizeof r->user, "%.*s", (int)(colon - p), p);
-            snprintf(r->password, sizeof r->password, "%.*s", (int)(at - colon - 1), colon + 1);
-        } else {
-            snprintf(r->password, sizeof r->password, "%.*s", (int)(at - p), p);
-        }
-        p = at + 1;
-    }
-    size_t hl = strcspn(p, ":/");
-    if (hl == 0 || hl >= sizeof r->host) {
-        return nw_err_set(err, NW_E_FATAL, "config", "redis.url has no host");
-    }
-    snprintf(r->host, sizeof r->host, "%.*s", (int)hl, p);
-    p += hl;
-    r->port = 6379;
-    if (*p == ':') {
-        char *end;
-        long port = strtol(p + 1, &end, 10);
-        if (port <= 0 || port > 65535 || (*end && *end != '/')) {
-            return nw_err_set(err, NW_E_FATAL, "config", "redis.url has a bad port");
-        }
-        r->port = (int)port;
-        p = end;
-    }
-    if (*p == '/' && p[1]) {
-        r->db = atoi(p + 1);
-    }
-    return NW_OK;
-}
-
 nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err)
 {
     nw_redis *r = calloc(1, sizeof *r);
@@ -81,10 +36,11 @@ nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err)
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         return NULL;
     }
-    if (parse_url(r, url, err) != NW_OK) {
+    if (nw_redis_url_parse(url, &r->url, err) != NW_OK) {
         free(r);
         return NULL;
     }
+    nw_redis_url_addr(&r->url, r->addr, sizeof r->addr);
     r->timeout_ms = timeout_ms;
     r->m_errors = nw_counter("nearwire_redis_errors_total",
                              "Redis error replies and failed connections.", NULL);
@@ -169,28 +125,29 @@ int nw_redis_connect(nw_redis *r, nw_err *err)
         return NW_OK;
     }
     struct timeval tv = {r->timeout_ms / 1000, (r->timeout_ms % 1000) * 1000};
-    r->c = redisConnectWithTimeout(r->host, r->port, tv);
+    r->c = redisConnectWithTimeout(r->url.host, r->url.port, tv);
     if (!r->c || r->c->err) {
-        nw_err_set(err, NW_E_RETRY, "redis", "cannot connect to %s:%d: %s", r->host, r->port,
+        nw_err_set(err, NW_E_RETRY, "redis", "cannot connect to %s: %s", r->addr,
                    r->c ? r->c->errstr : "out of memory");
         drop(r);
         return NW_E_RETRY;
     }
     redisSetTimeout(r->c, tv);
     int ok = 1;
-    if (r->password[0]) {
-        redisReply *rep = r->user[0] ? redisCommand(r->c, "AUTH %s %s", r->user, r->password)
-                                     : redisCommand(r->c, "AUTH %s", r->password);
+    if (r->url.password[0]) {
+        redisReply *rep = r->url.user[0]
+                              ? redisCommand(r->c, "AUTH %s %s", r->url.user, r->url.password)
+                              : redisCommand(r->c, "AUTH %s", r->url.password);
         ok = command_ok(r, rep, err, "AUTH");
     }
-    if (ok && r->db) {
-        ok = command_ok(r, redisCommand(r->c, "SELECT %d", r->db), err, "SELECT");
+    if (ok && r->url.db) {
+        ok = command_ok(r, redisCommand(r->c, "SELECT %d", r->url.db), err, "SELECT");
     }
     if (!ok || load_scripts(r, err) != NW_OK) {
         drop(r);
         return NW_E_RETRY;
     }
-    nw_log(NW_LOG_INFO, "redis_connected", "addr=%s:%d db=%d", r->host, r->port, r->db);
+    nw_log(NW_LOG_INFO, "redis_connected", "addr=%s db=%d", r->addr, r->url.db);
     return NW_OK;
 }
 
@@ -247,7 +204,7 @@ int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
 {
     void *rep = NULL;
     if (!r->c || redisGetReply(r->c, &rep) != REDIS_OK || !rep) {
-        nw_err_set(err, NW_E_RETRY, "redis", "redis %s:%d: %s", r->host, r->port,
+        nw_err_set(err, NW_E_RETRY, "redis", "redis %s: %s", r->addr,
                    r->c ? r->c->errstr : "not connected");
         drop(r);
         return NW_E_RETRY;
@@ -277,14 +234,14 @@ int nw_redis_ping(nw_redis *r)
     nw_err_clear(&err);
     if (nw_redis_connect(r, &err) != NW_OK) {
         if (!r->unreachable) { /* once per outage: the reason, not a line a second */
-            nw_log(NW_LOG_WARN, "redis_unreachable", "addr=%s:%d detail=%s", r->host, r->port,
+            nw_log(NW_LOG_WARN, "redis_unreachable", "addr=%s detail=%s", r->addr,
                    nw_logq(err.detail));
         }
         r->unreachable = 1;
         return 0;
     }
     if (r->unreachable) {
-        nw_log(NW_LOG_INFO, "redis_reachable", "addr=%s:%d", r->host, r->port);
+        nw_log(NW_LOG_INFO, "redis_reachable", "addr=%s", r->addr);
         r->unreachable = 0;
     }
     redisReply *rep = redisCommand(r->c, "PING");

@@ -27,12 +27,13 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"topic.out", NW_CFG_STR, "", F(topic_out), "output topic", 0, 0, 0},
     {"topic.dlq", NW_CFG_STR, "news.dlq", F(topic_dlq), "dead-letter topic", 0, 0, 0},
     {"redis.url", NW_CFG_STR, "redis://127.0.0.1:6379", F(redis_url),
-     "Redis server (redis://[:password@]host:port[/db]); cluster and enrich", 1, 0, 0},
+     "Redis server (redis://[[user]:password@]host[:port][/db], IPv6 as [::1]); cluster and enrich",
+     1, 0, 0},
     {"redis.prefix", NW_CFG_STR, "nw:", F(redis_prefix), "prefix of every Redis key", 0, 0, 0},
     {"redis.timeout_ms", NW_CFG_INT, "2000", F(redis_timeout_ms),
      "Redis connect and command timeout (cluster, enrich)", 0, 1, 600000},
-    {"http.bind", NW_CFG_STR, "127.0.0.1", F(http_bind), "address of /metrics /livez /readyz", 0, 0,
-     0},
+    {"http.bind", NW_CFG_STR, "127.0.0.1", F(http_bind),
+     "address of /metrics /livez /readyz: IPv4, IPv6 or a host name", 0, 0, 0},
     {"http.port", NW_CFG_INT, "0", F(http_port), "port of the HTTP endpoint (0 = any free)", 0, 0,
      65535},
     {"log.level", NW_CFG_STR, "info", F(log_level), "error, warn, info or debug", 0, 0, 0},
@@ -242,7 +243,9 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
             }
             return 1;
         }
-        nw_log(NW_LOG_INFO, "http_listening", "addr=%s:%d", cfg->http_bind, nw_http_port(http));
+        int v6 = strchr(cfg->http_bind, ':') && cfg->http_bind[0] != '[';
+        nw_log(NW_LOG_INFO, "http_listening", "addr=%s%s%s:%d", v6 ? "[" : "", cfg->http_bind,
+               v6 ? "]" : "", nw_http_port(http));
         rc = wait_for_dependencies(st, cfg, ctx) == NW_OK ? nw_run_kafka(st, cfg, c, ctx, &ready)
                                                           : 1;
         nw_http_free(http);

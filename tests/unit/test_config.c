@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/nw_error.h"
+#include "core/redis_url.h"
 #include "core/secrets.h"
 #include "io/config.h"
 
@@ -177,10 +178,52 @@ static void test_mask_url_forms(void **state)
     assert_false(nw_secret_name("ssl.ca.location"));
 }
 
+/* Every form of redis.url a deployment writes; errors say which part and hide the password. */
+static void test_redis_url_forms(void **state)
+{
+    (void)state;
+    nw_redis_url u;
+    nw_err e;
+    char addr[300];
+    assert_int_equal(nw_redis_url_parse("redis://[::1]:6380/2", &u, &e), NW_OK);
+    assert_string_equal(u.host, "::1");
+    assert_int_equal(u.port, 6380);
+    assert_int_equal(u.db, 2);
+    assert_string_equal(nw_redis_url_addr(&u, addr, sizeof addr), "[::1]:6380");
+    assert_int_equal(nw_redis_url_parse("REDIS://u:p@ss:w0rd@redis.svc", &u, &e), NW_OK);
+    assert_string_equal(u.user, "u");
+    assert_string_equal(u.password, "p@ss:w0rd");
+    assert_string_equal(u.host, "redis.svc");
+    assert_int_equal(u.port, 6379);
+    assert_string_equal(nw_redis_url_addr(&u, addr, sizeof addr), "redis.svc:6379");
+    assert_int_equal(nw_redis_url_parse("redis://:pw@10.0.0.1:7000/", &u, &e), NW_OK);
+    assert_string_equal(u.user, "");
+    assert_string_equal(u.password, "pw");
+    assert_int_equal(u.db, 0);
+    static const char *const bad[][2] = {
+        {"redis://:secret-pw@host:abc", "the port must be a number"},
+        {"redis://:secret-pw@host:0", "the port must be a number"},
+        {"redis://:secret-pw@host:70000", "the port must be a number"},
+        {"redis://:secret-pw@[::1:6379", "no closing ]"},
+        {"redis://:secret-pw@host/x", "the database after / must be a number"},
+        {"redis://:secret-pw@[::1]x", "unexpected"},
+        {"redis://:secret-pw@", "has no host"},
+        {"http://:secret-pw@host", "must start with redis://"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        nw_err_clear(&e);
+        assert_int_equal(nw_redis_url_parse(bad[i][0], &u, &e), NW_E_FATAL);
+        if (!strstr(e.detail, bad[i][1]) || strstr(e.detail, "secret-pw")) {
+            fail_msg("%s: %s", bad[i][0], e.detail);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_defaults, setup),
+        cmocka_unit_test(test_redis_url_forms),
         cmocka_unit_test_setup(test_file_env_set_precedence, setup),
         cmocka_unit_test_setup(test_unknown_key_names_file_and_line, setup),
         cmocka_unit_test_setup(test_bad_values_are_errors, setup),
