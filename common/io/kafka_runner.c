@@ -23,6 +23,7 @@
 #include "crash_guard.h"
 #include "http.h"
 #include "kafka_conf.h"
+#include "kafka_topics.h"
 #include "log.h"
 #include "metrics.h"
 #include "stage.h"
@@ -141,6 +142,51 @@ static rd_kafka_t *make_client(runner *r, const nw_config *all, rd_kafka_type_t 
         return NULL;
     }
     return rk; /* conf now belongs to rk */
+}
+
+/* Fail fast: the brokers answer and every topic the stage reads or writes exists, within
+ * startup.timeout.ms (topics being created meanwhile, by an init job, are waited for); else
+ * one clear line and NW_E_FATAL. A typo in a topic name once ran against an empty topic. */
+static int wait_for_topics(runner *r)
+{
+    const nw_stage_config *cfg = r->cfg;
+    const char *names[4] = {cfg->topic_in, cfg->topic_out, cfg->topic_dlq, NULL};
+    size_t n = 3;
+    if (r->st->extra_topic && r->st->extra_topic(r->st->cfg)) {
+        names[n++] = r->st->extra_topic(r->st->cfg);
+    }
+    char missing[4 * NW_CFG_STR_MAX], err[256];
+    double start = nw_now_seconds(), limit = (double)cfg->startup_timeout_ms / 1000.0;
+    int rc, noted = 0;
+    set_ready(r, 0, "starting: waiting for Kafka (see event=kafka_unreachable, topics_missing)");
+    while ((rc = nw_kafka_check_topics(r->consumer, names, n, 2000, missing, sizeof missing, err,
+                                       sizeof err)) != NW_OK &&
+           !nw_stop) {
+        double waited = nw_now_seconds() - start;
+        if (!noted++) {
+            if (rc == NW_E_RETRY) {
+                nw_log(NW_LOG_WARN, "kafka_unreachable", "bootstrap=%s detail=%s",
+                       cfg->kafka_bootstrap, nw_logq(err));
+            } else {
+                nw_log(NW_LOG_WARN, "topics_missing", "missing=%s bootstrap=%s", missing,
+                       cfg->kafka_bootstrap);
+            }
+        }
+        if (limit > 0 && waited > limit) {
+            nw_log(NW_LOG_ERROR, rc == NW_E_RETRY ? "kafka_unreachable" : "topics_missing",
+                   "waited_s=%.0f bootstrap=%s %s%s detail=%s", waited, cfg->kafka_bootstrap,
+                   rc == NW_E_RETRY ? "" : "missing=", rc == NW_E_RETRY ? "" : missing,
+                   nw_logq(rc == NW_E_RETRY
+                               ? "no broker answered; check kafka.bootstrap"
+                               : "create these topics (deploy/compose/topics.txt has their "
+                                 "settings) or fix the topic.* settings"));
+            return NW_E_FATAL;
+        }
+        if (rc == NW_E_INPUT) {
+            sleep(1); /* metadata came at once: do not spin */
+        }
+    }
+    return nw_stop ? NW_E_FATAL : NW_OK;
 }
 
 /* Produces one record, waiting out a full local queue. Takes ownership of hdrs. */
@@ -525,6 +571,10 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     int rc = NW_E_FATAL;
     r.producer = make_client(&r, all, RD_KAFKA_PRODUCER);
     r.consumer = r.producer ? make_client(&r, all, RD_KAFKA_CONSUMER) : NULL;
+    if (r.consumer && wait_for_topics(&r) != NW_OK) {
+        rd_kafka_destroy(r.consumer);
+        r.consumer = NULL;
+    }
     if (r.consumer) {
         rd_kafka_poll_set_consumer(r.consumer);
         rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);

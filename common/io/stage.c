@@ -56,7 +56,8 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"batch.wait.ms", NW_CFG_INT, "5", F(batch_wait_ms),
      "how long a batch waits to fill once it has a message", 0, 0, 60000},
     {"startup.timeout.ms", NW_CFG_INT, "30000", F(startup_timeout_ms),
-     "how long a stage waits at start for its dependencies (Redis) before it exits with the "
+     "how long a stage waits at start for its dependencies (Redis, the brokers, its topics) before "
+     "it exits with the "
      "reason; 0 = for ever",
      0, 0, 3600000},
     {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),

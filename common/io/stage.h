@@ -68,6 +68,8 @@ typedef struct nw_stage {
     nw_step_fn step;             /* per document; or: */
     nw_step_batch_fn step_batch; /* per batch, used instead of step when set */
     int (*ready)(void *ctx);     /* dependencies answer (e.g. Redis PING); NULL = always */
+    /* a topic the stage writes besides topic.out and topic.dlq (checked at start), or NULL */
+    const char *(*extra_topic)(const void *cfg);
 } nw_stage;
 
 int nw_stage_main(int argc, char **argv, const nw_stage *st);

@@ -3,6 +3,11 @@
 
 static enrich_config cfg;
 
+static const char *stories_topic(const void *c)
+{
+    return ((const enrich_config *)c)->topic_stories;
+}
+
 int main(int argc, char **argv)
 {
     const nw_stage st = {
@@ -18,6 +23,7 @@ int main(int argc, char **argv)
         .fini = enrich_fini,
         .step_batch = enrich_step_batch,
         .ready = enrich_ready,
+        .extra_topic = stories_topic,
     };
     return nw_stage_main(argc, argv, &st);
 }

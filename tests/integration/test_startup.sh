@@ -2,6 +2,9 @@
 # test_startup.sh - wrong settings fail fast and say why, without leaking secrets: a Redis
 # host that does not answer and a wrong password make cluster and enrich exit 1 within
 # startup.timeout.ms with one clear line (before, they retried silently until traffic came);
+# so does any stage when no broker answers or a topic it reads or writes does not exist, and
+# nearwire-tail on a topic that does not exist (it exited 0 with nothing, and asking by name
+# could create the topic);
 # out-of-range numbers stop a stage at start naming their source; no password reaches a log
 # line or --print-config.
 set -uo pipefail
@@ -13,6 +16,7 @@ mkdir -p "$T/pids" "$T/logs"
 cleanup() {
     redis-cli -p "$NW_REDIS_PORT" -a s3cret-pw --no-auth-warning shutdown nosave >/dev/null 2>&1
     nw_stop "$T/pids/redis.pid" 5
+    nw_stop "$T/pids/broker.pid" 5
     [ "$failed" -gt 0 ] && tail -n 5 "$T"/*.log >&2
     rm -rf "$T"
 }
@@ -42,6 +46,22 @@ for s in cluster enrich; do
     check "$s says AUTH failed" grep -q 'event=redis_unreachable.*AUTH' "$T/$s-auth.log"
     check "$s never prints the password" bash -c "! grep -q wrong-pw '$T/$s-auth.log'"
 done
+
+# Kafka: no broker, or a topic that does not exist (a typo once ran against an empty topic)
+run clean "$T/kafka-down.log" --set kafka.bootstrap="127.0.0.1:$closed"
+check "a stage exits 1 when no broker answers within startup.timeout.ms" eq "$?" 1
+check "and says which bootstrap" grep -q "event=kafka_unreachable waited_s=[0-9]* bootstrap=127.0.0.1:$closed" "$T/kafka-down.log"
+nw_start_broker "$T" 2 || die "broker starts"
+bootstrap=$(cat "$T/bootstrap")
+run enrich "$T/topic.log" --set kafka.bootstrap="$bootstrap" --set topic.stories=news.storeis \
+    --set redis.url="redis://:s3cret-pw@127.0.0.1:$NW_REDIS_PORT"
+check "a stage exits 1 when a topic it writes does not exist" eq "$?" 1
+check "and names it" grep -q 'level=error .*event=topics_missing .*missing=news.storeis' "$T/topic.log"
+"$NW_BIN/nearwire-tail" -b "$bootstrap" -t news.enrich -n 1 --timeout 3 >"$T/tail.out" 2>"$T/tail.err"
+check "nearwire-tail fails on a topic that does not exist (it printed nothing and exited 0)" ne "$?" 0
+check "and lists the topics there are" grep -q 'topic news.enrich does not exist; the cluster has:.*news.enriched' "$T/tail.err"
+"$NW_BIN/nearwire-tail" -b "$bootstrap" -t news.enrich -n 1 --timeout 3 >/dev/null 2>&1
+check "asking did not create it" ne "$?" 0
 
 NEARWIRE_LOG_FORMAT=json run cluster "$T/json.log" --set redis.url="redis://:wrong-pw@127.0.0.1:$NW_REDIS_PORT"
 check "log.format=json: every line is one JSON object with the same fields" \

@@ -16,6 +16,7 @@
 #include "core/version.h"
 #include "io/config.h"
 #include "io/kafka_conf.h"
+#include "io/kafka_topics.h"
 #include "io/metrics.h"
 
 static volatile sig_atomic_t stop;
@@ -109,27 +110,31 @@ static void print_message(yajl_gen g, const rd_kafka_message_t *m, int envelope)
     }
 }
 
-/* Assigns every partition of the topic; returns how many, or -1. */
+/* Assigns every partition of the topic; returns how many, or -1 (said why). The topic is
+ * looked up among all topics: asking for it by name could create it (a typo once printed
+ * nothing and exited 0). */
 static int assign_all(rd_kafka_t *rk, const char *topic, int from_beginning)
 {
-    rd_kafka_topic_t *t = rd_kafka_topic_new(rk, topic, NULL);
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, t, &md, 10000);
-    rd_kafka_topic_destroy(t);
-    if (e || md->topic_cnt != 1 || md->topics[0].err) {
-        fprintf(stderr, "nearwire-tail: no metadata for topic %s: %s\n", topic,
-                rd_kafka_err2str(e               ? e
-                                 : md->topic_cnt ? md->topics[0].err
-                                                 : e));
-        if (md) {
-            rd_kafka_metadata_destroy(md);
+    const rd_kafka_metadata_t *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
+    if (e) {
+        fprintf(stderr, "nearwire-tail: no metadata from the brokers: %s\n", rd_kafka_err2str(e));
+        return -1;
+    }
+    const rd_kafka_metadata_topic_t *t = nw_kafka_topic_find(md, topic);
+    if (!t) {
+        fprintf(stderr, "nearwire-tail: topic %s does not exist; the cluster has:", topic);
+        for (int i = 0; i < md->topic_cnt; i++) {
+            fprintf(stderr, "%s %s", i ? "," : "", md->topics[i].topic);
         }
+        fprintf(stderr, "\n");
+        rd_kafka_metadata_destroy(md);
         return -1;
     }
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
-    int n = md->topics[0].partition_cnt;
+    int n = t->partition_cnt;
     for (int i = 0; i < n; i++) {
-        rd_kafka_topic_partition_list_add(l, topic, md->topics[0].partitions[i].id)->offset =
+        rd_kafka_topic_partition_list_add(l, topic, t->partitions[i].id)->offset =
             from_beginning ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
     }
     rd_kafka_metadata_destroy(md);
