@@ -46,9 +46,9 @@ cat >"$T/dlq.jq" <<'JQ'
  else (.value[0:300] | capture("\"id\": ?\"(?<id>[^\"]+)\"").id) end) as $id
 | "\($id) \(.headers["nw.reason"])"
 JQ
-"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched -f -T 0 -e 2>/dev/null |
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched -o beginning -T 0 -J 2>/dev/null |
     jq --unbuffered -r -f "$T/enriched.jq" >"$T/got.enriched.raw" &
-"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq -f -T 0 -e 2>/dev/null |
+"$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq -o beginning -T 0 -J 2>/dev/null |
     jq --unbuffered -r -f "$T/dlq.jq" >"$T/got.dlq.raw" &
 declare -A PID FIRST MAX LAST
 for s in "${NW_STAGES[@]}"; do PID[$s]=$(cat "$T/pids/$s.pid"); MAX[$s]=0; done

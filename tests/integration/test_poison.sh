@@ -58,12 +58,12 @@ running_alone() { [ "$(head -c 15 "$MARKER" 2>/dev/null)" = "nwmark1 running" ] 
 exits() { wc -l <"$T/exits" 2>/dev/null || echo 0; }
 # has TOPIC ID: a message with that key is on the topic
 has() {
-    "$NW_BIN/nearwire-tail" -b "$BOOT" -t "$1" -f -E -T 10 -e 2>/dev/null |
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t "$1" -o beginning -e -T 10 -J 2>/dev/null |
         jq -s -e --arg id "$2" 'any(.[]; .key == $id)' >/dev/null
 }
 hasnt() { ! has "$@"; }
 dlq_reason() {
-    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq -f -E -T 10 -e 2>/dev/null |
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq -o beginning -e -T 10 -J 2>/dev/null |
         jq -r --arg id "$1" 'select(.key == $id) | .headers["nw.reason"]'
 }
 

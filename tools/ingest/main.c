@@ -1,8 +1,9 @@
 /* main.c - nearwire-ingest: produces input documents to news.raw from .txt files (first
- * non-empty line = title, file name = id), .html/.htm files (file name = id) and .jsonl
- * files or stdin (one input document per line, sent as is, keyed by its id; a line with
- * "text" but no "body" gets its text as body, so corpora such as Reuters-21578 feed in
- * directly). Waits for every delivery; exits 1 if any failed. */
+ * non-empty line = title), .html/.htm files (the id of both: the path without its extension,
+ * core/file_id.h) and .jsonl files or stdin (one input document per line, sent as is, keyed
+ * by its id; a line with "text" but no "body" gets its text as body, so corpora such as
+ * Reuters-21578 feed in directly). An id sent twice in one run is reported (the stages answer
+ * the second as a replay of the first). Waits for every delivery; exits 1 if any failed. */
 #include <dirent.h>
 #include <getopt.h>
 #include <librdkafka/rdkafka.h>
@@ -10,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <xxhash.h>
 
 #include "core/buf.h"
 #include "core/doc.h"
+#include "core/file_id.h"
+#include "core/seen_set.h"
 #include "core/version.h"
 #include "io/config.h"
 #include "io/kafka_conf.h"
@@ -21,11 +25,36 @@
 typedef struct ingest {
     rd_kafka_t *rk;
     const char *topic;
-    long sent, failed, skipped;
+    long sent, failed, skipped, repeated;
     double rate, start; /* documents per second (0 = as fast as possible), and when we began */
     yajl_gen gen;
     rd_kafka_headers_t *headers; /* --header: copied onto every message (NULL: none) */
+    nw_seen_set ids;             /* hashes of the ids sent so far */
+    const char *where;           /* the file being sent, for messages */
+    long line;                   /* its line (JSONL), or 0 */
 } ingest;
+
+#define REPEATS_SHOWN 10
+
+/* Reports an id sent earlier in this run: the first few by name, then only the count. */
+static void note_repeat(ingest *in, const char *key, size_t klen)
+{
+    int was = nw_seen_set_add(&in->ids, XXH3_64bits(key, klen));
+    if (was != 1) {
+        return;
+    }
+    if (in->repeated++ < REPEATS_SHOWN) {
+        char line[32] = "";
+        if (in->line) {
+            snprintf(line, sizeof line, ":%ld", in->line);
+        }
+        fprintf(stderr,
+                "nearwire-ingest: %s%s: id \"%.*s\" was sent before in this run; the stages "
+                "answer it as a replay of the first%s\n",
+                in->where, line, (int)(klen > 256 ? 256 : klen), key,
+                in->repeated == REPEATS_SHOWN ? " (further repeats are only counted)" : "");
+    }
+}
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
@@ -53,6 +82,9 @@ static void pace(ingest *in)
 static int produce(ingest *in, const char *key, size_t klen, const char *val, size_t vlen)
 {
     pace(in);
+    if (key) {
+        note_repeat(in, key, klen);
+    }
     for (;;) {
         /* producev owns the headers once it succeeds */
         rd_kafka_headers_t *h = in->headers ? rd_kafka_headers_copy(in->headers) : NULL;
@@ -99,16 +131,6 @@ static int read_file(const char *path, nw_buf *b)
     return bad ? -1 : 0;
 }
 
-/* "dir/000_abc.txt" -> "000_abc" */
-static void file_id(const char *path, char *id, size_t n)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strrchr(base, '.');
-    size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    snprintf(id, n, "%.*s", (int)len, base);
-}
-
 static int send_page(ingest *in, const char *path, int html)
 {
     nw_buf body;
@@ -118,8 +140,10 @@ static int send_page(ingest *in, const char *path, int html)
         nw_buf_release(&body);
         return -1;
     }
-    char id[300];
-    file_id(path, id, sizeof id);
+    char id[NW_FILE_ID_MAX + 1];
+    nw_file_id(path, id, sizeof id);
+    in->where = path;
+    in->line = 0;
     yajl_gen g = in->gen;
     yajl_gen_map_open(g);
     nw_json_str(g, "id", id);
@@ -176,12 +200,15 @@ static void send_line(ingest *in, const char *line, size_t len)
     nw_doc_release(&doc);
 }
 
-static int send_jsonl(ingest *in, FILE *f)
+static int send_jsonl(ingest *in, FILE *f, const char *name)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    in->where = name;
+    in->line = 0;
     while ((n = getline(&line, &cap, f)) >= 0) {
+        in->line++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
             n--;
         }
@@ -227,7 +254,7 @@ static int send_dir(ingest *in, const char *path)
 static int send_path(ingest *in, const char *path)
 {
     if (strcmp(path, "-") == 0) {
-        return send_jsonl(in, stdin);
+        return send_jsonl(in, stdin, "stdin");
     }
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -245,7 +272,7 @@ static int send_path(ingest *in, const char *path)
             in->failed++;
             return -1;
         }
-        send_jsonl(in, f);
+        send_jsonl(in, f, path);
         fclose(f);
         return 0;
     }
@@ -264,9 +291,11 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: nearwire-ingest [options] FILE|DIR|- ...\n"
-            "Produces input documents to Kafka: .txt (first non-empty line = title, file name\n"
-            "= id), .html/.htm (file name = id), .jsonl (one document per line); a directory\n"
-            "sends its files of those kinds in name order; - reads JSONL from stdin.\n\n"
+            "Produces input documents to Kafka: .txt (first non-empty line = title), .html/.htm\n"
+            "(the id of both: the path as given, without the extension: siteA/index.html ->\n"
+            "siteA/index), .jsonl (one document per line, keyed by its id); a directory sends\n"
+            "its files of those kinds in name order; - reads JSONL from stdin. An id sent twice\n"
+            "in one run is reported (the stages answer the second as a replay).\n\n"
             "  -b, --bootstrap HOST:PORT  Kafka (default $NEARWIRE_KAFKA_BOOTSTRAP or\n"
             "                             127.0.0.1:9092)\n"
             "  -t, --topic TOPIC          topic (default news.raw)\n"
@@ -375,10 +404,12 @@ int main(int argc, char **argv)
         rd_kafka_flush(in.rk, 1000);
     }
     if (!quiet) {
-        fprintf(stderr, "nearwire-ingest: topic=%s sent=%ld failed=%ld skipped=%ld\n", in.topic,
-                in.sent - in.failed, in.failed, in.skipped);
+        fprintf(stderr,
+                "nearwire-ingest: topic=%s sent=%ld failed=%ld skipped=%ld repeated_ids=%ld\n",
+                in.topic, in.sent - in.failed, in.failed, in.skipped, in.repeated);
     }
     yajl_gen_free(in.gen);
+    nw_seen_set_release(&in.ids);
     rd_kafka_destroy(in.rk);
     if (in.headers) {
         rd_kafka_headers_destroy(in.headers);

@@ -35,16 +35,19 @@ static void usage(FILE *out)
             "  -b, --bootstrap HOST:PORT  Kafka (default $NEARWIRE_KAFKA_BOOTSTRAP or\n"
             "                             127.0.0.1:9092)\n"
             "  -t, --topic TOPIC          topic (default news.enriched)\n"
-            "  -n, --count N              exit after N messages\n"
+            "  -c, -n, --count N          exit after N messages\n"
             "  -T, --timeout SECONDS      exit after this long (default 10; 0 = never)\n"
-            "  -f, --from-beginning       start at the oldest message (default: new ones)\n"
-            "  -E, --to-end               exit once every partition has been read to its end\n"
-            "  -e, --envelope             print every message with its metadata and headers\n"
+            "  -o beginning|end           where to start: the oldest message, or new ones\n"
+            "                             (default end); --from-beginning = -o beginning\n"
+            "  -e, --to-end               exit once every partition has been read to its end\n"
+            "  -J, --envelope             print every message with its metadata and headers\n"
             "  -X, --property KEY=VALUE   librdkafka consumer property (repeatable)\n"
             "  -V, --version              print the version, exit\n"
             "  -h, --help                 this help\n"
+            "The letters are kcat's where the meaning is the same (-b -t -c -o -e -J -X).\n"
             "exit status: 0 when --count messages arrived or --to-end reached every end (or\n"
-            "neither was asked), 1 when the timeout came first, 2 on usage or connection errors\n");
+            "neither was asked), 1 when the timeout came first, 2 on usage or connection errors\n"
+            "or a topic that does not exist\n");
 }
 
 static void str_or_null(yajl_gen g, const char *key, const void *p, size_t n)
@@ -145,17 +148,13 @@ static int assign_all(rd_kafka_t *rk, const char *topic, int from_beginning)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
-                                         {"topic", required_argument, 0, 't'},
-                                         {"count", required_argument, 0, 'n'},
-                                         {"timeout", required_argument, 0, 'T'},
-                                         {"from-beginning", no_argument, 0, 'f'},
-                                         {"envelope", no_argument, 0, 'e'},
-                                         {"to-end", no_argument, 0, 'E'},
-                                         {"property", required_argument, 0, 'X'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"version", no_argument, 0, 'V'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"bootstrap", required_argument, 0, 'b'}, {"topic", required_argument, 0, 't'},
+        {"count", required_argument, 0, 'c'},     {"offset", required_argument, 0, 'o'},
+        {"timeout", required_argument, 0, 'T'},   {"from-beginning", no_argument, 0, 'f'},
+        {"envelope", no_argument, 0, 'J'},        {"to-end", no_argument, 0, 'e'},
+        {"property", required_argument, 0, 'X'},  {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},         {0, 0, 0, 0}};
     static nw_config props;
     char err[512];
     double num;
@@ -164,7 +163,7 @@ int main(int argc, char **argv)
     long count = -1;
     double timeout = 10;
     int from_beginning = 0, envelope = 0, to_end = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:t:n:T:feEX:hV", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:t:c:n:o:T:eJX:hV", opts, NULL)) != -1) {
         switch (ch) {
         case 'b':
             bootstrap = optarg;
@@ -172,6 +171,7 @@ int main(int argc, char **argv)
         case 't':
             topic = optarg;
             break;
+        case 'c':
         case 'n':
             if (nw_parse_number(optarg, 0, 1e15, &num) != 0 || num != (long)num) {
                 fprintf(stderr, "nearwire-tail: --count wants a whole number >= 0, got \"%s\"\n",
@@ -190,13 +190,20 @@ int main(int argc, char **argv)
         case 'V':
             printf("nearwire-tail %s\n", NW_VERSION);
             return 0;
-        case 'f':
+        case 'f': /* --from-beginning only: kcat's -f is a format */
             from_beginning = 1;
             break;
-        case 'e':
+        case 'o':
+            if (strcmp(optarg, "beginning") != 0 && strcmp(optarg, "end") != 0) {
+                fprintf(stderr, "nearwire-tail: -o wants beginning or end, got \"%s\"\n", optarg);
+                return 2;
+            }
+            from_beginning = strcmp(optarg, "beginning") == 0;
+            break;
+        case 'J':
             envelope = 1;
             break;
-        case 'E':
+        case 'e':
             to_end = 1;
             break;
         case 'X':
