@@ -122,6 +122,25 @@ static int count_brokers_up(yajl_val root)
     return up;
 }
 
+static nw_metric *lag_gauge(const char *topic, const char *partition)
+{
+    char labels[200];
+    snprintf(labels, sizeof labels, "topic=\"%s\",partition=\"%s\"", topic, partition);
+    return nw_gauge("nearwire_consumer_lag_messages",
+                    "Messages behind the partition's high watermark (partitions this instance "
+                    "owns).",
+                    labels);
+}
+
+void nw_kafka_lag_forget(const rd_kafka_topic_partition_list_t *parts)
+{
+    for (int i = 0; i < parts->cnt; i++) {
+        char pid[16];
+        snprintf(pid, sizeof pid, "%d", (int)parts->elems[i].partition);
+        nw_metric_hide(lag_gauge(parts->elems[i].topic, pid));
+    }
+}
+
 int nw_kafka_stats_to_metrics(const char *json)
 {
     yajl_val root = yajl_tree_parse(json, NULL, 0);
@@ -151,15 +170,15 @@ int nw_kafka_stats_to_metrics(const char *json)
                 strcmp(fetch_state, "none") != 0) {
                 behind = 0;
             }
-            if (strcmp(pid, "-1") == 0 || behind < 0) {
+            /* a partition this instance no longer fetches (revoked, owned elsewhere now)
+             * still has a committed offset and so a lag: not ours to report */
+            int fetching = fetch_state && strcmp(fetch_state, "none") != 0 &&
+                           strcmp(fetch_state, "stopping") != 0 &&
+                           strcmp(fetch_state, "stopped") != 0;
+            if (strcmp(pid, "-1") == 0 || behind < 0 || !fetching) {
                 continue;
             }
-            char labels[200];
-            snprintf(labels, sizeof labels, "topic=\"%s\",partition=\"%s\"",
-                     topics->u.object.keys[t], pid);
-            nw_metric_set(nw_gauge("nearwire_consumer_lag_messages",
-                                   "Messages behind the partition's high watermark.", labels),
-                          (double)behind);
+            nw_metric_set(lag_gauge(topics->u.object.keys[t], pid), (double)behind);
         }
     }
     int up = count_brokers_up(root);

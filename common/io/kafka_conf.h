@@ -28,4 +28,8 @@ long long nw_kafka_output_max_bytes(const nw_stage_config *cfg);
  * nearwire_kafka_brokers_up. Returns the brokers up, or -1 when the document does not say. */
 int nw_kafka_stats_to_metrics(const char *json);
 
+/* Removes the lag series of partitions this instance no longer owns (on revocation), so
+ * instances' lag adds up to the group's instead of counting a moved partition twice. */
+void nw_kafka_lag_forget(const rd_kafka_topic_partition_list_t *parts);
+
 #endif

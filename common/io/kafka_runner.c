@@ -105,6 +105,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         nw_log(NW_LOG_INFO, "partitions_revoked", "count=%d", parts->cnt);
         rd_kafka_commit(rk, NULL, 0); /* hand over what is stored before losing it */
         rd_kafka_assign(rk, NULL);
+        nw_kafka_lag_forget(parts);
     }
 }
 

@@ -25,6 +25,7 @@ struct nw_metric {
     _Atomic uint64_t buckets[NW_HIST_BUCKETS];
     _Atomic uint64_t count;
     _Atomic uint64_t sum_bits;
+    atomic_int hidden; /* a gauge whose subject went away (a revoked partition's lag) */
 };
 
 static const double bucket_bounds[NW_HIST_BUCKETS] = {
@@ -109,6 +110,14 @@ void nw_metric_set(nw_metric *m, double v)
 {
     if (m) {
         atomic_store_explicit(&m->value, dbl_bits(v), memory_order_relaxed);
+        atomic_store_explicit(&m->hidden, 0, memory_order_relaxed);
+    }
+}
+
+void nw_metric_hide(nw_metric *m)
+{
+    if (m) {
+        atomic_store_explicit(&m->hidden, 1, memory_order_relaxed);
     }
 }
 
@@ -256,7 +265,7 @@ int nw_metrics_render(nw_buf *out)
         nw_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", series[i].name, series[i].help,
                       series[i].name, type_names[series[i].kind]);
         for (size_t j = i; j < n; j++) {
-            if (strcmp(series[j].name, series[i].name) == 0) {
+            if (strcmp(series[j].name, series[i].name) == 0 && !atomic_load(&series[j].hidden)) {
                 render_one(out, &series[j]);
             }
         }

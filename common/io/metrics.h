@@ -1,7 +1,8 @@
 /* metrics.h - a process-wide registry of counters, gauges and histograms rendered in the
  * Prometheus text format 0.0.4. Updates are lock-free atomics; only registering a new series
  * takes a lock, so hot paths look a series up once and keep the pointer. The HTTP thread
- * reads the same atomics and never touches stage state. Series live until exit. */
+ * reads the same atomics and never touches stage state. Series live until exit (a gauge can
+ * be hidden). */
 #ifndef NW_METRICS_H
 #define NW_METRICS_H
 
@@ -22,8 +23,11 @@ nw_metric *nw_gauge(const char *name, const char *help, const char *labels);
 /* Buckets are seconds: 0.0001 .. 10, roughly x2.5 apart. */
 nw_metric *nw_histogram(const char *name, const char *help, const char *labels);
 
-void nw_metric_add(nw_metric *m, uint64_t delta);   /* counters; NULL-safe */
-void nw_metric_set(nw_metric *m, double value);     /* gauges; NULL-safe */
+void nw_metric_add(nw_metric *m, uint64_t delta); /* counters; NULL-safe */
+void nw_metric_set(nw_metric *m, double value);   /* gauges; NULL-safe */
+/* A gauge left out of /metrics until it is set again (its subject went away: a series that
+ * stayed at its last value was read as current, e.g. lag of a partition owned elsewhere). */
+void nw_metric_hide(nw_metric *m);
 void nw_metric_observe(nw_metric *m, double value); /* histograms; NULL-safe */
 
 /* Renders every series, grouped by metric name with HELP and TYPE once each. */
