@@ -131,6 +131,12 @@ static unsigned open_depth(const open_stack *st, const tag_name *t)
     return 0;
 }
 
+static int too_many_elements(nw_err *err, size_t at)
+{
+    return nw_err_set(err, NW_E_INPUT, "too_complex", "over %d HTML elements (at byte %zu)",
+                      NW_HTML_MAX_ELEMENTS, at);
+}
+
 int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
 {
     open_stack st;
@@ -148,6 +154,12 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
             i = tag_end(h, n, i + 2, &attrs);
         } else if (h[i + 1] == '/') {
             read_name(h + i + 2, n - i - 2, &t);
+            /* a stray </p> or </br> makes an element (the parser inserts an empty <p>, or
+             * reads a <br>): a page of 4 MB of "</p>" was a million of them */
+            if ((strcmp(t.s, "p") == 0 || strcmp(t.s, "br") == 0) &&
+                ++elements > NW_HTML_MAX_ELEMENTS) {
+                return too_many_elements(err, i);
+            }
             unsigned d = t.len ? open_depth(&st, &t) : 0;
             st.depth = d ? d - 1 : st.depth;
             i = tag_end(h, n, i + 2, &attrs);

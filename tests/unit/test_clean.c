@@ -534,6 +534,9 @@ static void test_html_depth_limit(void **state)
     p = repeated("x<p>", 1000000, ""); /* 4 MB of elements took gumbo to 490 MB */
     assert_string_equal(html_scan_reason(p), "too_complex");
     free(p);
+    p = repeated("</p>", NW_HTML_MAX_ELEMENTS + 1, ""); /* each stray </p> makes a <p> */
+    assert_string_equal(html_scan_reason(p), "too_complex");
+    free(p);
     /* an end tag naming no open element closes nothing: each <svg> is one level deeper */
     p = repeated("<svg></ul>", NW_HTML_MAX_DEPTH + 1, "");
     assert_string_equal(html_scan_reason(p), "too_complex");
