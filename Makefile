@@ -92,6 +92,10 @@ asan: ## build everything with ASan+UBSan(+LeakSanitizer) into build-asan/, run 
 
 bench: all $(BENCH_BINS) ## measure throughput and memory (see README "Performance")
 	@scripts/bench.sh
+	@scripts/bench_memory.sh
+
+bench-memory: all ## each stage's RSS over 100,000 documents (README "Performance")
+	@scripts/bench_memory.sh
 
 eval: all ## score duplicate and story decisions on the seeds and a synthetic syndication set
 	@scripts/eval.sh
@@ -143,7 +147,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan bench eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
+.PHONY: all setup unit integration test check asan bench bench-memory eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)

@@ -106,7 +106,7 @@ static void merge_hits(work *w)
  * attempt, or one a reviser poked), or a 64-bit hash collision with another id. */
 static int take_existing(nw_store *s, nw_store_doc *d, work *w, const redisReply *rep, nw_err *err)
 {
-    nw_sig_record *r = nw_sig_keep_record(s, rep->str, rep->len);
+    const nw_sig_record *r = nw_sig_keep_record(s, rep->str, rep->len);
     if (!r) {
         return nw_err_set(err, NW_E_RETRY, "store_corrupt", "unreadable record for %s", d->doc_id);
     }

@@ -71,7 +71,7 @@ static int attach_revision(nw_store *s, nw_store_doc *docs, size_t cause, const 
         return NW_E_NOMEM;
     }
     r = nw_sig_keep_record(s, w->next.data, w->next.len);
-    nw_sig_record **list = nw_arena_alloc(&s->arena, (d->nrevisions + 1) * sizeof *list);
+    const nw_sig_record **list = nw_arena_alloc(&s->arena, (d->nrevisions + 1) * sizeof *list);
     char *id = r ? nw_arena_strndup(&s->arena, r->id.p, r->id.len) : NULL;
     if (!list || !id) {
         return NW_E_NOMEM;
@@ -79,7 +79,7 @@ static int attach_revision(nw_store *s, nw_store_doc *docs, size_t cause, const 
     if (d->nrevisions) {
         memcpy(list, d->revisions, d->nrevisions * sizeof *list);
     }
-    list[d->nrevisions++] = (nw_sig_record *)r;
+    list[d->nrevisions++] = r;
     d->revisions = list;
     int known = 0;
     for (size_t k = 0; k < w->nrevised && !known; k++) {

@@ -202,16 +202,27 @@ nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work
     return r;
 }
 
-/* A decoded copy of a record's bytes that lives as long as the batch. */
-nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len)
+/* A decoded copy of a record's bytes that lives as long as the batch, read-only and cut to
+ * its revised list: a full nw_sig_record is 6.3 KB, mostly room for 256 revised ids most
+ * records do not have, and a batch keeps one per neighbour it verifies (tens of thousands:
+ * cluster's memory grew with the store, 424 MB after 100,000 articles). */
+const nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len)
 {
+    static _Thread_local nw_sig_record full;
     char *copy = nw_arena_alloc_raw(&s->arena, len ? len : 1);
-    nw_sig_record *r = nw_arena_alloc_raw(&s->arena, sizeof *r);
-    if (!copy || !r) {
+    if (!copy) {
         return NULL;
     }
     memcpy(copy, bytes, len);
-    return nw_sig_record_decode(copy, len, r) == 0 ? r : NULL;
+    if (nw_sig_record_decode(copy, len, &full) != 0) {
+        return NULL;
+    }
+    size_t size = offsetof(nw_sig_record, revised) + full.nrevised * sizeof full.revised[0];
+    nw_sig_record *r = nw_arena_alloc_raw(&s->arena, size);
+    if (r) {
+        memcpy(r, &full, size);
+    }
+    return r;
 }
 
 /* A replay emits its stored decision and, again, the current records of the articles its
@@ -243,9 +254,9 @@ static int read_replayed_revisions(nw_store *s, nw_store_doc *docs, size_t n, nw
             if (r2 != NW_OK) {
                 return r2;
             }
-            nw_sig_record *r = rc == NW_OK && rep->type == REDIS_REPLY_STRING
-                                   ? nw_sig_keep_record(s, rep->str, rep->len)
-                                   : NULL;
+            const nw_sig_record *r = rc == NW_OK && rep->type == REDIS_REPLY_STRING
+                                         ? nw_sig_keep_record(s, rep->str, rep->len)
+                                         : NULL;
             if (r && r->decided) {
                 d->revisions[d->nrevisions++] = r;
             }

@@ -52,12 +52,12 @@ typedef struct nw_store_doc {
     int has_published;
     int64_t published_ms;
     /* results */
-    int replay;         /* decided before: rec is the stored record, revisions its current state */
-    int collision;      /* another id with the same 64-bit hash holds the slot (never seen yet) */
-    int repeat;         /* the same id came earlier in this batch: answered with its decision */
-    int conflict;       /* a replay whose content (signature, size) is not what was decided */
-    nw_sig_record *rec; /* the decided record */
-    nw_sig_record **revisions; /* records of other articles this one revised, as now stored */
+    int replay;    /* decided before: rec is the stored record, revisions its current state */
+    int collision; /* another id with the same 64-bit hash holds the slot (never seen yet) */
+    int repeat;    /* the same id came earlier in this batch: answered with its decision */
+    int conflict;  /* a replay whose content (signature, size) is not what was decided */
+    const nw_sig_record *rec;        /* the decided record */
+    const nw_sig_record **revisions; /* records of other articles this one revised, as now stored */
     size_t nrevisions;
 } nw_store_doc;
 

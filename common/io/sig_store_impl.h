@@ -75,8 +75,8 @@ struct nw_store {
     struct fetch {
         uint64_t h;
         redisReply *rep;
-        nw_sig_record *rec; /* decoded on first use; NULL when expired */
-        const char *id;     /* the record's id, NUL-terminated */
+        const nw_sig_record *rec; /* decoded on first use; NULL when expired */
+        const char *id;           /* the record's id, NUL-terminated */
         int decoded;
     } * fetch;
     size_t nfetch, fetch_cap;
@@ -96,7 +96,8 @@ void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h);
 void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
 int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document with hash h */
 nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work *w);
-nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len);
+/* read-only: sized to its own revised list (sig_store.c) */
+const nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len);
 int nw_sig_decided_here(void *arg, const char *id); /* a document this round decides itself */
 
 /* phase 1 (sig_claims.c): claims, bucket adds and reads, neighbours made mutual in a batch */
