@@ -81,7 +81,7 @@ static int fetch_of(nw_store *s, uint64_t h)
     nw_sig_record_key(s, key, sizeof key, h);
     const char *av[] = {"GET", key};
     nw_redis_append(s->r, 2, av, NULL);
-    s->fetch[s->nfetch] = (struct fetch){h, NULL, NULL, NULL, 0};
+    s->fetch[s->nfetch] = (struct fetch){h, NULL, NULL, NULL, 0, 0, 0};
     s->fetch_slots[i] = (int)s->nfetch + 1;
     return (int)s->nfetch++;
 }
@@ -147,6 +147,27 @@ static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, c
 }
 
 /* The candidates of one document, from memory or from the records read; then its decision. */
+/* Takes from a neighbour's record only what verifying it needs; its signature stays in the
+ * reply's bytes. (A decoded record is 6.3 KB: kept for each of the tens of thousands of
+ * neighbours a batch reads, they made cluster's memory grow with the store.) */
+static int decode_fetched(nw_store *s, struct fetch *f)
+{
+    static _Thread_local nw_sig_record r;
+    f->decoded = 1;
+    f->sig = NULL;
+    if (f->rep->type != REDIS_REPLY_STRING || nw_sig_record_decode(f->rep->str, f->rep->len, &r)) {
+        return NW_OK; /* expired, or not a record: no neighbour */
+    }
+    f->id = nw_arena_strndup(&s->arena, r.id.p, r.id.len);
+    if (!f->id) {
+        return NW_E_NOMEM;
+    }
+    f->sig = r.sig;
+    f->order_ms = r.order_ms;
+    f->shingles = r.shingles;
+    return NW_OK;
+}
+
 static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
 {
     nw_store_doc *d = &docs[i];
@@ -164,24 +185,16 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
             continue;
         }
         struct fetch *f = &s->fetch[w->fetched[c]];
-        if (!f->decoded) {
-            f->decoded = 1;
-            f->rec = f->rep->type == REDIS_REPLY_STRING
-                         ? nw_sig_keep_record(s, f->rep->str, f->rep->len)
-                         : NULL;
-            f->id = f->rec ? nw_arena_strndup(&s->arena, f->rec->id.p, f->rec->id.len) : NULL;
-            if (f->rec && !f->id) {
-                return NW_E_NOMEM;
-            }
+        if (!f->decoded && decode_fetched(s, f) != NW_OK) {
+            return NW_E_NOMEM;
         }
-        const nw_sig_record *r = f->rec;
-        if (!r) {
+        if (!f->sig) {
             remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
             continue;
         }
         cand->id = f->id;
-        cand->order_ms = r->order_ms;
-        measure(s, cand, d, w, r->sig, r->shingles);
+        cand->order_ms = f->order_ms;
+        measure(s, cand, d, w, f->sig, f->shingles);
         w->ncands++;
     }
     nw_metric_add(s->m_candidates, (double)w->ncands);

@@ -72,11 +72,13 @@ struct nw_store {
     int *slots; /* open addressing on h: batch document + 1 */
     size_t nslots;
     /* the records read this round, one GET per distinct neighbour of the round */
-    struct fetch {
+    struct fetch { /* a neighbour's record read this batch: what verifying it needs */
         uint64_t h;
-        redisReply *rep;
-        const nw_sig_record *rec; /* decoded on first use; NULL when expired */
-        const char *id;           /* the record's id, NUL-terminated */
+        redisReply *rep;    /* its bytes, until the batch ends */
+        const uint8_t *sig; /* into rep; decoded on first use; NULL when expired */
+        const char *id;     /* the record's id, NUL-terminated */
+        int64_t order_ms;
+        uint32_t shingles;
         int decoded;
     } * fetch;
     size_t nfetch, fetch_cap;
