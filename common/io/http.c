@@ -89,7 +89,7 @@ void nw_http_set_not_ready_reason(const char *reason)
 
 /* libmicrohttpd's own messages (a client that went away, a refused connection) as our log
  * lines, rate-limited like every event, instead of raw lines on stderr. */
-static void http_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void http_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char msg[256];
