@@ -154,7 +154,7 @@ int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *
         if (on_retry) {
             on_retry(arg);
         }
-        long ms = 100L << (attempt < 6 ? attempt : 6);
+        long ms = 100L << (attempt < 3 ? attempt : 3); /* 100 ms doubling to NW_RETRY_MAX_MS */
         struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }

@@ -10,6 +10,10 @@
 
 #include "stage.h"
 
+/* The longest wait between attempts: the stage is back within this long of its dependency
+ * (6.4 s once; a retry is one failing round trip, cheap to repeat). */
+#define NW_RETRY_MAX_MS 800
+
 typedef struct nw_batch {
     size_t cap, n;
     nw_batch_item *items;

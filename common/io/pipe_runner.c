@@ -11,7 +11,7 @@
 #include "stage.h"
 
 /* about 25 s of backoff: a batch job should fail, not hang, while a dependency is down */
-#define PIPE_ATTEMPTS 9
+#define PIPE_ATTEMPTS (3 + 25000 / NW_RETRY_MAX_MS)
 
 typedef struct lines {
     char **v;
