@@ -16,10 +16,18 @@ typedef struct tag_name {
     size_t len;
 } tag_name;
 
-/* The open elements that count towards the depth, innermost last. */
+/* The open elements that count towards the depth, innermost last. Each remembers whether
+ * the parser is in foreign content (SVG or MathML) while it is the current node: there the
+ * rules differ (see start_tag). */
+typedef struct open_el {
+    tag_name name;
+    unsigned foreign; /* 1 + the index of the open <svg> or <math> whose content this is; 0 */
+} open_el;
+
 typedef struct open_stack {
-    tag_name el[NW_HTML_MAX_DEPTH];
+    open_el el[NW_HTML_MAX_DEPTH];
     unsigned depth;
+    unsigned foreign; /* the current node's */
 } open_stack;
 
 static int is_alpha(char c)
@@ -120,15 +128,65 @@ static size_t skip_until(const char *h, size_t n, size_t i, const char *end)
     return n;
 }
 
+/* In foreign content these start tags close the SVG or MathML element first (the HTML
+ * standard's "breakout" list); every other start tag opens a foreign element, which nests
+ * even where its HTML namesake would not ("<svg>" then "<td>" 2,000 times is 2,000 levels). */
+static const char *const breakout[] = {
+    "b",      "big",  "blockquote", "body",  "br",   "center", "code",    "dd",   "div",
+    "dl",     "dt",   "em",         "embed", "h1",   "h2",     "h3",      "h4",   "h5",
+    "h6",     "head", "hr",         "i",     "img",  "li",     "listing", "menu", "meta",
+    "nobr",   "ol",   "p",          "pre",   "ruby", "s",      "small",   "span", "strong",
+    "strike", "sub",  "sup",        "table", "tt",   "u",      "ul",      "var",  NULL};
+
+/* Inside these, SVG and MathML content is HTML again. */
+static const char *const integration_points[] = {
+    "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", NULL};
+
+static int same_name(const tag_name *a, const tag_name *b)
+{
+    return memcmp(a->s, b->s, sizeof a->s) == 0;
+}
+
 /* Depth of the innermost open element named t, or 0 when none is open. */
 static unsigned open_depth(const open_stack *st, const tag_name *t)
 {
     for (unsigned d = st->depth; d > 0; d--) {
-        if (memcmp(st->el[d - 1].s, t->s, sizeof t->s) == 0) {
+        if (same_name(&st->el[d - 1].name, t)) {
             return d;
         }
     }
     return 0;
+}
+
+/* Closes the elements from depth d up (keeps d of them). */
+static void pop_to(open_stack *st, unsigned d)
+{
+    st->depth = d;
+    st->foreign = d ? st->el[d - 1].foreign : 0;
+}
+
+static void push(open_stack *st, const tag_name *t)
+{
+    if (!st->foreign && (strcmp(t->s, "svg") == 0 || strcmp(t->s, "math") == 0)) {
+        st->foreign = st->depth + 1;
+    } else if (st->foreign && in_list(t, integration_points)) {
+        st->foreign = 0;
+    }
+    st->el[st->depth].name = *t;
+    st->el[st->depth++].foreign = st->foreign;
+}
+
+/* A new <a> closes the open one (the parser's adoption agency), but what was opened inside it
+ * stays open: "<div><a>" repeated nests deeper each time. */
+static void close_open_a(open_stack *st, unsigned open_a)
+{
+    for (unsigned k = open_a; k < st->depth; k++) {
+        st->el[k - 1] = st->el[k];
+        if (st->el[k - 1].foreign > open_a) {
+            st->el[k - 1].foreign--;
+        }
+    }
+    pop_to(st, st->depth - 1);
 }
 
 static int too_many_elements(nw_err *err, size_t at)
@@ -137,13 +195,29 @@ static int too_many_elements(nw_err *err, size_t at)
                       NW_HTML_MAX_ELEMENTS, at);
 }
 
+/* A start tag named t (not raw text): 1 when it opens an element that counts. */
+static int start_tag(open_stack *st, const tag_name *t, int self_closing)
+{
+    static const tag_name a = {"a", 1};
+    if (st->foreign && in_list(t, breakout)) {
+        pop_to(st, st->foreign - 1);
+    }
+    if (self_closing || (!st->foreign && in_list(t, uncounted))) {
+        return 0;
+    }
+    unsigned open_a = same_name(t, &a) ? open_depth(st, &a) : 0;
+    if (open_a) {
+        close_open_a(st, open_a);
+    }
+    return 1;
+}
+
 int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
 {
     open_stack st;
     size_t attrs, elements = 0;
     tag_name t;
-    static const tag_name a = {"a", 1};
-    st.depth = 0;
+    st.depth = st.foreign = 0;
     max_depth = max_depth < NW_HTML_MAX_DEPTH ? max_depth : NW_HTML_MAX_DEPTH;
     for (size_t i = 0; i < n;) {
         if (h[i] != '<' || i + 1 >= n) {
@@ -161,7 +235,9 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
                 return too_many_elements(err, i);
             }
             unsigned d = t.len ? open_depth(&st, &t) : 0;
-            st.depth = d ? d - 1 : st.depth;
+            if (d) {
+                pop_to(&st, d - 1);
+            }
             i = tag_end(h, n, i + 2, &attrs);
         } else if (is_alpha(h[i + 1])) {
             size_t at = i;
@@ -173,30 +249,22 @@ int nw_html_scan(const char *h, size_t n, unsigned max_depth, nw_err *err)
                                   NW_HTML_MAX_ATTRS, at);
             }
             if (++elements > NW_HTML_MAX_ELEMENTS) {
-                return nw_err_set(err, NW_E_INPUT, "too_complex",
-                                  "over %d HTML elements (at byte %zu)", NW_HTML_MAX_ELEMENTS, at);
+                return too_many_elements(err, at);
             }
-            int self_closing = i >= 2 && h[i - 1] == '>' && h[i - 2] == '/';
-            if (in_list(&t, raw_text)) {
+            if (!st.foreign && in_list(&t, raw_text)) {
                 i = raw_end(h, n, i, &t);
                 continue;
             }
-            if (self_closing || in_list(&t, uncounted)) {
+            int self_closing = i >= 2 && h[i - 1] == '>' && h[i - 2] == '/';
+            if (!start_tag(&st, &t, self_closing)) {
                 continue;
-            }
-            unsigned open_a = memcmp(t.s, a.s, sizeof t.s) == 0 ? open_depth(&st, &a) : 0;
-            if (open_a) {
-                /* a new <a> closes the open one (the parser's adoption agency), but what was
-                 * opened inside it stays open: "<div><a>" repeated nests deeper each time */
-                memmove(&st.el[open_a - 1], &st.el[open_a], (st.depth - open_a) * sizeof t);
-                st.depth--;
             }
             if (st.depth >= max_depth) {
                 return nw_err_set(err, NW_E_INPUT, "too_complex",
                                   "HTML elements nested deeper than %u levels at byte %zu",
                                   max_depth, at);
             }
-            st.el[st.depth++] = t;
+            push(&st, &t);
         } else {
             i++;
         }
