@@ -56,6 +56,7 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
 {
     doc->root = NULL;
     doc->id = NULL;
+    doc->decoded_from[0] = '\0';
     if (len > max_bytes) {
         return nw_err_set(err, NW_E_INPUT, "oversize", "message is %zu bytes, limit %zu", len,
                           max_bytes);

@@ -14,8 +14,9 @@
 #define NW_DOC_ID_MAX 256
 
 typedef struct nw_doc {
-    yajl_val root;  /* a JSON object; owned, freed by nw_doc_release() */
-    const char *id; /* borrowed from root */
+    yajl_val root;         /* a JSON object; owned, freed by nw_doc_release() */
+    const char *id;        /* borrowed from root */
+    char decoded_from[32]; /* the charset its strings were decoded from, or "" (UTF-8) */
 } nw_doc;
 
 /* Validates and parses one message (not NUL-terminated). On failure returns NW_E_INPUT with

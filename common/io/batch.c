@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/charset.h"
 #include "../core/json_check.h"
 #include "../core/utf8.h"
 #include "log.h"
@@ -37,6 +38,7 @@ void nw_batch_release(nw_batch *b)
     }
     free(b->outs);
     free(b->items);
+    nw_buf_release(&b->decoded);
     memset(b, 0, sizeof *b);
 }
 
@@ -122,6 +124,28 @@ static void check_outputs(nw_batch *b)
     }
 }
 
+/* A message that is not UTF-8, decoded from its page's charset (core/charset.h) and parsed
+ * again; the item keeps the first error when that fails too. */
+static int parse_decoded(nw_batch *b, nw_batch_item *it, const char *payload, size_t len,
+                         size_t max_bytes)
+{
+    char charset[sizeof it->doc.decoded_from];
+    nw_charset_of(payload, len, charset, sizeof charset);
+    nw_buf_reset(&b->decoded);
+    nw_err err;
+    nw_err_clear(&err);
+    int rc = nw_charset_decode_json(payload, len, charset, &b->decoded, &err);
+    if (rc == NW_OK) { /* a byte may take three in UTF-8 */
+        rc = nw_doc_parse(&it->doc, b->decoded.data, b->decoded.len, 3 * max_bytes, &err);
+    }
+    if (rc != NW_OK) {
+        it->err = err;
+        return rc;
+    }
+    memcpy(it->doc.decoded_from, charset, sizeof charset);
+    return NW_OK;
+}
+
 int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *payloads,
                  const size_t *lens, size_t n, size_t max_bytes, int max_attempts,
                  void (*on_retry)(void *), void *arg)
@@ -137,6 +161,10 @@ int nw_batch_run(nw_batch *b, const nw_stage *st, void *ctx, const char *const *
         nw_err_clear(&it->err);
         nw_outbox_reset(it->out);
         it->rc = nw_doc_parse(&it->doc, payloads[i], lens[i], max_bytes, &it->err);
+        if (it->rc == NW_E_INPUT && st->decode_charsets && it->err.reason &&
+            strcmp(it->err.reason, "invalid_utf8") == 0) {
+            it->rc = parse_decoded(b, it, payloads[i], lens[i], max_bytes);
+        }
     }
     int rc;
     nw_err err;

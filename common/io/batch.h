@@ -18,6 +18,7 @@ typedef struct nw_batch {
     size_t cap, n;
     nw_batch_item *items;
     nw_outbox *outs;
+    nw_buf decoded; /* a message decoded from its charset (stages with decode_charsets) */
 } nw_batch;
 
 int nw_batch_init(nw_batch *b, size_t cap);

@@ -68,6 +68,9 @@ typedef struct nw_stage {
     nw_step_fn step;             /* per document; or: */
     nw_step_batch_fn step_batch; /* per batch, used instead of step when set */
     int (*ready)(void *ctx);     /* dependencies answer (e.g. Redis PING); NULL = always */
+    /* 1: a message that is not UTF-8 is decoded from its page's charset (core/charset.h)
+     * instead of dead-lettered invalid_utf8; the first stage does it, the rest get UTF-8 */
+    int decode_charsets;
     /* a topic the stage writes besides topic.out and topic.dlq (checked at start), or NULL */
     const char *(*extra_topic)(const void *cfg);
 } nw_stage;

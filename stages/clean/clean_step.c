@@ -79,7 +79,7 @@ static int content_type(const nw_doc *doc, nw_content_type *ct, nw_err *err)
     return NW_OK;
 }
 
-static void write_report(yajl_gen g, const nw_clean_result *r)
+static void write_report(yajl_gen g, const nw_clean_result *r, const char *decoded_from)
 {
     nw_json_key(g, "clean");
     yajl_gen_map_open(g);
@@ -88,6 +88,7 @@ static void write_report(yajl_gen g, const nw_clean_result *r)
     nw_json_int(g, "paragraphs_kept", (long long)r->paragraphs_kept);
     nw_json_int(g, "paragraphs_dropped", (long long)r->paragraphs_dropped);
     nw_json_str(g, "format", r->is_html ? "html" : "text");
+    nw_json_str(g, "charset", decoded_from[0] ? decoded_from : "utf-8");
     nw_json_strn(g, "byline", r->byline.len ? r->byline.data : NULL, r->byline.len);
     nw_json_key(g, "dropped");
     yajl_gen_array_open(g);
@@ -154,7 +155,7 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     }
     nw_json_strn(g, "title", r->title.len ? r->title.data : NULL, r->title.len);
     nw_json_strn(g, "text", r->text.data ? r->text.data : "", r->text.len);
-    write_report(g, r);
+    write_report(g, r, doc->decoded_from);
     yajl_gen_map_close(g);
     return nw_outbox_add_gen(out, NULL, doc->id);
 }

@@ -16,6 +16,7 @@ int main(int argc, char **argv)
         .init = clean_init,
         .fini = clean_fini,
         .step = clean_step,
+        .decode_charsets = 1,
     };
     return nw_stage_main(argc, argv, &st);
 }

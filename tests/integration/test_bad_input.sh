@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_bad_input.sh - every message of tests/data/bad is rejected with the reason its name
 # gives, without crashing the stage; and all of them in one stream do not stop it: a good
-# document after them still comes out.
+# document after them still comes out. Messages in a page's own charset (tests/data/charsets)
+# are decoded instead.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 source "$(dirname "$0")/../testlib.sh"
@@ -35,6 +36,31 @@ else
     echo "FAIL - the stream stopped: got '$out'"
     failed=$((failed + 1))
 fi
+# messages in a page's own charset are decoded, not dead-lettered (they were invalid_utf8):
+# each comes out with the charset its name gives in clean.charset, and the declared pages'
+# words come out right
+charset_mismatch=0
+for f in "$NW_ROOT"/tests/data/charsets/*.msg; do
+    name=$(basename "$f" .msg)
+    got=$({ cat "$f"; printf '\n'; } | clean 2>/dev/null | jq -r .clean.charset)
+    want=${name%%--*}
+    case $want in iso-8859-1) want=windows-1252 ;; shift_jis) want=CP932 ;; esac
+    if [ "${got,,}" != "${want,,}" ]; then
+        echo "     $name: decoded as '$got', expected $want" >&2
+        charset_mismatch=$((charset_mismatch + 1))
+    fi
+done
+check "$(ls "$NW_ROOT"/tests/data/charsets/*.msg | wc -l) messages in other charsets decoded from the right one" \
+    eq "$charset_mismatch" 0
+texts=$(for f in "$NW_ROOT"/tests/data/charsets/{iso-8859-1,koi8-r,shift_jis}--*.msg; do
+    cat "$f"
+    printf '\n'
+done | clean 2>/dev/null | jq -r .text)
+check "their text is right (latin-1 via <meta charset>, KOI8-R via content_type, Shift_JIS via http-equiv)" \
+    eq "$(grep -c 'Le café du marché\|Москва сегодня\|東京で新しい駅' <<<"$texts")" 3
+check "the crawler's UTF-8 title beside a KOI8-R body is left as it was" \
+    eq "$(clean <"$NW_ROOT/tests/data/charsets/koi8-r--content-type.msg" 2>/dev/null | jq -r .title)" "Новости"
+
 # the pre-scans must not refuse real pages: Reuters-21578 (its <Shell U.K. Ltd's> company marks
 # once counted as hundreds of attributes), the article-extraction-benchmark's pages, and the
 # dragnet and readability pages of ../shared/data when it is there (32 of those 1,511 were
