@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "../core/nw_error.h"
+#include "script_lang.h"
 
 #define SCAN_BYTES 4096
 #define MIN_HITS 3
@@ -151,7 +152,8 @@ const char *nw_lang_detect(const nw_lang *l, const char *text, size_t n)
         }
     }
     if (!l || !l->n || hits[best] < MIN_HITS || hits[best] < MIN_SHARE * (double)words) {
-        return "und";
+        const char *by_script = nw_lang_by_script(text, n); /* no stopwords: CJK, Arabic... */
+        return by_script ? by_script : "und";
     }
     return l->codes[best];
 }

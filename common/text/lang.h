@@ -1,4 +1,5 @@
-/* lang.h - language identification by stopword hits: each known word maps to the set of
+/* lang.h - language identification by stopword hits (by script where there are none,
+ * script_lang.h): each known word maps to the set of
  * languages it is a stopword of; a text takes the language whose stopwords it uses most.
  * Pure (the word lists are loaded by an adapter, io/stoplists.c). Up to 32 languages. */
 #ifndef NW_LANG_H

@@ -468,6 +468,25 @@ static void test_language_detection(void **state)
                      "subir\xc3\xa1n con el IPC y que no habr\xc3\xa1 recortes en la sanidad.";
     assert_string_equal(nw_lang_detect(l, es, strlen(es)), "es");
     assert_string_equal(nw_lang_detect(l, "xkcd qwrt zzyzx 1234", 20), "und");
+    /* no stopwords for these: the script says (all were "und") */
+    static const char *const by_script[][2] = {
+        {"北京今天宣布了新的经济政策，以支持中小企业的发展和就业。", "zh"},
+        {"東京で新しい駅が開業しました。多くの人が訪れています。", "ja"},
+        {"서울시는 오늘 새로운 교통 정책을 발표했습니다.", "ko"},
+        {"أعلنت الحكومة اليوم عن خطة جديدة لدعم الشركات الصغيرة.", "ar"},
+        {"دولت امروز برنامه جدیدی برای پشتیبانی از کسب و کارهای کوچک اعلام کرد.", "fa"},
+        {"הממשלה הודיעה היום על תוכנית חדשה לתמיכה בעסקים קטנים.", "he"},
+        {"รัฐบาลประกาศแผนใหม่เพื่อสนับสนุนธุรกิจขนาดเล็กในวันนี้", "th"},
+        {"सरकार ने आज छोटे व्यवसायों की मदद के लिए नई योजना की घोषणा की।", "hi"},
+    };
+    for (size_t i = 0; i < sizeof by_script / sizeof by_script[0]; i++) {
+        const char *t = by_script[i][0];
+        assert_string_equal(nw_lang_detect(l, t, strlen(t)), by_script[i][1]);
+    }
+    /* a few foreign letters in a Latin text change nothing */
+    const char *mixed =
+        "Shares of Sony (ソニー) and Toyota rose in Tokyo on Monday as the yen fell.";
+    assert_string_equal(nw_lang_detect(l, mixed, strlen(mixed)), "en");
     assert_null(nw_stoplists_load("/nonexistent", err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/English.txt: cannot open stopword list"));
     nw_lang_free(l);
