@@ -23,7 +23,7 @@ void nw_fingerprinter_release(nw_fingerprinter *f)
 
 void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n)
 {
-    snprintf(out, n, "v2-nfkdcf-w%u-oph%d-s%llx", p->shingle, NW_MINHASH_BINS,
+    snprintf(out, n, "v3-nfkdcf-cjkc-w%u-oph%d-s%llx", p->shingle, NW_MINHASH_BINS,
              (unsigned long long)p->seed);
 }
 

@@ -35,7 +35,9 @@ void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p);
 void nw_fingerprinter_release(nw_fingerprinter *f);
 int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fingerprint *out);
 
-/* "v2-nfkdcf-w<k>-oph128-s<seed hex>": names every choice that changes signatures. */
+/* "v3-nfkdcf-cjkc-w<k>-oph128-s<seed hex>": names every choice that changes signatures
+ * (v3: characters of unspaced scripts are tokens, "cjkc"; v2 signatures differ only on
+ * texts in those scripts). */
 void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n);
 
 #endif

@@ -63,6 +63,18 @@ static int is_apostrophe(int cp)
     return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
 }
 
+/* Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar. Each of
+ * their characters is a token, so shingles are character trigrams (a Chinese article was 6
+ * tokens and 4 shingles, and its copies could not match). Hangul has spaces. */
+static int unspaced(int cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+           (cp >= 0xFF66 && cp <= 0xFF9D) || (cp >= 0x0E00 && cp <= 0x0EFF) ||
+           (cp >= 0x1780 && cp <= 0x17FF) || (cp >= 0x1000 && cp <= 0x109F);
+}
+
 /* Folds one non-ASCII code point into the token; returns 1 if it was a word character. */
 static int fold_codepoint(tok *t, int cp)
 {
@@ -119,6 +131,16 @@ int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
         int cp;
         i += (size_t)nw_utf8_decode(p + i, n - i, &cp);
         if (is_apostrophe(cp) && t.len) {
+            continue;
+        }
+        if (unspaced(cp)) { /* a word of its own: the text has no spaces to find words by */
+            if (tok_flush(&t, seed, out) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+            fold_codepoint(&t, cp);
+            if (tok_flush(&t, seed, out) != NW_OK) {
+                return NW_E_NOMEM;
+            }
             continue;
         }
         if (!fold_codepoint(&t, cp) && tok_flush(&t, seed, out) != NW_OK) {

@@ -1,7 +1,9 @@
 /* tokenize.h - matching-oriented normalisation and tokenisation, fused in one pass.
  * Folding: Unicode compatibility decomposition (NFKD) + case folding, combining marks dropped
  * (so "Khamenéi" == "khamenei"), apostrophes of any shape removed inside words ("Iraq's" ==
- * "Iraq’s" == "iraqs"), every other non-letter/digit separates words (dashes, quotes, hyphens).
+ * "Iraq’s" == "iraqs"), every other non-letter/digit separates words (dashes, quotes, hyphens);
+ * in scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) each character is a
+ * word of its own.
  * Each token is emitted as a 64-bit hash; no allocation per token. Pure. */
 #ifndef NW_TOKENIZE_H
 #define NW_TOKENIZE_H

@@ -121,6 +121,12 @@ static int letter(unsigned char c)
 
 const char *nw_lang_detect(const nw_lang *l, const char *text, size_t n)
 {
+    /* most letters in a script of its own (CJK, Arabic, ...): a few English words in a
+     * Japanese page are no evidence against it */
+    const char *by_script = nw_lang_by_script(text, n);
+    if (by_script) {
+        return by_script;
+    }
     unsigned hits[NW_LANG_MAX] = {0};
     size_t words = 0;
     char w[64];
@@ -152,8 +158,7 @@ const char *nw_lang_detect(const nw_lang *l, const char *text, size_t n)
         }
     }
     if (!l || !l->n || hits[best] < MIN_HITS || hits[best] < MIN_SHARE * (double)words) {
-        const char *by_script = nw_lang_by_script(text, n); /* no stopwords: CJK, Arabic... */
-        return by_script ? by_script : "und";
+        return "und";
     }
     return l->codes[best];
 }

@@ -95,6 +95,13 @@ const char *nw_lang_by_script(const char *text, size_t n)
 {
     size_t count[S_COUNT] = {0}, letters = 0, lim = n < SCAN_BYTES ? n : SCAN_BYTES;
     const unsigned char *s = (const unsigned char *)text;
+    size_t high = 0; /* lead bytes of Hebrew and above: Latin, Greek and Cyrillic have none */
+    for (size_t i = 0; i < lim; i++) {
+        high += s[i] >= 0xD7 && s[i] < 0xF8;
+    }
+    if (high < MIN_LETTERS) {
+        return NULL;
+    }
     for (size_t i = 0; i < lim;) {
         uint32_t c = next_cp(s, lim, &i);
         int sc = script_of(c);

@@ -45,7 +45,7 @@ const nw_cfg_key cluster_keys[] = {
      256},
     {"cluster.clock_skew_seconds", NW_CFG_INT, "600", F(clock_skew_seconds),
      "published_at may be this far after arrival and still order the article", 0, 0, 86400},
-    {"cluster.scheme", NW_CFG_STR, "v2-nfkdcf-w3-oph128-s1", F(scheme),
+    {"cluster.scheme", NW_CFG_STR, "v3-nfkdcf-cjkc-w3-oph128-s1", F(scheme),
      "fingerprint scheme accepted (others are dead-lettered)", 0, 0, 0},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 #undef F

@@ -205,7 +205,7 @@ static void test_fingerprint_scheme_names_choices(void **state)
     nw_fp_params p = {3, 1};
     char s[NW_FP_SCHEME_MAX];
     nw_fp_scheme(&p, s, sizeof s);
-    assert_string_equal(s, "v2-nfkdcf-w3-oph128-s1");
+    assert_string_equal(s, "v3-nfkdcf-cjkc-w3-oph128-s1");
     nw_fingerprinter f;
     nw_fingerprinter_init(&f, &p);
     nw_fingerprint fp;
@@ -216,9 +216,46 @@ static void test_fingerprint_scheme_names_choices(void **state)
     nw_fingerprinter_release(&f);
 }
 
+/* Chinese, Japanese and Thai have no spaces: each character is a token, so a copy with one
+ * sentence changed still shares most of its shingles (a Chinese article was 6 tokens and 4
+ * shingles, and its copies could not match); spaced scripts tokenize as before. */
+static void test_unspaced_scripts(void **state)
+{
+    (void)state;
+    nw_u64vec a;
+    nw_u64vec_init(&a);
+    assert_int_equal(tokens_of("北京今天宣布了新的经济政策。", &a), 13);
+    assert_int_equal(tokens_of("東京で新しい駅", &a), 7);
+    assert_int_equal(tokens_of("กรุงเทพ", &a), 6); /* the vowel mark is dropped, as marks are */
+    assert_int_equal(tokens_of("서울시는 오늘", &a), 2);       /* Hangul has spaces */
+    assert_int_equal(tokens_of("Sony株式会社 2024年", &a), 7); /* sony 株 式 会 社 2024 年 */
+    nw_u64vec_release(&a);
+    nw_fp_params p = {3, 1};
+    nw_fingerprinter f;
+    nw_fingerprinter_init(&f, &p);
+    nw_fingerprint x, y;
+    const char *orig =
+        "北京今天宣布了新的经济政策，以支持中小企业的发展和就业。政府将提供更多的贷款和"
+        "税收优惠，帮助企业渡过难关。专家认为这些措施将有助于稳定经济增长。";
+    const char *copy =
+        "北京今天宣布了新的经济政策，以支持中小企业的发展和就业。政府将提供更多的贷款和"
+        "税收优惠，帮助企业渡过难关。记者张明报道。";
+    assert_int_equal(nw_fingerprint_text(&f, orig, strlen(orig), &x), 0);
+    assert_int_equal(nw_fingerprint_text(&f, copy, strlen(copy), &y), 0);
+    assert_true(x.shingles > 50);
+    uint8_t a8[NW_MINHASH_BINS], b8[NW_MINHASH_BINS];
+    for (int i = 0; i < NW_MINHASH_BINS; i++) {
+        a8[i] = (uint8_t)x.minhash[i];
+        b8[i] = (uint8_t)y.minhash[i];
+    }
+    assert_true(nw_minhash_jaccard8(a8, b8) > 0.5); /* the copy: most of the text shared */
+    nw_fingerprinter_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unspaced_scripts),
         cmocka_unit_test(test_tokenizer_folds_case_quotes_and_accents),
         cmocka_unit_test(test_shingles_are_a_set),
         cmocka_unit_test(test_minhash_estimates_jaccard),
