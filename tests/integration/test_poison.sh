@@ -67,8 +67,8 @@ dlq_reason() {
         jq -r --arg id "$1" 'select(.key == $id) | .headers["nw.reason"]'
 }
 
-python3 "$NW_ROOT/tests/hostile/make_hostile.py" "$T/slow.jsonl" --case misnested-formatting
-slow() { sed "s/\"id\": \"hostile-misnested-formatting\"/\"id\": \"$1\"/" "$T/slow.jsonl"; }
+python3 "$NW_ROOT/tests/hostile/make_hostile.py" "$T/slow.jsonl" --case attributes-just-under-limit
+slow() { sed "s/\"id\": \"hostile-attributes-just-under-limit\"/\"id\": \"$1\"/" "$T/slow.jsonl"; }
 good() { printf '{"id":"%s","body":"A real paragraph of an article, long enough to keep. It ends here."}\n' "$1"; }
 send() { "$NW_BIN/nearwire-ingest" -q -b "$BOOT" -; }
 
@@ -94,7 +94,7 @@ stop_all
 
 # 3. over the CPU budget inside a batch of three: retried one at a time, the page dead-lettered
 : >"$T/exits"
-start --set batch.cpu.seconds=0.3 --set batch.wait.ms=3000
+start --set batch.cpu.seconds=0.2 --set batch.wait.ms=3000
 { good good-3a; slow slow-3; good good-3b; } | send
 nw_wait_for 120 "good-3b after two budget overruns" has news.clean good-3b
 check "the stage exited twice on the budget (70 = stopped by the watchdog)" eq "$(grep -c '^70$' "$T/exits")" 2
