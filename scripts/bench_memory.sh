@@ -42,8 +42,8 @@ metric() { # STAGE NAME: the sum of the metric's series
 enriched_at_least() { [ "$(metric enrich nearwire_messages_in_total)" -ge "$1" ]; }
 
 printf '%-10s' docs
-for s in "${NW_STAGES[@]}"; do printf '%14s' "$s MB"; done
-printf '%14s\n' "redis MB"
+for s in "${NW_STAGES[@]}"; do printf '%16s' "$s MB"; done
+printf '%16s\n' "redis MB"
 step=$((DOCS / 5))
 for fifth in 1 2 3 4 5; do
     sed -n "$(((fifth - 1) * step + 1)),$((fifth * step))p" "$T/feed.jsonl" >"$T/chunk.jsonl"
@@ -53,8 +53,8 @@ for fifth in 1 2 3 4 5; do
     nw_wait_for 600 "enrich reaches $sent" enriched_at_least "$sent"
     printf '%-10s' "$sent"
     for s in "${NW_STAGES[@]}"; do
-        printf '%14.1f' "$(metric "$s" process_resident_memory_bytes | awk '{ print $1 / 1048576 }')"
+        printf '%16.1f' "$(metric "$s" process_resident_memory_bytes | awk '{ print $1 / 1048576 }')"
     done
-    printf '%14.1f\n' "$(redis-cli -p "$NW_REDIS_PORT" info memory |
+    printf '%16.1f\n' "$(redis-cli -p "$NW_REDIS_PORT" info memory |
         awk -F: '$1 == "used_memory" { print $2 / 1048576 }')"
 done
