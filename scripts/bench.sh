@@ -8,17 +8,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 B=$NW_ROOT/build/bench
-T=$(mktemp -d /tmp/nearwire-bench.XXXXXX)
-mkdir -p "$T/pids" "$T/logs"
-cleanup() {
-    local c
-    for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
-    [ -n "${NW_KEEP_LOGS:-}" ] && echo "logs kept in $T/logs" >&2 || rm -rf "$T"
-}
-trap cleanup EXIT
+nw_run_dir bench
 
-zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
-    jq -c 'select(.text != "") | .body = .text | del(.text)' >"$T/reuters.jsonl"
+nw_reuters_docs "$T/reuters.jsonl"
 
 echo "== pure core, one core, Reuters-21578 ($(wc -l <"$T/reuters.jsonl") articles with text)"
 "$B/bench_core" 3 <"$T/reuters.jsonl"

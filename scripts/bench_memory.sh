@@ -8,17 +8,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 DOCS=${1:-100000}
-T=$(mktemp -d /tmp/nearwire-memory.XXXXXX)
-mkdir -p "$T/pids" "$T/logs"
-cleanup() {
-    local c
-    for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
-    [ -n "${NW_KEEP_LOGS:-}" ] && echo "logs kept in $T/logs" >&2 || rm -rf "$T"
-}
-trap cleanup EXIT
+nw_run_dir memory
 
-zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
-    jq -c 'select(.text != "") | .body = .text | del(.text)' >"$T/reuters.jsonl"
+nw_reuters_docs "$T/reuters.jsonl"
 per_round=$(wc -l <"$T/reuters.jsonl")
 for ((r = 0; r * per_round < DOCS; r++)); do
     jq -c --arg r "$r" '.id += "-r" + $r' "$T/reuters.jsonl"

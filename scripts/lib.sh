@@ -164,3 +164,23 @@ _nw_enriched() { # BOOTSTRAP ID: the article (not a revision record) is on news.
     "$NW_BIN/nearwire-tail" -b "$1" -t news.enriched --from-beginning --to-end --timeout 20 2>/dev/null |
         jq -e -s --arg id "$2" 'any(.[]; .id == $id and .revised_by == null)' >/dev/null
 }
+
+# nw_run_dir NAME: a fresh folder for one run of a script in T (with pids/ and logs/), and an
+# EXIT trap that stops the stages, broker and redis-server started in it, then removes it
+# (kept with NW_KEEP_LOGS=1).
+nw_run_dir() {
+    T=$(mktemp -d "/tmp/nearwire-$1.XXXXXX")
+    mkdir -p "$T/pids" "$T/logs"
+    trap _nw_run_dir_cleanup EXIT
+}
+_nw_run_dir_cleanup() {
+    local c
+    for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
+    [ -n "${NW_KEEP_LOGS:-}" ] && echo "logs kept in $T/logs" >&2 || rm -rf "$T"
+}
+
+# nw_reuters_docs OUT: Reuters-21578's articles with text, as input documents (text as body).
+nw_reuters_docs() {
+    zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
+        jq -c 'select(.text != "") | .body = .text | del(.text)' >"$1"
+}
