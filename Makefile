@@ -29,7 +29,7 @@ COMMON_SRC := $(sort $(wildcard common/*/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libnearwire.a
 STAGES := clean fingerprint cluster enrich
-TOOLS := broker ingest tail
+TOOLS := broker ingest tail topics
 BINS := $(STAGES:%=$(BUILD)/bin/nearwire-%) $(TOOLS:%=$(BUILD)/bin/nearwire-%)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -94,6 +94,9 @@ bench: all $(BENCH_BINS) ## measure throughput and memory (see README "Performan
 	@scripts/bench.sh
 	@scripts/bench_memory.sh
 
+kafka: all ## fetch the pinned Apache Kafka (Maven Central, into ~/.cache/nearwire) for scripts/kafka.sh
+	@scripts/kafka.sh fetch
+
 bench-memory: all ## each stage's RSS over 100,000 documents (README "Performance")
 	@scripts/bench_memory.sh
 
@@ -147,7 +150,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan bench bench-memory eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
+.PHONY: all setup unit integration test check asan bench bench-memory kafka eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)

@@ -110,6 +110,13 @@ nw_start_broker() {
     nw_wait_for 15 "nearwire-broker" test -s "$dir/bootstrap"
 }
 
+# nw_start_kafka DIR [PARTITIONS]: a real Apache Kafka broker (scripts/kafka.sh: one KRaft
+# node on loopback, the jars fetched once from Maven Central) with nearwire's topics; its
+# bootstrap lands in DIR/bootstrap, its pid in DIR/pids/kafka.pid.
+nw_start_kafka() {
+    "$NW_ROOT/scripts/kafka.sh" start "$1" "${2:-}"
+}
+
 # nw_start_stage DIR STAGE BOOTSTRAP REDIS_URL [--set k=v ...]: the stage binds its HTTP
 # endpoint to a free port itself (no race with other processes picking ports); read it with
 # nw_stage_port. NW_INSTANCE=-2 (say) starts another instance: pid and log STAGE-2. Its

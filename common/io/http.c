@@ -151,11 +151,12 @@ nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *e
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     flags |= sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
     h->d = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        flags, (uint16_t)port, NULL, NULL, handle, h,
+        /* first, or libmicrohttpd logs what comes before it on its own */
+        MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)HTTP_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_REQUEST_BYTES, MHD_OPTION_EXTERNAL_LOGGER,
-        http_log, NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_REQUEST_BYTES, MHD_OPTION_END);
     if (!h->d) {
         snprintf(err, errsz, "cannot listen for HTTP on %s port %d (port in use?)", bind_addr,
                  port);

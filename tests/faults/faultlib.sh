@@ -7,21 +7,28 @@
 
 # fault_setup: sets T (work dir), REDIS_PORT, BOOT and CONTROL (the broker's fault-command
 # pipe); redis-server's extra arguments come from the array REDIS_ARGS, the stages' from
-# STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty).
+# STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty). FAULT_BROKER=kafka runs
+# a real Apache Kafka broker instead of nearwire-broker (no CONTROL then).
 fault_setup() {
     T=$(mktemp -d /tmp/nearwire-faults.XXXXXX)
     mkdir -p "$T/pids" "$T/logs"
     trap fault_cleanup EXIT
     nw_start_redis_any "$T" "${REDIS_ARGS[@]}" || die "redis-server starts"
     REDIS_PORT=$NW_REDIS_PORT
-    CONTROL=$T/control
-    nw_start_broker "$T" 16 --control "$CONTROL" || die "nearwire-broker starts"
+    if [ "${FAULT_BROKER:-mock}" = kafka ]; then
+        CONTROL=
+        nw_start_kafka "$T" 16 || die "Apache Kafka starts (scripts/kafka.sh)"
+    else
+        CONTROL=$T/control
+        nw_start_broker "$T" 16 --control "$CONTROL" || die "nearwire-broker starts"
+    fi
     BOOT=$(cat "$T/bootstrap")
 }
 
 fault_cleanup() {
     local c
-    for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
+    for c in "${NW_STAGES[@]}"; do nw_stop "$T/pids/$c.pid" 5; done
+    for c in broker kafka redis; do nw_stop "$T/pids/$c.pid" 30; done
     if [ "$failed" -gt 0 ] || [ -n "${NW_KEEP_LOGS:-}" ]; then
         echo "logs kept in $T/logs" >&2
     else

@@ -1,0 +1,213 @@
+/* main.c - nearwire-topics: creates nearwire's topics on a Kafka cluster from a topics file
+ * (deploy/compose/topics.txt: "name partitions [config=value ...]" a line), with the admin
+ * API. A topic that exists already is left as it is and reported; any other error makes the
+ * exit status 1. Used by scripts/kafka.sh for the local real-Kafka broker; works on any
+ * cluster. */
+#include <getopt.h>
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/version.h"
+#include "io/config.h"
+#include "io/kafka_conf.h"
+
+#define MAX_TOPICS 64
+#define MAX_CONFIGS 8
+
+typedef struct topic_line {
+    char name[NW_CFG_STR_MAX];
+    int partitions;
+    int nconfigs;
+    char configs[MAX_CONFIGS][2][NW_CFG_STR_MAX];
+} topic_line;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: nearwire-topics [options] TOPICS-FILE\n"
+            "Creates the topics of TOPICS-FILE (lines \"name partitions [config=value ...]\",\n"
+            "# comments; deploy/compose/topics.txt) that do not exist yet.\n\n"
+            "  -b, --bootstrap HOST:PORT  Kafka (default $NEARWIRE_KAFKA_BOOTSTRAP or\n"
+            "                             127.0.0.1:9092)\n"
+            "  -p, --partitions N         partitions of every topic instead of the file's\n"
+            "  -r, --replication N        replication factor (default 1)\n"
+            "  -X, --property KEY=VALUE   librdkafka property (repeatable)\n"
+            "  -V, --version              print the version, exit\n"
+            "  -h, --help                 this help\n"
+            "exit status: 0 when every topic exists afterwards, 1 otherwise, 2 on usage errors\n");
+}
+
+/* Reads the topics file; the count, or -1 with the reason on stderr. */
+static int read_topics(const char *path, topic_line *t, int max)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    char line[1024];
+    int n = 0, lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash) {
+            *hash = '\0';
+        }
+        char *save = NULL, *name = strtok_r(line, " \t\r\n", &save);
+        if (!name) {
+            continue;
+        }
+        char *parts = strtok_r(NULL, " \t\r\n", &save);
+        if (n == max || !parts || atoi(parts) < 1 || strlen(name) >= sizeof t->name) {
+            fprintf(stderr, "nearwire-topics: %s:%d: want \"name partitions [config=value ...]\"\n",
+                    path, lineno);
+            fclose(f);
+            return -1;
+        }
+        topic_line *tl = &t[n++];
+        snprintf(tl->name, sizeof tl->name, "%s", name);
+        tl->partitions = atoi(parts);
+        tl->nconfigs = 0;
+        for (char *kv; (kv = strtok_r(NULL, " \t\r\n", &save)) != NULL;) {
+            char *eq = strchr(kv, '=');
+            if (!eq || tl->nconfigs == MAX_CONFIGS) {
+                fprintf(stderr, "nearwire-topics: %s:%d: \"%s\" is no config=value\n", path, lineno,
+                        kv);
+                fclose(f);
+                return -1;
+            }
+            *eq = '\0';
+            snprintf(tl->configs[tl->nconfigs][0], NW_CFG_STR_MAX, "%s", kv);
+            snprintf(tl->configs[tl->nconfigs++][1], NW_CFG_STR_MAX, "%s", eq + 1);
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* Creates the topics in one request; returns how many failed (an existing topic is fine). */
+static int create(rd_kafka_t *rk, const topic_line *t, int n, int partitions, int replication)
+{
+    rd_kafka_NewTopic_t *nt[MAX_TOPICS];
+    char err[256];
+    for (int i = 0; i < n; i++) {
+        nt[i] = rd_kafka_NewTopic_new(t[i].name, partitions > 0 ? partitions : t[i].partitions,
+                                      replication, err, sizeof err);
+        for (int k = 0; nt[i] && k < t[i].nconfigs; k++) {
+            rd_kafka_NewTopic_set_config(nt[i], t[i].configs[k][0], t[i].configs[k][1]);
+        }
+        if (!nt[i]) {
+            fprintf(stderr, "nearwire-topics: %s: %s\n", t[i].name, err);
+            return n;
+        }
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opt = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_operation_timeout(opt, 30000, err, sizeof err);
+    rd_kafka_CreateTopics(rk, nt, (size_t)n, opt, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 60000);
+    int failed = n;
+    if (!ev || rd_kafka_event_error(ev)) {
+        fprintf(stderr, "nearwire-topics: %s\n",
+                ev ? rd_kafka_event_error_string(ev) : "no answer from the cluster in 60 s");
+    } else {
+        size_t cnt;
+        const rd_kafka_topic_result_t **res =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
+        failed = 0;
+        for (size_t i = 0; i < cnt; i++) {
+            rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
+            const char *name = rd_kafka_topic_result_name(res[i]);
+            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                printf("created %s\n", name);
+            } else if (e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                printf("exists  %s\n", name);
+            } else {
+                fprintf(stderr, "nearwire-topics: %s: %s\n", name,
+                        rd_kafka_topic_result_error_string(res[i]));
+                failed++;
+            }
+        }
+    }
+    if (ev) {
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_AdminOptions_destroy(opt);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_NewTopic_destroy_array(nt, (size_t)n);
+    return failed;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
+                                         {"partitions", required_argument, 0, 'p'},
+                                         {"replication", required_argument, 0, 'r'},
+                                         {"property", required_argument, 0, 'X'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"version", no_argument, 0, 'V'},
+                                         {0, 0, 0, 0}};
+    static nw_config props;
+    static topic_line topics[MAX_TOPICS];
+    char err[512];
+    double num;
+    nw_config_init(&props, NULL, NULL, NULL, NULL, err, sizeof err);
+    /* an admin client produces nothing: no producer id to ask the cluster for */
+    nw_config_set(&props, "kafka.enable.idempotence", "false", "default", err, sizeof err);
+    const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
+    int partitions = 0, replication = 1, ch;
+    while ((ch = getopt_long(argc, argv, "b:p:r:X:hV", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'b':
+            bootstrap = optarg;
+            break;
+        case 'p':
+        case 'r':
+            if (nw_parse_number(optarg, 1, 100000, &num) != 0 || num != (int)num) {
+                fprintf(stderr, "nearwire-topics: -%c wants a whole number >= 1, got \"%s\"\n", ch,
+                        optarg);
+                return 2;
+            }
+            *(ch == 'p' ? &partitions : &replication) = (int)num;
+            break;
+        case 'X':
+            if (nw_config_set_kv(&props, "kafka.", optarg, "-X", err, sizeof err) != 0) {
+                fprintf(stderr, "nearwire-topics: %s\n", err);
+                return 2;
+            }
+            break;
+        case 'V':
+            printf("nearwire-topics %s\n", NW_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    int n = read_topics(argv[optind], topics, MAX_TOPICS);
+    if (n < 0) {
+        return 2;
+    }
+    rd_kafka_conf_t *conf = nw_kafka_conf_build(bootstrap ? bootstrap : "127.0.0.1:9092", NULL,
+                                                &props, 0, err, sizeof err);
+    rd_kafka_t *rk = conf ? rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err) : NULL;
+    if (!rk) {
+        if (conf) {
+            rd_kafka_conf_destroy(conf);
+        }
+        fprintf(stderr, "nearwire-topics: %s\n", err);
+        return 2;
+    }
+    int failed = n ? create(rk, topics, n, partitions, replication) : 0;
+    rd_kafka_destroy(rk);
+    return failed ? 1 : 0;
+}
