@@ -83,6 +83,28 @@ long long nw_kafka_output_max_bytes(const nw_stage_config *cfg)
     return cfg->max_message_bytes + NW_OUTPUT_HEADROOM_BYTES;
 }
 
+rd_kafka_t *nw_kafka_tool_client(rd_kafka_type_t type, const char *bootstrap, const char *group,
+                                 const nw_config *props,
+                                 void (*on_delivery)(rd_kafka_t *, const rd_kafka_message_t *,
+                                                     void *),
+                                 void *opaque, char *err, size_t errsz)
+{
+    rd_kafka_conf_t *conf = nw_kafka_conf_build(bootstrap ? bootstrap : "127.0.0.1:9092", group,
+                                                props, type == RD_KAFKA_CONSUMER, err, errsz);
+    if (!conf) {
+        return NULL;
+    }
+    if (on_delivery) {
+        rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    }
+    rd_kafka_conf_set_opaque(conf, opaque);
+    rd_kafka_t *rk = rd_kafka_new(type, conf, err, errsz);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+    }
+    return rk;
+}
+
 rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,
                                    char *err, size_t errsz)
 {

@@ -13,6 +13,14 @@
  * 'all' may be NULL (tools without a config table); 'group' may be NULL for producers. */
 rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, const nw_config *all,
                                      int consumer, char *err, size_t errsz);
+/* A tools' client (nearwire-ingest, -tail, -topics): bootstrap (NULL: 127.0.0.1:9092) and the
+ * -X properties in 'props'; 'on_delivery' (may be NULL) and 'opaque' are set on the conf.
+ * NULL with the reason in err. */
+rd_kafka_t *nw_kafka_tool_client(rd_kafka_type_t type, const char *bootstrap, const char *group,
+                                 const nw_config *props,
+                                 void (*on_delivery)(rd_kafka_t *, const rd_kafka_message_t *,
+                                                     void *),
+                                 void *opaque, char *err, size_t errsz);
 /* A stage's conf; its producer's message.max.bytes is nw_kafka_output_max_bytes() unless
  * kafka.message.max.bytes says otherwise. */
 rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,

@@ -381,17 +381,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    rd_kafka_conf_t *conf = nw_kafka_conf_build(bootstrap ? bootstrap : "127.0.0.1:9092", NULL,
-                                                &props, 0, err, sizeof err);
-    if (!conf) {
-        fprintf(stderr, "nearwire-ingest: %s\n", err);
-        return 2;
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_opaque(conf, &in);
-    in.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    in.rk = nw_kafka_tool_client(RD_KAFKA_PRODUCER, bootstrap, NULL, &props, on_delivery, &in, err,
+                                 sizeof err);
     if (!in.rk) {
-        rd_kafka_conf_destroy(conf);
         fprintf(stderr, "nearwire-ingest: %s\n", err);
         return 2;
     }

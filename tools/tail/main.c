@@ -226,13 +226,9 @@ int main(int argc, char **argv)
     nw_config_set(&props, "kafka.statistics.interval.ms", "0", "tail", err, sizeof err);
     nw_config_set(&props, "kafka.enable.partition.eof", to_end ? "true" : "false", "tail", err,
                   sizeof err);
-    rd_kafka_conf_t *conf = nw_kafka_conf_build(bootstrap ? bootstrap : "127.0.0.1:9092", group,
-                                                &props, 1, err, sizeof err);
-    rd_kafka_t *rk = conf ? rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err) : NULL;
+    rd_kafka_t *rk = nw_kafka_tool_client(RD_KAFKA_CONSUMER, bootstrap, group, &props, NULL, NULL,
+                                          err, sizeof err);
     if (!rk) {
-        if (conf) {
-            rd_kafka_conf_destroy(conf);
-        }
         fprintf(stderr, "nearwire-tail: %s\n", err);
         return 2;
     }

@@ -197,13 +197,9 @@ int main(int argc, char **argv)
     if (n < 0) {
         return 2;
     }
-    rd_kafka_conf_t *conf = nw_kafka_conf_build(bootstrap ? bootstrap : "127.0.0.1:9092", NULL,
-                                                &props, 0, err, sizeof err);
-    rd_kafka_t *rk = conf ? rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err) : NULL;
+    rd_kafka_t *rk = nw_kafka_tool_client(RD_KAFKA_PRODUCER, bootstrap, NULL, &props, NULL, NULL,
+                                          err, sizeof err);
     if (!rk) {
-        if (conf) {
-            rd_kafka_conf_destroy(conf);
-        }
         fprintf(stderr, "nearwire-topics: %s\n", err);
         return 2;
     }
