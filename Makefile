@@ -115,8 +115,9 @@ fuzz: ## run the libFuzzer harnesses of tests/fuzz for FUZZ_SECONDS each (defaul
 eval-clean: all ## score clean's article text on the article-extraction-benchmark (181 pages)
 	@scripts/eval_clean.sh
 
-up: all ## start redis-server, the local broker and the four stages (idempotent)
-	@scripts/stack.sh up
+BROKER ?= mock
+up: all ## start redis-server, a broker (BROKER=mock: nearwire-broker; BROKER=kafka: Apache Kafka) and the four stages (idempotent)
+	@NEARWIRE_BROKER=$(BROKER) scripts/stack.sh up
 
 down: ## stop everything `make up` started
 	@scripts/stack.sh down

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# stack.sh up|down|status - the local development stack: redis-server, nearwire-broker (the
-# in-memory development Kafka) and one instance of each stage, all on loopback, state under
-# .nearwire/ (env, pids/, logs/). `up` is idempotent: it starts only what is not running.
+# stack.sh up|down|status - the local development stack: redis-server, a broker and one
+# instance of each stage, all on loopback, state under .nearwire/ (env, pids/, logs/). The
+# broker is nearwire-broker (the in-memory development Kafka), or with NEARWIRE_BROKER=kafka
+# (`make up BROKER=kafka`) a real Apache Kafka (scripts/kafka.sh), its data kept under
+# .nearwire/kafka across `down` and `up`. `up` is idempotent: it starts only what is not
+# running.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 D=${NEARWIRE_STACK_DIR:-$NW_ROOT/.nearwire}
 PARTITIONS=${NEARWIRE_PARTITIONS:-16}
+BROKER=${NEARWIRE_BROKER:-mock}
+case $BROKER in
+    mock) BROKER_PID=broker ;;
+    kafka) BROKER_PID=kafka ;;
+    *) echo "stack.sh: NEARWIRE_BROKER is mock or kafka, not \"$BROKER\"" >&2; exit 2 ;;
+esac
 
 port_of() { # the port of a URL or host:port saved in the env file, if any
     local v=${!1:-}
@@ -23,9 +32,23 @@ up() {
         echo "starting redis-server on 127.0.0.1:$redis_port"
         nw_start_redis "$D" "$redis_port"
     fi
-    if ! nw_alive "$D/pids/broker.pid"; then
-        echo "starting nearwire-broker ($PARTITIONS partitions per topic)"
-        nw_start_broker "$D" "$PARTITIONS"
+    local other=broker
+    [ "$BROKER_PID" = broker ] && other=kafka
+    if nw_alive "$D/pids/$other.pid"; then
+        echo "stack.sh: the stack runs the other broker ($other); 'make down' first" >&2
+        exit 1
+    fi
+    if ! nw_alive "$D/pids/$BROKER_PID.pid"; then
+        if [ "$BROKER" = kafka ] && [ -f "$D/kafka/server.properties" ]; then
+            echo "starting Apache Kafka on its data in $D/kafka"
+            "$NW_ROOT/scripts/kafka.sh" restart "$D"
+        elif [ "$BROKER" = kafka ]; then
+            echo "starting Apache Kafka ($PARTITIONS partitions per topic; fetched once from Maven Central)"
+            nw_start_kafka "$D" "$PARTITIONS"
+        else
+            echo "starting nearwire-broker ($PARTITIONS partitions per topic)"
+            nw_start_broker "$D" "$PARTITIONS"
+        fi
         broker_fresh=1
     fi
     local bootstrap
@@ -70,11 +93,11 @@ ready_or_gone() { # succeeds when the stage is ready, or when it is no longer ru
 
 down() {
     local c
-    for c in "${NW_STAGES[@]}" broker redis; do
+    for c in "${NW_STAGES[@]}" broker kafka redis; do
         if nw_alive "$D/pids/$c.pid"; then
             echo "stopping $c"
         fi
-        nw_stop "$D/pids/$c.pid"
+        nw_stop "$D/pids/$c.pid" 30
     done
 }
 
@@ -82,10 +105,12 @@ status() {
     [ -f "$D/env" ] && source "$D/env"
     printf '%-12s %-8s %-8s %s\n' COMPONENT PID STATE ADDRESS
     local c addr state pid
-    for c in redis broker "${NW_STAGES[@]}"; do
+    local broker=broker
+    nw_alive "$D/pids/kafka.pid" && broker=kafka
+    for c in redis "$broker" "${NW_STAGES[@]}"; do
         case $c in
             redis) addr=${NEARWIRE_REDIS_URL:-} ;;
-            broker) addr=${NEARWIRE_KAFKA_BOOTSTRAP:-} ;;
+            broker | kafka) addr=${NEARWIRE_KAFKA_BOOTSTRAP:-} ;;
             *) v="NEARWIRE_METRICS_${c^^}"; addr=${!v:-} ;;
         esac
         pid=$(cat "$D/pids/$c.pid" 2>/dev/null || echo -)
