@@ -11,6 +11,7 @@
 #include "utf8.h"
 
 #define SNIFF_BYTES 65536
+#define FALLBACK "windows-1252" /* what browsers read unlabelled pages as */
 
 static int is_name_char(char c)
 {
@@ -18,46 +19,23 @@ static int is_name_char(char c)
            c == '_' || c == ':' || c == '.';
 }
 
-/* Labels browsers read as windows-1252 (the WHATWG Encoding standard's list, in part). */
-static int is_1252_label(const char *s)
-{
-    static const char *const labels[] = {"iso-8859-1", "iso8859-1", "latin1",     "l1",
-                                         "us-ascii",   "ascii",     "cp1252",     "x-cp1252",
-                                         "cp819",      "ibm819",    "iso_8859-1", NULL};
-    for (size_t i = 0; labels[i]; i++) {
-        if (strcasecmp(s, labels[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Labels browsers decode with a superset whose ASCII bytes are ASCII (iconv's Shift_JIS reads
- * 0x5C as a yen sign, which would turn the JSON's own escapes into text). */
-static const char *superset_of(const char *s)
-{
-    static const char *const map[][2] = {{"shift_jis", "CP932"},
-                                         {"shift-jis", "CP932"},
-                                         {"sjis", "CP932"},
-                                         {"x-sjis", "CP932"},
-                                         {"ms_kanji", "CP932"},
-                                         {"windows-31j", "CP932"},
-                                         {"euc-kr", "CP949"},
-                                         {"gb2312", "GB18030"},
-                                         {"gbk", "GB18030"},
-                                         {"big5", "BIG5-HKSCS"},
-                                         {NULL, NULL}};
-    for (size_t i = 0; map[i][0]; i++) {
-        if (strcasecmp(s, map[i][0]) == 0) {
-            return map[i][1];
-        }
-    }
-    return NULL;
-}
+/* Labels and what they are read as, as browsers do (the WHATWG Encoding standard, in part):
+ * ISO-8859-1, ASCII and their aliases as windows-1252, and UTF-8 too (the bytes are not UTF-8,
+ * so the label is wrong); multi-byte labels as a superset whose ASCII bytes are ASCII
+ * (iconv's Shift_JIS reads 0x5C as a yen sign, which would turn the JSON's escapes into
+ * text). Other labels go to iconv as they are. */
+static const char *const read_as[][2] = {
+    {"iso-8859-1", FALLBACK}, {"iso8859-1", FALLBACK}, {"iso_8859-1", FALLBACK},
+    {"latin1", FALLBACK},     {"l1", FALLBACK},        {"us-ascii", FALLBACK},
+    {"ascii", FALLBACK},      {"cp1252", FALLBACK},    {"x-cp1252", FALLBACK},
+    {"cp819", FALLBACK},      {"ibm819", FALLBACK},    {"utf-8", FALLBACK},
+    {"utf8", FALLBACK},       {"shift_jis", "CP932"},  {"shift-jis", "CP932"},
+    {"sjis", "CP932"},        {"x-sjis", "CP932"},     {"ms_kanji", "CP932"},
+    {"windows-31j", "CP932"}, {"euc-kr", "CP949"},     {"gb2312", "GB18030"},
+    {"gbk", "GB18030"},       {"big5", "BIG5-HKSCS"},  {NULL, NULL}};
 
 const char *nw_charset_of(const char *msg, size_t n, char *name, size_t cap)
 {
-    static const char fallback[] = "windows-1252";
     size_t lim = n < SNIFF_BYTES ? n : SNIFF_BYTES, len = 0;
     for (size_t i = 0; i + 8 < lim && !len; i++) {
         if (strncasecmp(msg + i, "charset=", 8) != 0) {
@@ -72,11 +50,12 @@ const char *nw_charset_of(const char *msg, size_t n, char *name, size_t cap)
         }
     }
     name[len] = '\0';
-    if (!len || is_1252_label(name) || strcasecmp(name, "utf-8") == 0 ||
-        strcasecmp(name, "utf8") == 0) {
-        snprintf(name, cap, "%s", fallback);
-    } else if (superset_of(name)) {
-        snprintf(name, cap, "%s", superset_of(name));
+    const char *as = len ? NULL : FALLBACK;
+    for (size_t k = 0; !as && read_as[k][0]; k++) {
+        as = strcasecmp(name, read_as[k][0]) == 0 ? read_as[k][1] : NULL;
+    }
+    if (as) {
+        snprintf(name, cap, "%s", as);
     }
     return name;
 }

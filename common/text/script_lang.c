@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "../core/utf8.h"
+
 #define SCAN_BYTES 4096
 #define MIN_LETTERS 8
 
@@ -73,18 +75,6 @@ static int script_of(uint32_t c)
     return S_OTHER;
 }
 
-/* The code point at s[*i] (valid UTF-8 assumed, as every stage's text is), advancing *i. */
-static uint32_t next_cp(const unsigned char *s, size_t n, size_t *i)
-{
-    uint32_t c = s[(*i)++];
-    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
-    for (; more > 0 && *i < n; more--) {
-        c = (c << 6) | (s[(*i)++] & 0x3F);
-    }
-    return c;
-}
-
 static int is_latin_letter(uint32_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F) ||
@@ -103,7 +93,9 @@ const char *nw_lang_by_script(const char *text, size_t n)
         return NULL;
     }
     for (size_t i = 0; i < lim;) {
-        uint32_t c = next_cp(s, lim, &i);
+        int cp;
+        i += (size_t)nw_utf8_decode(s + i, lim - i, &cp); /* the text is valid UTF-8 */
+        uint32_t c = (uint32_t)cp;
         int sc = script_of(c);
         count[sc] += sc != S_OTHER;
         letters += sc != S_OTHER || is_latin_letter(c);
