@@ -152,10 +152,9 @@ static int wait_for_topics(runner *r)
 {
     const nw_stage_config *cfg = r->cfg;
     const char *names[4] = {cfg->topic_in, cfg->topic_out, cfg->topic_dlq, NULL};
-    size_t n = 3;
-    if (r->st->extra_topic && r->st->extra_topic(r->st->cfg)) {
-        names[n++] = r->st->extra_topic(r->st->cfg);
-    }
+    const char *extra = r->st->extra_topic ? r->st->extra_topic(r->st->cfg) : NULL;
+    size_t n = extra ? 4 : 3;
+    names[3] = extra;
     char missing[4 * NW_CFG_STR_MAX], err[256];
     double start = nw_now_seconds(), limit = (double)cfg->startup_timeout_ms / 1000.0;
     int rc, noted = 0;
@@ -164,23 +163,18 @@ static int wait_for_topics(runner *r)
                                        sizeof err)) != NW_OK &&
            !nw_stop) {
         double waited = nw_now_seconds() - start;
+        int down = rc == NW_E_RETRY; /* else topics are missing */
+        const char *event = down ? "kafka_unreachable" : "topics_missing";
         if (!noted++) {
-            if (rc == NW_E_RETRY) {
-                nw_log(NW_LOG_WARN, "kafka_unreachable", "bootstrap=%s detail=%s",
-                       cfg->kafka_bootstrap, nw_logq(err));
-            } else {
-                nw_log(NW_LOG_WARN, "topics_missing", "missing=%s bootstrap=%s", missing,
-                       cfg->kafka_bootstrap);
-            }
+            nw_log(NW_LOG_WARN, event, "bootstrap=%s %s=%s", cfg->kafka_bootstrap,
+                   down ? "detail" : "missing", down ? nw_logq(err) : missing);
         }
         if (limit > 0 && waited > limit) {
-            nw_log(NW_LOG_ERROR, rc == NW_E_RETRY ? "kafka_unreachable" : "topics_missing",
-                   "waited_s=%.0f bootstrap=%s %s%s detail=%s", waited, cfg->kafka_bootstrap,
-                   rc == NW_E_RETRY ? "" : "missing=", rc == NW_E_RETRY ? "" : missing,
-                   nw_logq(rc == NW_E_RETRY
-                               ? "no broker answered; check kafka.bootstrap"
-                               : "create these topics (deploy/compose/topics.txt has their "
-                                 "settings) or fix the topic.* settings"));
+            nw_log(NW_LOG_ERROR, event, "waited_s=%.0f bootstrap=%s %s=%s detail=%s", waited,
+                   cfg->kafka_bootstrap, down ? "error" : "missing", down ? nw_logq(err) : missing,
+                   nw_logq(down ? "no broker answered; check kafka.bootstrap"
+                                : "create these topics (deploy/compose/topics.txt has their "
+                                  "settings) or fix the topic.* settings"));
             return NW_E_FATAL;
         }
         if (rc == NW_E_INPUT) {
