@@ -527,66 +527,57 @@ static char *repeated(const char *unit, size_t n, const char *suffix)
     return p;
 }
 
+/* The pre-scan's answer for repeated(unit, n, suffix). */
+static const char *scan_of_repeated(const char *unit, size_t n, const char *suffix)
+{
+    char *p = repeated(unit, n, suffix);
+    const char *reason = html_scan_reason(p);
+    free(p);
+    return reason;
+}
+
 /* Pages that took the clean stage past 8 GB in gumbo are refused by a linear pre-scan;
  * real shapes of page (unclosed p and li, void elements, tags in scripts and comments) pass. */
 static void test_html_depth_limit(void **state)
 {
     (void)state;
-    char *p = repeated("<div>", 50000, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("<b>x ", 20000, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("<div class=\"a>b\">", NW_HTML_MAX_DEPTH, ""); /* '>' inside quotes */
-    assert_string_equal(html_scan_reason(p), "ok");
-    free(p);
-    p = repeated("<span>", NW_HTML_MAX_DEPTH + 1, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("<div></div>", NW_HTML_MAX_ELEMENTS, ""); /* many, but closed */
-    assert_string_equal(html_scan_reason(p), "ok");
-    free(p);
-    p = repeated("<div></div>", NW_HTML_MAX_ELEMENTS + 1, ""); /* one element too many */
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("x<p>", 1000000, ""); /* 4 MB of elements took gumbo to 490 MB */
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("</p>", NW_HTML_MAX_ELEMENTS + 1, ""); /* each stray </p> makes a <p> */
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
+    assert_string_equal(scan_of_repeated("<div>", 50000, ""), "too_complex");
+    assert_string_equal(scan_of_repeated("<b>x ", 20000, ""), "too_complex");
+    assert_string_equal(scan_of_repeated("<div class=\"a>b\">", NW_HTML_MAX_DEPTH, ""),
+                        "ok"); /* '>' inside quotes */
+    assert_string_equal(scan_of_repeated("<span>", NW_HTML_MAX_DEPTH + 1, ""), "too_complex");
+    assert_string_equal(scan_of_repeated("<div></div>", NW_HTML_MAX_ELEMENTS, ""),
+                        "ok"); /* many, but closed */
+    assert_string_equal(scan_of_repeated("<div></div>", NW_HTML_MAX_ELEMENTS + 1, ""),
+                        "too_complex"); /* one element too many */
+    assert_string_equal(scan_of_repeated("x<p>", 1000000, ""),
+                        "too_complex"); /* 4 MB of elements took gumbo to 490 MB */
+    assert_string_equal(scan_of_repeated("</p>", NW_HTML_MAX_ELEMENTS + 1, ""),
+                        "too_complex"); /* each stray </p> makes a <p> */
     /* an end tag naming no open element closes nothing: each <svg> is one level deeper */
-    p = repeated("<svg></ul>", NW_HTML_MAX_DEPTH + 1, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
+    assert_string_equal(scan_of_repeated("<svg></ul>", NW_HTML_MAX_DEPTH + 1, ""), "too_complex");
     /* in SVG and MathML every start tag nests, and some leave it first (the fuzzer's page
      * of these nested 47,000 deep in gumbo and took 10 s) */
-    p = repeated("<svg><td>", NW_HTML_MAX_DEPTH, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("<svg><div>", NW_HTML_MAX_DEPTH + 1, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("<div><span><svg><div><svg></template><template>", NW_HTML_MAX_DEPTH / 3 + 1, "");
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
-    p = repeated("<svg viewBox='0 0 9 9'><path d='M0 0'/><g><circle r=1 /></g></svg> ", 5000, "");
-    assert_string_equal(html_scan_reason(p), "ok"); /* icons, as real pages have them */
-    free(p);
-    p = repeated("<svg><foreignObject><p>text<td>cell</foreignObject></svg>", 5000, "");
-    assert_string_equal(html_scan_reason(p), "ok");
-    free(p);
+    assert_string_equal(scan_of_repeated("<svg><td>", NW_HTML_MAX_DEPTH, ""), "too_complex");
+    assert_string_equal(scan_of_repeated("<svg><div>", NW_HTML_MAX_DEPTH + 1, ""), "too_complex");
+    assert_string_equal(scan_of_repeated("<div><span><svg><div><svg></template><template>",
+                                         NW_HTML_MAX_DEPTH / 3 + 1, ""),
+                        "too_complex");
+    /* icons, as real pages have them */
+    assert_string_equal(
+        scan_of_repeated("<svg viewBox='0 0 9 9'><path d='M0 0'/><g><circle r=1 /></g></svg> ",
+                         5000, ""),
+        "ok");
+    assert_string_equal(
+        scan_of_repeated("<svg><foreignObject><p>text<td>cell</foreignObject></svg>", 5000, ""),
+        "ok");
     /* an end tag closes the elements opened inside the one it names */
-    p = repeated("<section><b><i>word</section>", 1000, "");
-    assert_string_equal(html_scan_reason(p), "ok");
-    free(p);
-    p = repeated("<p>para <li>item <br><img src=x><td>cell ", 5000, "");
-    assert_string_equal(html_scan_reason(p), "ok");
-    free(p);
+    assert_string_equal(scan_of_repeated("<section><b><i>word</section>", 1000, ""), "ok");
+    assert_string_equal(scan_of_repeated("<p>para <li>item <br><img src=x><td>cell ", 5000, ""),
+                        "ok");
     /* Reuters marks companies <Shell U.K. Ltd's>: the quote is part of a name, not the start
      * of a value that runs on through the article (it once counted as 300 attributes) */
-    p = repeated("word ", 400, "");
+    char *p = repeated("word ", 400, "");
     char *text = malloc(strlen(p) + 64);
     sprintf(text, "<Shell U.K. Ltd's> pre-tax it's %s <b>done</b>", p);
     assert_string_equal(html_scan_reason(text), "ok");
@@ -604,12 +595,10 @@ static void test_html_depth_limit(void **state)
     assert_string_equal(html_scan_reason(text), "ok");
     free(text);
     free(p);
-    p = repeated("<a href=x>link ", 5000, ""); /* each <a> replaces the open one */
-    assert_string_equal(html_scan_reason(p), "ok");
-    free(p);
-    p = repeated("<div><a href=x>link ", NW_HTML_MAX_DEPTH, ""); /* but what it holds stays */
-    assert_string_equal(html_scan_reason(p), "too_complex");
-    free(p);
+    assert_string_equal(scan_of_repeated("<a href=x>link ", 5000, ""),
+                        "ok"); /* each <a> replaces the open one */
+    assert_string_equal(scan_of_repeated("<div><a href=x>link ", NW_HTML_MAX_DEPTH, ""),
+                        "too_complex"); /* but what it holds stays */
     p = repeated("<i>", 5000, "</i>");
     char *page = malloc(strlen(p) + 64);
     sprintf(page, "<script>var s = '%s';</script><!-- <div><div> -->", p);
