@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # eval.sh - scores the real matching code (the stages in --pipe mode against a throwaway
 # redis-server) on: the seeds; a synthetic syndication set generated from Reuters-21578
-# (tests/eval/make_syndication.py); and Reuters-21578's own resends and corrections.
+# (tests/eval/make_syndication.py); the candidate probability of contained texts; pair sets of
+# contained and of short copies (tests/eval/make_pairs.py); and Reuters-21578's own resends
+# and corrections.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -36,6 +38,32 @@ python3 "$NW_ROOT/tests/eval/make_syndication.py" "$NW_ROOT/tests/data/reuters21
     -o "$OUT/syndication.jsonl"
 pipeline "$OUT/syndication.jsonl" "$OUT/syndication.clustered.jsonl"
 python3 "$NW_ROOT/tests/eval/score.py" "$OUT/syndication.clustered.jsonl" --name synthetic
+
+echo
+echo "== candidate probability for a pair whose smaller text (n shingles) is half inside the"
+echo "   larger (containment 0.5), by size ratio: 8 MinHash bands (by Jaccard) vs anchors (1 in 16)"
+python3 - <<'PY'
+for n in (100, 125, 300):
+    print("  n = %d   ratio   Jaccard   bands   anchors   either" % n)
+    for r in (1, 2, 5, 10):
+        shared = 0.5 * n
+        j = shared / (n + r * n - shared)
+        rate = max(1 / 16, min(1.0, 16 / (r * n)))  # the larger text's cut-off
+        pb, pa = 1 - (1 - j) ** 8, 1 - (1 - rate) ** shared
+        print("            1:%-2d    %.3f     %.3f   %.4f    %.4f" % (r, j, pb, pa, 1 - (1 - pb) * (1 - pa)))
+PY
+
+for set in contained short; do
+    echo
+    echo "== $set pairs (tests/eval/make_pairs.py: Reuters-21578 articles of 100-300 words)"
+    python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
+        --set "$set" -o "$OUT/$set.jsonl"
+    pipeline "$OUT/$set.jsonl" "$OUT/$set.clustered.jsonl"
+    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.clustered.jsonl" --name "$set (bands)"
+    pipeline "$OUT/$set.jsonl" "$OUT/$set.anchors.clustered.jsonl" --set cluster.anchor_df_max=32
+    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.anchors.clustered.jsonl" \
+        --name "$set (bands and anchors, cluster.anchor_df_max=32)"
+done
 
 echo
 echo "== Reuters-21578's own resends and corrections (unlabelled: counts and a sample to read)"

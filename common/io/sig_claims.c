@@ -1,6 +1,7 @@
 /* sig_claims.c - phase 1 of a batch: per document SET NX GET on its record (a claim, a replay
- * or a collision), then per band ZADD, EXPIREAT and ZRANGEBYLEX over this and the previous
- * generation's bucket; the neighbours found, one entry each with the bands they share; and,
+ * or a collision), then per band and per anchor ZADD, EXPIREAT and ZRANGEBYLEX over this and
+ * the previous generation's bucket; the neighbours found, one entry each with the buckets they
+ * share; and,
  * since documents of one batch add in sending order, each hit on a batch document made mutual. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,14 +13,18 @@
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
 
-/* Phase 1, sending: the claim-and-write of the record, then every band's bucket: add to this
- * generation's shard, set its expiry, read the bucket in this and the previous generation. */
+/* Phase 1, sending: the claim-and-write of the record, then every band's and anchor's bucket:
+ * add to this generation's shard, set its expiry, read the bucket in this and the previous
+ * generation. */
 int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
 {
     int64_t gen = now_ms / 1000 / s->p.window_s;
-    char expire_at[24], limit[16];
+    char expire_at[24], limit[16], anchor_limit[16];
     snprintf(expire_at, sizeof expire_at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
     snprintf(limit, sizeof limit, "%u", s->p.bucket_limit);
+    /* one more than an anchor may have: a fuller bucket is common text (see read_entry) */
+    snprintf(anchor_limit, sizeof anchor_limit, "%u", s->p.anchor_df_max + 1);
+    nw_buf_reset(&s->expiry_due);
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
@@ -40,9 +45,11 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
         const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
         size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
         nw_redis_append(s->r, 7, av, al);
-        for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
+        for (unsigned e = 0; e < nw_sig_entries(s, d); e++) {
+            unsigned band;
+            uint32_t value = nw_sig_entry(s, d, e, &band);
             unsigned char m[NW_LSH_ENTRY], lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
-            nw_lsh_entry(b, d->sig[b], w->h, m);
+            nw_lsh_entry(band, value, w->h, m);
             unsigned shard = nw_lsh_shard(m, s->p.shards);
             char cur[80], prev[80];
             nw_sig_shard_key(s, cur, sizeof cur, gen, shard);
@@ -51,18 +58,26 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
             size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
             nw_redis_append(s->r, 4, zadd, zl);
-            const char *exp[] = {"EXPIREAT", cur, expire_at};
-            nw_redis_append(s->r, 3, exp, NULL);
+            int due = nw_sig_expiry_due(s, gen, shard);
+            char flag = (char)(due == 1);
+            if (due < 0 || nw_buf_append(&s->expiry_due, &flag, 1) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+            if (due) {
+                const char *exp[] = {"EXPIREAT", cur, expire_at};
+                nw_redis_append(s->r, 3, exp, NULL);
+            }
             lo[0] = '[';
             memcpy(lo + 1, m, NW_LSH_BUCKET);
             hi[0] = '[';
             memcpy(hi + 1, m, NW_LSH_BUCKET);
             memset(hi + 1 + NW_LSH_BUCKET, 0xFF, NW_LSH_ENTRY - NW_LSH_BUCKET);
+            const char *lim = band == NW_LSH_ANCHOR_BAND ? anchor_limit : limit;
             for (int g = 0; g < 2; g++) {
                 const char *key2 = g ? prev : cur;
                 const char *rng[] = {
-                    "ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi, "LIMIT", "0", limit};
-                size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(limit)};
+                    "ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi, "LIMIT", "0", lim};
+                size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(lim)};
                 nw_redis_append(s->r, 7, rng, rl);
             }
         }
@@ -70,13 +85,48 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
     return NW_OK;
 }
 
-static int add_hit(work *w, uint64_t h, unsigned band)
+static int add_hit(work *w, uint64_t h, unsigned band, uint32_t value)
 {
     if (nw_array_reserve((void **)&w->hits, &w->hcap, w->nhits + 1, sizeof *w->hits) != NW_OK) {
         return NW_E_NOMEM;
     }
-    w->hits[w->nhits++] = (hit){h, 1, band};
+    w->hits[w->nhits++] = (hit){h, 1, band, value};
     return NW_OK;
+}
+
+/* The replies of one entry: ZADD, EXPIREAT when it was due, then the bucket in this and the
+ * last generation, whose members become hits. An anchor's bucket with more than anchor_df_max
+ * documents holds a shingle that many articles share (a stock phrase, a site's footer): no evidence
+ * that any two of them are related, so it names no candidates. */
+static int read_entry(nw_store *s, work *w, unsigned band, uint32_t value, int expire, int *rc,
+                      nw_err *err)
+{
+    redisReply *rep[4] = {NULL};
+    int r2 = NW_OK;
+    size_t k = 0, nrep = expire ? 4 : 3, first = nrep - 2;
+    for (; k < nrep && (r2 = nw_redis_reply(s->r, &rep[k], err)) == NW_OK; k++) {
+        if (rep[k]->type == REDIS_REPLY_ERROR && *rc == NW_OK) {
+            *rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", rep[k]->str);
+        }
+    }
+    size_t members = 0;
+    for (size_t g = first; g < k; g++) {
+        members += rep[g]->type == REDIS_REPLY_ARRAY ? rep[g]->elements : 0;
+    }
+    int common = band == NW_LSH_ANCHOR_BAND && members > s->p.anchor_df_max;
+    for (size_t g = first; g < k && !common; g++) {
+        for (size_t e = 0; rep[g]->type == REDIS_REPLY_ARRAY && e < rep[g]->elements; e++) {
+            const redisReply *m = rep[g]->element[e];
+            uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
+            if (h && h != w->h && *rc == NW_OK) {
+                *rc = add_hit(w, h, band, value);
+            }
+        }
+    }
+    for (size_t g = 0; g < k; g++) {
+        freeReplyObject(rep[g]);
+    }
+    return r2;
 }
 
 static int cmp_hit_h(const void *a, const void *b)
@@ -136,6 +186,7 @@ static int take_existing(nw_store *s, nw_store_doc *d, work *w, const redisReply
 int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
 {
     int rc = NW_OK;
+    size_t entry = 0; /* index into expiry_due, across the batch */
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
@@ -156,23 +207,12 @@ int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
                             rep->type == REDIS_REPLY_ERROR ? rep->str : "not a string");
         }
         freeReplyObject(rep);
-        for (unsigned b = 0; d->shingles && b < s->p.bands; b++) {
-            for (int k = 0; k < 4; k++) { /* ZADD, EXPIREAT, this and last generation */
-                if ((r2 = nw_redis_reply(s->r, &rep, err)) != NW_OK) {
-                    return r2;
-                }
-                if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
-                    rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", rep->str);
-                }
-                for (size_t e = 0; k >= 2 && rep->type == REDIS_REPLY_ARRAY && e < rep->elements;
-                     e++) {
-                    const redisReply *m = rep->element[e];
-                    uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
-                    if (h && h != w->h && rc == NW_OK) {
-                        rc = add_hit(w, h, b);
-                    }
-                }
-                freeReplyObject(rep);
+        for (unsigned e = 0; e < nw_sig_entries(s, d); e++) {
+            unsigned band;
+            uint32_t value = nw_sig_entry(s, d, e, &band);
+            int expire = s->expiry_due.data[entry++];
+            if ((r2 = read_entry(s, w, band, value, expire, &rc, err)) != NW_OK) {
+                return r2;
             }
         }
         merge_hits(w);
@@ -192,14 +232,15 @@ int nw_sig_mutual_hits(nw_store *s, size_t n)
                 continue;
             }
             work *o = &s->w[j];
-            hit key = {w->h, 0, 0};
+            hit key = {w->h, 0, 0, 0};
             if ((!o->nsorted || !bsearch(&key, o->hits, o->nsorted, sizeof *o->hits, cmp_hit_h)) &&
                 o->nhits < MAX_HITS) {
                 if (nw_array_reserve((void **)&o->hits, &o->hcap, o->nhits + 1, sizeof *o->hits) !=
                     NW_OK) {
                     return NW_E_NOMEM;
                 }
-                o->hits[o->nhits++] = (hit){w->h, w->hits[c].hits, w->hits[c].band};
+                o->hits[o->nhits++] =
+                    (hit){w->h, w->hits[c].hits, w->hits[c].band, w->hits[c].value};
             }
         }
     }

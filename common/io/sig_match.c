@@ -126,10 +126,10 @@ int nw_sig_send_fetches(nw_store *s)
 }
 
 /* An expired record's bucket entry: ZREM it from both generations it may sit in. */
-static void remember_expired(nw_store *s, const nw_store_doc *d, const hit *h, int64_t now_ms)
+static void remember_expired(nw_store *s, const hit *h, int64_t now_ms)
 {
     unsigned char m[NW_LSH_ENTRY];
-    nw_lsh_entry(h->band, d->sig[h->band], h->h, m);
+    nw_lsh_entry(h->band, h->value, h->h, m);
     int64_t gen = now_ms / 1000 / s->p.window_s;
     for (int g = 0; g < 2; g++) {
         char shard[80];
@@ -189,7 +189,7 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
             return NW_E_NOMEM;
         }
         if (!f->sig) {
-            remember_expired(s, d, &w->hits[c], now_ms); /* expired: unlink lazily */
+            remember_expired(s, &w->hits[c], now_ms); /* expired: unlink lazily */
             continue;
         }
         cand->id = f->id;

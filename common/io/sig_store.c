@@ -10,6 +10,7 @@
 
 #include "../core/nw_error.h"
 #include "../match/order.h"
+#include "../sketch/lsh.h"
 #include "sig_store_impl.h"
 
 void nw_sig_free_replies(nw_store *s)
@@ -74,6 +75,7 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     snprintf(s->prefix, sizeof s->prefix, "%s", p->prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", p->window_s);
     nw_buf_init(&s->expired);
+    nw_buf_init(&s->expiry_due);
     nw_arena_init(&s->arena);
     s->r = nw_redis_new(p->redis_url, p->timeout_ms, err);
     if (!s->r) {
@@ -105,6 +107,8 @@ void nw_store_free(nw_store *s)
         free(s->w[i].hits);
     }
     free(s->w);
+    free(s->expiry_set);
+    nw_buf_release(&s->expiry_due);
     free(s->ord);
     free(s->slots);
     free(s->fetch);
@@ -176,6 +180,50 @@ int nw_sig_batch_index(const nw_store *s, uint64_t h)
         }
     }
     return -1;
+}
+
+int nw_sig_expiry_due(nw_store *s, int64_t gen, unsigned shard)
+{
+    double now = nw_now_seconds();
+    if (!s->expiry_set && !(s->expiry_set = calloc(s->p.shards / 8 + 1, 1))) {
+        return -1;
+    }
+    if (gen != s->expiry_gen || now >= s->expiry_reset_at) {
+        nw_sig_expiry_forget(s);
+        s->expiry_gen = gen;
+        s->expiry_reset_at = now + 60;
+    }
+    uint8_t bit = (uint8_t)(1u << (shard % 8));
+    if (s->expiry_set[shard / 8] & bit) {
+        return 0;
+    }
+    s->expiry_set[shard / 8] |= bit;
+    return 1;
+}
+
+void nw_sig_expiry_forget(nw_store *s)
+{
+    if (s->expiry_set) {
+        memset(s->expiry_set, 0, s->p.shards / 8 + 1);
+    }
+}
+
+unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d)
+{
+    if (!d->shingles) {
+        return 0; /* an empty text matches nothing */
+    }
+    return s->p.bands + (s->p.anchor_df_max ? (unsigned)d->nanchors : 0);
+}
+
+uint32_t nw_sig_entry(const nw_store *s, const nw_store_doc *d, unsigned e, unsigned *band)
+{
+    if (e < s->p.bands) {
+        *band = e;
+        return d->sig[e];
+    }
+    *band = NW_LSH_ANCHOR_BAND;
+    return d->anchors[e - s->p.bands];
 }
 
 static void index_doc(nw_store *s, size_t d)
@@ -301,6 +349,7 @@ static int run_round(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, 
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     if (rc != NW_OK) {
+        nw_sig_expiry_forget(s); /* an EXPIREAT may not have run */
         return rc;
     }
     if (nw_sig_mutual_hits(s, n) != NW_OK || nw_sig_order_pending(s, docs, n) != NW_OK) {

@@ -5,15 +5,16 @@
  *   P n:<gen>     integer: documents inserted in window generation gen (for metrics).
  *   P b:<shard>   sorted set (small: a listpack) of bucket entries
  *                 <band u8><bin value u32><h u64>; a bucket is the lexicographic range of one
- *                 (band, value). TTL = the window, refreshed on write.
+ *                 (band, value). Anchors (sketch/anchors.h) are entries of band 0x80 whose
+ *                 value is the anchor key. TTL = the window, refreshed on write.
  *   P sa:, P sm:  the story links (story_links.h).
  * A batch: claim every record with SET NX GET (a replay gets its stored decision back) and add
- * to and read every band's bucket (every document adds before it reads, so of two racing on a
- * bucket the later reader sees the other); read the candidates' records; decide each document
- * against the articles before it in the publication order (match/decide.h), the batch itself
- * sorted into that order; link the stories of related articles; revise the records of articles
- * later in the order that a document changes (a better original, a new match, an older story);
- * then write each decision. Records change only by compare-and-set on their exact bytes: a
+ * to and read every band's and anchor's bucket (every document adds before it reads, so of two
+ * racing on a bucket the later reader sees the other); read the candidates' records; decide each
+ * document against the articles before it in the publication order (match/decide.h), the batch
+ * itself sorted into that order; link the stories of related articles; revise the records of
+ * articles later in the order that a document changes (a better original, a new match, an older
+ * story); then write each decision. Records change only by compare-and-set on their exact bytes: a
  * revision that finds a record still being decided bumps its counter, so its owner's write fails
  * and it decides again, now seeing the reviser. Not thread-safe: one store per thread. */
 #ifndef NW_SIG_STORE_H
@@ -36,6 +37,7 @@ typedef struct nw_store_params {
     unsigned bands;          /* one MinHash bin per band (r = 1) */
     unsigned shards;         /* bucket sorted sets */
     unsigned bucket_limit;   /* members read per bucket at most */
+    unsigned anchor_df_max;  /* an anchor in more documents is common text; 0: no anchors */
     unsigned max_matches;    /* matches kept per record (<= NW_REC_MAX_MATCHES) */
     unsigned max_revisions;  /* articles revised per joined story at most */
     long long clock_skew_ms; /* published_at may run this far ahead of arrival */
@@ -49,6 +51,8 @@ typedef struct nw_store_doc {
     const char *doc_id;
     const uint32_t *sig; /* NW_MINHASH_BINS values */
     uint32_t shingles;
+    const uint32_t *anchors; /* sketch/anchors.h; may be none */
+    size_t nanchors;
     int has_published;
     int64_t published_ms;
     /* results */

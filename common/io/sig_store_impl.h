@@ -25,7 +25,8 @@
 typedef struct hit {
     uint64_t h;
     unsigned hits;
-    unsigned band;
+    unsigned band;  /* of the first bucket shared: a band, or NW_LSH_ANCHOR_BAND */
+    uint32_t value; /* its value: the band's bin value or the anchor key */
 } hit;
 
 /* Per document working state, parallel to the caller's nw_store_doc array. */
@@ -85,6 +86,13 @@ struct nw_store {
     int *fetch_slots; /* open addressing on h: fetch + 1 */
     size_t nfetch_slots;
     nw_arena arena;
+    /* shard keys whose expiry this store has set in generation expiry_gen (a bit per shard),
+     * forgotten every minute and after a failed batch; expiry_due: per entry sent this batch,
+     * whether its EXPIREAT was */
+    uint8_t *expiry_set;
+    int64_t expiry_gen;
+    double expiry_reset_at;
+    nw_buf expiry_due;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
     nw_metric *m_conflicts;
@@ -97,6 +105,14 @@ void nw_sig_free_replies(nw_store *s);
 void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h);
 void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
 int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document with hash h */
+/* Whether an entry sent now to shard key (gen, shard) must set the key's expiry: once a minute
+ * per key, not with every entry (an EXPIREAT per entry was a quarter of the store's commands).
+ * -1 when out of memory. */
+int nw_sig_expiry_due(nw_store *s, int64_t gen, unsigned shard);
+void nw_sig_expiry_forget(nw_store *s); /* a batch failed: set every expiry again */
+/* A document's bucket entries: its bands, then its anchors (none when anchor_df_max is 0). */
+unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d);
+uint32_t nw_sig_entry(const nw_store *s, const nw_store_doc *d, unsigned e, unsigned *band);
 nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work *w);
 /* read-only: sized to its own revised list (sig_store.c) */
 const nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len);

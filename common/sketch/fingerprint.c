@@ -1,4 +1,5 @@
-/* fingerprint.c - tokenize once, then shingle, sign and simhash from the same token hashes. */
+/* fingerprint.c - tokenize once, then shingle, sign, anchor and simhash from the same token
+ * hashes. */
 #include "fingerprint.h"
 
 #include <stdio.h>
@@ -7,11 +8,19 @@
 #include "shingle.h"
 #include "simhash.h"
 
+void nw_fp_params_default(nw_fp_params *p)
+{
+    p->shingle = 3;
+    p->seed = 1;
+    nw_anchor_params_default(&p->anchors);
+}
+
 void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p)
 {
     f->params = *p;
     nw_u64vec_init(&f->tokens);
     nw_u64vec_init(&f->shingles);
+    nw_u64vec_init(&f->scratch);
     nw_fp_scheme(p, f->scheme, sizeof f->scheme);
 }
 
@@ -19,11 +28,12 @@ void nw_fingerprinter_release(nw_fingerprinter *f)
 {
     nw_u64vec_release(&f->tokens);
     nw_u64vec_release(&f->shingles);
+    nw_u64vec_release(&f->scratch);
 }
 
 void nw_fp_scheme(const nw_fp_params *p, char *out, size_t n)
 {
-    snprintf(out, n, "v3-nfkdcf-cjkc-w%u-oph%d-s%llx", p->shingle, NW_MINHASH_BINS,
+    snprintf(out, n, NW_FP_SCHEME_BASE "-w%u-oph%d-s%llx", p->shingle, NW_MINHASH_BINS,
              (unsigned long long)p->seed);
 }
 
@@ -35,6 +45,12 @@ int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fing
         return NW_E_NOMEM;
     }
     nw_minhash_sign(f->shingles.v, f->shingles.n, f->params.seed, out->minhash);
+    long m = nw_anchors_select(f->shingles.v, f->shingles.n, f->params.seed, &f->params.anchors,
+                               &f->scratch, out->anchors);
+    if (m < 0) {
+        return NW_E_NOMEM;
+    }
+    out->nanchors = (size_t)m;
     out->tokens = f->tokens.n;
     out->shingles = f->shingles.n;
     out->simhash = nw_simhash(f->tokens.v, f->tokens.n);

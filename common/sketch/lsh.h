@@ -10,6 +10,9 @@
 
 #define NW_LSH_ENTRY 13 /* bytes of a bucket entry */
 #define NW_LSH_BUCKET 5 /* bytes naming its bucket */
+/* The "band" of anchor entries (anchors.h): <0x80><anchor key u32 LE><document u64 LE>, so
+ * anchors share the bands' sorted sets and never their buckets. */
+#define NW_LSH_ANCHOR_BAND 0x80
 
 /* The entry of 'doc' in band 'band' of a signature of 32-bit bin values. */
 void nw_lsh_entry(unsigned band, uint32_t value, uint64_t doc, unsigned char *entry);

@@ -5,16 +5,7 @@
 
 #include <string.h>
 
-static uint64_t mix64(uint64_t x)
-{
-    /* splitmix64 finaliser: full avalanche, so bin and value bits are independent */
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
+#include "mix.h"
 
 void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t *sig)
 {
@@ -24,7 +15,7 @@ void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t
         best[i] = empty;
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t h = mix64(shingles[i] ^ seed);
+        uint64_t h = nw_mix64(shingles[i] ^ seed);
         size_t bin = (size_t)(h >> 57);
         uint64_t v = h & 0xFFFFFFFFULL;
         if (v < best[bin]) {
@@ -38,7 +29,7 @@ void nw_minhash_sign(const uint64_t *shingles, size_t n, uint64_t seed, uint32_t
     for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
         uint64_t v = best[i];
         for (uint64_t attempt = 1; v == empty; attempt++) {
-            uint64_t j = mix64(seed ^ (i << 32) ^ attempt) & (NW_MINHASH_BINS - 1);
+            uint64_t j = nw_mix64(seed ^ (i << 32) ^ attempt) & (NW_MINHASH_BINS - 1);
             v = best[j];
         }
         sig[i] = (uint32_t)v;

@@ -9,12 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/base64.h"
 #include "core/nw_error.h"
 #include "core/timefmt.h"
 #include "io/metrics.h"
 #include "io/sig_store.h"
 #include "match/cluster_json.h"
+#include "sketch/fp_json.h"
 
 #define F(x) offsetof(cluster_config, x)
 const nw_cfg_key cluster_keys[] = {
@@ -28,6 +28,10 @@ const nw_cfg_key cluster_keys[] = {
      "members read from one bucket at most (common shingles make big buckets; a bucket read "
      "in part can make decisions depend on arrival order)",
      0, 0, 1000000},
+    {"cluster.anchor_df_max", NW_CFG_INT, "0", F(anchor_df_max),
+     "find candidates by anchors too (32 is a good value: an anchor shared by more documents "
+     "in the window is common text and finds none); 0: bands only",
+     0, 0, 100000},
     {"cluster.max_matches", NW_CFG_INT, "5", F(max_matches), "matches listed per document", 0, 1,
      16},
     {"cluster.min_shingles", NW_CFG_INT, "20", F(min_shingles),
@@ -45,7 +49,7 @@ const nw_cfg_key cluster_keys[] = {
      256},
     {"cluster.clock_skew_seconds", NW_CFG_INT, "600", F(clock_skew_seconds),
      "published_at may be this far after arrival and still order the article", 0, 0, 86400},
-    {"cluster.scheme", NW_CFG_STR, "v3-nfkdcf-cjkc-w3-oph128-s1", F(scheme),
+    {"cluster.scheme", NW_CFG_STR, NW_FP_SCHEME_DEFAULT, F(scheme),
      "fingerprint scheme accepted (others are dead-lettered)", 0, 0, 0},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 #undef F
@@ -55,7 +59,7 @@ typedef struct cluster_ctx {
     nw_store *store;
     size_t cap;
     nw_store_doc *docs;
-    uint32_t (*sigs)[NW_MINHASH_BINS];
+    nw_fp_read *fps;
     size_t *item_of;           /* docs[k] belongs to items[item_of[k]] */
     nw_metric *m_decisions[3]; /* by nw_relation: new, story, duplicate */
 } cluster_ctx;
@@ -92,6 +96,7 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
                          (unsigned)cc->bands,
                          (unsigned)cc->shards,
                          (unsigned)cc->bucket_limit,
+                         (unsigned)cc->anchor_df_max,
                          (unsigned)cc->max_matches,
                          (unsigned)cc->max_revisions,
                          cc->clock_skew_seconds * 1000,
@@ -110,7 +115,7 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
 static void free_arrays(cluster_ctx *c)
 {
     free(c->docs);
-    free(c->sigs);
+    free(c->fps);
     free(c->item_of);
 }
 
@@ -142,50 +147,14 @@ static int ensure(cluster_ctx *c, size_t n)
     }
     free_arrays(c);
     c->docs = calloc(n, sizeof *c->docs);
-    c->sigs = calloc(n, sizeof *c->sigs);
+    c->fps = calloc(n, sizeof *c->fps);
     c->item_of = calloc(n, sizeof *c->item_of);
     c->cap = n;
-    if (!c->docs || !c->sigs || !c->item_of) {
+    if (!c->docs || !c->fps || !c->item_of) {
         free_arrays(c);
         c->cap = 0;
         return NW_E_NOMEM;
     }
-    return NW_OK;
-}
-
-/* Reads fp.scheme, fp.shingles and fp.minhash (128 little-endian u32, base64). */
-static int read_fp(const cluster_ctx *c, const nw_doc *doc, uint32_t *sig, uint32_t *shingles,
-                   nw_err *err)
-{
-    yajl_val fp = nw_doc_get(doc, "fp");
-    if (!fp || !YAJL_IS_OBJECT(fp)) {
-        return nw_err_set(err, NW_E_INPUT, "missing_field", "object \"fp\" is missing");
-    }
-    const char *sp[] = {"scheme", NULL}, *np[] = {"shingles", NULL}, *mp[] = {"minhash", NULL};
-    yajl_val scheme = yajl_tree_get(fp, sp, yajl_t_string);
-    yajl_val n = yajl_tree_get(fp, np, yajl_t_number);
-    yajl_val mh = yajl_tree_get(fp, mp, yajl_t_string);
-    if (!scheme || !n || !mh || !YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0 ||
-        YAJL_GET_INTEGER(n) > UINT32_MAX) {
-        return nw_err_set(err, NW_E_INPUT, "bad_field_type",
-                          "fp needs scheme (string), shingles (integer), minhash (string)");
-    }
-    if (strcmp(scheme->u.string, c->cfg->scheme) != 0) {
-        return nw_err_set(err, NW_E_INPUT, "scheme_mismatch",
-                          "fp.scheme \"%.80s\" is not the store's \"%.80s\"", scheme->u.string,
-                          c->cfg->scheme);
-    }
-    unsigned char raw[NW_MINHASH_BINS * 4];
-    const char *b64 = mh->u.string;
-    if (nw_base64_decode(b64, strlen(b64), raw, sizeof raw) != (long)sizeof raw) {
-        return nw_err_set(err, NW_E_INPUT, "bad_signature", "fp.minhash is not base64 of %d bytes",
-                          NW_MINHASH_BINS * 4);
-    }
-    for (size_t i = 0; i < NW_MINHASH_BINS; i++) {
-        sig[i] = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
-                 (uint32_t)raw[4 * i + 2] << 16 | (uint32_t)raw[4 * i + 3] << 24;
-    }
-    *shingles = (uint32_t)YAJL_GET_INTEGER(n);
     return NW_OK;
 }
 
@@ -243,13 +212,18 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t shingles = 0;
-        items[i].rc = read_fp(c, &items[i].doc, c->sigs[k], &shingles, &items[i].err);
+        nw_fp_read *fp = &c->fps[k];
+        items[i].rc =
+            nw_fp_json_read(nw_doc_get(&items[i].doc, "fp"), c->cfg->scheme, fp, &items[i].err);
         if (items[i].rc != NW_OK) {
             continue;
         }
         nw_store_doc *d = &c->docs[k];
-        *d = (nw_store_doc){.doc_id = items[i].doc.id, .sig = c->sigs[k], .shingles = shingles};
+        *d = (nw_store_doc){.doc_id = items[i].doc.id,
+                            .sig = fp->sig,
+                            .shingles = fp->shingles,
+                            .anchors = fp->anchors,
+                            .nanchors = fp->nanchors};
         d->has_published = published(&items[i].doc, &d->published_ms);
         c->item_of[k++] = i;
     }

@@ -7,6 +7,7 @@
 typedef struct fingerprint_config {
     long long shingle;
     long long seed;
+    long long anchor_every, anchor_least, anchor_most;
 } fingerprint_config;
 
 extern const nw_cfg_key fingerprint_keys[];

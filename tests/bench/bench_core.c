@@ -130,7 +130,8 @@ int main(int argc, char **argv)
         return 2;
     }
     w.entities = nw_entity_extractor_new(gaz);
-    nw_fp_params p = {3, 1};
+    nw_fp_params p;
+    nw_fp_params_default(&p);
     nw_fingerprinter_init(&w.fp, &p);
     char note[128];
     snprintf(note, sizeof note, "%zu docs, %.1f MB of input, 1 core", c.n, c.bytes / 1e6);

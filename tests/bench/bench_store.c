@@ -1,10 +1,10 @@
 /* bench_store.c - match+insert throughput of the Redis signature store and its memory per
  * document. Generates N documents (random shingle sets of 80..600 shingles; every tenth a
- * near copy, 85% of the shingles, of a recent one), signs them, and runs them through the
- * store in batches (one pipeline per batch: many requests in flight), from THREADS threads
- * with a store (connection) each, as THREADS cluster instances would. Prints documents/s and,
- * from INFO memory before and after, Redis bytes per document.
- * Usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS] */
+ * near copy, 85% of the shingles, of a recent one), signs and anchors them, and runs them through
+ * the store in batches (one pipeline per batch: many requests in flight), from THREADS threads with
+ * a store (connection) each, as THREADS cluster instances would. Prints documents/s and, from INFO
+ * memory before and after, Redis bytes per document. Usage: bench_store REDIS_URL [N] [BATCH]
+ * [BANDS] [THREADS] [ANCHOR_DF_MAX (0: no anchors)] */
 #include <hiredis.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 
 #include "io/metrics.h"
 #include "io/sig_store.h"
+#include "sketch/anchors.h"
 #include "sketch/minhash.h"
 
 static long long used_memory(const char *host, int port)
@@ -45,7 +46,9 @@ static uint64_t rnd(void)
 
 static const char *url;
 static size_t n, batch, nthreads;
-static unsigned bands;
+static unsigned bands, anchor_df_max;
+static uint32_t *anchors; /* document i's from anchors + anchor_at[i], anchor_n[i] of them */
+static size_t *anchor_at, *anchor_n;
 static uint32_t (*sigs)[NW_MINHASH_BINS];
 static uint32_t *shingles;
 static char (*ids)[32];
@@ -57,15 +60,18 @@ static void *worker(void *arg)
 {
     size_t t = (size_t)(uintptr_t)arg;
     nw_err err;
-    nw_store_params p = {
-        url, "bench:", 3600, bands, 65536, 64, 5, 200, 600000, 2000, {0.6, 0.5, 0.3, 0.2, 20}};
+    nw_store_params p = {url,           "bench:", 3600, bands,  65536, 64,
+                         anchor_df_max, 5,        200,  600000, 2000,  {0.6, 0.5, 0.3, 0.2, 20}};
     nw_store *s = nw_store_new(&p, &err);
     nw_store_doc *docs = calloc(batch, sizeof *docs);
     for (size_t off = t * batch; s && off < n; off += nthreads * batch) {
         size_t b = n - off < batch ? n - off : batch;
         for (size_t i = 0; i < b; i++) {
-            docs[i] = (nw_store_doc){
-                .doc_id = ids[off + i], .sig = sigs[off + i], .shingles = shingles[off + i]};
+            docs[i] = (nw_store_doc){.doc_id = ids[off + i],
+                                     .sig = sigs[off + i],
+                                     .shingles = shingles[off + i],
+                                     .anchors = anchors + anchor_at[off + i],
+                                     .nanchors = anchor_n[off + i]};
         }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts); /* Redis expiry is wall-clock: so is the store */
@@ -94,6 +100,14 @@ static void make_documents(void)
     sigs = malloc(n * sizeof *sigs);
     shingles = malloc(n * sizeof *shingles);
     ids = malloc(n * sizeof *ids);
+    anchors = malloc((n * 64 + NW_ANCHORS_MAX) * sizeof *anchors); /* 600 shingles: 50 a doc */
+    anchor_at = malloc(n * sizeof *anchor_at);
+    anchor_n = malloc(n * sizeof *anchor_n);
+    nw_anchor_params ap;
+    nw_anchor_params_default(&ap);
+    nw_u64vec scratch;
+    nw_u64vec_init(&scratch);
+    size_t nanchors = 0;
     uint64_t set[600];
     uint64_t **keep = calloc(n, sizeof *keep);
     for (size_t i = 0; i < n; i++) {
@@ -113,18 +127,23 @@ static void make_documents(void)
         memcpy(keep[i], set, k * sizeof *set);
         shingles[i] = (uint32_t)k;
         nw_minhash_sign(set, k, 1, sigs[i]);
+        anchor_at[i] = nanchors;
+        anchor_n[i] = (size_t)nw_anchors_select(set, k, 1, &ap, &scratch, anchors + nanchors);
+        nanchors += anchor_n[i];
         snprintf(ids[i], sizeof ids[i], "bench-%zu-%llu", i, (unsigned long long)(rnd() % 1000000));
     }
     for (size_t i = 0; i < n; i++) {
         free(keep[i]);
     }
     free(keep);
+    nw_u64vec_release(&scratch);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS]\n");
+        fprintf(stderr, "usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS] "
+                        "[ANCHOR_DF_MAX]\n");
         return 2;
     }
     url = argv[1];
@@ -132,6 +151,7 @@ int main(int argc, char **argv)
     batch = argc > 3 ? (size_t)atol(argv[3]) : 500;
     bands = argc > 4 ? (unsigned)atoi(argv[4]) : 8;
     nthreads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
+    anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 32;
     if (nthreads < 1 || nthreads > 64) {
         nthreads = 1;
     }

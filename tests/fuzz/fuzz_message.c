@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static nw_fingerprinter f;
     if (!c) {
         c = nw_cleaner_new();
-        nw_fp_params p = {3, 1};
+        nw_fp_params p;
+        nw_fp_params_default(&p);
         nw_fingerprinter_init(&f, &p);
     }
     nw_doc doc;

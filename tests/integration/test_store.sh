@@ -82,4 +82,32 @@ linked=$(paste -d'\t' <(awk '$1 !~ /-copy$/' "$T/race.tsv") <(awk '$1 ~ /-copy$/
                 END { print n + 0 }')
 check "racing instances link every copy to its original, in one story" eq "$linked" 150
 
+# anchors: a short article inside a page ten times its size shares too few MinHash bins to be
+# found by the bands; its anchors find it (whichever comes first). A message from before
+# anchors (no fp.anchors) is still decided, through the bands.
+python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
+    --set contained --pairs 90 -o "$T/contained.jsonl" >/dev/null
+"$NW_BIN/nearwire-clean" --pipe <"$T/contained.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
+    >"$T/contained.fp"
+found_at_1_10() { # found_at_1_10 OUT: pairs of size ratio 1:10 whose later article lists the other
+    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$1" | awk '/contained 1:10/ { split($NF, r, "/"); n += r[1] } END { print n + 0 }'
+}
+cluster --set redis.prefix=anchors: --set cluster.anchor_df_max=32 <"$T/contained.fp" >"$T/anchors.out"
+cluster --set redis.prefix=bands: <"$T/contained.fp" >"$T/bands.out"
+with=$(found_at_1_10 "$T/anchors.out")
+without=$(found_at_1_10 "$T/bands.out")
+check "anchors find short articles inside pages ten times their size (24 of 30 at least)" \
+    test "$with" -ge 24
+check "bands alone find fewer ($without, with anchors $with)" test "$without" -lt "$with"
+jq -c 'del(.fp.anchors)' "$T/seeds.fp" |
+    cluster --set redis.prefix=old: --set cluster.anchor_df_max=32 >"$T/old.out"
+check "messages without anchors are decided through the bands" \
+    eq "$(jq -r '.cluster.dup_of // "-"' "$T/old.out" | cut -c1-3 | tr '\n' ' ')" "- 000 - 002 - "
+# an anchor in more than cluster.anchor_df_max documents is common text and finds nothing: at
+# a limit of 1 every shared anchor is over it, and the decisions are the bands' alone
+cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 <"$T/contained.fp" >"$T/df1.out"
+check "anchors over the document-frequency limit find no candidates" \
+    eq "$(python3 "$NW_ROOT/tests/eval/score_pairs.py" "$T/df1.out")" \
+    "$(python3 "$NW_ROOT/tests/eval/score_pairs.py" "$T/bands.out")"
+
 finish

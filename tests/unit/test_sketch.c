@@ -202,7 +202,8 @@ static void test_lsh(void **state)
 static void test_fingerprint_scheme_names_choices(void **state)
 {
     (void)state;
-    nw_fp_params p = {3, 1};
+    nw_fp_params p;
+    nw_fp_params_default(&p);
     char s[NW_FP_SCHEME_MAX];
     nw_fp_scheme(&p, s, sizeof s);
     assert_string_equal(s, "v3-nfkdcf-cjkc-w3-oph128-s1");
@@ -230,7 +231,8 @@ static void test_unspaced_scripts(void **state)
     assert_int_equal(tokens_of("서울시는 오늘", &a), 2);       /* Hangul has spaces */
     assert_int_equal(tokens_of("Sony株式会社 2024年", &a), 7); /* sony 株 式 会 社 2024 年 */
     nw_u64vec_release(&a);
-    nw_fp_params p = {3, 1};
+    nw_fp_params p;
+    nw_fp_params_default(&p);
     nw_fingerprinter f;
     nw_fingerprinter_init(&f, &p);
     nw_fingerprint x, y;

@@ -1,0 +1,33 @@
+/* fp_json.h - the one codec of a message's "fp" object, written by the fingerprint stage and
+ * read by the cluster stage:
+ *   {scheme, tokens, shingles, minhash: base64 of 128 little-endian u32,
+ *    anchors: base64 of n little-endian u32 (ascending), simhash: 16 hex digits}
+ * Messages written before anchors existed have none: they are found through the MinHash bands
+ * alone, and still decided the same way. */
+#ifndef NW_FP_JSON_H
+#define NW_FP_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "../core/nw_err.h"
+#include "fingerprint.h"
+
+/* Writes "fp": {...} as a member of the map the caller has open. */
+void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp);
+
+/* What the matcher reads back. */
+typedef struct nw_fp_read {
+    uint32_t shingles;
+    uint32_t sig[NW_MINHASH_BINS];
+    uint32_t anchors[NW_ANCHORS_MAX];
+    size_t nanchors;
+} nw_fp_read;
+
+/* Reads the "fp" object 'fp' (NULL when absent) of a scheme that must be 'scheme'. NW_OK, or
+ * NW_E_INPUT with reason missing_field, bad_field_type, scheme_mismatch or bad_signature. */
+int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *err);
+
+#endif

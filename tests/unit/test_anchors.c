@@ -1,0 +1,236 @@
+/* test_anchors.c - anchors (a consistent sample of shingles: what two documents share is
+ * sampled alike at any size ratio, at the rate the README states) and the fp object's codec. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka 1.1.5 needs the four above first */
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/doc.h"
+#include "core/nw_error.h"
+#include "sketch/anchors.h"
+#include "sketch/fingerprint.h"
+#include "sketch/fp_json.h"
+
+static uint64_t rng = 0x2545F4914F6CDD1DULL;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static size_t anchors_of(const uint64_t *set, size_t n, uint32_t *out)
+{
+    nw_anchor_params p;
+    nw_anchor_params_default(&p);
+    nw_u64vec scratch;
+    nw_u64vec_init(&scratch);
+    long m = nw_anchors_select(set, n, 1, &p, &scratch, out);
+    nw_u64vec_release(&scratch);
+    assert_true(m >= 0);
+    return (size_t)m;
+}
+
+static int shares_one(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    for (size_t i = 0, j = 0; i < na && j < nb;) {
+        if (a[i] == b[j]) {
+            return 1;
+        }
+        a[i] < b[j] ? i++ : j++;
+    }
+    return 0;
+}
+
+static void test_anchor_counts_follow_size(void **state)
+{
+    (void)state;
+    uint64_t set[6000];
+    uint32_t out[NW_ANCHORS_MAX];
+    for (size_t i = 0; i < 6000; i++) {
+        set[i] = rnd();
+    }
+    assert_int_equal(anchors_of(set, 0, out), 0);
+    assert_int_equal(anchors_of(set, 10, out), 10);  /* a tiny text: all of its shingles */
+    assert_int_equal(anchors_of(set, 100, out), 16); /* a short text: at least 16 */
+    size_t m = anchors_of(set, 1600, out);           /* about one in 16 */
+    assert_true(m > 75 && m < 125);
+    assert_int_equal(anchors_of(set, 6000, out), 128); /* a long page: at most 128 */
+    for (size_t i = 1; i < 128; i++) {
+        assert_true(out[i] > out[i - 1]); /* ascending and distinct */
+    }
+}
+
+/* The property anchors exist for: a text inside a page ten times its size shares an anchor
+ * with it as often as the rate says (containment 0.5 of a 100-shingle text: 50 shingles,
+ * 1 - (15/16)^50 = 0.960), while the page's Jaccard with it is only 0.05. */
+static void test_contained_text_shares_an_anchor(void **state)
+{
+    (void)state;
+    static uint64_t small[100], page[1050];
+    uint32_t a[NW_ANCHORS_MAX], b[NW_ANCHORS_MAX];
+    int found = 0, trials = 1000;
+    for (int t = 0; t < trials; t++) {
+        for (size_t i = 0; i < 100; i++) {
+            small[i] = rnd();
+        }
+        memcpy(page, small, 50 * sizeof *page); /* half of the text is in the page */
+        for (size_t i = 50; i < 1050; i++) {
+            page[i] = rnd();
+        }
+        size_t na = anchors_of(small, 100, a), nb = anchors_of(page, 1050, b);
+        found += shares_one(a, na, b, nb);
+    }
+    double expect = nw_anchor_candidate_probability(50, 16);
+    assert_true(fabs(expect - 0.960) < 0.001);
+    assert_true(fabs((double)found / trials - expect) < 0.02);
+}
+
+/* A shingle both share is an anchor of both whenever its key is under both cut-offs: the
+ * anchors of a text that are under the page's cut-off are exactly the page's anchors among
+ * the text's shingles. */
+static void test_anchors_are_consistent(void **state)
+{
+    (void)state;
+    static uint64_t page[2000];
+    uint32_t a[NW_ANCHORS_MAX], b[NW_ANCHORS_MAX], inner[NW_ANCHORS_MAX];
+    for (size_t i = 0; i < 2000; i++) {
+        page[i] = rnd();
+    }
+    size_t na = anchors_of(page, 200, a); /* the text: the page's first 200 shingles */
+    size_t nb = anchors_of(page, 2000, b);
+    uint32_t cut = b[nb - 1];
+    size_t ni = 0;
+    for (size_t i = 0; i < na && a[i] <= cut; i++) {
+        inner[ni++] = a[i];
+    }
+    assert_true(ni > 3);
+    for (size_t i = 0, j = 0; i < ni; i++) {
+        while (j < nb && b[j] < inner[i]) {
+            j++;
+        }
+        assert_true(j < nb && b[j] == inner[i]);
+    }
+}
+
+static void test_anchor_params_checked(void **state)
+{
+    (void)state;
+    nw_anchor_params p = {12, 16, 128};
+    assert_null(nw_anchor_params_check(&p));
+    p.every = 0;
+    assert_non_null(nw_anchor_params_check(&p));
+    p = (nw_anchor_params){12, 200, 128};
+    assert_non_null(nw_anchor_params_check(&p));
+    p = (nw_anchor_params){12, 16, 257};
+    assert_non_null(nw_anchor_params_check(&p));
+}
+
+/* The fp object round-trips; messages from before anchors have none; a damaged one is refused
+ * with the reason the dead-letter topic will carry. */
+static yajl_val fp_of(const char *json, nw_err *err)
+{
+    yajl_val root = nw_json_parse(json, strlen(json), err);
+    assert_non_null(root);
+    return root;
+}
+
+static void test_fp_json_round_trip(void **state)
+{
+    (void)state;
+    nw_fp_params p;
+    nw_fp_params_default(&p);
+    char scheme[NW_FP_SCHEME_MAX];
+    nw_fp_scheme(&p, scheme, sizeof scheme);
+    assert_string_equal(scheme, NW_FP_SCHEME_DEFAULT);
+    nw_fingerprinter f;
+    nw_fingerprinter_init(&f, &p);
+    nw_fingerprint fp;
+    const char *t = "The central bank raised its main interest rate by half a point on Tuesday, "
+                    "citing inflation that has run above its target for a year.";
+    assert_int_equal(nw_fingerprint_text(&f, t, strlen(t), &fp), NW_OK);
+    nw_fingerprinter_release(&f);
+    assert_int_equal(fp.nanchors, 16);
+    yajl_gen g = nw_json_gen_new();
+    yajl_gen_map_open(g);
+    nw_fp_json_write(g, scheme, &fp);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    nw_err err = {0};
+    yajl_val root = fp_of((const char *)buf, &err);
+    yajl_gen_free(g);
+    const char *path[] = {"fp", NULL};
+    nw_fp_read r;
+    assert_int_equal(nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), scheme, &r, &err),
+                     NW_OK);
+    assert_int_equal(r.shingles, fp.shingles);
+    assert_memory_equal(r.sig, fp.minhash, sizeof r.sig);
+    assert_int_equal(r.nanchors, fp.nanchors);
+    assert_memory_equal(r.anchors, fp.anchors, fp.nanchors * sizeof *r.anchors);
+    assert_int_equal(
+        nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), "v2-other", &r, &err),
+        NW_E_INPUT);
+    assert_string_equal(err.reason, "scheme_mismatch");
+    yajl_tree_free(root);
+}
+
+static void test_fp_json_refuses_damage(void **state)
+{
+    (void)state;
+    char sig[700] = "", json[1200];
+    for (int i = 0; i < 170; i++) { /* 512 zero bytes in base64: "AAAA" per 3 bytes */
+        strcat(sig, "AAAA");
+    }
+    strcat(sig, "AAA="); /* 170 x 3 + 2 = 512 */
+    struct {
+        const char *anchors; /* the member, or "" */
+        int rc;
+        const char *reason;
+    } cases[] = {
+        {"", NW_OK, NULL},                                              /* before anchors: none */
+        {",\"anchors\":\"AQAAAAIAAAA=\"", NW_OK, NULL},                 /* 1, 2 */
+        {",\"anchors\":\"AgAAAAEAAAA=\"", NW_E_INPUT, "bad_signature"}, /* 2, 1: not ascending */
+        {",\"anchors\":\"AQAA\"", NW_E_INPUT, "bad_signature"},         /* 3 bytes */
+        {",\"anchors\":7", NW_E_INPUT, "bad_field_type"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(json, sizeof json, "{\"scheme\":\"s\",\"shingles\":5,\"minhash\":\"%s\"%s}", sig,
+                 cases[i].anchors);
+        nw_err err = {0};
+        yajl_val fp = fp_of(json, &err);
+        nw_fp_read r;
+        assert_int_equal(nw_fp_json_read(fp, "s", &r, &err), cases[i].rc);
+        if (cases[i].reason) {
+            assert_string_equal(err.reason, cases[i].reason);
+        } else {
+            assert_int_equal(r.nanchors, 2 * i); /* none, then 2 */
+        }
+        yajl_tree_free(fp);
+    }
+    nw_err err = {0};
+    nw_fp_read r;
+    assert_int_equal(nw_fp_json_read(NULL, "s", &r, &err), NW_E_INPUT);
+    assert_string_equal(err.reason, "missing_field");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_anchor_counts_follow_size),
+        cmocka_unit_test(test_contained_text_shares_an_anchor),
+        cmocka_unit_test(test_anchors_are_consistent),
+        cmocka_unit_test(test_anchor_params_checked),
+        cmocka_unit_test(test_fp_json_round_trip),
+        cmocka_unit_test(test_fp_json_refuses_damage),
+    };
+    return cmocka_run_group_tests_name("anchors", tests, NULL, NULL);
+}
