@@ -26,6 +26,9 @@ for threads in 1 2; do
     redis-cli -p "$port" FLUSHALL >/dev/null
     "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 "$threads" 2>/dev/null
 done
+echo "-- with anchors (cluster.anchor_df_max=32, cluster.bands=4)"
+redis-cli -p "$port" FLUSHALL >/dev/null
+"$B/bench_store" "redis://127.0.0.1:$port" 100000 500 4 1 32 2>/dev/null
 
 echo
 echo "== whole pipeline: local broker (16 partitions, lz4) + redis-server + the four stages"

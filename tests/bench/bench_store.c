@@ -151,7 +151,7 @@ int main(int argc, char **argv)
     batch = argc > 3 ? (size_t)atol(argv[3]) : 500;
     bands = argc > 4 ? (unsigned)atoi(argv[4]) : 8;
     nthreads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
-    anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 32;
+    anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 0;
     if (nthreads < 1 || nthreads > 64) {
         nthreads = 1;
     }
