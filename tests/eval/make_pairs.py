@@ -23,7 +23,7 @@ import json
 import random
 import re
 
-from make_syndication import SWAPS, paragraphs, shingles
+from make_syndication import SWAPS, paragraphs, shares_much, shingles
 
 FILLER_RATIOS = [2, 5, 10]
 
@@ -40,11 +40,7 @@ def distinct_articles(docs, lo, hi):
         if not lo <= words <= hi:
             continue
         sh = shingles(d["text"])
-        counts = {}
-        for s in sh:
-            for b in index.get(s, ()):
-                counts[b] = counts.get(b, 0) + 1
-        if any(c > 0.05 * len(sh) for c in counts.values()):
+        if shares_much(index, sh, 0.05):
             continue
         for s in sh:
             index.setdefault(s, []).append(len(out))

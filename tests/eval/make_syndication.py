@@ -59,6 +59,16 @@ def shingles(text, k=3):
     return {" ".join(w[i:i + k]) for i in range(max(1, len(w) - k + 1))}
 
 
+def shares_much(index, sh, share):
+    """Whether shingle set sh shares more than 'share' of itself with one article of index
+    (shingle -> article numbers)."""
+    counts = {}
+    for s in sh:
+        for b in index.get(s, ()):
+            counts[b] = counts.get(b, 0) + 1
+    return any(c > share * len(sh) for c in counts.values())
+
+
 def curly(s):
     s = re.sub(r'"(\w)', "\u201c\\1", s)
     s = s.replace('"', "\u201d").replace("'", "\u2019").replace(" - ", " \u2014 ")
@@ -121,11 +131,7 @@ def main():
                 others.append(d)
             continue
         sh = shingles(d["text"])
-        counts = {}
-        for s in sh:
-            for b in index.get(s, ()):
-                counts[b] = counts.get(b, 0) + 1
-        if any(c > 0.2 * len(sh) for c in counts.values()):
+        if shares_much(index, sh, 0.2):
             continue  # already a near-duplicate of a base: not distinct
         if len(bases) < a.bases:
             for s in sh:
@@ -136,12 +142,7 @@ def main():
     # unrelated articles must not be copies of a base either
     unrelated = []
     for d in others:
-        sh = shingles(d["text"])
-        counts = {}
-        for s in sh:
-            for b in index.get(s, ()):
-                counts[b] = counts.get(b, 0) + 1
-        if not any(c > 0.1 * len(sh) for c in counts.values()):
+        if not shares_much(index, shingles(d["text"]), 0.1):
             unrelated.append(d)
         if len(unrelated) == a.unrelated:
             break

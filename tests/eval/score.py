@@ -33,6 +33,17 @@ def ari(labels_true, labels_pred):
     return 1.0 if top == expected else (index - expected) / (top - expected)
 
 
+def final_decisions(records):
+    """The documents of a cluster output in stream order, each with its final decision (the
+    highest cluster.revision among it and the revision records about it)."""
+    final = {}
+    for d in records:
+        c = d["cluster"]
+        if d["id"] not in final or c.get("revision", 0) >= final[d["id"]].get("revision", 0):
+            final[d["id"]] = c
+    return [dict(d, cluster=final[d["id"]]) for d in records if "revised_by" not in d]
+
+
 def prf(tp, fp, fn):
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
@@ -45,13 +56,7 @@ def main():
     ap.add_argument("--name", default="set")
     ap.add_argument("--dup-jaccard", type=float, default=0.5)
     a = ap.parse_args()
-    records = [json.loads(l) for l in open(a.clustered)]
-    final = {}
-    for d in records:
-        c = d["cluster"]
-        if d["id"] not in final or c.get("revision", 0) >= final[d["id"]].get("revision", 0):
-            final[d["id"]] = c
-    docs = [dict(d, cluster=final[d["id"]]) for d in records if "revised_by" not in d]
+    docs = final_decisions([json.loads(l) for l in open(a.clustered)])
     base_of = {d["id"]: (d.get("meta") or {}).get("base") for d in docs}
     seen_bases = set()
     tp = fp = fn = 0

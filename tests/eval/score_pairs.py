@@ -13,7 +13,7 @@ import argparse
 import json
 from collections import defaultdict
 
-from score import ari, prf
+from score import ari, final_decisions, prf
 
 
 def main():
@@ -21,13 +21,7 @@ def main():
     ap.add_argument("clustered", help="the cluster stage's output, JSONL")
     ap.add_argument("--name", default="set")
     a = ap.parse_args()
-    records = [json.loads(l) for l in open(a.clustered)]
-    final = {}
-    for d in records:
-        c = d["cluster"]
-        if d["id"] not in final or c.get("revision", 0) >= final[d["id"]].get("revision", 0):
-            final[d["id"]] = c
-    docs = [dict(d, cluster=final[d["id"]]) for d in records if "revised_by" not in d]
+    docs = final_decisions([json.loads(l) for l in open(a.clustered)])
     pair_of = {d["id"]: d["meta"]["pair"] for d in docs}
     first = {}
     kinds = defaultdict(lambda: [0, 0, 0])  # as expected, related, pairs
