@@ -2,7 +2,8 @@
 # eval.sh - scores the real matching code (the stages in --pipe mode against a throwaway
 # redis-server) on: the seeds; a synthetic syndication set generated from Reuters-21578
 # (tests/eval/make_syndication.py); the candidate probability of contained texts; pair sets of
-# contained and of short copies (tests/eval/make_pairs.py); and Reuters-21578's own resends
+# contained and of short copies, and template notices as hard negatives
+# (tests/eval/make_pairs.py); and Reuters-21578's own resends
 # and corrections.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -53,9 +54,9 @@ for n in (100, 125, 300):
         print("            1:%-2d    %.3f     %.3f   %.4f    %.4f" % (r, j, pb, pa, 1 - (1 - pb) * (1 - pa)))
 PY
 
-for set in contained short; do
+for set in contained short templates; do
     echo
-    echo "== $set pairs (tests/eval/make_pairs.py: Reuters-21578 articles of 100-300 words)"
+    echo "== $set pairs (tests/eval/make_pairs.py, from Reuters-21578)"
     python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
         --set "$set" -o "$OUT/$set.jsonl"
     pipeline "$OUT/$set.jsonl" "$OUT/$set.clustered.jsonl"

@@ -81,7 +81,7 @@ static int fetch_of(nw_store *s, uint64_t h)
     nw_sig_record_key(s, key, sizeof key, h);
     const char *av[] = {"GET", key};
     nw_redis_append(s->r, 2, av, NULL);
-    s->fetch[s->nfetch] = (struct fetch){h, NULL, NULL, NULL, 0, 0, 0};
+    s->fetch[s->nfetch] = (struct fetch){.h = h};
     s->fetch_slots[i] = (int)s->nfetch + 1;
     return (int)s->nfetch++;
 }
@@ -139,9 +139,19 @@ static void remember_expired(nw_store *s, const hit *h, int64_t now_ms)
     }
 }
 
+/* Exactly when both are short texts with exact sets (records from before them have none),
+ * else from the MinHash. */
 static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, const work *w,
-                    const uint8_t *other_sig, uint32_t other_shingles)
+                    const uint8_t *other_sig, uint32_t other_shingles, const uint16_t *other_exact,
+                    size_t other_nexact)
 {
+    if (d->nexact && other_nexact) {
+        nw_exact_measure(d->exact, d->nexact, other_exact, other_nexact, &c->jaccard,
+                         &c->containment);
+        c->containment = nw_match_exact_containment(&s->match, c->jaccard, c->containment,
+                                                    d->shingles, other_shingles);
+        return;
+    }
     c->jaccard = nw_minhash_jaccard8(w->sig8, other_sig);
     c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, other_shingles);
 }
@@ -163,6 +173,15 @@ static int decode_fetched(nw_store *s, struct fetch *f)
         return NW_E_NOMEM;
     }
     f->sig = r.sig;
+    f->nexact = r.nexact;
+    uint16_t *exact = r.nexact ? nw_arena_alloc(&s->arena, r.nexact * sizeof *exact) : NULL;
+    if (r.nexact && !exact) {
+        return NW_E_NOMEM;
+    }
+    for (size_t k = 0; k < r.nexact; k++) {
+        exact[k] = (uint16_t)(r.exact[2 * k] | r.exact[2 * k + 1] << 8);
+    }
+    f->exact = exact;
     f->order_ms = r.order_ms;
     f->shingles = r.shingles;
     return NW_OK;
@@ -180,7 +199,7 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
             size_t j = (size_t)w->in_batch[c];
             cand->id = docs[j].doc_id;
             cand->order_ms = s->w[j].order_ms;
-            measure(s, cand, d, w, s->w[j].sig8, docs[j].shingles);
+            measure(s, cand, d, w, s->w[j].sig8, docs[j].shingles, docs[j].exact, docs[j].nexact);
             w->ncands++;
             continue;
         }
@@ -194,7 +213,7 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
         }
         cand->id = f->id;
         cand->order_ms = f->order_ms;
-        measure(s, cand, d, w, f->sig, f->shingles);
+        measure(s, cand, d, w, f->sig, f->shingles, f->exact, f->nexact);
         w->ncands++;
     }
     nw_metric_add(s->m_candidates, (double)w->ncands);

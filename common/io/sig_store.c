@@ -246,6 +246,8 @@ nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work
         r->order_ms = w->order_ms;
         r->id = (nw_bytes){d->doc_id, strlen(d->doc_id)};
         r->sig = w->sig8;
+        r->exact = w->exact_le;
+        r->nexact = d->nexact;
     }
     return r;
 }
@@ -329,6 +331,10 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
         w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
         w->nhits = w->ncands = w->nrevised = 0;
         nw_minhash_pack8(d->sig, w->sig8);
+        for (size_t k = 0; k < d->nexact && k < NW_EXACT_MAX; k++) {
+            w->exact_le[2 * k] = (uint8_t)d->exact[k];
+            w->exact_le[2 * k + 1] = (uint8_t)(d->exact[k] >> 8);
+        }
         int j = nw_sig_batch_index(s, w->h);
         w->same_as = j >= 0 && strcmp(docs[j].doc_id, d->doc_id) == 0 ? j : -1;
         w->pending = w->same_as < 0;

@@ -53,6 +53,8 @@ typedef struct nw_store_doc {
     uint32_t shingles;
     const uint32_t *anchors; /* sketch/anchors.h; may be none */
     size_t nanchors;
+    const uint16_t *exact; /* sketch/exact_set.h: a short text's exact set; may be none */
+    size_t nexact;
     int has_published;
     int64_t published_ms;
     /* results */

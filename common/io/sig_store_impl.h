@@ -11,6 +11,7 @@
 
 #include "../core/arena.h"
 #include "../core/buf.h"
+#include "../sketch/exact_set.h"
 #include "metrics.h"
 #include "redis_client.h"
 #include "sig_revise.h"
@@ -33,6 +34,7 @@ typedef struct hit {
 typedef struct work {
     uint64_t h;
     uint8_t sig8[NW_MINHASH_BINS];
+    uint8_t exact_le[2 * NW_EXACT_MAX]; /* the document's exact set as its record holds it */
     nw_buf blob; /* the record as last read or written: what compare-and-set expects */
     nw_buf next; /* the record to write */
     hit *hits;   /* sorted by h once read; mutual hits appended after */
@@ -75,9 +77,11 @@ struct nw_store {
     /* the records read this round, one GET per distinct neighbour of the round */
     struct fetch { /* a neighbour's record read this batch: what verifying it needs */
         uint64_t h;
-        redisReply *rep;    /* its bytes, until the batch ends */
-        const uint8_t *sig; /* into rep; decoded on first use; NULL when expired */
-        const char *id;     /* the record's id, NUL-terminated */
+        redisReply *rep;       /* its bytes, until the batch ends */
+        const uint8_t *sig;    /* into rep; decoded on first use; NULL when expired */
+        const uint16_t *exact; /* in the batch arena; nexact values */
+        size_t nexact;
+        const char *id; /* the record's id, NUL-terminated */
         int64_t order_ms;
         uint32_t shingles;
         int decoded;

@@ -55,6 +55,12 @@ double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t n
     return nw_containment(jaccard, na, nb);
 }
 
+double nw_match_exact_containment(const nw_match_params *p, double jaccard, double containment,
+                                  uint32_t na, uint32_t nb)
+{
+    return na < p->min_shingles || nb < p->min_shingles ? jaccard : containment;
+}
+
 nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double containment)
 {
     if (containment >= p->dup_containment || jaccard >= p->dup_jaccard) {

@@ -54,6 +54,11 @@ nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double c
  * templated texts must look alike, not merely overlap. */
 double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb);
 
+/* The same rule for an exact containment (sketch/exact_set.h): trusted for sets of at least
+ * min_shingles; below, the Jaccard is returned, as above. */
+double nw_match_exact_containment(const nw_match_params *p, double jaccard, double containment,
+                                  uint32_t na, uint32_t nb);
+
 /* The ranking of matches: duplicates before story matches, then the highest containment,
  * then the highest Jaccard (a short text is contained in its own copy and in every longer
  * version alike: the closer copy wins), then the earliest in the order. */

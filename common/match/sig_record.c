@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "../core/nw_error.h"
+#include "../sketch/exact_set.h"
 
-#define REC_VERSION 3
+#define REC_VERSION 4
+#define REC_VERSION_NO_EXACT 3
 #define DEC_MARK 'D'
 
 static int put(nw_buf *b, uint64_t v, int bytes)
@@ -44,7 +46,8 @@ int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
     int bad = put(out, REC_VERSION, 1) || put(out, r->revision, 4) || put(out, r->shingles, 4) ||
               put(out, (uint64_t)r->first_seen_ms, 8) || put(out, (uint64_t)r->order_ms, 8) ||
               put(out, r->id.len, 2) || nw_buf_append(out, r->sig, NW_MINHASH_BINS) ||
-              nw_buf_append(out, r->id.p, r->id.len);
+              nw_buf_append(out, r->id.p, r->id.len) || put(out, r->nexact, 2) ||
+              nw_buf_append(out, r->exact, 2 * r->nexact);
     if (!bad && r->decided) {
         bad = put(out, DEC_MARK, 1) || put(out, (uint64_t)r->story_order_ms, 8) ||
               put_str(out, r->story) || put(out, r->nmatches, 1);
@@ -153,7 +156,10 @@ int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
     r->decided = 0;
     r->nmatches = r->nmerged = r->nrevised = 0;
     r->story = (nw_bytes){NULL, 0};
-    if (get(&c, 1) != REC_VERSION) {
+    r->exact = NULL;
+    r->nexact = 0;
+    uint64_t version = get(&c, 1);
+    if (version != REC_VERSION && version != REC_VERSION_NO_EXACT) {
         return -1;
     }
     r->revision = (uint32_t)get(&c, 4);
@@ -164,6 +170,13 @@ int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
     r->sig = take(&c, NW_MINHASH_BINS);
     r->id.p = (const char *)take(&c, idlen);
     r->id.len = idlen;
+    if (version == REC_VERSION) {
+        r->nexact = (size_t)get(&c, 2);
+        r->exact = take(&c, 2 * r->nexact);
+        if (r->nexact > NW_EXACT_MAX) {
+            return -1;
+        }
+    }
     if (!c.bad && c.left) {
         r->decided = get(&c, 1) == DEC_MARK;
         if (!r->decided) {

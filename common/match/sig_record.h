@@ -3,10 +3,13 @@
  * earlier matches, merged stories, revised articles) is added once made and rewritten by each
  * revision, whose counter also invalidates a claim another writer still holds. Pure.
  * Layout, little endian:
- *   u8 version=3 | u32 revision | u32 shingles | i64 first_seen_ms | i64 order_ms | u16 id_len
- *   | u8 sig[128] | id, then once decided: u8 'D' | i64 story_order_ms | u16 len | story
- *   | u8 n | n x (i64 order_ms | f64 jaccard | f64 containment | u8 relation | u16 len | id)
- *   | u8 n | n x (u16 len | merged story) | u16 n | n x (u16 len | revised id) */
+ *   u8 version=4 | u32 revision | u32 shingles | i64 first_seen_ms | i64 order_ms | u16 id_len
+ *   | u8 sig[128] | id | u16 n | n x u16 exact (sketch/exact_set.h), then once decided: u8 'D' |
+ * i64 story_order_ms | u16 len | story | u8 n | n x (i64 order_ms | f64 jaccard | f64 containment |
+ * u8 relation | u16 len | id) | u8 n | n x (u16 len | merged story) | u16 n | n x (u16 len |
+ * revised id) Version 3 (before 2026-12-02's exact sets) is the same without the exact set: still
+ * read, so records in the window when the store is upgraded stay matchable (through their MinHash).
+ */
 #ifndef NW_SIG_RECORD_H
 #define NW_SIG_RECORD_H
 
@@ -40,7 +43,9 @@ typedef struct nw_sig_record {
     int64_t first_seen_ms; /* first arrival */
     int64_t order_ms;      /* order.h */
     nw_bytes id;
-    const uint8_t *sig; /* NW_MINHASH_BINS 8-bit values */
+    const uint8_t *sig;   /* NW_MINHASH_BINS 8-bit values */
+    const uint8_t *exact; /* nexact little-endian u16: a short text's exact set, or none */
+    size_t nexact;
     int decided;
     /* the decision */
     int64_t story_order_ms; /* the story's earliest article's order time */

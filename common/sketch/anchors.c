@@ -30,7 +30,7 @@ const char *nw_anchor_params_check(const nw_anchor_params *p)
     return NULL;
 }
 
-static uint32_t anchor_key(uint64_t shingle, uint64_t seed)
+uint32_t nw_anchor_key(uint64_t shingle, uint64_t seed)
 {
     return (uint32_t)(nw_mix64(shingle ^ seed ^ ANCHOR_SALT) >> 32);
 }
@@ -46,7 +46,7 @@ static int collect(const uint64_t *shingles, size_t n, uint64_t seed, uint64_t c
 {
     keys->n = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t k = anchor_key(shingles[i], seed);
+        uint32_t k = nw_anchor_key(shingles[i], seed);
         if (k < cut && nw_u64vec_push(keys, k) != NW_OK) {
             return NW_E_NOMEM;
         }

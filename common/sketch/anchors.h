@@ -22,6 +22,9 @@ typedef struct nw_anchor_params {
     unsigned most;  /* anchors of a long page at most (<= NW_ANCHORS_MAX) */
 } nw_anchor_params;
 
+/* A shingle's anchor key. */
+uint32_t nw_anchor_key(uint64_t shingle, uint64_t seed);
+
 /* The defaults: every 16, least 16, most 128. */
 void nw_anchor_params_default(nw_anchor_params *p);
 

@@ -51,6 +51,7 @@ int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fing
         return NW_E_NOMEM;
     }
     out->nanchors = (size_t)m;
+    out->nexact = nw_exact_set(f->shingles.v, f->shingles.n, f->params.seed, out->exact);
     out->tokens = f->tokens.n;
     out->shingles = f->shingles.n;
     out->simhash = nw_simhash(f->tokens.v, f->tokens.n);

@@ -1,6 +1,6 @@
 /* fingerprint.h - everything the matcher needs from a text: token and shingle counts, a
- * 128-bin MinHash (32-bit values), its anchors (anchors.h) and a 64-bit SimHash, under a
- * named scheme.
+ * 128-bin MinHash (32-bit values), its anchors (anchors.h), a short text's exact set
+ * (exact_set.h) and a 64-bit SimHash, under a named scheme.
  * An nw_fingerprinter keeps its token and shingle vectors between documents (no allocation
  * in steady state). Pure. */
 #ifndef NW_FINGERPRINT_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "anchors.h"
+#include "exact_set.h"
 #include "minhash.h"
 #include "tokenize.h"
 
@@ -33,6 +34,8 @@ typedef struct nw_fingerprint {
     uint32_t minhash[NW_MINHASH_BINS];
     uint32_t anchors[NW_ANCHORS_MAX]; /* ascending */
     size_t nanchors;
+    uint16_t exact[NW_EXACT_MAX]; /* exact_set.h: short texts only */
+    size_t nexact;
     uint64_t simhash;
 } nw_fingerprint;
 

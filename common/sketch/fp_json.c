@@ -9,16 +9,21 @@
 #include "../core/doc.h"
 #include "../core/nw_error.h"
 
-static void write_u32s(yajl_gen g, const char *key, const uint32_t *v, size_t n)
+#define RAW_MAX (NW_ANCHORS_MAX * 4) /* the longest array's bytes (exact: 256 x 2) */
+
+/* n values of 'width' bytes each, little endian, as one base64 string */
+static void write_le(yajl_gen g, const char *key, const uint32_t *v32, const uint16_t *v16,
+                     size_t n, int width)
 {
-    unsigned char raw[NW_ANCHORS_MAX * 4];
-    char b64[NW_ANCHORS_MAX * 6];
+    unsigned char raw[RAW_MAX];
+    char b64[RAW_MAX * 4 / 3 + 4];
     for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < 4; k++) {
-            raw[4 * i + k] = (unsigned char)(v[i] >> (8 * k));
+        uint32_t v = width == 4 ? v32[i] : v16[i];
+        for (int k = 0; k < width; k++) {
+            raw[width * i + (size_t)k] = (unsigned char)(v >> (8 * k));
         }
     }
-    nw_json_strn(g, key, b64, nw_base64_encode(raw, 4 * n, b64));
+    nw_json_strn(g, key, b64, nw_base64_encode(raw, (size_t)width * n, b64));
 }
 
 void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp)
@@ -30,35 +35,42 @@ void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp)
     nw_json_str(g, "scheme", scheme);
     nw_json_int(g, "tokens", (long long)fp->tokens);
     nw_json_int(g, "shingles", (long long)fp->shingles);
-    write_u32s(g, "minhash", fp->minhash, NW_MINHASH_BINS);
-    write_u32s(g, "anchors", fp->anchors, fp->nanchors);
+    write_le(g, "minhash", fp->minhash, NULL, NW_MINHASH_BINS, 4);
+    write_le(g, "anchors", fp->anchors, NULL, fp->nanchors, 4);
+    if (fp->nexact) {
+        write_le(g, "exact", NULL, fp->exact, fp->nexact, 2);
+    }
     nw_json_str(g, "simhash", sim);
     yajl_gen_map_close(g);
 }
 
-/* base64 of at most 'max' u32; the count, or -1 when it is not that */
-static long read_u32s(const char *b64, uint32_t *v, size_t max)
+/* base64 of at most 'max' values of 'width' bytes, ascending when 'sorted'; the count, or -1
+ * when it is not that */
+static long read_le(const char *b64, uint32_t *v32, uint16_t *v16, size_t max, int width,
+                    int sorted)
 {
-    unsigned char raw[NW_ANCHORS_MAX * 4];
+    unsigned char raw[RAW_MAX];
     long len = nw_base64_decode(b64, strlen(b64), raw, sizeof raw);
-    if (len < 0 || len % 4 != 0 || (size_t)len / 4 > max) {
+    if (len < 0 || len % width != 0 || (size_t)(len / width) > max) {
         return -1;
     }
-    for (long i = 0; i < len / 4; i++) {
-        v[i] = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
-               (uint32_t)raw[4 * i + 2] << 16 | (uint32_t)raw[4 * i + 3] << 24;
-    }
-    return len / 4;
-}
-
-static int ascending(const uint32_t *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        if (v[i] <= v[i - 1]) {
-            return 0;
+    uint32_t prev = 0;
+    for (long i = 0; i < len / width; i++) {
+        uint32_t v = 0;
+        for (int k = 0; k < width; k++) {
+            v |= (uint32_t)raw[width * i + k] << (8 * k);
+        }
+        if (sorted && i > 0 && v <= prev) {
+            return -1;
+        }
+        prev = v;
+        if (width == 4) {
+            v32[i] = v;
+        } else {
+            v16[i] = (uint16_t)v;
         }
     }
-    return 1;
+    return len / width;
 }
 
 int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *err)
@@ -67,31 +79,40 @@ int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *er
         return nw_err_set(err, NW_E_INPUT, "missing_field", "object \"fp\" is missing");
     }
     const char *sp[] = {"scheme", NULL}, *np[] = {"shingles", NULL}, *mp[] = {"minhash", NULL},
-               *ap[] = {"anchors", NULL};
+               *ap[] = {"anchors", NULL}, *ep[] = {"exact", NULL};
     yajl_val s = yajl_tree_get(fp, sp, yajl_t_string);
     yajl_val n = yajl_tree_get(fp, np, yajl_t_number);
     yajl_val mh = yajl_tree_get(fp, mp, yajl_t_string);
     yajl_val an = yajl_tree_get(fp, ap, yajl_t_any);
+    yajl_val ex = yajl_tree_get(fp, ep, yajl_t_any);
     if (!s || !n || !mh || !YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0 ||
-        YAJL_GET_INTEGER(n) > UINT32_MAX || (an && !YAJL_IS_STRING(an))) {
+        YAJL_GET_INTEGER(n) > UINT32_MAX || (an && !YAJL_IS_STRING(an)) ||
+        (ex && !YAJL_IS_STRING(ex))) {
         return nw_err_set(err, NW_E_INPUT, "bad_field_type",
                           "fp needs scheme (string), shingles (integer), minhash (string) and "
-                          "may have anchors (string)");
+                          "may have anchors and exact (strings)");
     }
     if (strcmp(s->u.string, scheme) != 0) {
         return nw_err_set(err, NW_E_INPUT, "scheme_mismatch",
                           "fp.scheme \"%.80s\" is not the store's \"%.80s\"", s->u.string, scheme);
     }
-    if (read_u32s(mh->u.string, out->sig, NW_MINHASH_BINS) != NW_MINHASH_BINS) {
+    if (read_le(mh->u.string, out->sig, NULL, NW_MINHASH_BINS, 4, 0) != NW_MINHASH_BINS) {
         return nw_err_set(err, NW_E_INPUT, "bad_signature", "fp.minhash is not base64 of %d bytes",
                           NW_MINHASH_BINS * 4);
     }
-    long na = an ? read_u32s(an->u.string, out->anchors, NW_ANCHORS_MAX) : 0;
-    if (na < 0 || !ascending(out->anchors, (size_t)na)) {
+    long na = an ? read_le(an->u.string, out->anchors, NULL, NW_ANCHORS_MAX, 4, 1) : 0;
+    if (na < 0) {
         return nw_err_set(err, NW_E_INPUT, "bad_signature",
                           "fp.anchors is not base64 of at most %d ascending u32", NW_ANCHORS_MAX);
     }
-    out->nanchors = (size_t)na;
     out->shingles = (uint32_t)YAJL_GET_INTEGER(n);
+    long ne = ex ? read_le(ex->u.string, NULL, out->exact, NW_EXACT_MAX, 2, 1) : 0;
+    if (ne < 0 || (uint64_t)ne > out->shingles) {
+        return nw_err_set(err, NW_E_INPUT, "bad_signature",
+                          "fp.exact is not base64 of at most %d ascending u16, one per shingle",
+                          NW_EXACT_MAX);
+    }
+    out->nanchors = (size_t)na;
+    out->nexact = (size_t)ne;
     return NW_OK;
 }

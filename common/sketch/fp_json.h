@@ -1,9 +1,11 @@
 /* fp_json.h - the one codec of a message's "fp" object, written by the fingerprint stage and
  * read by the cluster stage:
  *   {scheme, tokens, shingles, minhash: base64 of 128 little-endian u32,
- *    anchors: base64 of n little-endian u32 (ascending), simhash: 16 hex digits}
- * Messages written before anchors existed have none: they are found through the MinHash bands
- * alone, and still decided the same way. */
+ *    anchors: base64 of n little-endian u32 (ascending),
+ *    exact: base64 of n little-endian u16 (ascending; texts of up to 256 shingles only),
+ *    simhash: 16 hex digits}
+ * Messages written before anchors and exact sets existed have neither: they are found through
+ * the MinHash bands alone and verified from the MinHash. */
 #ifndef NW_FP_JSON_H
 #define NW_FP_JSON_H
 
@@ -24,6 +26,8 @@ typedef struct nw_fp_read {
     uint32_t sig[NW_MINHASH_BINS];
     uint32_t anchors[NW_ANCHORS_MAX];
     size_t nanchors;
+    uint16_t exact[NW_EXACT_MAX];
+    size_t nexact; /* 0: verify through the MinHash */
 } nw_fp_read;
 
 /* Reads the "fp" object 'fp' (NULL when absent) of a scheme that must be 'scheme'. NW_OK, or

@@ -223,7 +223,9 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
                             .sig = fp->sig,
                             .shingles = fp->shingles,
                             .anchors = fp->anchors,
-                            .nanchors = fp->nanchors};
+                            .nanchors = fp->nanchors,
+                            .exact = fp->exact,
+                            .nexact = fp->nexact};
         d->has_published = published(&items[i].doc, &d->published_ms);
         c->item_of[k++] = i;
     }

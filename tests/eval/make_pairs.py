@@ -12,7 +12,11 @@ false positive. Sets:
   short      a short article (100-300 words) and a copy cut to its first 60% (duplicate), lightly
              edited (word swaps, a sentence dropped, one added: duplicate) or heavily edited
              (a third of the sentences dropped, the rest reordered, every fifth word changed:
-             the same story).
+             the same story);
+  templates  hard negatives: two of Reuters-21578's recurring notices of one kind (quarterly
+             results, dividends, SEC filings, eurobond issues, ...) about different companies
+             (unrelated: expect none); and real copies that only corrected a figure (one number
+             changed: duplicate).
 Writes JSONL in the news.raw contract; every line carries meta.pair (the pair's id), meta.kind
 (the set and how the copy was made), published_at in stream order, and meta.expect (what the later of the two should say of
 the earlier: duplicate or story). Deterministic for a given --seed. Standard library only.
@@ -125,10 +129,55 @@ def short_pairs(rng, bases, n):
     return out
 
 
+# Reuters-21578's recurring notices, by title
+TEMPLATES = [r"\d(ST|ND|RD|TH) QTR (NET|LOSS)$", r"SETS QUARTERLY", r"YEAR (NET|LOSS)$",
+             r"WITH THE SEC$", r"FILES FOR .*OFFERING", r"ISSUES .*(BOND|EUROBOND)$",
+             r"CATTLE SLAUGHTER GUESSTIMATES", r"DOWNGRADED BY", r"UPGRADED BY",
+             r"(JAN|FEB|DEC|MARCH) \d+ (NET|LOSS)$", r"RAISES (QUARTERLY|QTLY) (DIVIDEND|PAYOUT)"]
+
+
+def template_pairs(rng, docs, n):
+    """Pairs of notices of one kind about different companies: each notice used once."""
+    groups = {}
+    for d in docs:
+        for i, t in enumerate(TEMPLATES):
+            if re.search(t, d["title"]) and len(d["text"].split()) >= 15:
+                groups.setdefault(i, []).append(d)
+                break
+    out = []
+    while len(out) < n and any(len(g) >= 2 for g in groups.values()):
+        for g in groups.values():
+            if len(g) >= 2 and len(out) < n:
+                a, b = g.pop(), g.pop()
+                if a["title"] == b["title"] or shares_much({s: [0] for s in shingles(a["text"])},
+                                                           shingles(b["text"]), 0.8):
+                    continue  # a resend, not another company's notice
+                meta = {"pair": a["id"], "kind": "template notice", "expect": "none"}
+                out.append([article(a["id"], a["title"], paragraphs(a["text"]), meta),
+                            article(b["id"], b["title"], paragraphs(b["text"]), meta)])
+    return out
+
+
+def corrected_figure(rng, bases, n):
+    """A short article and the same with one number changed."""
+    out = []
+    for d in bases:
+        text = " ".join(paragraphs(d["text"]))
+        nums = list(re.finditer(r"\d+", text))
+        if not nums or len(out) == n:
+            continue
+        m = rng.choice(nums)
+        fixed = text[:m.start()] + str(int(m.group()) + 1) + text[m.end():]
+        meta = {"pair": d["id"], "kind": "corrected figure", "expect": "duplicate"}
+        out.append([article(d["id"], d["title"], [text], meta),
+                    article(d["id"] + "-corrected", d["title"], [fixed], meta)])
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("reuters", help="reuters21578.jsonl.gz")
-    ap.add_argument("--set", choices=["contained", "short"], required=True)
+    ap.add_argument("--set", choices=["contained", "short", "templates"], required=True)
     ap.add_argument("--pairs", type=int, default=180)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("-o", "--out", required=True)
@@ -145,8 +194,10 @@ def main():
                    if len(p.split()) >= 20]
         rng.shuffle(fillers)
         pairs = contained_pairs(rng, bases, fillers, a.pairs)
-    else:
+    elif a.set == "short":
         pairs = short_pairs(rng, bases, a.pairs)
+    else:
+        pairs = template_pairs(rng, docs, a.pairs) + corrected_figure(rng, bases, a.pairs // 3)
     rng.shuffle(pairs)
     with open(a.out, "w") as f:
         for i, doc in enumerate(d for pair in pairs for d in pair):

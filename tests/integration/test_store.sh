@@ -103,6 +103,24 @@ jq -c 'del(.fp.anchors)' "$T/seeds.fp" |
     cluster --set redis.prefix=old: --set cluster.anchor_df_max=32 >"$T/old.out"
 check "messages without anchors are decided through the bands" \
     eq "$(jq -r '.cluster.dup_of // "-"' "$T/old.out" | cut -c1-3 | tr '\n' ' ')" "- 000 - 002 - "
+# short texts are compared exactly: Reuters-21578's notices of one kind (results, filings,
+# bond issues) about different companies are related less often than through the MinHash
+# (messages without exact sets), and a copy with one figure corrected is still a duplicate
+python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
+    --set templates -o "$T/templates.jsonl" >/dev/null
+"$NW_BIN/nearwire-clean" --pipe <"$T/templates.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
+    >"$T/templates.fp"
+cluster --set redis.prefix=exact: <"$T/templates.fp" >"$T/exact.out"
+jq -c 'del(.fp.exact)' "$T/templates.fp" | cluster --set redis.prefix=inexact: >"$T/inexact.out"
+false_relations() { python3 "$NW_ROOT/tests/eval/score_pairs.py" "$1" | awk '/across pairs/ { print $NF }'; }
+corrected() { python3 "$NW_ROOT/tests/eval/score_pairs.py" "$1" | awk '/corrected figure/ { print $3 }'; }
+exact=$(false_relations "$T/exact.out")
+inexact=$(false_relations "$T/inexact.out")
+check "exact sets relate fewer template notices ($exact against $inexact through the MinHash)" \
+    test "$exact" -lt "$inexact"
+check "a copy with a corrected figure is still a duplicate (59 of 60 at least)" \
+    test "$(corrected "$T/exact.out" | cut -d/ -f1)" -ge 59
+
 # an anchor in more than cluster.anchor_df_max documents is common text and finds nothing: at
 # a limit of 1 every shared anchor is over it, and the decisions are the bands' alone
 cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 <"$T/contained.fp" >"$T/df1.out"

@@ -1,5 +1,6 @@
 /* test_anchors.c - anchors (a consistent sample of shingles: what two documents share is
- * sampled alike at any size ratio, at the rate the README states) and the fp object's codec. */
+ * sampled alike at any size ratio, at the rate the README states), short texts' exact sets,
+ * and the fp object's codec. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "core/doc.h"
 #include "core/nw_error.h"
 #include "sketch/anchors.h"
+#include "sketch/exact_set.h"
 #include "sketch/fingerprint.h"
 #include "sketch/fp_json.h"
 
@@ -133,6 +135,34 @@ static void test_anchor_params_checked(void **state)
     assert_non_null(nw_anchor_params_check(&p));
 }
 
+/* Short texts are compared exactly: identical is 1, a text inside another is contained
+ * whole, unrelated texts share (almost) nothing; a long text has no exact set. */
+static void test_exact_sets(void **state)
+{
+    (void)state;
+    static uint64_t set[300];
+    static uint16_t a[NW_EXACT_MAX], b[NW_EXACT_MAX], c[NW_EXACT_MAX];
+    for (size_t i = 0; i < 300; i++) {
+        set[i] = rnd();
+    }
+    assert_int_equal(nw_exact_set(set, 257, 1, a), 0);
+    assert_int_equal(nw_exact_set(set, 0, 1, a), 0);
+    size_t na = nw_exact_set(set, 200, 1, a), nb = nw_exact_set(set, 100, 1, b);
+    assert_true(na >= 199 && na <= 200); /* two of 200 may share their 16 bits */
+    assert_true(nb >= 99 && nb <= 100);
+    for (size_t i = 1; i < na; i++) {
+        assert_true(a[i] > a[i - 1]);
+    }
+    double j, ct;
+    nw_exact_measure(a, na, a, na, &j, &ct);
+    assert_true(j == 1.0 && ct == 1.0);
+    nw_exact_measure(a, na, b, nb, &j, &ct); /* the first 100 of the 200 */
+    assert_true(ct == 1.0 && fabs(j - 0.5) < 0.01);
+    size_t nc = nw_exact_set(set + 200, 100, 1, c); /* 100 others */
+    nw_exact_measure(b, nb, c, nc, &j, &ct);
+    assert_true(ct < 0.03);
+}
+
 /* The fp object round-trips; messages from before anchors have none; a damaged one is refused
  * with the reason the dead-letter topic will carry. */
 static yajl_val fp_of(const char *json, nw_err *err)
@@ -176,6 +206,8 @@ static void test_fp_json_round_trip(void **state)
     assert_memory_equal(r.sig, fp.minhash, sizeof r.sig);
     assert_int_equal(r.nanchors, fp.nanchors);
     assert_memory_equal(r.anchors, fp.anchors, fp.nanchors * sizeof *r.anchors);
+    assert_true(fp.nexact > 20 && fp.nexact == r.nexact); /* a short text: its exact set */
+    assert_memory_equal(r.exact, fp.exact, fp.nexact * sizeof *r.exact);
     assert_int_equal(
         nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), "v2-other", &r, &err),
         NW_E_INPUT);
@@ -201,6 +233,9 @@ static void test_fp_json_refuses_damage(void **state)
         {",\"anchors\":\"AgAAAAEAAAA=\"", NW_E_INPUT, "bad_signature"}, /* 2, 1: not ascending */
         {",\"anchors\":\"AQAA\"", NW_E_INPUT, "bad_signature"},         /* 3 bytes */
         {",\"anchors\":7", NW_E_INPUT, "bad_field_type"},
+        {",\"exact\":\"AQACAA==\"", NW_OK, NULL},                         /* 1, 2 */
+        {",\"exact\":\"AgABAA==\"", NW_E_INPUT, "bad_signature"},         /* 2, 1: not ascending */
+        {",\"exact\":\"AQACAAMABAAFAAYA\"", NW_E_INPUT, "bad_signature"}, /* 6 > 5 shingles */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(json, sizeof json, "{\"scheme\":\"s\",\"shingles\":5,\"minhash\":\"%s\"%s}", sig,
@@ -212,7 +247,7 @@ static void test_fp_json_refuses_damage(void **state)
         if (cases[i].reason) {
             assert_string_equal(err.reason, cases[i].reason);
         } else {
-            assert_int_equal(r.nanchors, 2 * i); /* none, then 2 */
+            assert_int_equal(r.nanchors + r.nexact, i ? 2 : 0); /* none, then 2 */
         }
         yajl_tree_free(fp);
     }
@@ -229,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_contained_text_shares_an_anchor),
         cmocka_unit_test(test_anchors_are_consistent),
         cmocka_unit_test(test_anchor_params_checked),
+        cmocka_unit_test(test_exact_sets),
         cmocka_unit_test(test_fp_json_round_trip),
         cmocka_unit_test(test_fp_json_refuses_damage),
     };

@@ -162,6 +162,9 @@ static void test_small_sets_do_not_use_containment(void **state)
     assert_true(nw_match_containment(&P, 0.025, 10, 400) == 0.025);
     double c = nw_match_containment(&P, 0.25, 100, 400); /* B (100) inside A (400) */
     assert_true(c > 0.999 && c <= 1.0);
+    /* the same rule for exact sets: a 10-shingle text is not "contained" in whatever holds it */
+    assert_true(nw_match_exact_containment(&P, 0.04, 1.0, 10, 250) == 0.04);
+    assert_true(nw_match_exact_containment(&P, 0.4, 1.0, 100, 250) == 1.0);
 }
 
 static nw_candidate ranked(const char *id, int64_t order, double j, double c)
@@ -369,6 +372,19 @@ static void test_record_round_trip(void **state)
     assert_int_equal(nw_sig_record_decode(b.data, b.len, &back), 0);
     assert_false(back.decided);
     assert_int_equal(back.order_ms, r.order_ms);
+    assert_int_equal(back.nexact, 0);
+    /* a version 3 record (written before exact sets: no count after the id) is still read */
+    nw_buf v3;
+    nw_buf_init(&v3);
+    assert_int_equal(nw_buf_append(&v3, b.data, b.len - 2), NW_OK);
+    v3.data[0] = 3;
+    assert_int_equal(nw_sig_record_decode(v3.data, v3.len, &back), 0);
+    assert_int_equal(back.nexact, 0);
+    assert_memory_equal(back.id.p, "003", 3);
+    nw_buf_release(&v3);
+    const uint8_t exact[6] = {1, 0, 2, 0, 0, 1}; /* 1, 2, 256 */
+    r.exact = exact;
+    r.nexact = 3;
     r.decided = 1;
     r.story = (nw_bytes){"002", 3};
     r.story_order_ms = 1158105600000LL;
@@ -387,6 +403,8 @@ static void test_record_round_trip(void **state)
     assert_int_equal(back.shingles, 284);
     assert_int_equal(back.first_seen_ms, r.first_seen_ms);
     assert_memory_equal(back.sig, sig, NW_MINHASH_BINS);
+    assert_int_equal(back.nexact, 3);
+    assert_memory_equal(back.exact, exact, sizeof exact);
     assert_memory_equal(back.story.p, "002", 3);
     assert_int_equal(back.story_order_ms, r.story_order_ms);
     assert_int_equal(back.nmatches, 1);
