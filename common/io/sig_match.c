@@ -139,21 +139,53 @@ static void remember_expired(nw_store *s, const hit *h, int64_t now_ms)
     }
 }
 
-/* Exactly when both are short texts with exact sets (records from before them have none),
- * else from the MinHash. */
-static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, const work *w,
-                    const uint8_t *other_sig, uint32_t other_shingles, const uint16_t *other_exact,
-                    size_t other_nexact)
+/* What verifying needs of the other document. */
+typedef struct other {
+    const uint8_t *sig;
+    uint32_t shingles;
+    const uint16_t *exact, *masked;
+    size_t nexact, nmasked;
+} other;
+
+/* Containment of two exact sets, by the rule for small sets (decide.h). */
+static double exact_containment(const nw_store *s, const uint16_t *a, size_t na, const uint16_t *b,
+                                size_t nb, uint32_t sa, uint32_t sb, double *jaccard)
 {
-    if (d->nexact && other_nexact) {
-        nw_exact_measure(d->exact, d->nexact, other_exact, other_nexact, &c->jaccard,
-                         &c->containment);
-        c->containment = nw_match_exact_containment(&s->match, c->jaccard, c->containment,
-                                                    d->shingles, other_shingles);
+    double c;
+    nw_exact_measure(a, na, b, nb, jaccard, &c);
+    return nw_match_exact_containment(&s->match, *jaccard, c, sa, sb);
+}
+
+/* Exactly when both are short texts with exact sets (records from before them have none),
+ * with the template guard when both have masked sets; else from the MinHash. */
+static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, const work *w,
+                    const other *o)
+{
+    if (d->nexact && o->nexact) {
+        c->containment = exact_containment(s, d->exact, d->nexact, o->exact, o->nexact, d->shingles,
+                                           o->shingles, &c->jaccard);
+        if (d->nmasked && o->nmasked) {
+            double mj, mc = exact_containment(s, d->masked, d->nmasked, o->masked, o->nmasked,
+                                              d->shingles, o->shingles, &mj);
+            c->template = nw_match_is_template(c->containment, mc);
+        }
         return;
     }
+    const uint8_t *other_sig = o->sig;
+    uint32_t other_shingles = o->shingles;
     c->jaccard = nw_minhash_jaccard8(w->sig8, other_sig);
     c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, other_shingles);
+}
+
+/* A record's little-endian u16 set, copied into the batch arena (a non-NULL pointer even when
+ * empty); NULL when out of memory. */
+static const uint16_t *u16_from_le(nw_store *s, const uint8_t *le, size_t n)
+{
+    uint16_t *v = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *v);
+    for (size_t k = 0; v && k < n; k++) {
+        v[k] = (uint16_t)(le[2 * k] | le[2 * k + 1] << 8);
+    }
+    return v;
 }
 
 /* The candidates of one document, from memory or from the records read; then its decision. */
@@ -174,14 +206,11 @@ static int decode_fetched(nw_store *s, struct fetch *f)
     }
     f->sig = r.sig;
     f->nexact = r.nexact;
-    uint16_t *exact = r.nexact ? nw_arena_alloc(&s->arena, r.nexact * sizeof *exact) : NULL;
-    if (r.nexact && !exact) {
+    f->nmasked = r.nmasked;
+    if (!(f->exact = u16_from_le(s, r.exact, r.nexact)) ||
+        !(f->masked = u16_from_le(s, r.masked, r.nmasked))) {
         return NW_E_NOMEM;
     }
-    for (size_t k = 0; k < r.nexact; k++) {
-        exact[k] = (uint16_t)(r.exact[2 * k] | r.exact[2 * k + 1] << 8);
-    }
-    f->exact = exact;
     f->order_ms = r.order_ms;
     f->shingles = r.shingles;
     return NW_OK;
@@ -199,7 +228,10 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
             size_t j = (size_t)w->in_batch[c];
             cand->id = docs[j].doc_id;
             cand->order_ms = s->w[j].order_ms;
-            measure(s, cand, d, w, s->w[j].sig8, docs[j].shingles, docs[j].exact, docs[j].nexact);
+            const nw_store_doc *e = &docs[j];
+            measure(
+                s, cand, d, w,
+                &(other){s->w[j].sig8, e->shingles, e->exact, e->masked, e->nexact, e->nmasked});
             w->ncands++;
             continue;
         }
@@ -213,7 +245,8 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
         }
         cand->id = f->id;
         cand->order_ms = f->order_ms;
-        measure(s, cand, d, w, f->sig, f->shingles, f->exact, f->nexact);
+        measure(s, cand, d, w,
+                &(other){f->sig, f->shingles, f->exact, f->masked, f->nexact, f->nmasked});
         w->ncands++;
     }
     nw_metric_add(s->m_candidates, (double)w->ncands);

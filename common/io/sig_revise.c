@@ -192,12 +192,12 @@ static int apply_intents(nw_revise *v, const rev_target *t, nw_sig_record *r)
     int changed = 0;
     for (size_t i = 0; i < n; i++) {
         const nw_rec_match *m = &r->matches[i];
-        list[i] = (nw_candidate){nw_arena_strndup(&v->arena, m->id.p, m->id.len),
-                                 m->order_ms,
-                                 m->jaccard,
-                                 m->containment,
-                                 m->relation,
-                                 1};
+        list[i] = (nw_candidate){.id = nw_arena_strndup(&v->arena, m->id.p, m->id.len),
+                                 .order_ms = m->order_ms,
+                                 .jaccard = m->jaccard,
+                                 .containment = m->containment,
+                                 .relation = m->relation,
+                                 .earlier = 1};
         if (!list[i].id) {
             return -1;
         }

@@ -208,6 +208,14 @@ void nw_sig_expiry_forget(nw_store *s)
     }
 }
 
+void nw_sig_u16_to_le(const uint16_t *v, size_t n, uint8_t *out)
+{
+    for (size_t k = 0; k < n && k < NW_EXACT_MAX; k++) {
+        out[2 * k] = (uint8_t)v[k];
+        out[2 * k + 1] = (uint8_t)(v[k] >> 8);
+    }
+}
+
 unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d)
 {
     if (!d->shingles) {
@@ -248,6 +256,8 @@ nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work
         r->sig = w->sig8;
         r->exact = w->exact_le;
         r->nexact = d->nexact;
+        r->masked = w->masked_le;
+        r->nmasked = d->nmasked;
     }
     return r;
 }
@@ -331,10 +341,8 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
         w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
         w->nhits = w->ncands = w->nrevised = 0;
         nw_minhash_pack8(d->sig, w->sig8);
-        for (size_t k = 0; k < d->nexact && k < NW_EXACT_MAX; k++) {
-            w->exact_le[2 * k] = (uint8_t)d->exact[k];
-            w->exact_le[2 * k + 1] = (uint8_t)(d->exact[k] >> 8);
-        }
+        nw_sig_u16_to_le(d->exact, d->nexact, w->exact_le);
+        nw_sig_u16_to_le(d->masked, d->nmasked, w->masked_le);
         int j = nw_sig_batch_index(s, w->h);
         w->same_as = j >= 0 && strcmp(docs[j].doc_id, d->doc_id) == 0 ? j : -1;
         w->pending = w->same_as < 0;

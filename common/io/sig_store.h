@@ -55,6 +55,8 @@ typedef struct nw_store_doc {
     size_t nanchors;
     const uint16_t *exact; /* sketch/exact_set.h: a short text's exact set; may be none */
     size_t nexact;
+    const uint16_t *masked; /* the same with names and numbers masked; may be none */
+    size_t nmasked;
     int has_published;
     int64_t published_ms;
     /* results */

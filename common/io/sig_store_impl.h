@@ -35,6 +35,7 @@ typedef struct work {
     uint64_t h;
     uint8_t sig8[NW_MINHASH_BINS];
     uint8_t exact_le[2 * NW_EXACT_MAX]; /* the document's exact set as its record holds it */
+    uint8_t masked_le[2 * NW_EXACT_MAX];
     nw_buf blob; /* the record as last read or written: what compare-and-set expects */
     nw_buf next; /* the record to write */
     hit *hits;   /* sorted by h once read; mutual hits appended after */
@@ -77,10 +78,10 @@ struct nw_store {
     /* the records read this round, one GET per distinct neighbour of the round */
     struct fetch { /* a neighbour's record read this batch: what verifying it needs */
         uint64_t h;
-        redisReply *rep;       /* its bytes, until the batch ends */
-        const uint8_t *sig;    /* into rep; decoded on first use; NULL when expired */
-        const uint16_t *exact; /* in the batch arena; nexact values */
-        size_t nexact;
+        redisReply *rep;                /* its bytes, until the batch ends */
+        const uint8_t *sig;             /* into rep; decoded on first use; NULL when expired */
+        const uint16_t *exact, *masked; /* in the batch arena */
+        size_t nexact, nmasked;
         const char *id; /* the record's id, NUL-terminated */
         int64_t order_ms;
         uint32_t shingles;
@@ -114,6 +115,8 @@ int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document w
  * -1 when out of memory. */
 int nw_sig_expiry_due(nw_store *s, int64_t gen, unsigned shard);
 void nw_sig_expiry_forget(nw_store *s); /* a batch failed: set every expiry again */
+/* A short text's set as its record holds it: little-endian u16 (at most NW_EXACT_MAX). */
+void nw_sig_u16_to_le(const uint16_t *v, size_t n, uint8_t *out);
 /* A document's bucket entries: its bands, then its anchors (none when anchor_df_max is 0). */
 unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d);
 uint32_t nw_sig_entry(const nw_store *s, const nw_store_doc *d, unsigned e, unsigned *band);

@@ -61,6 +61,11 @@ double nw_match_exact_containment(const nw_match_params *p, double jaccard, doub
     return na < p->min_shingles || nb < p->min_shingles ? jaccard : containment;
 }
 
+int nw_match_is_template(double containment, double masked_containment)
+{
+    return containment < NW_TEMPLATE_SAME && masked_containment - containment >= NW_TEMPLATE_GAIN;
+}
+
 nw_relation nw_match_relation(const nw_match_params *p, double jaccard, double containment)
 {
     if (containment >= p->dup_containment || jaccard >= p->dup_jaccard) {
@@ -111,7 +116,8 @@ void nw_decide(const nw_match_params *p, int64_t order_ms, const char *id, nw_ca
     out->nmatches = 0;
     out->nlater = 0;
     for (size_t i = 0; i < n; i++) {
-        c[i].relation = nw_match_relation(p, c[i].jaccard, c[i].containment);
+        c[i].relation =
+            c[i].template ? NW_REL_NONE : nw_match_relation(p, c[i].jaccard, c[i].containment);
         c[i].earlier = nw_order_cmp(c[i].order_ms, c[i].id, order_ms, id) < 0;
         if (c[i].relation != NW_REL_NONE) {
             out->nmatches += c[i].earlier != 0;

@@ -47,7 +47,8 @@ int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
               put(out, (uint64_t)r->first_seen_ms, 8) || put(out, (uint64_t)r->order_ms, 8) ||
               put(out, r->id.len, 2) || nw_buf_append(out, r->sig, NW_MINHASH_BINS) ||
               nw_buf_append(out, r->id.p, r->id.len) || put(out, r->nexact, 2) ||
-              nw_buf_append(out, r->exact, 2 * r->nexact);
+              nw_buf_append(out, r->exact, 2 * r->nexact) || put(out, r->nmasked, 2) ||
+              nw_buf_append(out, r->masked, 2 * r->nmasked);
     if (!bad && r->decided) {
         bad = put(out, DEC_MARK, 1) || put(out, (uint64_t)r->story_order_ms, 8) ||
               put_str(out, r->story) || put(out, r->nmatches, 1);
@@ -156,8 +157,8 @@ int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
     r->decided = 0;
     r->nmatches = r->nmerged = r->nrevised = 0;
     r->story = (nw_bytes){NULL, 0};
-    r->exact = NULL;
-    r->nexact = 0;
+    r->exact = r->masked = NULL;
+    r->nexact = r->nmasked = 0;
     uint64_t version = get(&c, 1);
     if (version != REC_VERSION && version != REC_VERSION_NO_EXACT) {
         return -1;
@@ -173,7 +174,9 @@ int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
     if (version == REC_VERSION) {
         r->nexact = (size_t)get(&c, 2);
         r->exact = take(&c, 2 * r->nexact);
-        if (r->nexact > NW_EXACT_MAX) {
+        r->nmasked = (size_t)get(&c, 2);
+        r->masked = take(&c, 2 * r->nmasked);
+        if (r->nexact > NW_EXACT_MAX || r->nmasked > NW_EXACT_MAX) {
             return -1;
         }
     }

@@ -4,7 +4,8 @@
  * revision, whose counter also invalidates a claim another writer still holds. Pure.
  * Layout, little endian:
  *   u8 version=4 | u32 revision | u32 shingles | i64 first_seen_ms | i64 order_ms | u16 id_len
- *   | u8 sig[128] | id | u16 n | n x u16 exact (sketch/exact_set.h), then once decided: u8 'D' |
+ *   | u8 sig[128] | id | u16 n | n x u16 exact (sketch/exact_set.h) | u16 n | n x u16 masked,
+ *   then once decided: u8 'D' |
  * i64 story_order_ms | u16 len | story | u8 n | n x (i64 order_ms | f64 jaccard | f64 containment |
  * u8 relation | u16 len | id) | u8 n | n x (u16 len | merged story) | u16 n | n x (u16 len |
  * revised id) Version 3 (before 2026-12-02's exact sets) is the same without the exact set: still
@@ -46,6 +47,8 @@ typedef struct nw_sig_record {
     const uint8_t *sig;   /* NW_MINHASH_BINS 8-bit values */
     const uint8_t *exact; /* nexact little-endian u16: a short text's exact set, or none */
     size_t nexact;
+    const uint8_t *masked; /* nmasked little-endian u16: the same, names and numbers masked */
+    size_t nmasked;
     int decided;
     /* the decision */
     int64_t story_order_ms; /* the story's earliest article's order time */

@@ -36,12 +36,14 @@ typedef struct nw_fingerprint {
     size_t nanchors;
     uint16_t exact[NW_EXACT_MAX]; /* exact_set.h: short texts only */
     size_t nexact;
+    uint16_t masked[NW_EXACT_MAX]; /* the same of its names-and-numbers-masked shingles */
+    size_t nmasked;
     uint64_t simhash;
 } nw_fingerprint;
 
 typedef struct nw_fingerprinter {
     nw_fp_params params;
-    nw_u64vec tokens, shingles, scratch;
+    nw_u64vec tokens, shingles, scratch, masked_tokens, masked_shingles;
     char scheme[NW_FP_SCHEME_MAX];
 } nw_fingerprinter;
 

@@ -39,6 +39,7 @@ void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp)
     write_le(g, "anchors", fp->anchors, NULL, fp->nanchors, 4);
     if (fp->nexact) {
         write_le(g, "exact", NULL, fp->exact, fp->nexact, 2);
+        write_le(g, "masked", NULL, fp->masked, fp->nmasked, 2);
     }
     nw_json_str(g, "simhash", sim);
     yajl_gen_map_close(g);
@@ -79,18 +80,19 @@ int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *er
         return nw_err_set(err, NW_E_INPUT, "missing_field", "object \"fp\" is missing");
     }
     const char *sp[] = {"scheme", NULL}, *np[] = {"shingles", NULL}, *mp[] = {"minhash", NULL},
-               *ap[] = {"anchors", NULL}, *ep[] = {"exact", NULL};
+               *ap[] = {"anchors", NULL}, *ep[] = {"exact", NULL}, *kp[] = {"masked", NULL};
     yajl_val s = yajl_tree_get(fp, sp, yajl_t_string);
     yajl_val n = yajl_tree_get(fp, np, yajl_t_number);
     yajl_val mh = yajl_tree_get(fp, mp, yajl_t_string);
     yajl_val an = yajl_tree_get(fp, ap, yajl_t_any);
     yajl_val ex = yajl_tree_get(fp, ep, yajl_t_any);
+    yajl_val mk = yajl_tree_get(fp, kp, yajl_t_any);
     if (!s || !n || !mh || !YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0 ||
         YAJL_GET_INTEGER(n) > UINT32_MAX || (an && !YAJL_IS_STRING(an)) ||
-        (ex && !YAJL_IS_STRING(ex))) {
+        (ex && !YAJL_IS_STRING(ex)) || (mk && !YAJL_IS_STRING(mk))) {
         return nw_err_set(err, NW_E_INPUT, "bad_field_type",
                           "fp needs scheme (string), shingles (integer), minhash (string) and "
-                          "may have anchors and exact (strings)");
+                          "may have anchors, exact and masked (strings)");
     }
     if (strcmp(s->u.string, scheme) != 0) {
         return nw_err_set(err, NW_E_INPUT, "scheme_mismatch",
@@ -107,11 +109,14 @@ int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *er
     }
     out->shingles = (uint32_t)YAJL_GET_INTEGER(n);
     long ne = ex ? read_le(ex->u.string, NULL, out->exact, NW_EXACT_MAX, 2, 1) : 0;
-    if (ne < 0 || (uint64_t)ne > out->shingles) {
+    long nm = mk ? read_le(mk->u.string, NULL, out->masked, NW_EXACT_MAX, 2, 1) : 0;
+    if (ne < 0 || nm < 0 || (uint64_t)ne > out->shingles || (uint64_t)nm > out->shingles) {
         return nw_err_set(err, NW_E_INPUT, "bad_signature",
-                          "fp.exact is not base64 of at most %d ascending u16, one per shingle",
+                          "fp.exact and fp.masked must be base64 of at most %d ascending u16, "
+                          "one per shingle at most",
                           NW_EXACT_MAX);
     }
+    out->nmasked = ne ? (size_t)nm : 0;
     out->nanchors = (size_t)na;
     out->nexact = (size_t)ne;
     return NW_OK;

@@ -3,6 +3,7 @@
  *   {scheme, tokens, shingles, minhash: base64 of 128 little-endian u32,
  *    anchors: base64 of n little-endian u32 (ascending),
  *    exact: base64 of n little-endian u16 (ascending; texts of up to 256 shingles only),
+ *    masked: the same of the text with its names and numbers masked (tokenize.h; with exact),
  *    simhash: 16 hex digits}
  * Messages written before anchors and exact sets existed have neither: they are found through
  * the MinHash bands alone and verified from the MinHash. */
@@ -28,6 +29,8 @@ typedef struct nw_fp_read {
     size_t nanchors;
     uint16_t exact[NW_EXACT_MAX];
     size_t nexact; /* 0: verify through the MinHash */
+    uint16_t masked[NW_EXACT_MAX];
+    size_t nmasked; /* 0: no template guard */
 } nw_fp_read;
 
 /* Reads the "fp" object 'fp' (NULL when absent) of a scheme that must be 'scheme'. NW_OK, or

@@ -39,22 +39,33 @@ int nw_u64vec_push(nw_u64vec *a, uint64_t x)
 typedef struct tok {
     char buf[NW_TOKEN_MAX];
     size_t len;
+    /* for the masked stream: the word began with a capital, has a digit, began a sentence */
+    int capital, digit, at_start;
+    int sentence; /* the next word begins a sentence */
 } tok;
 
 static void tok_add(tok *t, const char *s, size_t n)
 {
+    if (!t->len) {
+        t->at_start = t->sentence;
+    }
     for (size_t i = 0; i < n && t->len < NW_TOKEN_MAX; i++) {
         t->buf[t->len++] = s[i];
     }
 }
 
-static int tok_flush(tok *t, uint64_t seed, nw_u64vec *out)
+static int tok_flush(tok *t, uint64_t seed, nw_u64vec *out, nw_u64vec *masked)
 {
     if (!t->len) {
         return NW_OK;
     }
     uint64_t h = XXH64(t->buf, t->len, seed);
+    int name_or_number = t->digit || (t->capital && !t->at_start);
     t->len = 0;
+    t->capital = t->digit = t->sentence = 0;
+    if (masked && nw_u64vec_push(masked, name_or_number ? NW_TOKEN_MASK ^ seed : h) != NW_OK) {
+        return NW_E_NOMEM;
+    }
     return nw_u64vec_push(out, h);
 }
 
@@ -98,6 +109,10 @@ static int fold_codepoint(tok *t, int cp)
         if (!alnum) {
             return word;
         }
+        /* case folding has lowered it: ask the original code point */
+        utf8proc_category_t orig = utf8proc_category(cp);
+        t->capital |= t->len == 0 && (orig == UTF8PROC_CATEGORY_LU || orig == UTF8PROC_CATEGORY_LT);
+        t->digit |= cat == UTF8PROC_CATEGORY_ND;
         utf8proc_uint8_t enc[4];
         utf8proc_ssize_t el = utf8proc_encode_char(dec[k], enc);
         tok_add(t, (const char *)enc, (size_t)el);
@@ -108,8 +123,13 @@ static int fold_codepoint(tok *t, int cp)
 
 int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
 {
+    return nw_tokenize_masked(text, n, seed, out, NULL);
+}
+
+int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out, nw_u64vec *masked)
+{
     const unsigned char *p = (const unsigned char *)text;
-    tok t = {.len = 0};
+    tok t = {.len = 0, .sentence = 1};
     size_t i = 0;
     while (i < n) {
         unsigned char c = p[i];
@@ -117,14 +137,19 @@ int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
             i++;
             if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                 char ch = (char)c;
+                t.digit |= c <= '9';
                 tok_add(&t, &ch, 1);
             } else if (c >= 'A' && c <= 'Z') {
                 char ch = (char)(c + 32);
+                t.capital |= t.len == 0;
                 tok_add(&t, &ch, 1);
             } else if (c == '\'' && t.len) {
                 continue; /* inside a word: dropped */
-            } else if (tok_flush(&t, seed, out) != NW_OK) {
-                return NW_E_NOMEM;
+            } else {
+                if (tok_flush(&t, seed, out, masked) != NW_OK) {
+                    return NW_E_NOMEM;
+                }
+                t.sentence |= c == '.' || c == '!' || c == '?' || c == '\n';
             }
             continue;
         }
@@ -134,18 +159,18 @@ int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
             continue;
         }
         if (unspaced(cp)) { /* a word of its own: the text has no spaces to find words by */
-            if (tok_flush(&t, seed, out) != NW_OK) {
+            if (tok_flush(&t, seed, out, masked) != NW_OK) {
                 return NW_E_NOMEM;
             }
             fold_codepoint(&t, cp);
-            if (tok_flush(&t, seed, out) != NW_OK) {
+            if (tok_flush(&t, seed, out, masked) != NW_OK) {
                 return NW_E_NOMEM;
             }
             continue;
         }
-        if (!fold_codepoint(&t, cp) && tok_flush(&t, seed, out) != NW_OK) {
+        if (!fold_codepoint(&t, cp) && tok_flush(&t, seed, out, masked) != NW_OK) {
             return NW_E_NOMEM;
         }
     }
-    return tok_flush(&t, seed, out);
+    return tok_flush(&t, seed, out, masked);
 }

@@ -26,4 +26,15 @@ int nw_u64vec_push(nw_u64vec *a, uint64_t x);
 /* Appends the hashes of the tokens of 'text' (UTF-8, not NUL-terminated) to 'out'. */
 int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out);
 
+/* The hash every name and number has in the masked stream (xor the seed). */
+#define NW_TOKEN_MASK 0x4e414d45ULL
+
+/* As nw_tokenize, and appends to 'masked' (when not NULL) the same stream with every name and
+ * number replaced by one hash: a word with a digit, or one that begins with a capital letter
+ * and does not begin a sentence. Two notices built on one template ("X Corp said it filed
+ * with the Securities and Exchange Commission for an offering of N shares") differ in the
+ * first stream and agree in the second; two copies of one text agree in both. */
+int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out,
+                       nw_u64vec *masked);
+
 #endif

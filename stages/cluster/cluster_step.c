@@ -225,7 +225,9 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
                             .anchors = fp->anchors,
                             .nanchors = fp->nanchors,
                             .exact = fp->exact,
-                            .nexact = fp->nexact};
+                            .nexact = fp->nexact,
+                            .masked = fp->masked,
+                            .nmasked = fp->nmasked};
         d->has_published = published(&items[i].doc, &d->published_ms);
         c->item_of[k++] = i;
     }

@@ -208,6 +208,8 @@ static void test_fp_json_round_trip(void **state)
     assert_memory_equal(r.anchors, fp.anchors, fp.nanchors * sizeof *r.anchors);
     assert_true(fp.nexact > 20 && fp.nexact == r.nexact); /* a short text: its exact set */
     assert_memory_equal(r.exact, fp.exact, fp.nexact * sizeof *r.exact);
+    assert_true(fp.nmasked > 20 && fp.nmasked == r.nmasked); /* and its masked set */
+    assert_memory_equal(r.masked, fp.masked, fp.nmasked * sizeof *r.masked);
     assert_int_equal(
         nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), "v2-other", &r, &err),
         NW_E_INPUT);

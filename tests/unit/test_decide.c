@@ -167,6 +167,25 @@ static void test_small_sets_do_not_use_containment(void **state)
     assert_true(nw_match_exact_containment(&P, 0.4, 1.0, 100, 250) == 1.0);
 }
 
+/* The template guard: masking names and numbers lifts a template pair's containment; a real
+ * partial copy keeps it; a copy with a corrected figure is near-identical and stays one. */
+static void test_template_guard(void **state)
+{
+    (void)state;
+    assert_true(nw_match_is_template(0.30, 0.68));  /* two SEC filing notices */
+    assert_true(nw_match_is_template(0.62, 0.84));  /* convertible debt notices, "duplicates" */
+    assert_false(nw_match_is_template(0.45, 0.47)); /* a story-level partial copy */
+    assert_false(nw_match_is_template(0.95, 1.0));  /* a corrected figure */
+    nw_candidate c[2] = {cand("a", 100, 0.3, 0.62), cand("b", 200, 0.3, 0.62)};
+    c[0].template = 1;
+    nw_decision d;
+    nw_decide(&P, 900, "x", c, 2, &d);
+    assert_int_equal(d.nmatches, 1); /* the template pair is no match */
+    assert_string_equal(c[0].id, "b");
+    assert_int_equal(d.dup_of, 0);
+    assert_int_equal(c[1].relation, NW_REL_NONE);
+}
+
 static nw_candidate ranked(const char *id, int64_t order, double j, double c)
 {
     nw_candidate x = cand(id, order, j, c);
@@ -373,10 +392,10 @@ static void test_record_round_trip(void **state)
     assert_false(back.decided);
     assert_int_equal(back.order_ms, r.order_ms);
     assert_int_equal(back.nexact, 0);
-    /* a version 3 record (written before exact sets: no count after the id) is still read */
+    /* a version 3 record (written before exact sets: no counts after the id) is still read */
     nw_buf v3;
     nw_buf_init(&v3);
-    assert_int_equal(nw_buf_append(&v3, b.data, b.len - 2), NW_OK);
+    assert_int_equal(nw_buf_append(&v3, b.data, b.len - 4), NW_OK);
     v3.data[0] = 3;
     assert_int_equal(nw_sig_record_decode(v3.data, v3.len, &back), 0);
     assert_int_equal(back.nexact, 0);
@@ -385,6 +404,8 @@ static void test_record_round_trip(void **state)
     const uint8_t exact[6] = {1, 0, 2, 0, 0, 1}; /* 1, 2, 256 */
     r.exact = exact;
     r.nexact = 3;
+    r.masked = exact + 2;
+    r.nmasked = 2;
     r.decided = 1;
     r.story = (nw_bytes){"002", 3};
     r.story_order_ms = 1158105600000LL;
@@ -405,6 +426,8 @@ static void test_record_round_trip(void **state)
     assert_memory_equal(back.sig, sig, NW_MINHASH_BINS);
     assert_int_equal(back.nexact, 3);
     assert_memory_equal(back.exact, exact, sizeof exact);
+    assert_int_equal(back.nmasked, 2);
+    assert_memory_equal(back.masked, exact + 2, 4);
     assert_memory_equal(back.story.p, "002", 3);
     assert_int_equal(back.story_order_ms, r.story_order_ms);
     assert_int_equal(back.nmatches, 1);
@@ -427,6 +450,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_relation_thresholds, setup),
+        cmocka_unit_test_setup(test_template_guard, setup),
         cmocka_unit_test_setup(test_params_check, setup),
         cmocka_unit_test_setup(test_order, setup),
         cmocka_unit_test_setup(test_no_candidates_is_new, setup),

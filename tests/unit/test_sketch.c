@@ -254,10 +254,38 @@ static void test_unspaced_scripts(void **state)
     nw_fingerprinter_release(&f);
 }
 
+/* The masked stream: names (a capital not at a sentence's start) and numbers become one
+ * token, everything else is the plain stream. */
+static void test_masked_tokens(void **state)
+{
+    (void)state;
+    nw_u64vec plain, masked;
+    nw_u64vec_init(&plain);
+    nw_u64vec_init(&masked);
+    const char *t = "Hadson Corp said it filed for 3,750,000 shares. The offer is with \u00c9lan.";
+    assert_int_equal(nw_tokenize_masked(t, strlen(t), 1, &plain, &masked), 0);
+    assert_int_equal(plain.n, 15);
+    assert_int_equal(masked.n, plain.n);
+    /* masked: Corp (1), 3 750 000 (6, 7, 8), Élan (14); kept: Hadson and The (sentence starts) */
+    const uint64_t mask = NW_TOKEN_MASK ^ 1;
+    int want[15] = {0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1};
+    for (size_t i = 0; i < 15; i++) {
+        assert_true(want[i] ? masked.v[i] == mask : masked.v[i] == plain.v[i]);
+    }
+    nw_u64vec plain2;
+    nw_u64vec_init(&plain2);
+    assert_int_equal(nw_tokenize(t, strlen(t), 1, &plain2), 0); /* the same plain stream */
+    assert_memory_equal(plain2.v, plain.v, plain.n * sizeof *plain.v);
+    nw_u64vec_release(&plain);
+    nw_u64vec_release(&plain2);
+    nw_u64vec_release(&masked);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unspaced_scripts),
+        cmocka_unit_test(test_masked_tokens),
         cmocka_unit_test(test_tokenizer_folds_case_quotes_and_accents),
         cmocka_unit_test(test_shingles_are_a_set),
         cmocka_unit_test(test_minhash_estimates_jaccard),
