@@ -110,10 +110,11 @@ int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *er
     out->shingles = (uint32_t)YAJL_GET_INTEGER(n);
     long ne = ex ? read_le(ex->u.string, NULL, out->exact, NW_EXACT_MAX, 2, 1) : 0;
     long nm = mk ? read_le(mk->u.string, NULL, out->masked, NW_EXACT_MAX, 2, 1) : 0;
-    if (ne < 0 || nm < 0 || (uint64_t)ne > out->shingles || (uint64_t)nm > out->shingles) {
+    /* (the masked set may be the larger: "Bank" and "bank" are one word unmasked, two masked) */
+    if (ne < 0 || nm < 0 || (uint64_t)ne > out->shingles) {
         return nw_err_set(err, NW_E_INPUT, "bad_signature",
-                          "fp.exact and fp.masked must be base64 of at most %d ascending u16, "
-                          "one per shingle at most",
+                          "fp.exact (one value per shingle at most) and fp.masked must be base64 "
+                          "of at most %d ascending u16",
                           NW_EXACT_MAX);
     }
     out->nmasked = ne ? (size_t)nm : 0;
