@@ -1,6 +1,7 @@
 /* bench_store.c - match+insert throughput of the Redis signature store and its memory per
  * document. Generates N documents (random shingle sets of 80..600 shingles; every tenth a
- * near copy, 85% of the shingles, of a recent one), signs and anchors them, and runs them through
+ * near copy, 85% of the shingles, of a recent one), signs and anchors them (with exact sets for
+ * those of up to 256 shingles, the masked set taken as equal), and runs them through
  * the store in batches (one pipeline per batch: many requests in flight), from THREADS threads with
  * a store (connection) each, as THREADS cluster instances would. Prints documents/s and, from INFO
  * memory before and after, Redis bytes per document. Usage: bench_store REDIS_URL [N] [BATCH]
@@ -15,6 +16,7 @@
 #include "io/metrics.h"
 #include "io/sig_store.h"
 #include "sketch/anchors.h"
+#include "sketch/exact_set.h"
 #include "sketch/minhash.h"
 
 static long long used_memory(const char *host, int port)
@@ -49,6 +51,8 @@ static size_t n, batch, nthreads;
 static unsigned bands, anchor_df_max;
 static uint32_t *anchors; /* document i's from anchors + anchor_at[i], anchor_n[i] of them */
 static size_t *anchor_at, *anchor_n;
+static uint16_t *exact; /* document i's from exact + exact_at[i], exact_n[i] of them */
+static size_t *exact_at, *exact_n;
 static uint32_t (*sigs)[NW_MINHASH_BINS];
 static uint32_t *shingles;
 static char (*ids)[32];
@@ -71,7 +75,11 @@ static void *worker(void *arg)
                                      .sig = sigs[off + i],
                                      .shingles = shingles[off + i],
                                      .anchors = anchors + anchor_at[off + i],
-                                     .nanchors = anchor_n[off + i]};
+                                     .nanchors = anchor_n[off + i],
+                                     .exact = exact + exact_at[off + i],
+                                     .nexact = exact_n[off + i],
+                                     .masked = exact + exact_at[off + i],
+                                     .nmasked = exact_n[off + i]};
         }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts); /* Redis expiry is wall-clock: so is the store */
@@ -103,6 +111,10 @@ static void make_documents(void)
     anchors = malloc((n * 64 + NW_ANCHORS_MAX) * sizeof *anchors); /* 600 shingles: 50 a doc */
     anchor_at = malloc(n * sizeof *anchor_at);
     anchor_n = malloc(n * sizeof *anchor_n);
+    exact = malloc((n * 100 + NW_EXACT_MAX) * sizeof *exact); /* a third have 80..256 */
+    exact_at = malloc(n * sizeof *exact_at);
+    exact_n = malloc(n * sizeof *exact_n);
+    size_t nexact = 0;
     nw_anchor_params ap;
     nw_anchor_params_default(&ap);
     nw_u64vec scratch;
@@ -130,6 +142,9 @@ static void make_documents(void)
         anchor_at[i] = nanchors;
         anchor_n[i] = (size_t)nw_anchors_select(set, k, 1, &ap, &scratch, anchors + nanchors);
         nanchors += anchor_n[i];
+        exact_at[i] = nexact;
+        exact_n[i] = nw_exact_set(set, k, 1, exact + nexact);
+        nexact += exact_n[i];
         snprintf(ids[i], sizeof ids[i], "bench-%zu-%llu", i, (unsigned long long)(rnd() % 1000000));
     }
     for (size_t i = 0; i < n; i++) {
