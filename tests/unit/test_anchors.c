@@ -172,6 +172,34 @@ static yajl_val fp_of(const char *json, nw_err *err)
     return root;
 }
 
+/* A text's fp object as the fingerprint stage writes it; the parsed message (caller frees). */
+static yajl_val written(const char *text, const char *scheme, nw_fingerprint *fp)
+{
+    nw_fp_params p;
+    nw_fp_params_default(&p);
+    nw_fingerprinter f;
+    nw_fingerprinter_init(&f, &p);
+    assert_int_equal(nw_fingerprint_text(&f, text, strlen(text), fp), NW_OK);
+    nw_fingerprinter_release(&f);
+    yajl_gen g = nw_json_gen_new();
+    yajl_gen_map_open(g);
+    nw_fp_json_write(g, scheme, fp);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    nw_err err = {0};
+    yajl_val root = fp_of((const char *)buf, &err);
+    yajl_gen_free(g);
+    return root;
+}
+
+static int read_back(yajl_val root, const char *scheme, nw_fp_read *r, nw_err *err)
+{
+    const char *path[] = {"fp", NULL};
+    return nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), scheme, r, err);
+}
+
 static void test_fp_json_round_trip(void **state)
 {
     (void)state;
@@ -180,28 +208,14 @@ static void test_fp_json_round_trip(void **state)
     char scheme[NW_FP_SCHEME_MAX];
     nw_fp_scheme(&p, scheme, sizeof scheme);
     assert_string_equal(scheme, NW_FP_SCHEME_DEFAULT);
-    nw_fingerprinter f;
-    nw_fingerprinter_init(&f, &p);
     nw_fingerprint fp;
-    const char *t = "The central bank raised its main interest rate by half a point on Tuesday, "
-                    "citing inflation that has run above its target for a year.";
-    assert_int_equal(nw_fingerprint_text(&f, t, strlen(t), &fp), NW_OK);
-    nw_fingerprinter_release(&f);
+    yajl_val root = written("The central bank raised its main interest rate by half a point on "
+                            "Tuesday, citing inflation that has run above its target for a year.",
+                            scheme, &fp);
     assert_int_equal(fp.nanchors, 16);
-    yajl_gen g = nw_json_gen_new();
-    yajl_gen_map_open(g);
-    nw_fp_json_write(g, scheme, &fp);
-    yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
     nw_err err = {0};
-    yajl_val root = fp_of((const char *)buf, &err);
-    yajl_gen_free(g);
-    const char *path[] = {"fp", NULL};
     nw_fp_read r;
-    assert_int_equal(nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), scheme, &r, &err),
-                     NW_OK);
+    assert_int_equal(read_back(root, scheme, &r, &err), NW_OK);
     assert_int_equal(r.shingles, fp.shingles);
     assert_memory_equal(r.sig, fp.minhash, sizeof r.sig);
     assert_int_equal(r.nanchors, fp.nanchors);
@@ -210,9 +224,7 @@ static void test_fp_json_round_trip(void **state)
     assert_memory_equal(r.exact, fp.exact, fp.nexact * sizeof *r.exact);
     assert_true(fp.nmasked > 20 && fp.nmasked == r.nmasked); /* and its masked set */
     assert_memory_equal(r.masked, fp.masked, fp.nmasked * sizeof *r.masked);
-    assert_int_equal(
-        nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), "v2-other", &r, &err),
-        NW_E_INPUT);
+    assert_int_equal(read_back(root, "v2-other", &r, &err), NW_E_INPUT);
     assert_string_equal(err.reason, "scheme_mismatch");
     yajl_tree_free(root);
 }
@@ -223,29 +235,13 @@ static void test_fp_json_round_trip(void **state)
 static void test_fp_json_masked_may_be_larger(void **state)
 {
     (void)state;
-    nw_fp_params p;
-    nw_fp_params_default(&p);
-    nw_fingerprinter f;
-    nw_fingerprinter_init(&f, &p);
     nw_fingerprint fp;
-    const char *t = "The Reserve Bank said it would act. The bank said it would act.";
-    assert_int_equal(nw_fingerprint_text(&f, t, strlen(t), &fp), NW_OK);
-    nw_fingerprinter_release(&f);
+    yajl_val root =
+        written("The Reserve Bank said it would act. The bank said it would act.", "s", &fp);
     assert_true(fp.nmasked > fp.shingles);
-    yajl_gen g = nw_json_gen_new();
-    yajl_gen_map_open(g);
-    nw_fp_json_write(g, "s", &fp);
-    yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
     nw_err err = {0};
-    yajl_val root = fp_of((const char *)buf, &err);
-    yajl_gen_free(g);
-    const char *path[] = {"fp", NULL};
     nw_fp_read r;
-    assert_int_equal(nw_fp_json_read(yajl_tree_get(root, path, yajl_t_object), "s", &r, &err),
-                     NW_OK);
+    assert_int_equal(read_back(root, "s", &r, &err), NW_OK);
     assert_int_equal(r.nmasked, fp.nmasked);
     yajl_tree_free(root);
 }
