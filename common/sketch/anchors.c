@@ -68,7 +68,9 @@ long nw_anchors_select(const uint64_t *shingles, size_t n, uint64_t seed, const 
         }
         want = p->least;
     }
-    qsort(scratch->v, scratch->n, sizeof *scratch->v, cmp_u64);
+    if (scratch->n > 1) { /* (an empty text's vector may never have been allocated) */
+        qsort(scratch->v, scratch->n, sizeof *scratch->v, cmp_u64);
+    }
     size_t m = 0;
     for (size_t i = 0; i < scratch->n && m < want; i++) {
         if (m == 0 || out[m - 1] != (uint32_t)scratch->v[i]) { /* keys of two shingles can tie */
