@@ -59,7 +59,7 @@ static void test_anchor_counts_follow_size(void **state)
     for (size_t i = 0; i < 6000; i++) {
         set[i] = rnd();
     }
-    assert_int_equal(anchors_of(set, 0, out), 0); /* (a fresh scratch vector: never allocated) */
+    assert_int_equal(anchors_of(set, 0, out), 0);    /* (a fresh scratch vector: never allocated) */
     assert_int_equal(anchors_of(set, 10, out), 10);  /* a tiny text: all of its shingles */
     assert_int_equal(anchors_of(set, 100, out), 16); /* a short text: at least 16 */
     size_t m = anchors_of(set, 1600, out);           /* about one in 16 */
