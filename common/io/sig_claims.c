@@ -25,6 +25,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
     /* one more than an anchor may have: a fuller bucket is common text (see read_entry) */
     snprintf(anchor_limit, sizeof anchor_limit, "%u", s->p.anchor_df_max + 1);
     nw_buf_reset(&s->expiry_due);
+    nw_sig_expiry_begin(s, gen);
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
@@ -58,7 +59,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
             size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
             nw_redis_append(s->r, 4, zadd, zl);
-            int due = nw_sig_expiry_due(s, gen, shard);
+            int due = nw_sig_expiry_due(s, shard);
             char flag = (char)(due == 1);
             if (due < 0 || nw_buf_append(&s->expiry_due, &flag, 1) != NW_OK) {
                 return NW_E_NOMEM;

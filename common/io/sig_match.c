@@ -171,19 +171,17 @@ static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, c
         }
         return;
     }
-    const uint8_t *other_sig = o->sig;
-    uint32_t other_shingles = o->shingles;
-    c->jaccard = nw_minhash_jaccard8(w->sig8, other_sig);
-    c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, other_shingles);
+    c->jaccard = nw_minhash_jaccard8(w->sig8, o->sig);
+    c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, o->shingles);
 }
 
-/* A record's little-endian u16 set, copied into the batch arena (a non-NULL pointer even when
- * empty); NULL when out of memory. */
-static const uint16_t *u16_from_le(nw_store *s, const uint8_t *le, size_t n)
+/* A record's u16 set, read into the batch arena (a non-NULL pointer even when empty); NULL
+ * when out of memory. */
+static const uint16_t *u16s_of(nw_store *s, const uint8_t *le, size_t n)
 {
     uint16_t *v = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *v);
-    for (size_t k = 0; v && k < n; k++) {
-        v[k] = (uint16_t)(le[2 * k] | le[2 * k + 1] << 8);
+    if (v) {
+        nw_sig_record_get_u16s(le, n, v);
     }
     return v;
 }
@@ -207,8 +205,8 @@ static int decode_fetched(nw_store *s, struct fetch *f)
     f->sig = r.sig;
     f->nexact = r.nexact;
     f->nmasked = r.nmasked;
-    if (!(f->exact = u16_from_le(s, r.exact, r.nexact)) ||
-        !(f->masked = u16_from_le(s, r.masked, r.nmasked))) {
+    if (!(f->exact = u16s_of(s, r.exact, r.nexact)) ||
+        !(f->masked = u16s_of(s, r.masked, r.nmasked))) {
         return NW_E_NOMEM;
     }
     f->order_ms = r.order_ms;

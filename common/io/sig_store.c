@@ -182,16 +182,20 @@ int nw_sig_batch_index(const nw_store *s, uint64_t h)
     return -1;
 }
 
-int nw_sig_expiry_due(nw_store *s, int64_t gen, unsigned shard)
+void nw_sig_expiry_begin(nw_store *s, int64_t gen)
 {
     double now = nw_now_seconds();
-    if (!s->expiry_set && !(s->expiry_set = calloc(s->p.shards / 8 + 1, 1))) {
-        return -1;
-    }
     if (gen != s->expiry_gen || now >= s->expiry_reset_at) {
         nw_sig_expiry_forget(s);
         s->expiry_gen = gen;
         s->expiry_reset_at = now + 60;
+    }
+}
+
+int nw_sig_expiry_due(nw_store *s, unsigned shard)
+{
+    if (!s->expiry_set && !(s->expiry_set = calloc(s->p.shards / 8 + 1, 1))) {
+        return -1;
     }
     uint8_t bit = (uint8_t)(1u << (shard % 8));
     if (s->expiry_set[shard / 8] & bit) {
@@ -205,14 +209,6 @@ void nw_sig_expiry_forget(nw_store *s)
 {
     if (s->expiry_set) {
         memset(s->expiry_set, 0, s->p.shards / 8 + 1);
-    }
-}
-
-void nw_sig_u16_to_le(const uint16_t *v, size_t n, uint8_t *out)
-{
-    for (size_t k = 0; k < n && k < NW_EXACT_MAX; k++) {
-        out[2 * k] = (uint8_t)v[k];
-        out[2 * k + 1] = (uint8_t)(v[k] >> 8);
     }
 }
 
@@ -341,8 +337,8 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
         w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
         w->nhits = w->ncands = w->nrevised = 0;
         nw_minhash_pack8(d->sig, w->sig8);
-        nw_sig_u16_to_le(d->exact, d->nexact, w->exact_le);
-        nw_sig_u16_to_le(d->masked, d->nmasked, w->masked_le);
+        nw_sig_record_put_u16s(d->exact, d->nexact, w->exact_le);
+        nw_sig_record_put_u16s(d->masked, d->nmasked, w->masked_le);
         int j = nw_sig_batch_index(s, w->h);
         w->same_as = j >= 0 && strcmp(docs[j].doc_id, d->doc_id) == 0 ? j : -1;
         w->pending = w->same_as < 0;

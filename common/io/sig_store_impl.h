@@ -110,13 +110,13 @@ void nw_sig_free_replies(nw_store *s);
 void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h);
 void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
 int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document with hash h */
-/* Whether an entry sent now to shard key (gen, shard) must set the key's expiry: once a minute
- * per key, not with every entry (an EXPIREAT per entry was a quarter of the store's commands).
- * -1 when out of memory. */
-int nw_sig_expiry_due(nw_store *s, int64_t gen, unsigned shard);
+/* Shard keys' expiry is set once a minute per key, not with every entry (an EXPIREAT per entry
+ * was a quarter of the store's commands). At a batch's start: forgets what was set when the
+ * minute or the generation is over. Then per entry: whether the entry sent to the shard's key
+ * of this generation must set its expiry; -1 when out of memory. */
+void nw_sig_expiry_begin(nw_store *s, int64_t gen);
+int nw_sig_expiry_due(nw_store *s, unsigned shard);
 void nw_sig_expiry_forget(nw_store *s); /* a batch failed: set every expiry again */
-/* A short text's set as its record holds it: little-endian u16 (at most NW_EXACT_MAX). */
-void nw_sig_u16_to_le(const uint16_t *v, size_t n, uint8_t *out);
 /* A document's bucket entries: its bands, then its anchors (none when anchor_df_max is 0). */
 unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d);
 uint32_t nw_sig_entry(const nw_store *s, const nw_store_doc *d, unsigned e, unsigned *band);

@@ -47,9 +47,15 @@ const char *nw_match_params_check(const nw_match_params *p)
     return NULL;
 }
 
+/* a set too small for its containment to be trusted */
+static int too_small(const nw_match_params *p, uint32_t na, uint32_t nb)
+{
+    return na < p->min_shingles || nb < p->min_shingles;
+}
+
 double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t na, uint32_t nb)
 {
-    if (na < p->min_shingles || nb < p->min_shingles || jaccard < NW_MATCH_MIN_JACCARD) {
+    if (too_small(p, na, nb) || jaccard < NW_MATCH_MIN_JACCARD) {
         return jaccard;
     }
     return nw_containment(jaccard, na, nb);
@@ -58,7 +64,7 @@ double nw_match_containment(const nw_match_params *p, double jaccard, uint32_t n
 double nw_match_exact_containment(const nw_match_params *p, double jaccard, double containment,
                                   uint32_t na, uint32_t nb)
 {
-    return na < p->min_shingles || nb < p->min_shingles ? jaccard : containment;
+    return too_small(p, na, nb) ? jaccard : containment;
 }
 
 int nw_match_is_template(double containment, double masked_containment)

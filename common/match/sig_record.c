@@ -41,6 +41,21 @@ static int put_strs(nw_buf *b, const nw_bytes *s, size_t n, int count_bytes)
     return bad;
 }
 
+void nw_sig_record_put_u16s(const uint16_t *v, size_t n, uint8_t *le)
+{
+    for (size_t k = 0; k < n && k < NW_EXACT_MAX; k++) {
+        le[2 * k] = (uint8_t)v[k];
+        le[2 * k + 1] = (uint8_t)(v[k] >> 8);
+    }
+}
+
+void nw_sig_record_get_u16s(const uint8_t *le, size_t n, uint16_t *v)
+{
+    for (size_t k = 0; k < n; k++) {
+        v[k] = (uint16_t)(le[2 * k] | le[2 * k + 1] << 8);
+    }
+}
+
 int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
 {
     int bad = put(out, REC_VERSION, 1) || put(out, r->revision, 4) || put(out, r->shingles, 4) ||
