@@ -17,11 +17,15 @@ REDIS=redis://127.0.0.1:$port
 OUT=$NW_ROOT/build/eval
 mkdir -p "$OUT"
 
-pipeline() { # pipeline IN OUT [cluster --set ...]: clean | fingerprint | cluster
-    local in=$1 out=$2
+pipeline() { # pipeline IN OUT [--clean K=V] [cluster --set ...]: clean | fingerprint | cluster
+    local in=$1 out=$2 clean_set=()
     shift 2
+    if [ "${1:-}" = --clean ]; then
+        clean_set=(--set "$2")
+        shift 2
+    fi
     redis-cli -p "$port" FLUSHALL >/dev/null
-    "$NW_BIN/nearwire-clean" --pipe <"$in" 2>>"$T/logs/eval.log" |
+    "$NW_BIN/nearwire-clean" --pipe --set "redis.url=$REDIS" "${clean_set[@]}" <"$in" 2>>"$T/logs/eval.log" |
         "$NW_BIN/nearwire-fingerprint" --pipe 2>>"$T/logs/eval.log" |
         "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=$REDIS" "$@" 2>>"$T/logs/eval.log" >"$out"
 }
@@ -39,6 +43,18 @@ python3 "$NW_ROOT/tests/eval/make_syndication.py" "$NW_ROOT/tests/data/reuters21
     -o "$OUT/syndication.jsonl"
 pipeline "$OUT/syndication.jsonl" "$OUT/syndication.clustered.jsonl"
 python3 "$NW_ROOT/tests/eval/score.py" "$OUT/syndication.clustered.jsonl" --name synthetic
+
+echo
+echo "== the same set, each site closing every article with its own line (--footers): site lines"
+echo "   kept (clean.repeated_after=0), then learned and dropped (the default, 5)"
+python3 "$NW_ROOT/tests/eval/make_syndication.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
+    --footers -o "$OUT/footers.jsonl"
+pipeline "$OUT/footers.jsonl" "$OUT/footers.kept.clustered.jsonl" --clean clean.repeated_after=0
+python3 "$NW_ROOT/tests/eval/score.py" "$OUT/footers.kept.clustered.jsonl" --name "footers kept" |
+    sed -n '1,4p;/stories larger/p'
+pipeline "$OUT/footers.jsonl" "$OUT/footers.clustered.jsonl"
+python3 "$NW_ROOT/tests/eval/score.py" "$OUT/footers.clustered.jsonl" --name "footers learned" |
+    sed -n '1,4p;/stories larger/p'
 
 echo
 echo "== candidate probability for a pair whose smaller text (n shingles) is half inside the"

@@ -8,6 +8,6 @@ D=$NW_ROOT/tests/data/article-extraction-benchmark
 OUT=$NW_ROOT/build/eval
 mkdir -p "$OUT"
 python3 "$NW_ROOT/tests/eval/clean_benchmark.py" prepare "$D" "$OUT/aeb.jsonl"
-"$NW_BIN/nearwire-clean" --pipe <"$OUT/aeb.jsonl" >"$OUT/aeb.clean.jsonl"
+"$NW_BIN/nearwire-clean" --pipe --set clean.repeated_after=0 <"$OUT/aeb.jsonl" >"$OUT/aeb.clean.jsonl"
 echo "nearwire-clean on the article-extraction-benchmark:"
 python3 "$NW_ROOT/tests/eval/clean_benchmark.py" score "$D/ground-truth.json" "$OUT/aeb.clean.jsonl"

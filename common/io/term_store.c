@@ -69,6 +69,11 @@ void nw_term_store_free(nw_term_store *s)
     }
 }
 
+int nw_term_store_ready(nw_term_store *s)
+{
+    return nw_redis_ping(s->r);
+}
+
 /* Maps every term of the batch to its distinct index. */
 static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
 {

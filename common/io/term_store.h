@@ -31,6 +31,9 @@ nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long
                                  int timeout_ms, nw_err *err);
 void nw_term_store_free(nw_term_store *s);
 
+/* 1 when Redis answers (PING). */
+int nw_term_store_ready(nw_term_store *s);
+
 /* Counts each document's terms once (unless already counted) and reads their frequencies.
  * NW_OK, NW_E_NOMEM or NW_E_RETRY. */
 int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s, nw_err *err);

@@ -16,7 +16,8 @@ static const char *const reason_names[NW_BP_COUNT] = {"none",           "title",
                                                       "share",          "css_classes",
                                                       "byline",         "link_dense",
                                                       "short",          "pruned_container",
-                                                      "outside_main",   "not_in_article_body"};
+                                                      "outside_main",   "not_in_article_body",
+                                                      "repeated"};
 
 const char *nw_bp_reason_name(nw_bp_reason r)
 {

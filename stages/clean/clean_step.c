@@ -1,45 +1,88 @@
 /* clean_step.c - validates the raw-document contract, runs the cleaner, writes the output
- * document with every user field passed through. */
+ * document with every user field passed through. A batch goes in two passes: each document
+ * is cleaned and its output written up to its text; then, when site lines are learned
+ * (clean.repeated_after), the edge paragraphs of the whole batch are counted in one Redis
+ * update, and each text is written without its site's repeated lines. */
 #include "clean_step.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/nw_error.h"
 #include "io/stoplists.h"
+#include "io/term_store.h"
 #include "text/clean.h"
 #include "text/html_extract.h"
 #include "text/html_scan.h"
+#include "text/repeated.h"
 
 const nw_cfg_key clean_keys[] = {
     {"clean.keep_body", NW_CFG_BOOL, "false", offsetof(clean_config, keep_body),
      "keep the raw body in the output document", 0, 0, 0},
     {"clean.stoplists", NW_CFG_STR, "config/stoplists", offsetof(clean_config, stoplists),
      "folder of the stopword lists used to detect the language", 0, 0, 0},
+    {"clean.repeated_after", NW_CFG_INT, "5", offsetof(clean_config, repeated_after),
+     "drop a site's own line (a first-2 or last-3 paragraph of 4+ words) once this many other "
+     "articles of its source (or url host) in the window have it; counted in Redis; 0 = off",
+     0, 0, 1000000},
+    {"clean.window_seconds", NW_CFG_INT, "604800", offsetof(clean_config, window_seconds),
+     "how long a site's lines are remembered (clean.repeated_after)", 0, 1, 31622400},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
+
+/* A cleaned document waiting for its site's counts: its text and byline (copied out of the
+ * cleaner, which the next document reuses), its report, and its edge paragraphs. */
+typedef struct pending {
+    size_t item;
+    size_t text_off, text_len, byline_off, byline_len;
+    nw_clean_result report; /* counters only: its buffers belong to the cleaner */
+    size_t para_off, npara;
+} pending;
 
 typedef struct clean_ctx {
     const clean_config *cfg;
     nw_cleaner *cleaner;
     nw_lang *lang;
+    nw_term_store *lines; /* NULL when clean.repeated_after is 0 */
+    nw_buf texts;         /* the batch's texts and bylines */
+    nw_buf stripped;      /* one text without its site's lines */
+    pending *pend;
+    size_t pcap;
+    nw_repeated_para *paras;
+    size_t parcap, npara;
+    nw_term *terms;
+    long long *df;
+    nw_term_doc *tdocs;
+    size_t tcap, dcap, tdcap;
 } clean_ctx;
 
 int clean_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
 {
-    (void)common;
     clean_ctx *c = calloc(1, sizeof *c);
     if (!c || !(c->cleaner = nw_cleaner_new())) {
         free(c);
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     c->cfg = cfg;
+    nw_buf_init(&c->texts);
+    nw_buf_init(&c->stripped);
     char ebuf[512];
     c->lang = nw_stoplists_load(c->cfg->stoplists, ebuf, sizeof ebuf);
     if (!c->lang) {
         clean_fini(c);
         return nw_err_set(err, NW_E_FATAL, "config", "%s", ebuf);
+    }
+    if (c->cfg->repeated_after > 0 && common) {
+        char prefix[NW_CFG_STR_MAX + 8];
+        snprintf(prefix, sizeof prefix, "%slines:", common->redis_prefix);
+        c->lines = nw_term_store_new(common->redis_url, prefix, c->cfg->window_seconds,
+                                     (int)common->redis_timeout_ms, err);
+        if (!c->lines) {
+            clean_fini(c);
+            return NW_E_FATAL;
+        }
     }
     *ctx = c;
     return NW_OK;
@@ -51,8 +94,22 @@ void clean_fini(void *ctx)
     if (c) {
         nw_cleaner_free(c->cleaner);
         nw_lang_free(c->lang);
+        nw_term_store_free(c->lines);
+        nw_buf_release(&c->texts);
+        nw_buf_release(&c->stripped);
+        free(c->pend);
+        free(c->paras);
+        free(c->terms);
+        free(c->df);
+        free(c->tdocs);
         free(c);
     }
+}
+
+int clean_ready(void *ctx)
+{
+    clean_ctx *c = ctx;
+    return !c->lines || nw_term_store_ready(c->lines);
 }
 
 static int content_type(const nw_doc *doc, nw_content_type *ct, nw_err *err)
@@ -79,7 +136,8 @@ static int content_type(const nw_doc *doc, nw_content_type *ct, nw_err *err)
     return NW_OK;
 }
 
-static void write_report(yajl_gen g, const nw_clean_result *r, const char *decoded_from)
+static void write_report(yajl_gen g, const nw_clean_result *r, const char *byline,
+                         size_t byline_len, const char *decoded_from)
 {
     nw_json_key(g, "clean");
     yajl_gen_map_open(g);
@@ -89,7 +147,7 @@ static void write_report(yajl_gen g, const nw_clean_result *r, const char *decod
     nw_json_int(g, "paragraphs_dropped", (long long)r->paragraphs_dropped);
     nw_json_str(g, "format", r->is_html ? "html" : "text");
     nw_json_str(g, "charset", decoded_from[0] ? decoded_from : "utf-8");
-    nw_json_strn(g, "byline", r->byline.len ? r->byline.data : NULL, r->byline.len);
+    nw_json_strn(g, "byline", byline_len ? byline : NULL, byline_len);
     nw_json_key(g, "dropped");
     yajl_gen_array_open(g);
     for (int i = 1; i < NW_BP_COUNT; i++) {
@@ -105,9 +163,10 @@ static void write_report(yajl_gen g, const nw_clean_result *r, const char *decod
     yajl_gen_map_close(g);
 }
 
-int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
+/* Pass 1 for one document: checks it, cleans it, writes its output up to the text and keeps
+ * what pass 2 needs in p. NW_OK, NW_E_INPUT (err says why) or NW_E_NOMEM. */
+static int clean_one(clean_ctx *c, const nw_doc *doc, nw_outbox *out, pending *p, nw_err *err)
 {
-    clean_ctx *c = ctx;
     const char *body;
     nw_content_type ct = NW_CT_SNIFF;
     int rc = nw_doc_require_str(doc, "body", &body, err);
@@ -142,6 +201,15 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     if (rc != NW_OK) {
         return nw_err_set(err, rc, "nomem", "out of memory while cleaning");
     }
+    p->report = *r;
+    p->text_off = c->texts.len;
+    p->text_len = r->text.len;
+    p->byline_off = p->text_off + r->text.len;
+    p->byline_len = r->byline.len;
+    if (nw_buf_append(&c->texts, r->text.data ? r->text.data : "", r->text.len) != NW_OK ||
+        nw_buf_append(&c->texts, r->byline.data ? r->byline.data : "", r->byline.len) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
     yajl_gen g = out->gen;
     static const char *const replaced[] = {"title", "text", "clean", "body", NULL};
     yajl_gen_map_open(g);
@@ -154,8 +222,115 @@ int clean_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
                     nw_lang_detect(c->lang, r->text.data ? r->text.data : "", r->text.len));
     }
     nw_json_strn(g, "title", r->title.len ? r->title.data : NULL, r->title.len);
-    nw_json_strn(g, "text", r->text.data ? r->text.data : "", r->text.len);
-    write_report(g, r, doc->decoded_from);
+    return NW_OK;
+}
+
+/* The document's edge paragraphs, keyed by its site, appended to c->paras. */
+static int pick_lines(clean_ctx *c, const nw_doc *doc, pending *p)
+{
+    char site[256];
+    size_t slen =
+        nw_repeated_site(nw_doc_str(doc, "source"), nw_doc_str(doc, "url"), site, sizeof site);
+    p->para_off = c->npara;
+    p->npara = 0;
+    if (!c->lines || slen == 0) {
+        return NW_OK;
+    }
+    if (nw_array_reserve((void **)&c->paras, &c->parcap, c->npara + NW_REPEATED_MAX,
+                         sizeof *c->paras) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    p->npara =
+        nw_repeated_pick(site, slen, c->texts.data + p->text_off, p->text_len, c->paras + c->npara);
+    c->npara += p->npara;
+    return NW_OK;
+}
+
+/* One Redis update for the batch: how many articles of the window have each edge line. */
+static int count_lines(clean_ctx *c, size_t npend, const nw_batch_item *items, nw_err *err)
+{
+    if (!c->lines || c->npara == 0) {
+        return NW_OK;
+    }
+    if (nw_array_reserve((void **)&c->terms, &c->tcap, c->npara, sizeof *c->terms) ||
+        nw_array_reserve((void **)&c->df, &c->dcap, c->npara, sizeof *c->df) ||
+        nw_array_reserve((void **)&c->tdocs, &c->tdcap, npend, sizeof *c->tdocs)) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    size_t nd = 0;
+    for (size_t k = 0; k < c->npara; k++) {
+        c->terms[k] = (nw_term){c->paras[k].key, NW_REPEATED_KEY_LEN, 1};
+    }
+    for (size_t j = 0; j < npend; j++) {
+        const pending *p = &c->pend[j];
+        if (p->npara) {
+            c->tdocs[nd++] = (nw_term_doc){items[p->item].doc.id, c->terms + p->para_off, p->npara,
+                                           c->df + p->para_off, 0};
+        }
+    }
+    return nw_term_store_update(c->lines, c->tdocs, nd, (int64_t)time(NULL), err);
+}
+
+/* Pass 2 for one document: its text without its site's repeated lines, the report, done. */
+static int finish_one(clean_ctx *c, nw_batch_item *it, pending *p)
+{
+    const char *text = c->texts.data + p->text_off;
+    size_t len = p->text_len;
+    unsigned char drop[NW_REPEATED_MAX];
+    size_t ndrop = 0;
+    for (size_t k = 0; k < p->npara; k++) {
+        drop[k] = nw_repeated_is_sites_own(c->df[p->para_off + k], c->cfg->repeated_after);
+        ndrop += drop[k];
+    }
+    if (ndrop) {
+        nw_buf_reset(&c->stripped);
+        size_t gone =
+            nw_repeated_strip(text, len, c->paras + p->para_off, drop, p->npara, &c->stripped);
+        if (gone == (size_t)-1) {
+            return NW_E_NOMEM;
+        }
+        text = c->stripped.data;
+        len = c->stripped.len;
+        p->report.drops[NW_BP_REPEATED].chars += gone;
+        p->report.drops[NW_BP_REPEATED].paragraphs += ndrop;
+        p->report.paragraphs_kept -= ndrop;
+        p->report.paragraphs_dropped += ndrop;
+        p->report.chars_out = len;
+    }
+    yajl_gen g = it->out->gen;
+    nw_json_strn(g, "text", text ? text : "", len);
+    write_report(g, &p->report, c->texts.data + p->byline_off, p->byline_len, it->doc.decoded_from);
     yajl_gen_map_close(g);
-    return nw_outbox_add_gen(out, NULL, doc->id);
+    return nw_outbox_add_gen(it->out, NULL, it->doc.id);
+}
+
+int clean_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
+{
+    clean_ctx *c = ctx;
+    if (nw_array_reserve((void **)&c->pend, &c->pcap, n, sizeof *c->pend) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    nw_buf_reset(&c->texts);
+    c->npara = 0;
+    size_t npend = 0;
+    for (size_t i = 0; i < n; i++) {
+        pending *p = &c->pend[npend];
+        int rc = clean_one(c, &items[i].doc, items[i].out, p, &items[i].err);
+        if (rc == NW_OK) {
+            p->item = i;
+            rc = pick_lines(c, &items[i].doc, p);
+            npend++;
+        }
+        if (rc == NW_E_NOMEM) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        items[i].rc = rc;
+    }
+    int rc = count_lines(c, npend, items, err);
+    for (size_t j = 0; j < npend && rc == NW_OK; j++) {
+        if (finish_one(c, &items[c->pend[j].item], &c->pend[j]) != NW_OK) {
+            rc = nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+    }
+    return rc;
 }

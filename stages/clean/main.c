@@ -15,7 +15,8 @@ int main(int argc, char **argv)
         .cfg = &cfg,
         .init = clean_init,
         .fini = clean_fini,
-        .step = clean_step,
+        .step_batch = clean_step_batch,
+        .ready = clean_ready,
         .decode_charsets = 1,
     };
     return nw_stage_main(argc, argv, &st);

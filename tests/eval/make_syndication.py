@@ -33,6 +33,18 @@ SITES = ["Daily Ledger", "Metro Business Wire", "The Courier", "Market Watchers"
          "Global Times Online", "The Examiner", "Finance Today"]
 SWAPS = [("U.S.", "American"), ("said", "says"), ("percent", "pct"), ("mln", "million"),
          ("dlrs", "dollars"), ("billion", "bln"), ("company", "firm")]
+# --footers: each site's own closing line, on every article it publishes (no general rule
+# knows these: only learning what a site repeats removes them)
+SITE_FOOTERS = [
+    "Follow us on social media for more stories like this and share your thoughts with our newsroom.",
+    "Stay informed with the Metro Business Wire morning briefing, delivered to your inbox every weekday.",
+    "The Courier brings you the stories that matter to our community, from our newsroom to your door.",
+    "Market Watchers readers can send their questions to our editors for the weekly reader mailbag column.",
+    "City Post is an independent local newsroom serving readers across the metropolitan area since 1921.",
+    "Global Times Online publishes business and markets coverage around the clock for readers worldwide.",
+    "The Examiner welcomes letters to the editor on this and other topics of interest to our readers.",
+    "Finance Today is read by investors and executives who want the markets explained in plain words.",
+]
 LOCAL = [
     "Local analysts said the move could affect jobs in the region, though details were scarce.",
     "The city's chamber of commerce did not immediately respond to a request for comment.",
@@ -104,6 +116,12 @@ def make_variant(rng, base, paras, kinds):
     return title, "\n\n".join(ps)
 
 
+def with_footer(a, site, body):
+    if not a.footers or site not in SITES:
+        return body
+    return body + "\n\n" + SITE_FOOTERS[SITES.index(site)]
+
+
 KIND_SETS = [
     ["truncate_half"], ["truncate", "boilerplate"], ["drop", "headline"], ["reorder", "swap"],
     ["dateline", "headline", "curly"], ["boilerplate", "local", "curly"],
@@ -118,6 +136,9 @@ def main():
     ap.add_argument("--bases", type=int, default=600)
     ap.add_argument("--unrelated", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--footers", action="store_true",
+                    help="every site closes each of its articles with its own line, and the "
+                         "unrelated articles are spread over the sites")
     ap.add_argument("-o", "--out", required=True)
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -155,15 +176,18 @@ def main():
         for v in range(rng.randint(1, 4)):
             kinds = rng.choice(KIND_SETS)
             title, body = make_variant(rng, d, ps, kinds)
+            site = rng.choice(SITES)
             out.append({"t": i * 10.0 + rng.uniform(1, 3000), "doc": {
-                "id": "%s-v%d" % (d["id"], v), "source": rng.choice(SITES), "title": title,
-                "body": body, "content_type": "text/plain",
+                "id": "%s-v%d" % (d["id"], v), "source": site, "title": title,
+                "body": with_footer(a, site, body), "content_type": "text/plain",
                 "meta": {"base": d["id"], "kinds": kinds}}})
     span = len(bases) * 10.0 + 3000
     for d in unrelated:
+        site = rng.choice(SITES) if a.footers else "Reuters"
         out.append({"t": rng.uniform(0, span), "doc": {
-            "id": d["id"], "source": "Reuters", "title": d["title"],
-            "body": "\n\n".join(paragraphs(d["text"])), "content_type": "text/plain",
+            "id": d["id"], "source": site, "title": d["title"],
+            "body": with_footer(a, site, "\n\n".join(paragraphs(d["text"]))),
+            "content_type": "text/plain",
             "meta": {"base": None, "kinds": ["unrelated"]}}})
     out.sort(key=lambda x: x["t"])
     with open(a.out, "w") as f:

@@ -99,6 +99,17 @@ def main():
     truth = [base_of[d["id"]] or ("solo", d["id"]) for d in docs]
     pred = [d["cluster"]["story_id"] for d in docs]
     print("  stories          adjusted Rand index %.4f" % ari(truth, pred))
+    members = defaultdict(list)
+    for t, s in zip(truth, pred):
+        members[s].append(t)
+    true_size = defaultdict(int)
+    for t in truth:
+        true_size[t] += 1
+    over = [(len(m), max(true_size[t] for t in m)) for m in members.values()
+            if len(m) > max(true_size[t] for t in m)]
+    print("  stories larger than any true story of their members: %d%s" % (
+        len(over), " (largest %d articles, its members' true stories at most %d)" % max(over)
+        if over else ""))
     print("  recall by variant kind:")
     for k in sorted(by_kind):
         ok, n = by_kind[k]

@@ -36,11 +36,11 @@ lag_partitions() {
 }
 owns() { [ "$(lag_partitions "$1")" = "$2" ]; }
 
-NW_INSTANCE=-1 nw_start_stage "$T" clean "$B" redis://127.0.0.1:1 || die "clean-1 starts"
+NW_INSTANCE=-1 nw_start_stage "$T" clean "$B" redis://127.0.0.1:1 --set clean.repeated_after=0 || die "clean-1 starts"
 check "one instance exports lag for all four partitions" \
     nw_wait_for 60 "clean-1 lag on 4 partitions" owns clean-1 "0 1 2 3 "
 
-NW_INSTANCE=-2 nw_start_stage "$T" clean "$B" redis://127.0.0.1:1 || die "clean-2 starts"
+NW_INSTANCE=-2 nw_start_stage "$T" clean "$B" redis://127.0.0.1:1 --set clean.repeated_after=0 || die "clean-2 starts"
 split() { # the two instances' partitions are disjoint and together all four
     local a b
     a=$(lag_partitions clean-1) && b=$(lag_partitions clean-2) || return 1

@@ -19,7 +19,7 @@ cluster() { "$NW_BIN/nearwire-cluster" --pipe --set "$R" "$@" 2>>"$T/logs/cluste
 final() { python3 "$NW_ROOT/tests/eval/final_state.py" "$@" | jq -c '[.id, .story_id, .dup_of]'; }
 shuffle() { python3 -c 'import random,sys; r=random.Random(int(sys.argv[1])); l=sys.stdin.readlines(); r.shuffle(l); sys.stdout.writelines(l)' "$1"; }
 
-"$NW_BIN/nearwire-clean" --pipe <"$NW_ROOT/tests/data/seeds/seeds.jsonl" 2>/dev/null |
+"$NW_BIN/nearwire-clean" --pipe --set "$R" <"$NW_ROOT/tests/data/seeds/seeds.jsonl" 2>/dev/null |
     "$NW_BIN/nearwire-fingerprint" --pipe >"$T/seeds.fp" 2>/dev/null
 [ "$(wc -l <"$T/seeds.fp")" = 5 ] || die "the seeds are fingerprinted"
 
@@ -62,7 +62,7 @@ check "a late original revises its copies (002 after 000 revises 000 and 001)" e
 # 2,000 Reuters articles and 600 copies
 python3 "$NW_ROOT/tests/eval/make_order_set.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
     2000 600 11 >"$T/feed.jsonl"
-"$NW_BIN/nearwire-clean" --pipe <"$T/feed.jsonl" 2>/dev/null |
+"$NW_BIN/nearwire-clean" --pipe --set "$R" <"$T/feed.jsonl" 2>/dev/null |
     "$NW_BIN/nearwire-fingerprint" --pipe >"$T/feed.fp" 2>/dev/null
 [ "$(wc -l <"$T/feed.fp")" = 2600 ] || die "the Reuters feed is fingerprinted"
 cluster --set redis.prefix=pub: --set batch.size=500 <"$T/feed.fp" >"$T/runs/pub.out"

@@ -34,8 +34,8 @@ supervise() {
         NEARWIRE_KAFKA_BOOTSTRAP=$BOOT NEARWIRE_HTTP_PORT=0 NEARWIRE_STATE_DIR=$T/state \
             NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists \
             "$NW_BIN/nearwire-clean" --config "$NW_ROOT/config/clean.conf" \
-            --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500 "$@" \
-            >>"$T/logs/clean.log" 2>&1
+            --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500 \
+            --set clean.repeated_after=0 "$@" >>"$T/logs/clean.log" 2>&1 # (no Redis here)
         echo $? >>"$T/exits"
         cp "$MARKER" "$T/logs/marker.$(wc -l <"$T/exits")" 2>/dev/null # for the failure report
         sleep 0.2

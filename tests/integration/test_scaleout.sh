@@ -35,7 +35,8 @@ trap cleanup EXIT
 # tie between the two); then a resend of each under another id, title and source
 zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
     jq -c 'select(.text != "") | {id, source, title, body: .text, published_at: (.published + "Z")}' |
-    NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists "$NW_BIN/nearwire-clean" --pipe 2>/dev/null |
+    NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists "$NW_BIN/nearwire-clean" --pipe \
+        --set clean.repeated_after=0 2>/dev/null |
     "$NW_BIN/nearwire-fingerprint" --pipe 2>/dev/null |
     jq -c 'select(.fp.shingles >= 20) | {id, source, title, body: .text, published_at, sig: .fp.minhash}' |
     jq -s -c 'group_by(.sig) | map(select(length == 1) | .[0] | del(.sig))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_startup.sh - wrong settings fail fast and say why, without leaking secrets: a Redis
-# host that does not answer and a wrong password make cluster and enrich exit 1 within
+# host that does not answer and a wrong password make clean, cluster and enrich exit 1 within
 # startup.timeout.ms with one clear line (before, they retried silently until traffic came);
 # so does any stage when no broker answers or a topic it reads or writes does not exist;
 # out-of-range numbers stop a stage at start naming their source; no password reaches a log
@@ -32,7 +32,7 @@ run() {
         --set kafka.bootstrap=127.0.0.1:1 --set state.dir="$T/state" \
         --set startup.timeout.ms=2000 "$@" >"$log" 2>&1
 }
-for s in cluster enrich; do
+for s in clean cluster enrich; do # (clean counts its sites' repeated lines in Redis)
     run "$s" "$T/$s-host.log" --set redis.url="redis://127.0.0.1:$closed"
     check "$s exits 1 when Redis does not answer" eq "$?" 1
     check "$s says which address and why" \
@@ -46,7 +46,8 @@ for s in cluster enrich; do
 done
 
 # Kafka: no broker, or a topic that does not exist (a typo once ran against an empty topic)
-run clean "$T/kafka-down.log" --set kafka.bootstrap="127.0.0.1:$closed"
+run clean "$T/kafka-down.log" --set kafka.bootstrap="127.0.0.1:$closed" \
+    --set redis.url="redis://:s3cret-pw@127.0.0.1:$NW_REDIS_PORT"
 check "a stage exits 1 when no broker answers within startup.timeout.ms" eq "$?" 1
 check "and says which bootstrap" grep -q "event=kafka_unreachable waited_s=[0-9]* bootstrap=127.0.0.1:$closed" "$T/kafka-down.log"
 nw_start_broker "$T" 2 || die "broker starts"

@@ -14,9 +14,10 @@ nw_start_redis_any "$T" || { echo "FAIL - redis-server starts"; exit 1; }
 port=$NW_REDIS_PORT
 R="redis.url=redis://127.0.0.1:$port"
 cluster() { "$NW_BIN/nearwire-cluster" --pipe --set "$R" "$@" 2>>"$T/logs/cluster.log"; }
+clean() { "$NW_BIN/nearwire-clean" --pipe --set "$R" --set redis.prefix=clean: "$@" 2>>"$T/logs/clean.log"; }
 rc() { redis-cli -p "$port" "$@"; }
 
-"$NW_BIN/nearwire-clean" --pipe <"$NW_ROOT/tests/data/seeds/seeds.jsonl" |
+clean <"$NW_ROOT/tests/data/seeds/seeds.jsonl" |
     "$NW_BIN/nearwire-fingerprint" --pipe >"$T/seeds.fp"
 
 # replay: the same documents again give byte-identical decisions and insert nothing
@@ -44,7 +45,7 @@ check "a replay of the same content is no conflict" \
 
 # every key has a TTL no longer than two windows (bucket generations)
 check "every store key has a TTL" \
-    eq "$(rc --scan --pattern 'replay:*' | while read -r k; do rc TTL "$k"; done |
+    eq "$({ rc --scan --pattern 'replay:*'; rc --scan --pattern 'clean:*'; } | while read -r k; do rc TTL "$k"; done |
         awk '$1 < 0 || $1 > 2 * 604800' | wc -l)" 0
 
 # a 2-second window forgets: after it, a copy of 000 is no longer matched
@@ -64,7 +65,7 @@ jq -c '.id += "-copy" | .body = "Subscribe to our newsletter for the latest news
        .body[0:((.body | length) * 0.7 | floor)] + "\n\nClick here for more business news."' \
     "$T/orig.jsonl" >"$T/copy.jsonl"
 for f in orig copy; do
-    "$NW_BIN/nearwire-clean" --pipe <"$T/$f.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe >"$T/$f.fp"
+    clean <"$T/$f.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe >"$T/$f.fp"
 done
 cluster --set redis.prefix=race: --set batch.size=1 <"$T/orig.fp" >"$T/orig.out" &
 a=$!
@@ -87,7 +88,7 @@ check "racing instances link every copy to its original, in one story" eq "$link
 # anchors (no fp.anchors) is still decided, through the bands.
 python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
     --set contained --pairs 90 -o "$T/contained.jsonl" >/dev/null
-"$NW_BIN/nearwire-clean" --pipe <"$T/contained.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
+clean <"$T/contained.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
     >"$T/contained.fp"
 found_at_1_10() { # found_at_1_10 OUT: pairs of size ratio 1:10 whose later article lists the other
     python3 "$NW_ROOT/tests/eval/score_pairs.py" "$1" | awk '/contained 1:10/ { split($NF, r, "/"); n += r[1] } END { print n + 0 }'
@@ -109,7 +110,7 @@ check "messages without anchors are decided through the bands" \
 # a copy with one figure corrected is still a duplicate
 python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
     --set templates -o "$T/templates.jsonl" >/dev/null
-"$NW_BIN/nearwire-clean" --pipe <"$T/templates.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
+clean <"$T/templates.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
     >"$T/templates.fp"
 cluster --set redis.prefix=exact: <"$T/templates.fp" >"$T/exact.out"
 jq -c 'del(.fp.exact)' "$T/templates.fp" | cluster --set redis.prefix=inexact: >"$T/inexact.out"
@@ -131,5 +132,31 @@ cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 <"$T/contained.fp"
 check "anchors over the document-frequency limit find no candidates" \
     eq "$(python3 "$NW_ROOT/tests/eval/score_pairs.py" "$T/df1.out")" \
     "$(python3 "$NW_ROOT/tests/eval/score_pairs.py" "$T/bands.out")"
+
+# a site's own closing line on every article it publishes: through it, a site's short
+# unrelated articles would be linked into one story. Clean learns the line (Redis counts of
+# each site's edge paragraphs) and drops it from an article once 5 others of the site
+# (clean.repeated_after) have it.
+python3 "$NW_ROOT/tests/eval/make_syndication.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
+    --footers --bases 60 --unrelated 300 -o "$T/footers.jsonl" >/dev/null
+stories_ari() { python3 "$NW_ROOT/tests/eval/score.py" "$1" | awk '/adjusted Rand/ { print $NF }'; }
+for after in 0 5; do
+    clean --set redis.prefix=footers$after: --set clean.repeated_after=$after --set batch.size=1 \
+        <"$T/footers.jsonl" >"$T/footers$after.clean"
+    "$NW_BIN/nearwire-fingerprint" --pipe <"$T/footers$after.clean" |
+        cluster --set redis.prefix=footers$after: >"$T/footers$after.out"
+done
+# per site: its articles, and those that dropped a repeated line (all but the first 5; the
+# Reuters originals have no footer)
+jq -r 'select(.source != "Reuters") | [.source, ([.clean.dropped[] | select(.reason == "repeated")] | length)] | @tsv' "$T/footers5.clean" |
+    awk -F'\t' '{ n[$1]++; d[$1] += $2 } END { for (s in n) if (n[s] > 5 && d[s] != n[s] - 5) bad++; print bad + 0 }' \
+        >"$T/footers.bad"
+check "every site's closing line is dropped from all but its first 5 articles" eq "$(cat "$T/footers.bad")" 0
+without=$(stories_ari "$T/footers0.out")
+with=$(stories_ari "$T/footers5.out")
+echo "     stories' adjusted Rand index with site footers: $without kept, $with learned and dropped"
+check "unlearned, the footers link unrelated articles into stories (ARI under 0.5)" \
+    awk -v a="$without" 'BEGIN { exit !(a < 0.5) }'
+check "learned, the stories are right again (ARI 0.95 at least)" awk -v a="$with" 'BEGIN { exit !(a >= 0.95) }'
 
 finish
