@@ -30,13 +30,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A site's first 5 articles keep a line its later ones lose (clean.repeated_after), and which
+# come first depends on the order they arrive in: 4 of these 20,000 decisions differed with it
+# on (Reuters' "The following proposed securities offerings were filed..." heading linking
+# filings into one story in one run and not in the other). This test checks that scaling out
+# changes nothing else; `make eval` measures the order sensitivity.
+export NEARWIRE_CLEAN_REPEATED_AFTER=0
+
 # articles as the cleaner leaves them, of 20+ shingles (a table of figures cleans to nothing),
 # whose words are nobody else's (Reuters-21578 resent some verbatim: a copy of one twin would
 # tie between the two); then a resend of each under another id, title and source
 zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
     jq -c 'select(.text != "") | {id, source, title, body: .text, published_at: (.published + "Z")}' |
-    NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists "$NW_BIN/nearwire-clean" --pipe \
-        --set clean.repeated_after=0 2>/dev/null |
+    NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists "$NW_BIN/nearwire-clean" --pipe 2>/dev/null |
     "$NW_BIN/nearwire-fingerprint" --pipe 2>/dev/null |
     jq -c 'select(.fp.shingles >= 20) | {id, source, title, body: .text, published_at, sig: .fp.minhash}' |
     jq -s -c 'group_by(.sig) | map(select(length == 1) | .[0] | del(.sig))
