@@ -4,8 +4,9 @@
 #
 #   kafka.sh fetch               the pinned Kafka's jars into the cache (Maven Central), once
 #   kafka.sh start DIR [PARTS]   format DIR/kafka (free ports), start, wait until it serves,
-#                                create nearwire's topics (deploy/compose/topics.txt; PARTS
-#                                partitions each when given); bootstrap in DIR/bootstrap,
+#                                create nearwire's topics ($NEARWIRE_TOPICS_FILE, else
+#                                deploy/compose/topics.txt; PARTS partitions each when
+#                                given); bootstrap in DIR/bootstrap,
 #                                pid in DIR/pids/kafka.pid, log in DIR/logs/kafka.log
 #   kafka.sh restart DIR         start it again on its data and ports (after a kill)
 #   kafka.sh stop DIR            SIGTERM, then wait for a clean shutdown
@@ -95,6 +96,8 @@ auto.create.topics.enable=false
 message.max.bytes=5242880
 num.network.threads=2
 num.io.threads=2
+# the log cleaner looks for compactable logs (news.stories) every second, not every 15
+log.cleaner.backoff.ms=1000
 EOF
     cat >"$K/log4j2.properties" <<'EOF'
 status = warn
@@ -113,7 +116,7 @@ EOF
     local parts=()
     [ -n "${1:-}" ] && parts=(-p "$1")
     "$NW_BIN/nearwire-topics" -b "$(cat "$K/bootstrap")" "${parts[@]}" \
-        "$NW_ROOT/deploy/compose/topics.txt" >"$D/logs/kafka-topics.log"
+        "${NEARWIRE_TOPICS_FILE:-$NW_ROOT/deploy/compose/topics.txt}" >"$D/logs/kafka-topics.log"
 }
 
 D=${2:-}

@@ -52,11 +52,17 @@ rd_kafka_conf_t *nw_kafka_conf_build(const char *bootstrap, const char *group, c
          * that much more memory for nothing (cluster grew to 424 MB over 100,000 documents) */
         {"queued.max.messages.kbytes", "16384"},
         {"fetch.max.bytes", "16777216"},
+        /* partitions added to the input topic are consumed within 30 s, not librdkafka's 5 min
+         * (the group rebalances when the subscription's metadata changes) */
+        {"topic.metadata.refresh.interval.ms", "30000"},
         {NULL, NULL}};
-    static const char *const producer_defaults[][2] = {{"enable.idempotence", "true"},
-                                                       {"linger.ms", "5"},
-                                                       {"compression.type", "lz4"},
-                                                       {NULL, NULL}};
+    static const char *const producer_defaults[][2] = {
+        {"enable.idempotence", "true"},
+        {"linger.ms", "5"},
+        {"compression.type", "lz4"},
+        /* and written to within 30 s */
+        {"topic.metadata.refresh.interval.ms", "30000"},
+        {NULL, NULL}};
     int bad = set(c, "bootstrap.servers", bootstrap, err, errsz);
     if (consumer) {
         bad = bad || (group && set(c, "group.id", group, err, errsz));

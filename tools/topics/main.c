@@ -1,8 +1,8 @@
 /* main.c - nearwire-topics: creates nearwire's topics on a Kafka cluster from a topics file
  * (deploy/compose/topics.txt: "name partitions [config=value ...]" a line), with the admin
- * API. A topic that exists already is left as it is and reported; any other error makes the
- * exit status 1. Used by scripts/kafka.sh for the local real-Kafka broker; works on any
- * cluster. */
+ * API. A topic that exists already is left as it is and reported, or with --grow given more
+ * partitions when it has fewer than asked; any other error makes the exit status 1. Used by
+ * scripts/kafka.sh for the local real-Kafka broker; works on any cluster. */
 #include <getopt.h>
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
@@ -33,6 +33,9 @@ static void usage(FILE *out)
             "                             127.0.0.1:9092)\n"
             "  -p, --partitions N         partitions of every topic instead of the file's\n"
             "  -r, --replication N        replication factor (default 1)\n"
+            "  -g, --grow                 a topic with fewer partitions than asked gets more\n"
+            "                             (Kafka never takes partitions away; a key's new\n"
+            "                             partition holds only what comes after)\n"
             "  -X, --property KEY=VALUE   librdkafka property (repeatable)\n"
             "  -V, --version              print the version, exit\n"
             "  -h, --help                 this help\n"
@@ -87,6 +90,51 @@ static int read_topics(const char *path, topic_line *t, int max)
     return n;
 }
 
+/* Waits for the answer to the admin request just sent on q; NULL (said on stderr) if none. */
+static rd_kafka_event_t *answer(rd_kafka_queue_t *q)
+{
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 60000);
+    if (!ev || rd_kafka_event_error(ev)) {
+        fprintf(stderr, "nearwire-topics: %s\n",
+                ev ? rd_kafka_event_error_string(ev) : "no answer from the cluster in 60 s");
+        if (ev) {
+            rd_kafka_event_destroy(ev);
+        }
+        return NULL;
+    }
+    return ev;
+}
+
+/* Prints each topic's result ("done" on success, "same" for the error that means there was
+ * nothing to do); returns how many failed. */
+static int report(const rd_kafka_topic_result_t **res, size_t cnt, const char *done,
+                  rd_kafka_resp_err_t nothing_to_do, const char *same)
+{
+    int failed = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
+        const char *name = rd_kafka_topic_result_name(res[i]);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            printf("%s %s\n", done, name);
+        } else if (e == nothing_to_do) {
+            printf("%s %s\n", same, name);
+        } else {
+            fprintf(stderr, "nearwire-topics: %s: %s\n", name,
+                    rd_kafka_topic_result_error_string(res[i]));
+            failed++;
+        }
+    }
+    return failed;
+}
+
+static rd_kafka_AdminOptions_t *options(rd_kafka_t *rk, rd_kafka_admin_op_t op)
+{
+    char err[256];
+    rd_kafka_AdminOptions_t *opt = rd_kafka_AdminOptions_new(rk, op);
+    rd_kafka_AdminOptions_set_operation_timeout(opt, 30000, err, sizeof err);
+    return opt;
+}
+
 /* Creates the topics in one request; returns how many failed (an existing topic is fine). */
 static int create(rd_kafka_t *rk, const topic_line *t, int n, int partitions, int replication)
 {
@@ -104,34 +152,15 @@ static int create(rd_kafka_t *rk, const topic_line *t, int n, int partitions, in
         }
     }
     rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-    rd_kafka_AdminOptions_t *opt = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-    rd_kafka_AdminOptions_set_operation_timeout(opt, 30000, err, sizeof err);
+    rd_kafka_AdminOptions_t *opt = options(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
     rd_kafka_CreateTopics(rk, nt, (size_t)n, opt, q);
-    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 60000);
+    rd_kafka_event_t *ev = answer(q);
     int failed = n;
-    if (!ev || rd_kafka_event_error(ev)) {
-        fprintf(stderr, "nearwire-topics: %s\n",
-                ev ? rd_kafka_event_error_string(ev) : "no answer from the cluster in 60 s");
-    } else {
+    if (ev) {
         size_t cnt;
         const rd_kafka_topic_result_t **res =
             rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
-        failed = 0;
-        for (size_t i = 0; i < cnt; i++) {
-            rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
-            const char *name = rd_kafka_topic_result_name(res[i]);
-            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-                printf("created %s\n", name);
-            } else if (e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-                printf("exists  %s\n", name);
-            } else {
-                fprintf(stderr, "nearwire-topics: %s: %s\n", name,
-                        rd_kafka_topic_result_error_string(res[i]));
-                failed++;
-            }
-        }
-    }
-    if (ev) {
+        failed = report(res, cnt, "created", RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS, "exists ");
         rd_kafka_event_destroy(ev);
     }
     rd_kafka_AdminOptions_destroy(opt);
@@ -140,15 +169,46 @@ static int create(rd_kafka_t *rk, const topic_line *t, int n, int partitions, in
     return failed;
 }
 
+/* Asks for each topic's partition count in one request (a topic that has that many or more
+ * is left alone: "kept"); returns how many failed. */
+static int grow(rd_kafka_t *rk, const topic_line *t, int n, int partitions)
+{
+    rd_kafka_NewPartitions_t *np[MAX_TOPICS];
+    char err[256];
+    for (int i = 0; i < n; i++) {
+        np[i] = rd_kafka_NewPartitions_new(
+            t[i].name, (size_t)(partitions > 0 ? partitions : t[i].partitions), err, sizeof err);
+        if (!np[i]) {
+            fprintf(stderr, "nearwire-topics: %s: %s\n", t[i].name, err);
+            rd_kafka_NewPartitions_destroy_array(np, (size_t)i);
+            return n;
+        }
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opt = options(rk, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS);
+    rd_kafka_CreatePartitions(rk, np, (size_t)n, opt, q);
+    rd_kafka_event_t *ev = answer(q);
+    int failed = n;
+    if (ev) {
+        size_t cnt;
+        const rd_kafka_topic_result_t **res = rd_kafka_CreatePartitions_result_topics(
+            rd_kafka_event_CreatePartitions_result(ev), &cnt);
+        failed = report(res, cnt, "grown  ", RD_KAFKA_RESP_ERR_INVALID_PARTITIONS, "kept   ");
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_AdminOptions_destroy(opt);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_NewPartitions_destroy_array(np, (size_t)n);
+    return failed;
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
-                                         {"partitions", required_argument, 0, 'p'},
-                                         {"replication", required_argument, 0, 'r'},
-                                         {"property", required_argument, 0, 'X'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"version", no_argument, 0, 'V'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"bootstrap", required_argument, 0, 'b'},   {"partitions", required_argument, 0, 'p'},
+        {"replication", required_argument, 0, 'r'}, {"grow", no_argument, 0, 'g'},
+        {"property", required_argument, 0, 'X'},    {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},           {0, 0, 0, 0}};
     static nw_config props;
     static topic_line topics[MAX_TOPICS];
     char err[512];
@@ -157,9 +217,12 @@ int main(int argc, char **argv)
     /* an admin client produces nothing: no producer id to ask the cluster for */
     nw_config_set(&props, "kafka.enable.idempotence", "false", "default", err, sizeof err);
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
-    int partitions = 0, replication = 1, ch;
-    while ((ch = getopt_long(argc, argv, "b:p:r:X:hV", opts, NULL)) != -1) {
+    int partitions = 0, replication = 1, growing = 0, ch;
+    while ((ch = getopt_long(argc, argv, "b:p:r:gX:hV", opts, NULL)) != -1) {
         switch (ch) {
+        case 'g':
+            growing = 1;
+            break;
         case 'b':
             bootstrap = optarg;
             break;
@@ -204,6 +267,9 @@ int main(int argc, char **argv)
         return 2;
     }
     int failed = n ? create(rk, topics, n, partitions, replication) : 0;
+    if (n && growing && !failed) {
+        failed = grow(rk, topics, n, partitions);
+    }
     rd_kafka_destroy(rk);
     return failed ? 1 : 0;
 }
