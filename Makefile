@@ -115,8 +115,8 @@ fuzz: ## run the libFuzzer harnesses of tests/fuzz for FUZZ_SECONDS each (defaul
 eval-clean: all ## score clean's article text on the article-extraction-benchmark (181 pages)
 	@scripts/eval_clean.sh
 
-BROKER ?= mock
-up: all ## start redis-server, a broker (BROKER=mock: nearwire-broker; BROKER=kafka: Apache Kafka) and the four stages (idempotent)
+BROKER ?=
+up: all ## start redis-server, a broker (BROKER=kafka: Apache Kafka, the default when Java is here; BROKER=mock: nearwire-broker) and the four stages (idempotent)
 	@NEARWIRE_BROKER=$(BROKER) scripts/stack.sh up
 
 down: ## stop everything `make up` started
@@ -128,7 +128,7 @@ status: ## show what the local stack runs and where
 demo: ## set up, build, start the stack, feed the seed articles and show their stories
 	@scripts/setup.sh
 	@$(MAKE) --no-print-directory all
-	@scripts/demo.sh
+	@NEARWIRE_BROKER=$(BROKER) scripts/demo.sh
 
 FORMAT_SRC = $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
 format: ## clang-format every C file in place

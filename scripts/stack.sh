@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
 # stack.sh up|down|status - the local development stack: redis-server, a broker and one
 # instance of each stage, all on loopback, state under .nearwire/ (env, pids/, logs/). The
-# broker is nearwire-broker (the in-memory development Kafka), or with NEARWIRE_BROKER=kafka
-# (`make up BROKER=kafka`) a real Apache Kafka (scripts/kafka.sh), its data kept under
-# .nearwire/kafka across `down` and `up`. `up` is idempotent: it starts only what is not
-# running.
+# broker (NEARWIRE_BROKER, `make up BROKER=...`) is a real Apache Kafka (kafka:
+# scripts/kafka.sh, its data kept under .nearwire/kafka across `down` and `up`) or
+# nearwire-broker (mock: the in-memory development Kafka). By default: the one a running
+# stack has, else Kafka when Java and Maven (or the fetched jars) are here, else mock. `up`
+# is idempotent: it starts only what is not running.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 D=${NEARWIRE_STACK_DIR:-$NW_ROOT/.nearwire}
 PARTITIONS=${NEARWIRE_PARTITIONS:-16}
-BROKER=${NEARWIRE_BROKER:-mock}
+default_broker() {
+    if nw_alive "$D/pids/broker.pid"; then
+        echo mock
+    elif nw_alive "$D/pids/kafka.pid"; then
+        echo kafka
+    elif command -v java >/dev/null &&
+        { command -v mvn >/dev/null || compgen -G "${NEARWIRE_CACHE:-$HOME/.cache/nearwire}/kafka-*/libs" >/dev/null; }; then
+        echo kafka
+    else
+        echo mock
+    fi
+}
+BROKER=${NEARWIRE_BROKER:-$(default_broker)}
 case $BROKER in
     mock) BROKER_PID=broker ;;
     kafka) BROKER_PID=kafka ;;
@@ -46,7 +59,7 @@ up() {
             echo "starting Apache Kafka ($PARTITIONS partitions per topic; fetched once from Maven Central)"
             nw_start_kafka "$D" "$PARTITIONS"
         else
-            echo "starting nearwire-broker ($PARTITIONS partitions per topic)"
+            echo "starting nearwire-broker ($PARTITIONS partitions per topic; the in-memory development broker)"
             nw_start_broker "$D" "$PARTITIONS"
         fi
         broker_fresh=1

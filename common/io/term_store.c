@@ -147,9 +147,9 @@ static void seen_key(const nw_term_store *s, const char *doc_id, char *key, size
     snprintf(key, n, "%sdf:seen:%s", s->prefix, doc_id);
 }
 
-/* Round trip 1: claim each document ("0": claimed, "1": counted); fresh[i] = 1 when it was
+/* Round trip 1: claim each document ("0": claimed, else counted); fresh[i] = 1 when it was
  * not counted before. A batch that failed after claiming is counted when retried. */
-static int claim(nw_term_store *s, const nw_term_doc *docs, size_t n, nw_err *err)
+static int claim(nw_term_store *s, nw_term_doc *docs, size_t n, nw_err *err)
 {
     char ttl[24];
     snprintf(ttl, sizeof ttl, "%lld", s->window_s);
@@ -165,8 +165,10 @@ static int claim(nw_term_store *s, const nw_term_doc *docs, size_t n, nw_err *er
     }
     int rc = read_all(s, n, keep, err);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        s->fresh[i] = keep[i]->type == REDIS_REPLY_NIL ||
-                      (keep[i]->type == REDIS_REPLY_STRING && strcmp(keep[i]->str, "1") != 0);
+        int counted = keep[i]->type == REDIS_REPLY_STRING && strcmp(keep[i]->str, "0") != 0;
+        s->fresh[i] = !counted;
+        docs[i].replay = counted;
+        snprintf(docs[i].mark, sizeof docs[i].mark, "%s", counted ? keep[i]->str : "");
     }
     free_all(keep, n);
     free(keep);
@@ -248,6 +250,33 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
             }
         }
     }
+    free_all(keep, sent);
+    free(keep);
+    return rc;
+}
+
+int nw_term_store_mark(nw_term_store *s, const nw_term_doc *docs, size_t n,
+                       const char *const *values, nw_err *err)
+{
+    int rc = nw_redis_connect(s->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    size_t sent = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (values[i]) {
+            char key[400];
+            seen_key(s, docs[i].doc_id, key, sizeof key);
+            const char *av[] = {"SET", key, values[i], "XX", "KEEPTTL"};
+            nw_redis_append(s->r, 5, av, NULL);
+            sent++;
+        }
+    }
+    redisReply **keep = sent ? calloc(sent, sizeof *keep) : NULL;
+    if (sent && !keep) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    rc = sent ? read_all(s, sent, keep, err) : NW_OK;
     free_all(keep, sent);
     free(keep);
     return rc;

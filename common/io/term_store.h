@@ -2,7 +2,8 @@
  * every enrich instance. Keys (prefix P):
  *   P df:<gen>       hash term -> documents of window generation gen that use it
  *   P df:n:<gen>     documents counted in generation gen
- *   P df:seen:<id>   marks a document counted (a replay is not counted twice); TTL = window
+ *   P df:seen:<id>   marks a document counted (a replay is not counted twice); TTL = window.
+ *                    "0": claimed, "1": counted, or what the caller marked it with since
  * Generations are window-long; a term's frequency is its count in this generation and the
  * last, so the window rolls without a scan. A batch takes two pipelined round trips of native
  * commands: claim every document (SET NX), then one HINCRBY per distinct term of the new
@@ -25,6 +26,8 @@ typedef struct nw_term_doc {
     /* results */
     long long *df;   /* caller-provided, nterms long: documents in the window using each term */
     long long ndocs; /* documents in the window */
+    int replay;      /* counted before: not counted again; mark says what it was marked with */
+    char mark[24];
 } nw_term_doc;
 
 nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long long window_s,
@@ -37,5 +40,10 @@ int nw_term_store_ready(nw_term_store *s);
 /* Counts each document's terms once (unless already counted) and reads their frequencies.
  * NW_OK, NW_E_NOMEM or NW_E_RETRY. */
 int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t now_s, nw_err *err);
+
+/* Marks counted documents with what their replays must know (values[i], up to 23 bytes;
+ * NULL leaves docs[i] as it is), in one round trip. NW_OK or NW_E_RETRY. */
+int nw_term_store_mark(nw_term_store *s, const nw_term_doc *docs, size_t n,
+                       const char *const *values, nw_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <xxhash.h>
@@ -129,15 +130,36 @@ int nw_repeated_is_sites_own(long long with_it, long long after)
     return after > 0 && with_it - 1 >= after;
 }
 
-size_t nw_repeated_strip(const char *text, size_t len, const nw_repeated_para *paras,
-                         const unsigned char *drop, size_t n, nw_buf *out)
+unsigned nw_repeated_drops(const long long *with_it, size_t n, long long after)
+{
+    unsigned mask = 0;
+    for (size_t k = 0; k < n && k < NW_REPEATED_MAX; k++) {
+        mask |= (unsigned)nw_repeated_is_sites_own(with_it[k], after) << k;
+    }
+    return mask;
+}
+
+void nw_repeated_mark(unsigned mask, char *buf, size_t n)
+{
+    snprintf(buf, n, "d%u", mask);
+}
+
+unsigned nw_repeated_mask_of(const char *mark)
+{
+    char *end;
+    unsigned long m = mark[0] == 'd' ? strtoul(mark + 1, &end, 10) : 0;
+    return mark[0] == 'd' && *end == '\0' && m < (1u << NW_REPEATED_MAX) ? (unsigned)m : 0;
+}
+
+size_t nw_repeated_strip(const char *text, size_t len, const nw_repeated_para *paras, size_t n,
+                         unsigned drop, nw_buf *out)
 {
     size_t at = 0, o, l, k = 0, dropped = 0, start = out->len;
     while (next_para(text, len, &at, &o, &l)) {
         while (k < n && paras[k].off < o) {
             k++;
         }
-        if (k < n && paras[k].off == o && drop[k]) {
+        if (k < n && paras[k].off == o && (drop >> k & 1u)) {
             dropped += l;
             continue;
         }

@@ -41,9 +41,20 @@ size_t nw_repeated_site(const char *source, const char *url, char *out, size_t n
  * one included. */
 int nw_repeated_is_sites_own(long long with_it, long long after);
 
-/* Appends text without the paragraphs whose drop[i] is set to out; returns the characters
- * (bytes) of text dropped. NW_E_NOMEM is reported as (size_t)-1. */
-size_t nw_repeated_strip(const char *text, size_t len, const nw_repeated_para *paras,
-                         const unsigned char *drop, size_t n, nw_buf *out);
+/* The lines of a document to drop, as a bit mask over its picked paragraphs (bit k: paras[k]),
+ * from how many articles of the window have each (with_it, n of them). */
+unsigned nw_repeated_drops(const long long *with_it, size_t n, long long after);
+
+/* A replayed article must lose the same lines as the first time (else its copy downstream
+ * differs from what was decided): its mask is kept as the mark of its counted claim. The mark
+ * of a mask ("d<mask>", into buf of n bytes), and the mask of a mark ("1", a document counted
+ * with nothing to drop, and anything unknown: 0). */
+void nw_repeated_mark(unsigned mask, char *buf, size_t n);
+unsigned nw_repeated_mask_of(const char *mark);
+
+/* Appends text without the paragraphs paras[k] whose bit k is set in drop to out; returns the
+ * characters (bytes) of text dropped. Out of memory is reported as (size_t)-1. */
+size_t nw_repeated_strip(const char *text, size_t len, const nw_repeated_para *paras, size_t n,
+                         unsigned drop, nw_buf *out);
 
 #endif

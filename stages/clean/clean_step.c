@@ -39,6 +39,8 @@ typedef struct pending {
     size_t text_off, text_len, byline_off, byline_len;
     nw_clean_result report; /* counters only: its buffers belong to the cleaner */
     size_t para_off, npara;
+    size_t tdoc;   /* its entry in tdocs, when it has paragraphs to look up */
+    unsigned drop; /* which of them go (repeated.h) */
 } pending;
 
 typedef struct clean_ctx {
@@ -55,7 +57,9 @@ typedef struct clean_ctx {
     nw_term *terms;
     long long *df;
     nw_term_doc *tdocs;
-    size_t tcap, dcap, tdcap;
+    char (*marks)[16]; /* per tdoc: the mark of what it dropped, for its replays */
+    const char **mark_of;
+    size_t tcap, dcap, tdcap, mcap, mocap;
 } clean_ctx;
 
 int clean_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
@@ -102,6 +106,8 @@ void clean_fini(void *ctx)
         free(c->terms);
         free(c->df);
         free(c->tdocs);
+        free(c->marks);
+        free(c->mark_of);
         free(c);
     }
 }
@@ -246,15 +252,22 @@ static int pick_lines(clean_ctx *c, const nw_doc *doc, pending *p)
     return NW_OK;
 }
 
-/* One Redis update for the batch: how many articles of the window have each edge line. */
-static int count_lines(clean_ctx *c, size_t npend, const nw_batch_item *items, nw_err *err)
+/* The batch's site lines: one Redis update counts how many articles of the window have each
+ * edge line; each document drops its site's own, and one more round trip marks what it
+ * dropped, so that a replay drops the same (a replay is not counted again). */
+static int decide_lines(clean_ctx *c, size_t npend, const nw_batch_item *items, nw_err *err)
 {
+    for (size_t j = 0; j < npend; j++) {
+        c->pend[j].drop = 0;
+    }
     if (!c->lines || c->npara == 0) {
         return NW_OK;
     }
     if (nw_array_reserve((void **)&c->terms, &c->tcap, c->npara, sizeof *c->terms) ||
         nw_array_reserve((void **)&c->df, &c->dcap, c->npara, sizeof *c->df) ||
-        nw_array_reserve((void **)&c->tdocs, &c->tdcap, npend, sizeof *c->tdocs)) {
+        nw_array_reserve((void **)&c->tdocs, &c->tdcap, npend, sizeof *c->tdocs) ||
+        nw_array_reserve((void **)&c->marks, &c->mcap, npend, sizeof *c->marks) ||
+        nw_array_reserve((void **)&c->mark_of, &c->mocap, npend, sizeof *c->mark_of)) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     size_t nd = 0;
@@ -262,13 +275,33 @@ static int count_lines(clean_ctx *c, size_t npend, const nw_batch_item *items, n
         c->terms[k] = (nw_term){c->paras[k].key, NW_REPEATED_KEY_LEN, 1};
     }
     for (size_t j = 0; j < npend; j++) {
-        const pending *p = &c->pend[j];
+        pending *p = &c->pend[j];
         if (p->npara) {
-            c->tdocs[nd++] = (nw_term_doc){items[p->item].doc.id, c->terms + p->para_off, p->npara,
-                                           c->df + p->para_off, 0};
+            p->tdoc = nd;
+            c->tdocs[nd++] = (nw_term_doc){.doc_id = items[p->item].doc.id,
+                                           .terms = c->terms + p->para_off,
+                                           .nterms = p->npara,
+                                           .df = c->df + p->para_off};
         }
     }
-    return nw_term_store_update(c->lines, c->tdocs, nd, (int64_t)time(NULL), err);
+    int rc = nw_term_store_update(c->lines, c->tdocs, nd, (int64_t)time(NULL), err);
+    size_t marked = 0;
+    for (size_t j = 0; j < npend && rc == NW_OK; j++) {
+        pending *p = &c->pend[j];
+        if (!p->npara) {
+            continue;
+        }
+        const nw_term_doc *td = &c->tdocs[p->tdoc];
+        p->drop = td->replay ? nw_repeated_mask_of(td->mark)
+                             : nw_repeated_drops(td->df, p->npara, c->cfg->repeated_after);
+        c->mark_of[p->tdoc] = NULL; /* the store's own mark says "nothing dropped" */
+        if (!td->replay && p->drop) {
+            nw_repeated_mark(p->drop, c->marks[p->tdoc], sizeof c->marks[p->tdoc]);
+            c->mark_of[p->tdoc] = c->marks[p->tdoc];
+            marked++;
+        }
+    }
+    return rc == NW_OK && marked ? nw_term_store_mark(c->lines, c->tdocs, nd, c->mark_of, err) : rc;
 }
 
 /* Pass 2 for one document: its text without its site's repeated lines, the report, done. */
@@ -276,16 +309,11 @@ static int finish_one(clean_ctx *c, nw_batch_item *it, pending *p)
 {
     const char *text = c->texts.data + p->text_off;
     size_t len = p->text_len;
-    unsigned char drop[NW_REPEATED_MAX];
-    size_t ndrop = 0;
-    for (size_t k = 0; k < p->npara; k++) {
-        drop[k] = nw_repeated_is_sites_own(c->df[p->para_off + k], c->cfg->repeated_after);
-        ndrop += drop[k];
-    }
+    size_t ndrop = (size_t)__builtin_popcount(p->drop);
     if (ndrop) {
         nw_buf_reset(&c->stripped);
         size_t gone =
-            nw_repeated_strip(text, len, c->paras + p->para_off, drop, p->npara, &c->stripped);
+            nw_repeated_strip(text, len, c->paras + p->para_off, p->npara, p->drop, &c->stripped);
         if (gone == (size_t)-1) {
             return NW_E_NOMEM;
         }
@@ -326,7 +354,7 @@ int clean_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
         }
         items[i].rc = rc;
     }
-    int rc = count_lines(c, npend, items, err);
+    int rc = decide_lines(c, npend, items, err);
     for (size_t j = 0; j < npend && rc == NW_OK; j++) {
         if (finish_one(c, &items[c->pend[j].item], &c->pend[j]) != NW_OK) {
             rc = nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");

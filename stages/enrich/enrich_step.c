@@ -363,8 +363,10 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
             bt->text = c->term_text.data + (uintptr_t)bt->text;
         }
         a->tdoc = ntd;
-        c->tdocs[ntd++] = (nw_term_doc){c->updates[j].doc_id, c->batch_terms + a->term_off,
-                                        a->nterms, c->df + a->term_off, 0};
+        c->tdocs[ntd++] = (nw_term_doc){.doc_id = c->updates[j].doc_id,
+                                        .terms = c->batch_terms + a->term_off,
+                                        .nterms = a->nterms,
+                                        .df = c->df + a->term_off};
     }
     int rc = k ? nw_story_store_update(c->stories, c->updates, c->views, k, err) : NW_OK;
     if (rc == NW_OK && ntd) {

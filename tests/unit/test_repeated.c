@@ -86,6 +86,23 @@ static void test_rule(void **state)
     assert_false(nw_repeated_is_sites_own(1000, 0)); /* off */
 }
 
+static void test_drops_and_marks(void **state)
+{
+    (void)state;
+    long long with_it[] = {6, 2, 9};
+    assert_int_equal(nw_repeated_drops(with_it, 3, 5), 5u); /* the first and the third */
+    assert_int_equal(nw_repeated_drops(with_it, 3, 0), 0u);
+    char mark[24];
+    nw_repeated_mark(5u, mark, sizeof mark);
+    assert_string_equal(mark, "d5");
+    assert_int_equal(nw_repeated_mask_of(mark), 5u);
+    /* counted with nothing to drop (the store's own mark), and what is not a mark */
+    assert_int_equal(nw_repeated_mask_of("1"), 0u);
+    assert_int_equal(nw_repeated_mask_of("d"), 0u);
+    assert_int_equal(nw_repeated_mask_of("d5x"), 0u);
+    assert_int_equal(nw_repeated_mask_of("d99999"), 0u);
+}
+
 static void test_strip(void **state)
 {
     (void)state;
@@ -94,18 +111,15 @@ static void test_strip(void **state)
     nw_repeated_para p[NW_REPEATED_MAX];
     size_t n = pick("s", text, p);
     assert_int_equal(n, 3);
-    unsigned char drop[NW_REPEATED_MAX] = {0, 0, 1};
     nw_buf out;
     nw_buf_init(&out);
-    assert_int_equal(nw_repeated_strip(text, strlen(text), p, drop, n, &out), 27);
+    assert_int_equal(nw_repeated_strip(text, strlen(text), p, n, 1u << 2, &out), 27);
     assert_string_equal(out.data, "Lead paragraph of the story.\n\nBody of the story goes on.");
     nw_buf_reset(&out);
-    unsigned char first[NW_REPEATED_MAX] = {1, 0, 0};
-    nw_repeated_strip(text, strlen(text), p, first, n, &out);
+    nw_repeated_strip(text, strlen(text), p, n, 1u, &out);
     assert_string_equal(out.data, "Body of the story goes on.\n\nFollow us for more stories.");
     nw_buf_reset(&out);
-    unsigned char all[NW_REPEATED_MAX] = {1, 1, 1};
-    assert_int_equal(nw_repeated_strip(text, strlen(text), p, all, n, &out), strlen(text) - 4);
+    assert_int_equal(nw_repeated_strip(text, strlen(text), p, n, 7u, &out), strlen(text) - 4);
     assert_int_equal(out.len, 0);
     nw_buf_release(&out);
 }
@@ -117,6 +131,7 @@ int main(void)
         cmocka_unit_test(test_same_line_same_key),
         cmocka_unit_test(test_site),
         cmocka_unit_test(test_rule),
+        cmocka_unit_test(test_drops_and_marks),
         cmocka_unit_test(test_strip),
     };
     return cmocka_run_group_tests_name("repeated", tests, NULL, NULL);
