@@ -1,9 +1,9 @@
 /* anchors.c - the keys below the rate's cut-off, or the smallest keys when there are too few
- * or too many of them: sorting only the keys kept, so a long page costs one pass. */
+ * or too many of them: kept sorted as they come, so a long page costs one pass. */
 #include "anchors.h"
 
 #include <math.h>
-#include <stdlib.h>
+#include <string.h>
 
 #include "../core/nw_error.h"
 #include "mix.h"
@@ -35,49 +35,50 @@ uint32_t nw_anchor_key(uint64_t shingle, uint64_t seed)
     return (uint32_t)(nw_mix64(shingle ^ seed ^ ANCHOR_SALT) >> 32);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Keeps out[0..*m) the 'want' smallest distinct keys seen so far, ascending: a key above the
+ * largest kept once full is one comparison, so a long page costs one pass and few inserts. */
+static void keep_smallest(uint32_t k, uint32_t *out, size_t *m, size_t want)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    if (*m == want && k >= out[*m - 1]) {
+        return;
+    }
+    size_t lo = 0, hi = *m;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (out[mid] < k) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < *m && out[lo] == k) { /* keys of two shingles can tie */
+        return;
+    }
+    size_t last = *m < want ? *m : want - 1;
+    memmove(out + lo + 1, out + lo, (last - lo) * sizeof *out);
+    out[lo] = k;
+    *m = last + 1;
 }
 
-/* keys of the shingles, only those below 'cut' (all when cut is 2^32) */
-static int collect(const uint64_t *shingles, size_t n, uint64_t seed, uint64_t cut, nw_u64vec *keys)
+size_t nw_anchors_select(const uint64_t *shingles, size_t n, uint64_t seed,
+                         const nw_anchor_params *p, uint32_t *out)
 {
-    keys->n = 0;
+    const uint64_t cut = (1ULL << 32) / p->every;
+    size_t m = 0, below = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t k = nw_anchor_key(shingles[i], seed);
-        if (k < cut && nw_u64vec_push(keys, k) != NW_OK) {
-            return NW_E_NOMEM;
+        if (k < cut) {
+            below++;
+            keep_smallest(k, out, &m, p->most);
         }
     }
-    return NW_OK;
-}
-
-long nw_anchors_select(const uint64_t *shingles, size_t n, uint64_t seed, const nw_anchor_params *p,
-                       nw_u64vec *scratch, uint32_t *out)
-{
-    const uint64_t all = 1ULL << 32;
-    if (collect(shingles, n, seed, all / p->every, scratch) != NW_OK) {
-        return -1;
-    }
-    size_t want = p->most;
-    if (scratch->n < p->least) { /* a short text: its smallest keys whatever their size */
-        if (collect(shingles, n, seed, all, scratch) != NW_OK) {
-            return -1;
-        }
-        want = p->least;
-    }
-    if (scratch->n > 1) { /* (an empty text's vector may never have been allocated) */
-        qsort(scratch->v, scratch->n, sizeof *scratch->v, cmp_u64);
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < scratch->n && m < want; i++) {
-        if (m == 0 || out[m - 1] != (uint32_t)scratch->v[i]) { /* keys of two shingles can tie */
-            out[m++] = (uint32_t)scratch->v[i];
+    if (below < p->least) { /* a short text: its smallest keys whatever their size */
+        m = 0;
+        for (size_t i = 0; i < n && p->least; i++) {
+            keep_smallest(nw_anchor_key(shingles[i], seed), out, &m, p->least);
         }
     }
-    return (long)m;
+    return m;
 }
 
 double nw_anchor_candidate_probability(double shared, unsigned every)

@@ -5,7 +5,7 @@
  * an anchor of both whenever its key is below both documents' cut-offs, so a pair sharing s
  * shingles shares an anchor with probability 1 - (1 - 1/every)^s at any size ratio: a short
  * article inside a page ten times its size is found as surely as a copy of the same length.
- * Pure, no allocation beyond the caller's scratch vector. */
+ * Pure, no allocation. */
 #ifndef NW_ANCHORS_H
 #define NW_ANCHORS_H
 
@@ -32,9 +32,9 @@ void nw_anchor_params_default(nw_anchor_params *p);
 const char *nw_anchor_params_check(const nw_anchor_params *p);
 
 /* Writes the anchors of a set of shingle hashes to 'out' (room for p->most), ascending and
- * distinct, and returns how many. 'scratch' is reused between calls. -1 when out of memory. */
-long nw_anchors_select(const uint64_t *shingles, size_t n, uint64_t seed, const nw_anchor_params *p,
-                       nw_u64vec *scratch, uint32_t *out);
+ * distinct, and returns how many. */
+size_t nw_anchors_select(const uint64_t *shingles, size_t n, uint64_t seed,
+                         const nw_anchor_params *p, uint32_t *out);
 
 /* Probability that two documents sharing 'shared' shingles share an anchor, when the larger
  * of their cut-offs' reciprocals is 'every' (both are long enough to sample at the rate). */

@@ -20,7 +20,6 @@ void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p)
     f->params = *p;
     nw_u64vec_init(&f->tokens);
     nw_u64vec_init(&f->shingles);
-    nw_u64vec_init(&f->scratch);
     nw_u64vec_init(&f->masked_tokens);
     nw_u64vec_init(&f->masked_shingles);
     nw_fp_scheme(p, f->scheme, sizeof f->scheme);
@@ -30,7 +29,6 @@ void nw_fingerprinter_release(nw_fingerprinter *f)
 {
     nw_u64vec_release(&f->tokens);
     nw_u64vec_release(&f->shingles);
-    nw_u64vec_release(&f->scratch);
     nw_u64vec_release(&f->masked_tokens);
     nw_u64vec_release(&f->masked_shingles);
 }
@@ -49,12 +47,8 @@ int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fing
         return NW_E_NOMEM;
     }
     nw_minhash_sign(f->shingles.v, f->shingles.n, f->params.seed, out->minhash);
-    long m = nw_anchors_select(f->shingles.v, f->shingles.n, f->params.seed, &f->params.anchors,
-                               &f->scratch, out->anchors);
-    if (m < 0) {
-        return NW_E_NOMEM;
-    }
-    out->nanchors = (size_t)m;
+    out->nanchors = nw_anchors_select(f->shingles.v, f->shingles.n, f->params.seed,
+                                      &f->params.anchors, out->anchors);
     out->nexact = nw_exact_set(f->shingles.v, f->shingles.n, f->params.seed, out->exact);
     out->nmasked = 0;
     if (out->nexact) { /* a short text: its masked set too, for the template guard (decide.h) */

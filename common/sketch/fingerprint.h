@@ -43,7 +43,7 @@ typedef struct nw_fingerprint {
 
 typedef struct nw_fingerprinter {
     nw_fp_params params;
-    nw_u64vec tokens, shingles, scratch, masked_tokens, masked_shingles;
+    nw_u64vec tokens, shingles, masked_tokens, masked_shingles;
     char scheme[NW_FP_SCHEME_MAX];
 } nw_fingerprinter;
 
