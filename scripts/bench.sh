@@ -2,8 +2,9 @@
 # bench.sh - the performance figures of README "Performance", on this machine:
 #   1. clean and fingerprint throughput on Reuters-21578 (pure core, one core);
 #   2. store match+insert throughput and Redis bytes per document (100k documents);
-#   3. the whole pipeline over the local broker and redis-server: sustained documents/s for
-#      20k Reuters articles, and end-to-end latency at 1k documents/s.
+#   3. the whole pipeline over redis-server and the development broker, then (with Java) a
+#      real Apache Kafka: sustained documents/s for 20k Reuters articles, end-to-end latency
+#      at 1k documents/s, and the latency of one article sent alone to the idle stack.
 # Figures vary with the machine and its load; run it on an idle machine.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,21 +31,26 @@ echo "-- with anchors (cluster.anchor_df_max=32, cluster.bands=4)"
 redis-cli -p "$port" FLUSHALL >/dev/null
 "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 4 1 32 2>/dev/null
 
-echo
-echo "== whole pipeline: local broker (16 partitions, lz4) + redis-server + the four stages"
-redis-cli -p "$port" FLUSHALL >/dev/null
-nw_start_broker "$T" 16
-BOOT=$(cat "$T/bootstrap")
-for s in "${NW_STAGES[@]}"; do
-    nw_start_stage "$T" "$s" "$BOOT" "redis://127.0.0.1:$port"
-done
-declare -A PORT
-for s in "${NW_STAGES[@]}"; do
-    PORT[$s]=$(nw_stage_port "$T" "$s")
-    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
-done
-n=$(wc -l <"$T/reuters.jsonl")
-t0=$(date +%s.%N)
+# pipeline NAME: the whole pipeline on a fresh broker (NAME mock: nearwire-broker; kafka: a
+# real Apache Kafka, scripts/kafka.sh) in $T/NAME, then everything of it stopped again
+pipeline() {
+    local d=$T/$1 s
+    mkdir -p "$d/pids" "$d/logs"
+    redis-cli -p "$port" FLUSHALL >/dev/null
+    if [ "$1" = kafka ]; then nw_start_kafka "$d" 16 >/dev/null; else nw_start_broker "$d" 16; fi
+    BOOT=$(cat "$d/bootstrap")
+    for s in "${NW_STAGES[@]}"; do
+        nw_start_stage "$d" "$s" "$BOOT" "redis://127.0.0.1:$port"
+    done
+    declare -gA PORT
+    for s in "${NW_STAGES[@]}"; do
+        PORT[$s]=$(nw_stage_port "$d" "$s")
+        nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
+    done
+    pipeline_figures
+    for s in "${NW_STAGES[@]}" broker kafka; do nw_stop "$d/pids/$s.pid" 30; done
+}
+
 # news.enriched also carries revision records: once cluster has decided every article (its
 # decisions counter, cheap to poll), wait for that many articles plus its revision records
 cluster_metric() {
@@ -57,24 +63,56 @@ all_of() {
     "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --timeout 300 \
         --count $(($1 + $(cluster_metric nearwire_store_revisions_total))) >/dev/null
 }
-"$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/reuters.jsonl"
-all_of "$n"
-t1=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "throughput   %8.0f docs/s  (%d Reuters articles through all four stages, %.1f s)\n", n / (b - a), n, b - a }'
 
-# latency: 10k more articles at 1k/s; enrich's message-age histogram (age of each message,
-# from its ingest timestamp, when enrich processes it) before and after gives the quantiles
-snap() { curl -fsS "http://127.0.0.1:${PORT[enrich]}/metrics" | grep '^nearwire_message_age_seconds_bucket'; }
-snap >"$T/before"
-head -10000 "$T/reuters.jsonl" | jq -c '.id += "-again"' >"$T/10k.jsonl"
-"$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate 1000 "$T/10k.jsonl"
-all_of $((n + 10000))
-snap >"$T/after"
-paste "$T/before" "$T/after" | awk '
-    { match($1, /le="[^"]+"/); le = substr($1, RSTART + 4, RLENGTH - 5); n[++k] = $4 - $2; b[k] = le }
-    END { total = n[k]
-          for (i = 1; i <= k; i++) {
-              if (!p50 && n[i] >= 0.50 * total) p50 = b[i]
-              if (!p99 && n[i] >= 0.99 * total) p99 = b[i]
-          }
-          printf "latency      p50 <= %s s, p99 <= %s s  (raw -> enrich at 1k docs/s, %d messages; histogram bucket bounds)\n", p50, p99, total }'
+pipeline_figures() {
+    local n t0 t1
+    n=$(wc -l <"$T/reuters.jsonl")
+    t0=$(date +%s.%N)
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/reuters.jsonl"
+    all_of "$n"
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "throughput   %8.0f docs/s  (%d Reuters articles through all four stages, %.1f s)\n", n / (b - a), n, b - a }'
+
+    # latency: 10k more articles at 1k/s; enrich's message-age histogram (age of each message,
+    # from its ingest timestamp, when enrich processes it) before and after gives the quantiles
+    snap() { curl -fsS "http://127.0.0.1:${PORT[enrich]}/metrics" | grep '^nearwire_message_age_seconds_bucket'; }
+    snap >"$T/before"
+    head -10000 "$T/reuters.jsonl" | jq -c '.id += "-again"' >"$T/10k.jsonl"
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate 1000 "$T/10k.jsonl"
+    all_of $((n + 10000))
+    snap >"$T/after"
+    paste "$T/before" "$T/after" | awk '
+        { match($1, /le="[^"]+"/); le = substr($1, RSTART + 4, RLENGTH - 5); n[++k] = $4 - $2; b[k] = le }
+        END { total = n[k]
+              for (i = 1; i <= k; i++) {
+                  if (!p50 && n[i] >= 0.50 * total) p50 = b[i]
+                  if (!p99 && n[i] >= 0.99 * total) p99 = b[i]
+              }
+              printf "latency      p50 <= %s s, p99 <= %s s  (raw -> enrich at 1k docs/s, %d messages; histogram bucket bounds)\n", p50, p99, total }'
+
+    # one article alone on the idle stack: from sending it to reading it on news.enriched
+    local alone=$T/alone.jsonl took
+    head -1 "$T/reuters.jsonl" | jq -c '.id += "-alone"' >"$alone"
+    sleep 2
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched -o end -c 1 -T 30 >"$T/alone.out" &
+    local tailer=$!
+    sleep 2 # (the tail has its partitions and sits at their ends)
+    t0=$(date +%s.%N)
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$alone"
+    wait "$tailer" || true
+    t1=$(date +%s.%N)
+    took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    echo "alone        $took s  (one article sent to the idle stack, until read on news.enriched$(grep -q -- -alone "$T/alone.out" || echo "; NOT SEEN"))"
+}
+
+echo
+echo "== whole pipeline: the development broker (16 partitions, lz4) + redis-server + the four stages"
+pipeline mock
+if command -v java >/dev/null; then
+    echo
+    echo "== whole pipeline: Apache Kafka (one KRaft node, scripts/kafka.sh; 16 partitions, lz4)"
+    pipeline kafka
+else
+    echo "(no Java here: the whole pipeline on Apache Kafka is not measured)"
+fi
+

@@ -127,12 +127,54 @@ static int report(const rd_kafka_topic_result_t **res, size_t cnt, const char *d
     return failed;
 }
 
-static rd_kafka_AdminOptions_t *options(rd_kafka_t *rk, rd_kafka_admin_op_t op)
+/* One admin request over n items: send puts it on the queue, results reads the answer's
+ * per-topic results, reported as report() does. Returns how many failed. */
+typedef void (*send_fn)(rd_kafka_t *rk, void *items, size_t n, const rd_kafka_AdminOptions_t *opt,
+                        rd_kafka_queue_t *q);
+typedef const rd_kafka_topic_result_t **(*results_fn)(rd_kafka_event_t *ev, size_t *cnt);
+
+static int request(rd_kafka_t *rk, rd_kafka_admin_op_t op, send_fn send, void *items, size_t n,
+                   results_fn results, const char *done, rd_kafka_resp_err_t nothing_to_do,
+                   const char *same)
 {
     char err[256];
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
     rd_kafka_AdminOptions_t *opt = rd_kafka_AdminOptions_new(rk, op);
     rd_kafka_AdminOptions_set_operation_timeout(opt, 30000, err, sizeof err);
-    return opt;
+    send(rk, items, n, opt, q);
+    rd_kafka_event_t *ev = answer(q);
+    int failed = (int)n;
+    if (ev) {
+        size_t cnt;
+        const rd_kafka_topic_result_t **res = results(ev, &cnt);
+        failed = report(res, cnt, done, nothing_to_do, same);
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_AdminOptions_destroy(opt);
+    rd_kafka_queue_destroy(q);
+    return failed;
+}
+
+static void send_create(rd_kafka_t *rk, void *items, size_t n, const rd_kafka_AdminOptions_t *opt,
+                        rd_kafka_queue_t *q)
+{
+    rd_kafka_CreateTopics(rk, items, n, opt, q);
+}
+
+static const rd_kafka_topic_result_t **create_results(rd_kafka_event_t *ev, size_t *cnt)
+{
+    return rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), cnt);
+}
+
+static void send_grow(rd_kafka_t *rk, void *items, size_t n, const rd_kafka_AdminOptions_t *opt,
+                      rd_kafka_queue_t *q)
+{
+    rd_kafka_CreatePartitions(rk, items, n, opt, q);
+}
+
+static const rd_kafka_topic_result_t **grow_results(rd_kafka_event_t *ev, size_t *cnt)
+{
+    return rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(ev), cnt);
 }
 
 /* Creates the topics in one request; returns how many failed (an existing topic is fine). */
@@ -151,20 +193,9 @@ static int create(rd_kafka_t *rk, const topic_line *t, int n, int partitions, in
             return n;
         }
     }
-    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-    rd_kafka_AdminOptions_t *opt = options(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-    rd_kafka_CreateTopics(rk, nt, (size_t)n, opt, q);
-    rd_kafka_event_t *ev = answer(q);
-    int failed = n;
-    if (ev) {
-        size_t cnt;
-        const rd_kafka_topic_result_t **res =
-            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
-        failed = report(res, cnt, "created", RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS, "exists ");
-        rd_kafka_event_destroy(ev);
-    }
-    rd_kafka_AdminOptions_destroy(opt);
-    rd_kafka_queue_destroy(q);
+    int failed =
+        request(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, send_create, nt, (size_t)n, create_results,
+                "created", RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS, "exists ");
     rd_kafka_NewTopic_destroy_array(nt, (size_t)n);
     return failed;
 }
@@ -184,20 +215,8 @@ static int grow(rd_kafka_t *rk, const topic_line *t, int n, int partitions)
             return n;
         }
     }
-    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-    rd_kafka_AdminOptions_t *opt = options(rk, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS);
-    rd_kafka_CreatePartitions(rk, np, (size_t)n, opt, q);
-    rd_kafka_event_t *ev = answer(q);
-    int failed = n;
-    if (ev) {
-        size_t cnt;
-        const rd_kafka_topic_result_t **res = rd_kafka_CreatePartitions_result_topics(
-            rd_kafka_event_CreatePartitions_result(ev), &cnt);
-        failed = report(res, cnt, "grown  ", RD_KAFKA_RESP_ERR_INVALID_PARTITIONS, "kept   ");
-        rd_kafka_event_destroy(ev);
-    }
-    rd_kafka_AdminOptions_destroy(opt);
-    rd_kafka_queue_destroy(q);
+    int failed = request(rk, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, send_grow, np, (size_t)n,
+                         grow_results, "grown  ", RD_KAFKA_RESP_ERR_INVALID_PARTITIONS, "kept   ");
     rd_kafka_NewPartitions_destroy_array(np, (size_t)n);
     return failed;
 }
