@@ -117,8 +117,6 @@ static void make_documents(void)
     size_t nexact = 0;
     nw_anchor_params ap;
     nw_anchor_params_default(&ap);
-    nw_u64vec scratch;
-    nw_u64vec_init(&scratch);
     size_t nanchors = 0;
     uint64_t set[600];
     uint64_t **keep = calloc(n, sizeof *keep);
@@ -140,7 +138,7 @@ static void make_documents(void)
         shingles[i] = (uint32_t)k;
         nw_minhash_sign(set, k, 1, sigs[i]);
         anchor_at[i] = nanchors;
-        anchor_n[i] = (size_t)nw_anchors_select(set, k, 1, &ap, &scratch, anchors + nanchors);
+        anchor_n[i] = (size_t)nw_anchors_select(set, k, 1, &ap, anchors + nanchors);
         nanchors += anchor_n[i];
         exact_at[i] = nexact;
         exact_n[i] = nw_exact_set(set, k, 1, exact + nexact);
@@ -151,7 +149,6 @@ static void make_documents(void)
         free(keep[i]);
     }
     free(keep);
-    nw_u64vec_release(&scratch);
 }
 
 int main(int argc, char **argv)
