@@ -75,7 +75,7 @@ unit: $(UNIT_BINS) ## run the cmocka unit tests
 integration: all ## run the integration and fault tests (real redis-server and the local broker)
 	@tests/run.sh integration
 
-test: all $(UNIT_BINS) ## run every test (assumes packages are installed)
+test: all $(UNIT_BINS) $(BENCH_BINS) ## run every test (assumes packages are installed; the benchmarks are built, not run)
 	@BUILD=$(BUILD) tests/run.sh all
 
 check: ## install packages, build, run every test, then again under ASan+UBSan: what CI runs
