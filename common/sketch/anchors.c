@@ -5,7 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "../core/nw_error.h"
 #include "mix.h"
 
 /* anchor keys must not follow the MinHash values, which use the same shingle hashes */

@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tokenize.h"
-
 #define NW_ANCHORS_MAX 256 /* 'most' at most */
 
 typedef struct nw_anchor_params {

@@ -1,8 +1,6 @@
 /* exact_set.c - a sort of at most 256 values, and a merge to count the overlap. */
 #include "exact_set.h"
 
-#include <string.h>
-
 #include "anchors.h"
 
 /* Two counting passes of 8 bits (least significant first), no comparisons: qsort's calls were
