@@ -116,8 +116,9 @@ eval-clean: all ## score clean's article text on the article-extraction-benchmar
 	@scripts/eval_clean.sh
 
 BROKER ?=
-up: all ## start redis-server, a broker (BROKER=kafka: Apache Kafka, the default when Java is here; BROKER=mock: nearwire-broker) and the four stages (idempotent)
-	@NEARWIRE_BROKER=$(BROKER) scripts/stack.sh up
+REDIS ?=
+up: all ## start Redis (REDIS=cluster: a Redis Cluster of 3 masters and 3 replicas), a broker (BROKER=kafka: Apache Kafka, the default when Java is here; BROKER=mock: nearwire-broker) and the four stages (idempotent)
+	@NEARWIRE_BROKER=$(BROKER) NEARWIRE_REDIS=$(REDIS) scripts/stack.sh up
 
 down: ## stop everything `make up` started
 	@scripts/stack.sh down
@@ -128,7 +129,7 @@ status: ## show what the local stack runs and where
 demo: ## set up, build, start the stack, feed the seed articles and show their stories
 	@scripts/setup.sh
 	@$(MAKE) --no-print-directory all
-	@NEARWIRE_BROKER=$(BROKER) scripts/demo.sh
+	@NEARWIRE_BROKER=$(BROKER) NEARWIRE_REDIS=$(REDIS) scripts/demo.sh
 
 FORMAT_SRC = $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
 format: ## clang-format every C file in place

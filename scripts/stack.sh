@@ -4,8 +4,10 @@
 # broker (NEARWIRE_BROKER, `make up BROKER=...`) is a real Apache Kafka (kafka:
 # scripts/kafka.sh, its data kept under .nearwire/kafka across `down` and `up`) or
 # nearwire-broker (mock: the in-memory development Kafka). By default: the one a running
-# stack has, else Kafka when Java and Maven (or the fetched jars) are here, else mock. `up`
-# is idempotent: it starts only what is not running.
+# stack has, else Kafka when Java and Maven (or the fetched jars) are here, else mock. Redis
+# (NEARWIRE_REDIS, `make up REDIS=...`) is one redis-server (single, the default) or a Redis
+# Cluster of 3 masters and 3 replicas (cluster: scripts/redis_cluster.sh). `up` is
+# idempotent: it starts only what is not running.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,6 +32,56 @@ case $BROKER in
     *) echo "stack.sh: NEARWIRE_BROKER is mock or kafka, not \"$BROKER\"" >&2; exit 2 ;;
 esac
 
+REDIS_KIND=${NEARWIRE_REDIS:-}
+if [ -z "$REDIS_KIND" ]; then # the kind a running stack has, else one server
+    REDIS_KIND=single
+    compgen -G "$D/pids/redis-*.pid" >/dev/null && REDIS_KIND=cluster
+fi
+case $REDIS_KIND in
+    single | cluster) ;;
+    *) echo "stack.sh: NEARWIRE_REDIS is single or cluster, not \"$REDIS_KIND\"" >&2; exit 2 ;;
+esac
+
+cluster_alive() { # every node of the local Redis Cluster runs
+    local f n=0
+    for f in "$D"/pids/redis-*.pid; do
+        [ -e "$f" ] || return 1
+        nw_alive "$f" || return 1
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ]
+}
+
+# start_redis: the Redis the stack asked for, unless it runs; sets REDIS_URL
+start_redis() {
+    local redis_port
+    if [ "$REDIS_KIND" = cluster ]; then
+        if nw_alive "$D/pids/redis.pid"; then
+            echo "stack.sh: the stack runs one redis-server; 'make down' first" >&2
+            exit 1
+        fi
+        if ! cluster_alive; then
+            "$NW_ROOT/scripts/redis_cluster.sh" stop "$D"
+            rm -rf "$D/rc" "$D"/pids/redis-*.pid
+            echo "starting a Redis Cluster (3 masters, 3 replicas)"
+            "$NW_ROOT/scripts/redis_cluster.sh" start "$D"
+        fi
+        REDIS_URL=$(cat "$D/redis_url")
+        return
+    fi
+    if cluster_alive; then
+        echo "stack.sh: the stack runs a Redis Cluster; 'make down' first" >&2
+        exit 1
+    fi
+    redis_port=$(port_of NEARWIRE_REDIS_URL)
+    redis_port=${redis_port:-$(nw_free_port)}
+    if ! nw_alive "$D/pids/redis.pid"; then
+        echo "starting redis-server on 127.0.0.1:$redis_port"
+        nw_start_redis "$D" "$redis_port"
+    fi
+    REDIS_URL=redis://127.0.0.1:$redis_port
+}
+
 port_of() { # the port of a URL or host:port saved in the env file, if any
     local v=${!1:-}
     [ -n "$v" ] && echo "${v##*:}" || true
@@ -38,13 +90,9 @@ port_of() { # the port of a URL or host:port saved in the env file, if any
 up() {
     mkdir -p "$D/pids" "$D/logs"
     [ -f "$D/env" ] && source "$D/env"
-    local redis_port broker_fresh=0 s port
-    redis_port=$(port_of NEARWIRE_REDIS_URL)
-    redis_port=${redis_port:-$(nw_free_port)}
-    if ! nw_alive "$D/pids/redis.pid"; then
-        echo "starting redis-server on 127.0.0.1:$redis_port"
-        nw_start_redis "$D" "$redis_port"
-    fi
+    local broker_fresh=0 s port redis_was
+    redis_was=${NEARWIRE_REDIS_URL:-}
+    start_redis
     local other=broker
     [ "$BROKER_PID" = broker ] && other=kafka
     if nw_alive "$D/pids/$other.pid"; then
@@ -69,18 +117,18 @@ up() {
     {
         echo "# written by 'make up'; source it to use the local stack (the tools read these)"
         echo "export NEARWIRE_KAFKA_BOOTSTRAP=$bootstrap"
-        echo "export NEARWIRE_REDIS_URL=redis://127.0.0.1:$redis_port"
+        echo "export NEARWIRE_REDIS_URL=$REDIS_URL"
     } >"$D/env.new"
     for s in "${NW_STAGES[@]}"; do
-        if [ "$broker_fresh" = 1 ] && nw_alive "$D/pids/$s.pid"; then
-            nw_stop "$D/pids/$s.pid" # it points at the old broker
+        if { [ "$broker_fresh" = 1 ] || [ "$redis_was" != "$REDIS_URL" ]; } && nw_alive "$D/pids/$s.pid"; then
+            nw_stop "$D/pids/$s.pid" # it points at the old broker or Redis
         fi
         if ! nw_alive "$D/pids/$s.pid"; then
             echo "starting nearwire-$s"
             # on Kafka, static membership: a restarted stage has its partitions in 0.2 s, not 44
             local member=()
             [ "$BROKER" = kafka ] && member=(--set "kafka.group.instance.id=local-$s")
-            nw_start_stage "$D" "$s" "$bootstrap" "redis://127.0.0.1:$redis_port" "${member[@]}"
+            nw_start_stage "$D" "$s" "$bootstrap" "$REDIS_URL" "${member[@]}"
         fi
     done
     for s in "${NW_STAGES[@]}"; do
@@ -115,6 +163,10 @@ down() {
         fi
         nw_stop "$D/pids/$c.pid" 30
     done
+    if cluster_alive; then
+        echo "stopping the Redis Cluster"
+    fi
+    "$NW_ROOT/scripts/redis_cluster.sh" stop "$D"
 }
 
 status() {
@@ -131,6 +183,10 @@ status() {
         esac
         pid=$(cat "$D/pids/$c.pid" 2>/dev/null || echo -)
         if nw_alive "$D/pids/$c.pid"; then state=running; else state=stopped; fi
+        if [ "$c" = redis ] && [ "$REDIS_KIND" = cluster ]; then
+            pid=cluster
+            if cluster_alive; then state=running; else state=stopped; fi
+        fi
         if [ "$state" = running ] && [[ $addr == http* ]] && ! nw_http_ok "$addr/readyz"; then
             state=notready
         fi

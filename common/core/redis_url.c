@@ -24,6 +24,47 @@ static long digits(const char *s, size_t n, long max)
     return v <= max ? v : -1;
 }
 
+/* One host[:port] at *p, moved past it. */
+static int parse_host(const char **pp, nw_redis_seed *h, const char *url, nw_err *err)
+{
+    char masked[512];
+    const char *p = *pp;
+    h->port = 6379;
+    size_t hl;
+    int bracket = *p == '[';
+    if (bracket) { /* an IPv6 literal */
+        const char *close = strchr(p, ']');
+        if (!close) {
+            return nw_err_set(err, NW_E_FATAL, "config",
+                              "redis.url \"%s\": an IPv6 address in [ ] has no closing ]",
+                              nw_mask_url(masked, sizeof masked, url));
+        }
+        hl = (size_t)(close - p - 1);
+        p++;
+    } else {
+        hl = strcspn(p, ":/,");
+    }
+    if (hl == 0 || hl >= sizeof h->host) {
+        return nw_err_set(err, NW_E_FATAL, "config", "redis.url \"%s\" has an empty host",
+                          nw_mask_url(masked, sizeof masked, url));
+    }
+    memcpy(h->host, p, hl);
+    p += hl + (size_t)bracket; /* past the ']' */
+    if (*p == ':') {
+        size_t n = strcspn(p + 1, "/,");
+        long port = digits(p + 1, n, 65535);
+        if (port <= 0) {
+            return nw_err_set(err, NW_E_FATAL, "config",
+                              "redis.url \"%s\": the port must be a number 1..65535",
+                              nw_mask_url(masked, sizeof masked, url));
+        }
+        h->port = (int)port;
+        p += 1 + n;
+    }
+    *pp = p;
+    return NW_OK;
+}
+
 int nw_redis_url_parse(const char *url, nw_redis_url *u, nw_err *err)
 {
     char masked[512];
@@ -48,37 +89,19 @@ int nw_redis_url_parse(const char *url, nw_redis_url *u, nw_err *err)
         memcpy(u->password, pw, pl);
         p = at + 1;
     }
-    size_t hl;
-    int bracket = *p == '[';
-    if (bracket) { /* an IPv6 literal */
-        const char *close = strchr(p, ']');
-        if (!close) {
-            return nw_err_set(err, NW_E_FATAL, "config",
-                              "redis.url \"%s\": an IPv6 address in [ ] has no closing ]",
-                              nw_mask_url(masked, sizeof masked, url));
+    do {
+        if (u->nseeds == NW_REDIS_MAX_SEEDS) {
+            return nw_err_set(err, NW_E_FATAL, "config", "redis.url names more than %d hosts",
+                              NW_REDIS_MAX_SEEDS);
         }
-        hl = (size_t)(close - p - 1);
-        p++;
-    } else {
-        hl = strcspn(p, ":/");
-    }
-    if (hl == 0 || hl >= sizeof u->host) {
-        return nw_err_set(err, NW_E_FATAL, "config", "redis.url \"%s\" has no host",
-                          nw_mask_url(masked, sizeof masked, url));
-    }
-    memcpy(u->host, p, hl);
-    p += hl + (size_t)bracket; /* past the ']' */
-    if (*p == ':') {
-        size_t n = strcspn(p + 1, "/");
-        long port = digits(p + 1, n, 65535);
-        if (port <= 0) {
-            return nw_err_set(err, NW_E_FATAL, "config",
-                              "redis.url \"%s\": the port must be a number 1..65535",
-                              nw_mask_url(masked, sizeof masked, url));
+        p += *p == ',';
+        int rc = parse_host(&p, &u->seeds[u->nseeds++], url, err);
+        if (rc != NW_OK) {
+            return rc;
         }
-        u->port = (int)port;
-        p += 1 + n;
-    }
+    } while (*p == ',');
+    snprintf(u->host, sizeof u->host, "%s", u->seeds[0].host);
+    u->port = u->seeds[0].port;
     if (*p == '/' && p[1]) {
         long db = digits(p + 1, strlen(p + 1), 1000000);
         if (db < 0) {
@@ -95,9 +118,14 @@ int nw_redis_url_parse(const char *url, nw_redis_url *u, nw_err *err)
     return NW_OK;
 }
 
+const char *nw_redis_host_addr(const char *host, int port, char *dst, size_t cap)
+{
+    int v6 = strchr(host, ':') != NULL;
+    snprintf(dst, cap, "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", port);
+    return dst;
+}
+
 const char *nw_redis_url_addr(const nw_redis_url *u, char *dst, size_t cap)
 {
-    int v6 = strchr(u->host, ':') != NULL;
-    snprintf(dst, cap, "%s%s%s:%d", v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
-    return dst;
+    return nw_redis_host_addr(u->host, u->port, dst, cap);
 }

@@ -1,32 +1,72 @@
-/* redis_client.c - URL parsing, lazy (re)connection, AUTH/SELECT, script loading. */
+/* redis_client.c - the round (commands encoded once, sent per node, replies put back in order),
+ * the slot map, a connection per node, redirections and back-off. */
 #include "redis_client.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
+#include <time.h>
 
+#include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../core/redis_slot.h"
 #include "../core/redis_url.h"
 #include "log.h"
 #include "metrics.h"
 
+/* Sends of one round: the first, then resends after redirections and back-offs (20 ms
+ * doubling to 1 s: about 6 s in all, longer than a cluster takes to settle a migration). */
+#define MAX_SENDS 12
+#define OWED_ASKING -1 /* a reply owed to ASKING, not to a command */
+#define OWED_WAIT -2   /* a reply owed to WAIT */
+
+typedef struct node {
+    char host[256];
+    int port;
+    char addr[280];
+    redisContext *c;
+    int replicas; /* live replicas the map lists for it (-1: not known) */
+    int *owed;    /* this send: per reply owed, its command or OWED_* */
+    size_t nowed, owed_cap;
+} node;
+
+typedef struct cmd {
+    size_t off, len; /* its bytes in out */
+    int slot;        /* -1: no key */
+    int master;      /* nw_redis_append_to's master, else -1 */
+    int ask;         /* the node an ASK sent it to, for its next send only; else -1 */
+    int done;        /* its reply is final */
+    redisReply *rep;
+} cmd;
+
+enum { ROUND_OPEN, ROUND_READ, ROUND_FAILED };
+
 struct nw_redis {
     nw_redis_url url;
-    char addr[280]; /* host:port for messages */
     int timeout_ms;
-    redisContext *c;
+    int wait_replicas, wait_timeout_ms;
     const char *scripts[NW_REDIS_MAX_SCRIPTS];
     char shas[NW_REDIS_MAX_SCRIPTS][48];
     int nscripts;
-    /* replies appended but not read yet; a round left with some unread (its caller stopped at
-     * an error reply) would hand its stale answers to the next round: the connection is
-     * dropped instead (one error reply once desynchronised a stage until restart) */
-    size_t pending;
-    int reading;     /* replies of the current round are being read */
-    int unreachable; /* the last ping failed (logged once per outage) */
-    nw_metric *m_errors;
+    node *nodes;
+    size_t nnodes, node_cap;
+    uint16_t slot_node[NW_REDIS_SLOTS];   /* node index + 1; 0: no node known */
+    uint16_t slot_before[NW_REDIS_SLOTS]; /* the map a refresh replaces (for its log line) */
+    int *masters;                         /* nodes serving slots, in the map's order */
+    size_t nmasters, master_cap;
+    int cluster; /* the server is a cluster node */
+    int mapped;  /* the map is current; a failed node makes it stale */
+    int remap;   /* a MOVED was followed: read the whole map before the next round */
+    nw_buf out;
+    cmd *q;
+    size_t nq, qcap, next;
+    int state;
+    nw_err fail; /* why the round failed */
+    int unreachable;
+    nw_metric *m_errors, *m_moved, *m_ask, *m_retry, *m_wait_short;
 };
 
 nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err)
@@ -40,11 +80,34 @@ nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err)
         free(r);
         return NULL;
     }
-    nw_redis_url_addr(&r->url, r->addr, sizeof r->addr);
     r->timeout_ms = timeout_ms;
+    nw_buf_init(&r->out);
+    const char *redirects = "nearwire_redis_redirects_total";
+    const char *help = "Commands a Redis Cluster node sent elsewhere (MOVED, ASK) or asked to be "
+                       "sent again (TRYAGAIN, CLUSTERDOWN, LOADING).";
     r->m_errors = nw_counter("nearwire_redis_errors_total",
                              "Redis error replies and failed connections.", NULL);
+    r->m_moved = nw_counter(redirects, help, "kind=\"moved\"");
+    r->m_ask = nw_counter(redirects, help, "kind=\"ask\"");
+    r->m_retry = nw_counter(redirects, help, "kind=\"retry\"");
+    r->m_wait_short = nw_counter("nearwire_redis_wait_short_total",
+                                 "WAITs that timed out before the replicas asked for "
+                                 "acknowledged (redis.wait_replicas).",
+                                 NULL);
     return r;
+}
+
+static void reset_round(nw_redis *r)
+{
+    for (size_t i = 0; i < r->nq; i++) {
+        if (r->q[i].rep) {
+            freeReplyObject(r->q[i].rep);
+        }
+    }
+    r->nq = 0;
+    r->next = 0;
+    nw_buf_reset(&r->out);
+    r->state = ROUND_OPEN;
 }
 
 void nw_redis_free(nw_redis *r)
@@ -52,10 +115,24 @@ void nw_redis_free(nw_redis *r)
     if (!r) {
         return;
     }
-    if (r->c) {
-        redisFree(r->c);
+    reset_round(r);
+    for (size_t i = 0; i < r->nnodes; i++) {
+        if (r->nodes[i].c) {
+            redisFree(r->nodes[i].c);
+        }
+        free(r->nodes[i].owed);
     }
+    free(r->nodes);
+    free(r->masters);
+    free(r->q);
+    nw_buf_release(&r->out);
     free(r);
+}
+
+void nw_redis_set_wait(nw_redis *r, int replicas, int timeout_ms)
+{
+    r->wait_replicas = replicas;
+    r->wait_timeout_ms = timeout_ms;
 }
 
 int nw_redis_add_script(nw_redis *r, const char *lua)
@@ -68,35 +145,59 @@ int nw_redis_add_script(nw_redis *r, const char *lua)
     return r->nscripts++;
 }
 
-static void drop(nw_redis *r)
+/* ---- nodes ---- */
+
+static int find_node(nw_redis *r, const char *host, int port)
 {
-    if (r->c) {
-        redisFree(r->c);
-        r->c = NULL;
+    for (size_t i = 0; i < r->nnodes; i++) {
+        if (r->nodes[i].port == port && !strcmp(r->nodes[i].host, host)) {
+            return (int)i;
+        }
     }
-    r->pending = 0;
-    r->reading = 0;
-    nw_metric_add(r->m_errors, 1);
+    if (r->nnodes == 65535 || nw_array_reserve((void **)&r->nodes, &r->node_cap, r->nnodes + 1,
+                                               sizeof *r->nodes) != NW_OK) {
+        return -1;
+    }
+    node *n = &r->nodes[r->nnodes];
+    memset(n, 0, sizeof *n);
+    snprintf(n->host, sizeof n->host, "%s", host);
+    n->port = port;
+    n->replicas = -1;
+    nw_redis_host_addr(host, port, n->addr, sizeof n->addr);
+    return (int)r->nnodes++;
 }
 
-/* Drops a connection that still owes replies to an abandoned round: 1 if it did. */
-static int drop_if_desynchronised(nw_redis *r)
+/* "host:port" as MOVED and ASK name a node (an IPv6 host is not bracketed there). */
+static int find_node_addr(nw_redis *r, const char *addr)
 {
-    if (!r->c || !r->pending || !r->reading) {
-        return 0;
+    const char *colon = strrchr(addr, ':');
+    char host[256];
+    if (!colon || (size_t)(colon - addr) >= sizeof host) {
+        return -1;
     }
-    nw_log(NW_LOG_WARN, "redis_resync",
-           "unread=%zu detail=\"a round stopped reading at an error; reconnecting\"", r->pending);
-    drop(r);
-    return 1;
+    memcpy(host, addr, (size_t)(colon - addr));
+    host[colon - addr] = '\0';
+    return find_node(r, host, atoi(colon + 1));
 }
 
-static int command_ok(nw_redis *r, redisReply *rep, nw_err *err, const char *what)
+/* A node's connection is gone: its context freed (never reused), the map to be read again. */
+static void drop_node(nw_redis *r, node *n)
+{
+    if (n->c) {
+        redisFree(n->c);
+        n->c = NULL;
+        nw_metric_add(r->m_errors, 1);
+    }
+    n->nowed = 0;
+    r->mapped = 0;
+}
+
+static int command_ok(redisReply *rep, const node *n, nw_err *err, const char *what)
 {
     int ok = rep && rep->type != REDIS_REPLY_ERROR;
     if (!ok) {
-        nw_err_set(err, NW_E_RETRY, "redis", "%s: %s", what,
-                   rep ? rep->str : (r->c ? r->c->errstr : "no connection"));
+        nw_err_set(err, NW_E_RETRY, "redis", "%s on %s: %s", what, n->addr,
+                   rep ? rep->str : (n->c ? n->c->errstr : "no connection"));
     }
     if (rep) {
         freeReplyObject(rep);
@@ -104,12 +205,12 @@ static int command_ok(nw_redis *r, redisReply *rep, nw_err *err, const char *wha
     return ok;
 }
 
-static int load_scripts(nw_redis *r, nw_err *err)
+static int load_scripts(nw_redis *r, node *n, nw_err *err)
 {
     for (int i = 0; i < r->nscripts; i++) {
-        redisReply *rep = redisCommand(r->c, "SCRIPT LOAD %s", r->scripts[i]);
+        redisReply *rep = redisCommand(n->c, "SCRIPT LOAD %s", r->scripts[i]);
         if (!rep || rep->type != REDIS_REPLY_STRING) {
-            command_ok(r, rep, err, "SCRIPT LOAD");
+            command_ok(rep, n, err, "SCRIPT LOAD");
             return NW_E_RETRY;
         }
         snprintf(r->shas[i], sizeof r->shas[i], "%s", rep->str);
@@ -118,50 +219,260 @@ static int load_scripts(nw_redis *r, nw_err *err)
     return NW_OK;
 }
 
-int nw_redis_connect(nw_redis *r, nw_err *err)
+static int connect_node(nw_redis *r, node *n, nw_err *err)
 {
-    drop_if_desynchronised(r);
-    if (r->c) {
+    if (n->c) {
         return NW_OK;
     }
     struct timeval tv = {r->timeout_ms / 1000, (r->timeout_ms % 1000) * 1000};
-    r->c = redisConnectWithTimeout(r->url.host, r->url.port, tv);
-    if (!r->c || r->c->err) {
-        nw_err_set(err, NW_E_RETRY, "redis", "cannot connect to %s: %s", r->addr,
-                   r->c ? r->c->errstr : "out of memory");
-        drop(r);
+    n->c = redisConnectWithTimeout(n->host, n->port, tv);
+    if (!n->c || n->c->err) {
+        nw_err_set(err, NW_E_RETRY, "redis", "cannot connect to %s: %s", n->addr,
+                   n->c ? n->c->errstr : "out of memory");
+        drop_node(r, n);
         return NW_E_RETRY;
     }
-    redisSetTimeout(r->c, tv);
+    redisSetTimeout(n->c, tv);
     int ok = 1;
-    if (r->url.password[0]) {
+    if (r->url.password[0]) { /* every node: an ACL user is per node, so is its password */
         redisReply *rep = r->url.user[0]
-                              ? redisCommand(r->c, "AUTH %s %s", r->url.user, r->url.password)
-                              : redisCommand(r->c, "AUTH %s", r->url.password);
-        ok = command_ok(r, rep, err, "AUTH");
+                              ? redisCommand(n->c, "AUTH %s %s", r->url.user, r->url.password)
+                              : redisCommand(n->c, "AUTH %s", r->url.password);
+        ok = command_ok(rep, n, err, "AUTH");
     }
-    if (ok && r->url.db) {
-        ok = command_ok(r, redisCommand(r->c, "SELECT %d", r->url.db), err, "SELECT");
+    if (ok && r->url.db && !r->cluster) {
+        ok = command_ok(redisCommand(n->c, "SELECT %d", r->url.db), n, err, "SELECT");
     }
-    if (!ok || load_scripts(r, err) != NW_OK) {
-        drop(r);
+    if (!ok || load_scripts(r, n, err) != NW_OK) {
+        drop_node(r, n);
         return NW_E_RETRY;
     }
-    nw_log(NW_LOG_INFO, "redis_connected", "addr=%s db=%d", r->addr, r->url.db);
+    nw_log(NW_LOG_INFO, "redis_connected", "addr=%s db=%d", n->addr, r->url.db);
+    return NW_OK;
+}
+
+/* ---- the map ---- */
+
+static int add_master(nw_redis *r, int idx)
+{
+    for (size_t i = 0; i < r->nmasters; i++) {
+        if (r->masters[i] == idx) {
+            return NW_OK;
+        }
+    }
+    if (nw_array_reserve((void **)&r->masters, &r->master_cap, r->nmasters + 1,
+                         sizeof *r->masters) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    r->masters[r->nmasters++] = idx;
+    return NW_OK;
+}
+
+/* One server, not a cluster: every slot is its. Its replica count bounds WAIT. */
+static int map_single(nw_redis *r, int idx)
+{
+    node *n = &r->nodes[idx];
+    r->cluster = 0;
+    r->nmasters = 0;
+    for (unsigned s = 0; s < NW_REDIS_SLOTS; s++) {
+        r->slot_node[s] = (uint16_t)(idx + 1);
+    }
+    n->replicas = -1;
+    if (r->wait_replicas > 0) {
+        redisReply *rep = redisCommand(n->c, "INFO replication");
+        const char *k =
+            rep && rep->type == REDIS_REPLY_STRING ? strstr(rep->str, "connected_slaves:") : NULL;
+        n->replicas = k ? atoi(k + 17) : -1;
+        if (rep) {
+            freeReplyObject(rep);
+        }
+    }
+    return add_master(r, idx);
+}
+
+/* CLUSTER SLOTS: [start, end, [host, port, id], replicas...] per range. */
+static int map_cluster(nw_redis *r, const redisReply *rep, int asked)
+{
+    memset(r->slot_node, 0, sizeof r->slot_node);
+    r->nmasters = 0;
+    r->cluster = 1;
+    for (size_t i = 0; i < rep->elements; i++) {
+        const redisReply *e = rep->element[i];
+        if (e->type != REDIS_REPLY_ARRAY || e->elements < 3 ||
+            e->element[2]->type != REDIS_REPLY_ARRAY || e->element[2]->elements < 2) {
+            continue;
+        }
+        const redisReply *m = e->element[2];
+        /* an empty host: the node we asked ("unknown endpoint" in Redis 7); copied, as adding
+         * a node may move the node array */
+        char host[256];
+        snprintf(host, sizeof host, "%s",
+                 m->element[0]->str && m->element[0]->str[0] ? m->element[0]->str
+                                                             : r->nodes[asked].host);
+        int idx = find_node(r, host, (int)m->element[1]->integer);
+        if (idx < 0 || add_master(r, idx) != NW_OK) {
+            return NW_E_NOMEM;
+        }
+        r->nodes[idx].replicas = (int)e->elements - 3;
+        long long lo = e->element[0]->integer, hi = e->element[1]->integer;
+        for (long long s = lo < 0 ? 0 : lo; s <= hi && s < NW_REDIS_SLOTS; s++) {
+            r->slot_node[s] = (uint16_t)(idx + 1);
+        }
+    }
+    return NW_OK;
+}
+
+/* A cluster map read for the first time, or different from the one before: which node serves
+ * how many slots is worth a line (a failover, a resharding). */
+static void log_map_change(const nw_redis *r, const uint16_t *before)
+{
+    unsigned changed = 0;
+    for (unsigned s = 0; s < NW_REDIS_SLOTS; s++) {
+        changed += before[s] != r->slot_node[s];
+    }
+    if (!changed) {
+        return;
+    }
+    char masters[512] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < r->nmasters && len + 300 < sizeof masters; i++) {
+        unsigned slots = 0;
+        for (unsigned s = 0; s < NW_REDIS_SLOTS; s++) {
+            slots += r->slot_node[s] == r->masters[i] + 1;
+        }
+        len += (size_t)snprintf(masters + len, sizeof masters - len, "%s%s/%u", i ? "," : "",
+                                r->nodes[r->masters[i]].addr, slots);
+    }
+    nw_log(NW_LOG_INFO, "redis_cluster_map", "masters=%zu slots_changed=%u slots=%s", r->nmasters,
+           changed, masters);
+}
+
+/* Reads the map from the first node that answers: the masters known, then the seeds. */
+static int refresh_map(nw_redis *r, nw_err *err)
+{
+    size_t known = r->nmasters;
+    int tries[64];
+    size_t ntries = 0;
+    for (size_t i = 0; i < known && ntries < 48; i++) {
+        tries[ntries++] = r->masters[i];
+    }
+    for (int i = 0; i < r->url.nseeds; i++) {
+        int idx = find_node(r, r->url.seeds[i].host, r->url.seeds[i].port);
+        if (idx >= 0) {
+            tries[ntries++] = idx;
+        }
+    }
+    nw_err_set(err, NW_E_RETRY, "redis", "no Redis node to ask");
+    for (size_t t = 0; t < ntries; t++) {
+        node *n = &r->nodes[tries[t]];
+        if (connect_node(r, n, err) != NW_OK) {
+            continue;
+        }
+        redisReply *rep = redisCommand(n->c, "CLUSTER SLOTS");
+        if (!rep) {
+            nw_err_set(err, NW_E_RETRY, "redis", "CLUSTER SLOTS on %s: %s", n->addr, n->c->errstr);
+            drop_node(r, n);
+            continue;
+        }
+        int rc;
+        if (rep->type == REDIS_REPLY_ARRAY && rep->elements > 0) {
+            memcpy(r->slot_before, r->slot_node, sizeof r->slot_before);
+            rc = map_cluster(r, rep, tries[t]);
+            log_map_change(r, r->slot_before);
+        } else if (rep->type == REDIS_REPLY_ERROR) {
+            /* not a cluster ("cluster support disabled"), or not allowed to ask: one server
+             * (a cluster's MOVED replies still teach the map slot by slot) */
+            rc = map_single(r, tries[t]);
+        } else { /* a cluster node that has no slots yet */
+            nw_err_set(err, NW_E_RETRY, "redis", "%s: the cluster has no slots assigned", n->addr);
+            freeReplyObject(rep);
+            continue;
+        }
+        freeReplyObject(rep);
+        if (rc != NW_OK) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        r->mapped = 1;
+        return NW_OK;
+    }
+    return NW_E_RETRY;
+}
+
+int nw_redis_connect(nw_redis *r, nw_err *err)
+{
+    if (!r->mapped && refresh_map(r, err) != NW_OK) {
+        return NW_E_RETRY;
+    }
+    for (size_t i = 0; i < r->nmasters; i++) {
+        if (connect_node(r, &r->nodes[r->masters[i]], err) != NW_OK) {
+            return NW_E_RETRY;
+        }
+    }
+    return NW_OK;
+}
+
+/* ---- a round ---- */
+
+static int put_len(nw_buf *b, char kind, size_t v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    tmp[--n] = '\n';
+    tmp[--n] = '\r';
+    do {
+        tmp[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    tmp[--n] = kind;
+    return nw_buf_append(b, tmp + n, sizeof tmp - n);
+}
+
+/* The command in RESP, once (a resend after a redirection sends the same bytes). */
+static int queue(nw_redis *r, int argc, const char **argv, const size_t *lens, int master)
+{
+    if (r->state != ROUND_OPEN) {
+        reset_round(r);
+    }
+    if (nw_array_reserve((void **)&r->q, &r->qcap, r->nq + 1, sizeof *r->q) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    cmd *c = &r->q[r->nq];
+    c->off = r->out.len;
+    int rc = put_len(&r->out, '*', (size_t)argc);
+    for (int i = 0; i < argc && rc == NW_OK; i++) {
+        size_t l = lens ? lens[i] : strlen(argv[i]);
+        rc = put_len(&r->out, '$', l);
+        rc = rc == NW_OK ? nw_buf_append(&r->out, argv[i], l) : rc;
+        rc = rc == NW_OK ? nw_buf_append(&r->out, "\r\n", 2) : rc;
+    }
+    if (rc != NW_OK) {
+        r->out.len = c->off;
+        return NW_E_NOMEM;
+    }
+    c->len = r->out.len - c->off;
+    int k = master < 0 ? nw_redis_key_arg(argc, argv, lens) : -1;
+    c->slot = k < 0 ? -1 : (int)nw_redis_slot(argv[k], lens ? lens[k] : strlen(argv[k]));
+    c->master = master;
+    c->ask = -1;
+    c->done = 0;
+    c->rep = NULL;
+    r->nq++;
     return NW_OK;
 }
 
 int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens)
 {
-    if (drop_if_desynchronised(r) || !r->c) {
-        return NW_E_RETRY; /* the round's replies will fail too: the caller retries */
-    }
-    if (redisAppendCommandArgv(r->c, argc, argv, lens) != REDIS_OK) {
-        return NW_E_RETRY;
-    }
-    r->pending++;
-    r->reading = 0;
-    return NW_OK;
+    return queue(r, argc, argv, lens, -1);
+}
+
+int nw_redis_masters(nw_redis *r)
+{
+    return (int)r->nmasters;
+}
+
+int nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens)
+{
+    return queue(r, argc, argv, lens, master < 0 ? 0 : master);
 }
 
 int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
@@ -182,9 +493,249 @@ int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const 
     al[2] = strlen(nk);
     for (int i = 0; i < argc; i++) {
         av[3 + i] = argv[i];
-        al[3 + i] = lens[i];
+        al[3 + i] = lens ? lens[i] : strlen(argv[i]);
     }
     return nw_redis_append(r, argc + 3, av, al);
+}
+
+/* The node a command goes to this send, or -1 when the map has none for it. */
+static int target(const nw_redis *r, const cmd *c)
+{
+    if (c->ask >= 0) {
+        return c->ask;
+    }
+    if (c->master >= 0) {
+        return (size_t)c->master < r->nmasters ? r->masters[c->master] : -1;
+    }
+    if (c->slot < 0) {
+        return r->nmasters ? r->masters[0] : -1;
+    }
+    return (int)r->slot_node[c->slot] - 1;
+}
+
+static int owe(node *n, int what)
+{
+    if (nw_array_reserve((void **)&n->owed, &n->owed_cap, n->nowed + 1, sizeof *n->owed) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    n->owed[n->nowed++] = what;
+    return NW_OK;
+}
+
+/* How many replicas a WAIT after this node's share asks for: redis.wait_replicas, but no more
+ * than the map says the node has (a master whose replica died would wait out every round). */
+static int wait_for(const nw_redis *r, const node *n)
+{
+    return n->replicas < 0 || n->replicas > r->wait_replicas ? r->wait_replicas : n->replicas;
+}
+
+/* Every command not answered yet goes into its node's output buffer (nothing is written yet).
+ * Every node is connected first: a node that cannot be reached leaves no buffer half filled. */
+static int place(nw_redis *r, nw_err *err)
+{
+    for (size_t i = 0; i < r->nnodes; i++) {
+        r->nodes[i].nowed = 0;
+    }
+    for (size_t i = 0; i < r->nq; i++) {
+        int to = r->q[i].done ? 0 : target(r, &r->q[i]);
+        if (to < 0) {
+            r->mapped = 0;
+            return nw_err_set(err, NW_E_RETRY, "redis",
+                              "no node serves slot %d (the map has a gap)", r->q[i].slot);
+        }
+        if (!r->q[i].done && connect_node(r, &r->nodes[to], err) != NW_OK) {
+            return NW_E_RETRY;
+        }
+    }
+    for (size_t i = 0; i < r->nq; i++) {
+        cmd *c = &r->q[i];
+        if (c->done) {
+            continue;
+        }
+        node *n = &r->nodes[target(r, c)];
+        if (c->ask >= 0) {
+            if (redisAppendFormattedCommand(n->c, "*1\r\n$6\r\nASKING\r\n", 16) != REDIS_OK ||
+                owe(n, OWED_ASKING) != NW_OK) {
+                return nw_err_set(err, NW_E_RETRY, "nomem", "out of memory");
+            }
+        }
+        if (redisAppendFormattedCommand(n->c, r->out.data + c->off, c->len) != REDIS_OK ||
+            owe(n, (int)i) != NW_OK) {
+            return nw_err_set(err, NW_E_RETRY, "nomem", "out of memory");
+        }
+    }
+    if (r->wait_replicas <= 0) {
+        return NW_OK;
+    }
+    for (size_t i = 0; i < r->nnodes; i++) {
+        node *n = &r->nodes[i];
+        int k = wait_for(r, n);
+        if (n->nowed && k > 0) {
+            char args[48];
+            snprintf(args, sizeof args, "WAIT %d %d", k, r->wait_timeout_ms);
+            if (redisAppendCommand(n->c, args) != REDIS_OK || owe(n, OWED_WAIT) != NW_OK) {
+                return nw_err_set(err, NW_E_RETRY, "nomem", "out of memory");
+            }
+        }
+    }
+    return NW_OK;
+}
+
+/* What a node's refusal asks for. */
+enum { TAKE, RESEND, BACK_OFF, RELOAD };
+
+static int refusal(nw_redis *r, cmd *c, const redisReply *rep)
+{
+    if (rep->type != REDIS_REPLY_ERROR) {
+        return TAKE;
+    }
+    const char *s = rep->str;
+    if (!strncmp(s, "MOVED ", 6) || !strncmp(s, "ASK ", 4)) {
+        int ask = s[0] == 'A';
+        const char *slot = strchr(s, ' ') + 1, *addr = strchr(slot, ' ');
+        int idx = addr ? find_node_addr(r, addr + 1) : -1;
+        if (idx < 0) {
+            return TAKE;
+        }
+        if (ask) {
+            c->ask = idx;
+            nw_metric_add(r->m_ask, 1);
+        } else {
+            long sl = strtol(slot, NULL, 10);
+            if (sl >= 0 && sl < NW_REDIS_SLOTS) {
+                r->slot_node[sl] = (uint16_t)(idx + 1);
+            }
+            r->cluster = 1;
+            r->remap = 1; /* slots move in bulk: learn the rest at once, not one by one */
+            nw_metric_add(r->m_moved, 1);
+        }
+        return RESEND;
+    }
+    if (!strncmp(s, "TRYAGAIN", 8) || !strncmp(s, "CLUSTERDOWN", 11) || !strncmp(s, "LOADING", 7) ||
+        !strncmp(s, "MASTERDOWN", 10)) {
+        nw_metric_add(r->m_retry, 1);
+        return BACK_OFF;
+    }
+    /* the server lost its script cache (restart, SCRIPT FLUSH, a promoted replica) */
+    return !strncmp(s, "NOSCRIPT", 8) ? RELOAD : TAKE;
+}
+
+/* Writes every node's share, then reads each node's replies: one round trip for all. */
+static int exchange(nw_redis *r, int *again, int *back_off, nw_err *err)
+{
+    for (size_t i = 0; i < r->nnodes; i++) {
+        node *n = &r->nodes[i];
+        for (int done = !n->nowed; !done;) {
+            if (redisBufferWrite(n->c, &done) != REDIS_OK) {
+                nw_err_set(err, NW_E_RETRY, "redis", "redis %s: %s", n->addr, n->c->errstr);
+                drop_node(r, n);
+                return NW_E_RETRY;
+            }
+        }
+    }
+    for (size_t i = 0; i < r->nnodes; i++) {
+        node *n = &r->nodes[i];
+        int reload = 0;
+        for (size_t k = 0; k < n->nowed; k++) {
+            void *v = NULL;
+            if (redisGetReply(n->c, &v) != REDIS_OK || !v) {
+                nw_err_set(err, NW_E_RETRY, "redis", "redis %s: %s", n->addr,
+                           n->c->errstr[0] ? n->c->errstr : "no reply");
+                drop_node(r, n);
+                return NW_E_RETRY;
+            }
+            redisReply *rep = v;
+            int what = n->owed[k];
+            if (what == OWED_WAIT) {
+                if (rep->type != REDIS_REPLY_INTEGER || rep->integer < wait_for(r, n)) {
+                    nw_metric_add(r->m_wait_short, 1);
+                }
+                freeReplyObject(rep);
+                continue;
+            }
+            if (what == OWED_ASKING) {
+                freeReplyObject(rep);
+                continue;
+            }
+            cmd *c = &r->q[what];
+            c->ask = -1;
+            int how = refusal(r, c, rep);
+            n = &r->nodes[i]; /* a MOVED or ASK to a new node may have moved the array */
+            if (how == TAKE) {
+                c->rep = rep;
+                c->done = 1;
+                continue;
+            }
+            freeReplyObject(rep);
+            *again = 1;
+            *back_off |= how == BACK_OFF;
+            reload |= how == RELOAD;
+        }
+        n->nowed = 0;
+        if (reload && load_scripts(r, n, err) != NW_OK) {
+            drop_node(r, n);
+            return NW_E_RETRY;
+        }
+    }
+    return NW_OK;
+}
+
+/* A failed send leaves replies owed on other nodes' connections: those are dropped. */
+static void drop_owing(nw_redis *r)
+{
+    for (size_t i = 0; i < r->nnodes; i++) {
+        if (r->nodes[i].nowed) {
+            drop_node(r, &r->nodes[i]);
+        }
+    }
+}
+
+static int send_round(nw_redis *r, nw_err *err)
+{
+    if (r->remap) { /* not within a round: a node behind on the move could undo the MOVED */
+        r->mapped = 0;
+        r->remap = 0;
+    }
+    for (int send = 0; send < MAX_SENDS; send++) {
+        int again = 0, back_off = 0;
+        if ((!r->mapped && refresh_map(r, err) != NW_OK) || place(r, err) != NW_OK ||
+            exchange(r, &again, &back_off, err) != NW_OK) {
+            drop_owing(r);
+            return NW_E_RETRY;
+        }
+        if (!again) {
+            return NW_OK;
+        }
+        if (back_off) {
+            int ms = send < 6 ? 20 << send : 1000;
+            struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+            r->mapped = 0; /* CLUSTERDOWN during a failover: the map changes under it */
+        }
+    }
+    return nw_err_set(err, NW_E_RETRY, "redis",
+                      "Redis Cluster kept redirecting or refusing commands over %d sends",
+                      MAX_SENDS);
+}
+
+int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
+{
+    if (r->state == ROUND_OPEN) {
+        nw_err_clear(&r->fail);
+        r->state = send_round(r, &r->fail) == NW_OK ? ROUND_READ : ROUND_FAILED;
+    }
+    if (r->state == ROUND_FAILED || r->next >= r->nq) {
+        return nw_err_set(err, NW_E_RETRY, r->fail.reason ? r->fail.reason : "redis", "%s",
+                          r->state == ROUND_FAILED ? r->fail.detail
+                                                   : "a reply read past the end of its round");
+    }
+    redisReply *rr = r->q[r->next].rep;
+    r->q[r->next++].rep = NULL;
+    if (rr->type == REDIS_REPLY_ERROR) {
+        nw_metric_add(r->m_errors, 1); /* error replies count, not only broken connections */
+    }
+    *reply = rr;
+    return NW_OK;
 }
 
 long long nw_redis_reply_int(const redisReply *r)
@@ -200,58 +751,41 @@ const char *nw_redis_script_sha(const nw_redis *r, int script)
     return r->shas[script];
 }
 
-int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
-{
-    void *rep = NULL;
-    if (!r->c || redisGetReply(r->c, &rep) != REDIS_OK || !rep) {
-        nw_err_set(err, NW_E_RETRY, "redis", "redis %s: %s", r->addr,
-                   r->c ? r->c->errstr : "not connected");
-        drop(r);
-        return NW_E_RETRY;
-    }
-    redisReply *rr = rep;
-    r->reading = 1;
-    if (r->pending) {
-        r->pending--;
-    }
-    if (rr->type == REDIS_REPLY_ERROR) {
-        nw_metric_add(r->m_errors, 1); /* error replies count, not only broken connections */
-    }
-    if (rr->type == REDIS_REPLY_ERROR && strncmp(rr->str, "NOSCRIPT", 8) == 0) {
-        /* the server lost its script cache (restart, SCRIPT FLUSH): reconnect reloads them */
-        nw_err_set(err, NW_E_RETRY, "redis", "%s", rr->str);
-        freeReplyObject(rr);
-        drop(r);
-        return NW_E_RETRY;
-    }
-    *reply = rr;
-    return NW_OK;
-}
-
 int nw_redis_ping(nw_redis *r)
 {
     nw_err err;
     nw_err_clear(&err);
-    if (nw_redis_connect(r, &err) != NW_OK) {
+    int ok = nw_redis_connect(r, &err) == NW_OK;
+    for (size_t i = 0; ok && i < r->nmasters; i++) {
+        node *n = &r->nodes[r->masters[i]];
+        redisReply *rep = redisCommand(n->c, "PING");
+        ok = rep && rep->type == REDIS_REPLY_STATUS;
+        if (!ok) {
+            nw_err_set(&err, NW_E_RETRY, "redis", "PING %s: %s", n->addr,
+                       rep ? rep->str : n->c->errstr);
+        }
+        if (rep) {
+            freeReplyObject(rep);
+        } else {
+            drop_node(r, n);
+        }
+    }
+    if (!ok) {
         if (!r->unreachable) { /* once per outage: the reason, not a line a second */
-            nw_log(NW_LOG_WARN, "redis_unreachable", "addr=%s detail=%s", r->addr,
-                   nw_logq(err.detail));
+            char addr[300];
+            nw_log(NW_LOG_WARN, "redis_unreachable", "addr=%s detail=%s",
+                   nw_redis_url_addr(&r->url, addr, sizeof addr), nw_logq(err.detail));
         }
         r->unreachable = 1;
         return 0;
     }
     if (r->unreachable) {
-        nw_log(NW_LOG_INFO, "redis_reachable", "addr=%s", r->addr);
+        char addr[300];
+        nw_log(NW_LOG_INFO, "redis_reachable", "addr=%s",
+               nw_redis_url_addr(&r->url, addr, sizeof addr));
         r->unreachable = 0;
     }
-    redisReply *rep = redisCommand(r->c, "PING");
-    int ok = rep && rep->type == REDIS_REPLY_STATUS;
-    if (rep) {
-        freeReplyObject(rep);
-    } else {
-        drop(r);
-    }
-    return ok;
+    return 1;
 }
 
 void nw_redis_observe_roundtrip(double seconds)

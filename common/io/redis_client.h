@@ -1,8 +1,17 @@
-/* redis_client.h - a hiredis connection that heals itself: built from a redis:// URL, with
- * connect and command timeouts; after any I/O error the context is freed and a new one is
- * made on the next call (a dead context is never reused). Commands go out pipelined: append
- * any number, then read the replies in order. Scripts are loaded once per connection and
- * re-loaded on NOSCRIPT. Every failure is NW_E_RETRY with the reason in err. */
+/* redis_client.h - the one Redis layer every store uses: a pipeline over one redis-server or a
+ * Redis Cluster, built from a redis:// URL, with connect and command timeouts.
+ *
+ * A round: append any number of commands, then read their replies in order. The first read
+ * sends the whole round at once; on a cluster each command goes to the master of its key's
+ * slot, every node's share is written before any reply is read (three masters cost one round
+ * trip, not three), and the replies are put back in the order the commands were appended.
+ * MOVED refreshes the slot map and resends, ASK resends once to the importing node behind
+ * ASKING, TRYAGAIN, CLUSTERDOWN and LOADING back off and resend (a refused command did not
+ * run, so resending it is safe). A node that fails (I/O error, timeout) has its connection
+ * freed and the map refreshed before the next round: a dead context is never reused, and a
+ * promoted replica is found after a failover. Scripts are loaded on every node it connects
+ * to and again on NOSCRIPT. Every failure is NW_E_RETRY with the reason in err: the caller
+ * retries the whole operation. */
 #ifndef NW_REDIS_CLIENT_H
 #define NW_REDIS_CLIENT_H
 
@@ -15,24 +24,37 @@
 
 typedef struct nw_redis nw_redis;
 
-/* Parses the URL (redis://[[user]:password@]host[:port][/db]); connects lazily. NULL on a bad
- * URL (err says why) or out of memory. Caller frees with nw_redis_free(). */
+/* Parses the URL (redis://[[user]:password@]host[:port][,host[:port]...][/db]); connects
+ * lazily. More than one host: seed nodes of a cluster, any one of which gives the map (a
+ * single host may be a cluster node too: the server says which it is). NULL on a bad URL
+ * (err says why) or out of memory. Caller frees with nw_redis_free(). */
 nw_redis *nw_redis_new(const char *url, int timeout_ms, nw_err *err);
 void nw_redis_free(nw_redis *r);
+
+/* After every node's share of a round, WAIT until `replicas` replicas (at most as many as the
+ * node has) acknowledged its writes or timeout_ms passed: a master killed after answering
+ * then cannot take acknowledged writes with it. 0 (the default) does not wait. */
+void nw_redis_set_wait(nw_redis *r, int replicas, int timeout_ms);
 
 /* Registers a Lua script; returns its index for nw_redis_append_evalsha(). */
 int nw_redis_add_script(nw_redis *r, const char *lua);
 
-/* Ensures a live connection with scripts loaded. */
+/* Ensures the map is known and every master connected, with scripts loaded. */
 int nw_redis_connect(nw_redis *r, nw_err *err);
 
 /* Pipelining. Appends never fail for I/O (they buffer); nw_redis_reply() returns each reply in
- * order (caller frees with freeReplyObject), or NW_E_RETRY after which the pipeline is dead:
- * the caller must stop reading and retry the whole operation. */
+ * order (caller frees with freeReplyObject), or NW_E_RETRY after which the round is dead: the
+ * caller must stop reading and retry the whole operation. Appending after reading starts a
+ * new round (replies left unread are freed). */
 int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens);
 int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
                             const size_t *lens);
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);
+
+/* A command for one master (0 .. nw_redis_masters()-1) whatever its key: what a whole-server
+ * figure (INFO, DBSIZE) needs summed over the cluster. */
+int nw_redis_masters(nw_redis *r);
+int nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens);
 
 /* The SHA1 of a registered script, for building a long EVALSHA with nw_redis_append (valid
  * once connected). */
@@ -41,7 +63,7 @@ const char *nw_redis_script_sha(const nw_redis *r, int script);
 /* A reply's number: an integer reply, or a string of digits (GET, HMGET); 0 otherwise (nil). */
 long long nw_redis_reply_int(const redisReply *r);
 
-/* PING; 1 when the server answers. */
+/* PING every master; 1 when all answer. */
 int nw_redis_ping(nw_redis *r);
 
 /* Seconds of the last round trip observations go to nearwire_redis_roundtrip_seconds. */

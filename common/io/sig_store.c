@@ -46,8 +46,9 @@ static void metrics_init(nw_store *s)
     s->g_bytes =
         nw_gauge("nearwire_store_bytes", "Memory the Redis server uses (used_memory).", NULL);
     s->g_keys = nw_gauge("nearwire_store_keys", "Keys in the store's Redis database.", NULL);
-    s->g_max = nw_gauge("nearwire_store_max_bytes",
-                        "The Redis server's maxmemory (0: no limit set).", NULL);
+    s->g_max =
+        nw_gauge("nearwire_store_max_bytes",
+                 "The Redis maxmemory, summed over a cluster's masters (0: no limit set).", NULL);
 }
 
 nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
@@ -77,11 +78,7 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     nw_buf_init(&s->expired);
     nw_buf_init(&s->expiry_due);
     nw_arena_init(&s->arena);
-    s->r = nw_redis_new(p->redis_url, p->timeout_ms, err);
-    if (!s->r) {
-        free(s);
-        return NULL;
-    }
+    s->r = p->redis;
     s->cas = nw_redis_add_script(s->r, nw_revise_cas_lua);
     s->links = nw_links_new(s->r, s->prefix, p->window_s);
     s->rev = nw_revise_new(s->r, s->prefix, s->cas, &s->match, p->max_matches);
@@ -116,13 +113,7 @@ void nw_store_free(nw_store *s)
     nw_buf_release(&s->expired);
     nw_links_free(s->links);
     nw_revise_free(s->rev);
-    nw_redis_free(s->r);
     free(s);
-}
-
-int nw_store_ready(nw_store *s)
-{
-    return nw_redis_ping(s->r);
 }
 
 void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h)

@@ -27,12 +27,13 @@
 #include "../match/decide.h"
 #include "../match/sig_record.h"
 #include "../sketch/minhash.h"
+#include "redis_client.h"
 
 #define NW_STORE_MAX_BANDS 32
 
 typedef struct nw_store_params {
-    const char *redis_url; /* borrowed */
-    const char *prefix;    /* borrowed */
+    nw_redis *redis;    /* borrowed: the stage's Redis layer */
+    const char *prefix; /* borrowed */
     long long window_s;
     unsigned bands;          /* one MinHash bin per band (r = 1) */
     unsigned shards;         /* bucket sorted sets */
@@ -41,7 +42,6 @@ typedef struct nw_store_params {
     unsigned max_matches;    /* matches kept per record (<= NW_REC_MAX_MATCHES) */
     unsigned max_revisions;  /* articles revised per joined story at most */
     long long clock_skew_ms; /* published_at may run this far ahead of arrival */
-    int timeout_ms;
     nw_match_params match;
 } nw_store_params;
 
@@ -73,7 +73,6 @@ typedef struct nw_store nw_store;
 
 nw_store *nw_store_new(const nw_store_params *p, nw_err *err);
 void nw_store_free(nw_store *s);
-int nw_store_ready(nw_store *s);
 
 /* At most every 10 s: sets nearwire_store_documents, _bytes, _max_bytes and _keys from Redis
  * (INFO memory, DBSIZE and the per-generation insert counters). */

@@ -23,36 +23,49 @@ void nw_store_report_size(nw_store *s)
     char cur[80], prev[80];
     snprintf(cur, sizeof cur, "%sn:%" PRId64, s->prefix, gen);
     snprintf(prev, sizeof prev, "%sn:%" PRId64, s->prefix, gen - 1);
+    /* memory and keys are per server: summed over a cluster's masters */
     const char *info[] = {"INFO", "memory"}, *dbsize[] = {"DBSIZE"};
     const char *get_cur[] = {"GET", cur}, *get_prev[] = {"GET", prev};
-    nw_redis_append(s->r, 2, info, NULL);
-    nw_redis_append(s->r, 1, dbsize, NULL);
+    nw_err err;
+    if (nw_redis_connect(s->r, &err) != NW_OK) {
+        return;
+    }
+    int masters = nw_redis_masters(s->r);
+    for (int m = 0; m < masters; m++) {
+        nw_redis_append_to(s->r, m, 2, info, NULL);
+        nw_redis_append_to(s->r, m, 1, dbsize, NULL);
+    }
     nw_redis_append(s->r, 2, get_cur, NULL);
     nw_redis_append(s->r, 2, get_prev, NULL);
-    redisReply *rep[4] = {0};
-    nw_err err;
-    int got = 0;
-    while (got < 4 && nw_redis_reply(s->r, &rep[got], &err) == NW_OK) {
-        got++;
-    }
-    if (got == 4) {
-        const char *used =
-            rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "used_memory:") : NULL;
-        const char *max =
-            rep[0]->type == REDIS_REPLY_STRING ? strstr(rep[0]->str, "\nmaxmemory:") : NULL;
-        if (used) {
-            nw_metric_set(s->g_bytes, strtod(used + 12, NULL));
+    double used = 0, max = 0, keys = 0;
+    redisReply *rep;
+    for (int m = 0; m < masters; m++) {
+        for (int k = 0; k < 2; k++) {
+            if (nw_redis_reply(s->r, &rep, &err) != NW_OK) {
+                return;
+            }
+            const char *u =
+                rep->type == REDIS_REPLY_STRING ? strstr(rep->str, "used_memory:") : NULL;
+            const char *x =
+                rep->type == REDIS_REPLY_STRING ? strstr(rep->str, "\nmaxmemory:") : NULL;
+            used += u ? strtod(u + 12, NULL) : 0;
+            max += x ? strtod(x + 11, NULL) : 0;
+            keys += k == 1 ? (double)nw_redis_reply_int(rep) : 0;
+            freeReplyObject(rep);
         }
-        if (max) {
-            nw_metric_set(s->g_max, strtod(max + 11, NULL));
+    }
+    long long n[2];
+    for (int k = 0; k < 2; k++) {
+        if (nw_redis_reply(s->r, &rep, &err) != NW_OK) {
+            return;
         }
-        nw_metric_set(s->g_keys, (double)nw_redis_reply_int(rep[1]));
-        /* the previous generation's documents expire evenly through this one */
-        double left = 1.0 - fmod(now_s, (double)s->p.window_s) / (double)s->p.window_s;
-        nw_metric_set(s->g_docs, (double)nw_redis_reply_int(rep[2]) +
-                                     left * (double)nw_redis_reply_int(rep[3]));
+        n[k] = nw_redis_reply_int(rep);
+        freeReplyObject(rep);
     }
-    for (int i = 0; i < got; i++) {
-        freeReplyObject(rep[i]);
-    }
+    nw_metric_set(s->g_bytes, used);
+    nw_metric_set(s->g_max, max);
+    nw_metric_set(s->g_keys, keys);
+    /* the previous generation's documents expire evenly through this one */
+    double left = 1.0 - fmod(now_s, (double)s->p.window_s) / (double)s->p.window_s;
+    nw_metric_set(s->g_docs, (double)n[0] + left * (double)n[1]);
 }

@@ -27,11 +27,22 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"topic.out", NW_CFG_STR, "", F(topic_out), "output topic", 0, 0, 0},
     {"topic.dlq", NW_CFG_STR, "news.dlq", F(topic_dlq), "dead-letter topic", 0, 0, 0},
     {"redis.url", NW_CFG_STR, "redis://127.0.0.1:6379", F(redis_url),
-     "Redis server (redis://[[user]:password@]host[:port][/db], IPv6 as [::1]); cluster and enrich",
+     "Redis server (redis://[[user]:password@]host[:port][/db], IPv6 as [::1]), or Redis "
+     "Cluster seed nodes (redis://[[user]:password@]host:port,host:port,...); clean (site lines), "
+     "cluster and enrich",
      1, 0, 0},
     {"redis.prefix", NW_CFG_STR, "nw:", F(redis_prefix), "prefix of every Redis key", 0, 0, 0},
     {"redis.timeout_ms", NW_CFG_INT, "2000", F(redis_timeout_ms),
      "Redis connect and command timeout (cluster, enrich)", 0, 1, 600000},
+    {"redis.wait_replicas", NW_CFG_INT, "0", F(redis_wait_replicas),
+     "after each pipelined round, WAIT until this many replicas of every master written hold "
+     "its writes (at most the replicas it has): a failover then loses no acknowledged write "
+     "(0 = do not wait)",
+     0, 0, 16},
+    {"redis.wait_timeout_ms", NW_CFG_INT, "1000", F(redis_wait_timeout_ms),
+     "how long one WAIT waits for the replicas (nearwire_redis_wait_short_total counts the "
+     "timeouts)",
+     0, 1, 600000},
     {"http.bind", NW_CFG_STR, "127.0.0.1", F(http_bind),
      "address of /metrics /livez /readyz: IPv4, IPv6 or a host name", 0, 0, 0},
     {"http.port", NW_CFG_INT, "0", F(http_port), "port of the HTTP endpoint (0 = any free)", 0, 0,
@@ -255,6 +266,15 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
         st->fini(ctx);
     }
     return rc;
+}
+
+nw_redis *nw_stage_redis(const nw_stage_config *cfg, nw_err *err)
+{
+    nw_redis *r = nw_redis_new(cfg->redis_url, (int)cfg->redis_timeout_ms, err);
+    if (r) {
+        nw_redis_set_wait(r, (int)cfg->redis_wait_replicas, (int)cfg->redis_wait_timeout_ms);
+    }
+    return r;
 }
 
 int nw_stage_main(int argc, char **argv, const nw_stage *st)

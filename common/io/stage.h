@@ -13,6 +13,7 @@
 #include "../core/outbox.h"
 #include "../core/version.h"
 #include "config.h"
+#include "redis_client.h"
 
 /* Settings every stage has (table: nw_stage_common_keys). */
 typedef struct nw_stage_config {
@@ -24,6 +25,8 @@ typedef struct nw_stage_config {
     char redis_url[NW_CFG_STR_MAX];
     char redis_prefix[NW_CFG_STR_MAX];
     long long redis_timeout_ms;
+    long long redis_wait_replicas;
+    long long redis_wait_timeout_ms;
     char http_bind[NW_CFG_STR_MAX];
     long long http_port;
     char log_level[NW_CFG_STR_MAX];
@@ -76,6 +79,10 @@ typedef struct nw_stage {
 } nw_stage;
 
 int nw_stage_main(int argc, char **argv, const nw_stage *st);
+
+/* The stage's Redis layer from redis.url, redis.timeout_ms and redis.wait_*: one per stage,
+ * shared by all its stores. NULL with err set on a bad URL or out of memory. */
+nw_redis *nw_stage_redis(const nw_stage_config *cfg, nw_err *err);
 
 /* The loops behind nw_stage_main(); 'stop' is set by the signal handlers. */
 int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config *all, void *ctx,

@@ -1,12 +1,14 @@
 /* story_store.c - one pipelined round trip per batch of articles: for each, add to the docs,
  * sources and merged-from sets, run the single-key script that keeps first/last, read size,
- * sources and merged-from. */
+ * sources and merged-from. A batch that joins stories reads the joined stories' sources in a
+ * round before. Every command names one key, so it runs on Redis Cluster. */
 #include "story_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/nw_error.h"
 #include "metrics.h"
 #include "redis_client.h"
@@ -38,22 +40,19 @@ struct nw_story_store {
     redisReply **keep; /* the replies of the last batch */
     size_t nkeep, cap;
     size_t *first_reply; /* per article of the last batch: its first reply in keep */
+    redisReply **src;    /* the last batch's joined stories' sources, read before its round */
+    size_t nsrc, src_cap;
     size_t nfirst;
 };
 
-nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, long long window_s,
-                                   int timeout_ms, nw_err *err)
+nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err)
 {
     nw_story_store *s = calloc(1, sizeof *s);
     if (!s) {
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         return NULL;
     }
-    s->r = nw_redis_new(redis_url, timeout_ms, err);
-    if (!s->r) {
-        free(s);
-        return NULL;
-    }
+    s->r = r;
     s->script = nw_redis_add_script(s->r, story_lua);
     snprintf(s->prefix, sizeof s->prefix, "%s", prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", window_s);
@@ -68,6 +67,12 @@ static void release(nw_story_store *s)
         }
     }
     s->nkeep = 0;
+    for (size_t i = 0; i < s->nsrc; i++) {
+        if (s->src[i]) {
+            freeReplyObject(s->src[i]);
+        }
+    }
+    s->nsrc = 0;
 }
 
 void nw_story_store_free(nw_story_store *s)
@@ -76,14 +81,9 @@ void nw_story_store_free(nw_story_store *s)
         release(s);
         free(s->keep);
         free(s->first_reply);
-        nw_redis_free(s->r);
+        free(s->src);
         free(s);
     }
-}
-
-int nw_story_store_ready(nw_story_store *s)
-{
-    return nw_redis_ping(s->r);
 }
 
 static void append(nw_story_store *s, int argc, const char **argv)
@@ -120,8 +120,26 @@ static void read_hash(const redisReply *h, nw_story_view *v)
     }
 }
 
-/* Sends one article's commands; returns how many replies they make. */
-static size_t send_one(nw_story_store *s, const nw_story_update *u)
+/* SADD key with a set's members (a SMEMBERS reply), in chunks; returns the commands sent. */
+static size_t add_members(nw_story_store *s, const char *key, const redisReply *set)
+{
+    enum { CHUNK = 256 };
+    const char *av[2 + CHUNK] = {"SADD", key};
+    size_t sent = 0;
+    for (size_t i = 0; set && set->type == REDIS_REPLY_ARRAY && i < set->elements; i += CHUNK) {
+        size_t n = set->elements - i < CHUNK ? set->elements - i : CHUNK;
+        for (size_t k = 0; k < n; k++) {
+            av[2 + k] = set->element[i + k]->str;
+        }
+        nw_redis_append(s->r, (int)(2 + n), av, NULL);
+        sent++;
+    }
+    return sent;
+}
+
+/* Sends one article's commands; returns how many replies they make. joined: per merged
+ * story, its sources as read before this round. */
+static size_t send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined)
 {
     char hkey[400], dkey[410], skey[410], mkey[410];
     snprintf(hkey, sizeof hkey, "%sst:%s", s->prefix, u->story_id);
@@ -139,12 +157,10 @@ static size_t send_one(nw_story_store *s, const nw_story_update *u)
         append(s, 3, (const char *[]){"EXPIRE", mkey, s->ttl});
         replies += 2;
         /* a joined story's sources are this story's now (its articles' records are revised
-         * without their sources) */
+         * without their sources); copied member by member, as the two stories' keys may live
+         * on different Redis Cluster nodes (no SUNIONSTORE across slots) */
         for (size_t i = 0; i < n; i++) {
-            char other[410];
-            snprintf(other, sizeof other, "%sst:%s:src", s->prefix, u->merged[i]);
-            append(s, 4, (const char *[]){"SUNIONSTORE", skey, skey, other});
-            replies++;
+            replies += add_members(s, skey, joined[i]);
         }
     }
     const char *src = u->source && *u->source ? u->source : "(unknown)";
@@ -195,6 +211,40 @@ static int read_one(redisReply **r, size_t nr, nw_story_view *v, nw_err *err)
     return NW_OK;
 }
 
+static size_t merged_count(const nw_story_update *u)
+{
+    return u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
+}
+
+/* The sources of every story an article of the batch joins: a round of its own, only in the
+ * batches that join stories. */
+static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size_t n, nw_err *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += merged_count(&u[i]);
+    }
+    if (!total) {
+        return NW_OK;
+    }
+    if (nw_array_reserve((void **)&s->src, &s->src_cap, total, sizeof *s->src) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < merged_count(&u[i]); j++) {
+            char other[410];
+            snprintf(other, sizeof other, "%sst:%s:src", s->prefix, u[i].merged[j]);
+            append(s, 2, (const char *[]){"SMEMBERS", other});
+        }
+    }
+    int rc = NW_OK;
+    for (s->nsrc = 0; s->nsrc < total && rc == NW_OK; s->nsrc++) {
+        s->src[s->nsrc] = NULL;
+        rc = nw_redis_reply(s->r, &s->src[s->nsrc], err);
+    }
+    return rc;
+}
+
 int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v, size_t n,
                           nw_err *err)
 {
@@ -221,9 +271,14 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
         return rc;
     }
     double t0 = nw_now_seconds();
+    rc = read_merged_sources(s, u, n, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
     s->first_reply[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        s->first_reply[i + 1] = s->first_reply[i] + send_one(s, &u[i]);
+    for (size_t i = 0, m = 0; i < n; i++) {
+        s->first_reply[i + 1] = s->first_reply[i] + send_one(s, &u[i], s->src + m);
+        m += merged_count(&u[i]);
     }
     for (size_t i = 0; i < s->first_reply[n] && rc == NW_OK; i++) {
         s->keep[i] = NULL;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../core/nw_err.h"
+#include "redis_client.h"
 
 #define NW_STORY_MAX_SOURCES 64
 #define NW_STORY_MAX_MERGED 32
@@ -38,10 +39,10 @@ typedef struct nw_story_view {
 
 typedef struct nw_story_store nw_story_store;
 
-nw_story_store *nw_story_store_new(const char *redis_url, const char *prefix, long long window_s,
-                                   int timeout_ms, nw_err *err);
+/* r is the stage's Redis layer, borrowed. */
+nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long window_s,
+                                   nw_err *err);
 void nw_story_store_free(nw_story_store *s);
-int nw_story_store_ready(nw_story_store *s);
 /* Updates n stories in one pipelined round trip; v[i] answers u[i]. Views stay valid until
  * the next call. */
 int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v, size_t n,

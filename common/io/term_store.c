@@ -37,19 +37,14 @@ struct nw_term_store {
     size_t fcap;
 };
 
-nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long long window_s,
-                                 int timeout_ms, nw_err *err)
+nw_term_store *nw_term_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err)
 {
     nw_term_store *s = calloc(1, sizeof *s);
     if (!s) {
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         return NULL;
     }
-    s->r = nw_redis_new(redis_url, timeout_ms, err);
-    if (!s->r) {
-        free(s);
-        return NULL;
-    }
+    s->r = r;
     snprintf(s->prefix, sizeof s->prefix, "%s", prefix);
     s->window_s = window_s > 0 ? window_s : 1;
     return s;
@@ -58,7 +53,6 @@ nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long
 void nw_term_store_free(nw_term_store *s)
 {
     if (s) {
-        nw_redis_free(s->r);
         free(s->d);
         free(s->table);
         free(s->of);
@@ -67,11 +61,6 @@ void nw_term_store_free(nw_term_store *s)
         free(s->fresh);
         free(s);
     }
-}
-
-int nw_term_store_ready(nw_term_store *s)
-{
-    return nw_redis_ping(s->r);
 }
 
 /* Maps every term of the batch to its distinct index. */

@@ -16,6 +16,7 @@
 
 #include "../core/nw_err.h"
 #include "../enrich/keywords.h"
+#include "redis_client.h"
 
 typedef struct nw_term_store nw_term_store;
 
@@ -30,12 +31,9 @@ typedef struct nw_term_doc {
     char mark[24];
 } nw_term_doc;
 
-nw_term_store *nw_term_store_new(const char *redis_url, const char *prefix, long long window_s,
-                                 int timeout_ms, nw_err *err);
+/* r is the stage's Redis layer, borrowed. */
+nw_term_store *nw_term_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err);
 void nw_term_store_free(nw_term_store *s);
-
-/* 1 when Redis answers (PING). */
-int nw_term_store_ready(nw_term_store *s);
 
 /* Counts each document's terms once (unless already counted) and reads their frequencies.
  * NW_OK, NW_E_NOMEM or NW_E_RETRY. */

@@ -47,6 +47,7 @@ typedef struct clean_ctx {
     const clean_config *cfg;
     nw_cleaner *cleaner;
     nw_lang *lang;
+    nw_redis *redis;      /* the stage's Redis layer; NULL when clean.repeated_after is 0 */
     nw_term_store *lines; /* NULL when clean.repeated_after is 0 */
     nw_buf texts;         /* the batch's texts and bylines */
     nw_buf stripped;      /* one text without its site's lines */
@@ -81,8 +82,9 @@ int clean_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err
     if (c->cfg->repeated_after > 0 && common) {
         char prefix[NW_CFG_STR_MAX + 8];
         snprintf(prefix, sizeof prefix, "%slines:", common->redis_prefix);
-        c->lines = nw_term_store_new(common->redis_url, prefix, c->cfg->window_seconds,
-                                     (int)common->redis_timeout_ms, err);
+        c->redis = nw_stage_redis(common, err);
+        c->lines =
+            c->redis ? nw_term_store_new(c->redis, prefix, c->cfg->window_seconds, err) : NULL;
         if (!c->lines) {
             clean_fini(c);
             return NW_E_FATAL;
@@ -99,6 +101,7 @@ void clean_fini(void *ctx)
         nw_cleaner_free(c->cleaner);
         nw_lang_free(c->lang);
         nw_term_store_free(c->lines);
+        nw_redis_free(c->redis);
         nw_buf_release(&c->texts);
         nw_buf_release(&c->stripped);
         free(c->pend);
@@ -115,7 +118,7 @@ void clean_fini(void *ctx)
 int clean_ready(void *ctx)
 {
     clean_ctx *c = ctx;
-    return !c->lines || nw_term_store_ready(c->lines);
+    return !c->redis || nw_redis_ping(c->redis);
 }
 
 static int content_type(const nw_doc *doc, nw_content_type *ct, nw_err *err)

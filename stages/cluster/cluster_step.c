@@ -56,6 +56,7 @@ const nw_cfg_key cluster_keys[] = {
 
 typedef struct cluster_ctx {
     const cluster_config *cfg;
+    nw_redis *redis; /* the stage's Redis layer: the store's */
     nw_store *store;
     size_t cap;
     nw_store_doc *docs;
@@ -90,7 +91,12 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
             nw_counter("nearwire_decisions_total",
                        "Documents decided, by their relation to the best match.", labels[r]);
     }
-    nw_store_params p = {common->redis_url,
+    c->redis = nw_stage_redis(common, err);
+    if (!c->redis) {
+        free(c);
+        return err->reason && strcmp(err->reason, "nomem") ? NW_E_FATAL : NW_E_NOMEM;
+    }
+    nw_store_params p = {c->redis,
                          common->redis_prefix,
                          cc->window_seconds,
                          (unsigned)cc->bands,
@@ -100,11 +106,11 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
                          (unsigned)cc->max_matches,
                          (unsigned)cc->max_revisions,
                          cc->clock_skew_seconds * 1000,
-                         (int)common->redis_timeout_ms,
                          {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
                           cc->story_jaccard, (unsigned)cc->min_shingles}};
     c->store = nw_store_new(&p, err);
     if (!c->store) {
+        nw_redis_free(c->redis);
         free(c);
         return err->reason && strcmp(err->reason, "nomem") ? NW_E_FATAL : NW_E_NOMEM;
     }
@@ -124,6 +130,7 @@ void cluster_fini(void *ctx)
     cluster_ctx *c = ctx;
     if (c) {
         nw_store_free(c->store);
+        nw_redis_free(c->redis);
         free_arrays(c);
         free(c);
     }
@@ -131,12 +138,12 @@ void cluster_fini(void *ctx)
 
 int cluster_ready(void *ctx)
 {
-    nw_store *store = ((cluster_ctx *)ctx)->store;
-    if (!nw_store_ready(store)) {
+    cluster_ctx *c = ctx;
+    if (!nw_redis_ping(c->redis)) {
         return 0;
     }
     /* the runner asks about once a second: a cheap moment to refresh the size gauges */
-    nw_store_report_size(store);
+    nw_store_report_size(c->store);
     return 1;
 }
 

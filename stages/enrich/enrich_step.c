@@ -48,6 +48,7 @@ typedef struct article {
 
 typedef struct enrich_ctx {
     const enrich_config *cfg;
+    nw_redis *redis; /* the stage's Redis layer, shared by its two stores */
     nw_story_store *stories;
     nw_term_store *terms;
     nw_gazetteer *gaz;
@@ -98,11 +99,12 @@ int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *er
     if (!c->entities || !c->counter) {
         return fail_init(c, err, "out of memory");
     }
-    c->stories = nw_story_store_new(common->redis_url, common->redis_prefix, ec->window_seconds,
-                                    (int)common->redis_timeout_ms, err);
+    c->redis = nw_stage_redis(common, err);
+    c->stories = c->redis
+                     ? nw_story_store_new(c->redis, common->redis_prefix, ec->window_seconds, err)
+                     : NULL;
     c->terms = c->stories
-                   ? nw_term_store_new(common->redis_url, common->redis_prefix, ec->window_seconds,
-                                       (int)common->redis_timeout_ms, err)
+                   ? nw_term_store_new(c->redis, common->redis_prefix, ec->window_seconds, err)
                    : NULL;
     if (!c->terms) {
         enrich_fini(c);
@@ -118,6 +120,7 @@ void enrich_fini(void *ctx)
     if (c) {
         nw_story_store_free(c->stories);
         nw_term_store_free(c->terms);
+        nw_redis_free(c->redis);
         nw_gazetteer_free(c->gaz);
         nw_entity_extractor_free(c->entities);
         nw_lang_free(c->stop);
@@ -135,7 +138,7 @@ void enrich_fini(void *ctx)
 
 int enrich_ready(void *ctx)
 {
-    return nw_story_store_ready(((enrich_ctx *)ctx)->stories);
+    return nw_redis_ping(((enrich_ctx *)ctx)->redis);
 }
 
 static int read_cluster(const nw_doc *doc, article *a, nw_story_update *u, nw_err *err)

@@ -64,9 +64,19 @@ static void *worker(void *arg)
 {
     size_t t = (size_t)(uintptr_t)arg;
     nw_err err;
-    nw_store_params p = {url,           "bench:", 3600, bands,  65536, 64,
-                         anchor_df_max, 5,        200,  600000, 2000,  {0.6, 0.5, 0.3, 0.2, 20}};
-    nw_store *s = nw_store_new(&p, &err);
+    nw_redis *r = nw_redis_new(url, 2000, &err);
+    nw_store_params p = {r,
+                         "bench:",
+                         3600,
+                         bands,
+                         65536,
+                         64,
+                         anchor_df_max,
+                         5,
+                         200,
+                         600000,
+                         {0.6, 0.5, 0.3, 0.2, 20}};
+    nw_store *s = r ? nw_store_new(&p, &err) : NULL;
     nw_store_doc *docs = calloc(batch, sizeof *docs);
     for (size_t off = t * batch; s && off < n; off += nthreads * batch) {
         size_t b = n - off < batch ? n - off : batch;
@@ -99,6 +109,7 @@ static void *worker(void *arg)
         failed = 1;
     }
     nw_store_free(s);
+    nw_redis_free(r);
     free(docs);
     return NULL;
 }

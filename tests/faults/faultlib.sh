@@ -8,13 +8,23 @@
 # fault_setup: sets T (work dir), REDIS_PORT, BOOT and CONTROL (the broker's fault-command
 # pipe); redis-server's extra arguments come from the array REDIS_ARGS, the stages' from
 # STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty). FAULT_BROKER=kafka runs
-# a real Apache Kafka broker instead of nearwire-broker (no CONTROL then).
+# a real Apache Kafka broker instead of nearwire-broker (no CONTROL then). FAULT_REDIS=cluster
+# puts the stores on a Redis Cluster of 3 masters and 3 replicas (scripts/redis_cluster.sh;
+# REDIS_PORT is then one of its nodes). REDIS_URL is what the stages are given.
 fault_setup() {
     T=$(mktemp -d /tmp/nearwire-faults.XXXXXX)
     mkdir -p "$T/pids" "$T/logs"
     trap fault_cleanup EXIT
-    nw_start_redis_any "$T" "${REDIS_ARGS[@]}" || die "redis-server starts"
-    REDIS_PORT=$NW_REDIS_PORT
+    if [ "${FAULT_REDIS:-single}" = cluster ]; then
+        NW_REDIS_CLUSTER_ARGS="${REDIS_ARGS[*]}" "$NW_ROOT/scripts/redis_cluster.sh" start "$T" \
+            >/dev/null || die "a Redis Cluster starts"
+        REDIS_URL=$(cat "$T/redis_url")
+        REDIS_PORT=$(cut -d' ' -f1 "$T/rc/ports")
+    else
+        nw_start_redis_any "$T" "${REDIS_ARGS[@]}" || die "redis-server starts"
+        REDIS_PORT=$NW_REDIS_PORT
+        REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+    fi
     if [ "${FAULT_BROKER:-mock}" = kafka ]; then
         CONTROL=
         nw_start_kafka "$T" 16 || die "Apache Kafka starts (scripts/kafka.sh)"
@@ -29,6 +39,7 @@ fault_cleanup() {
     local c
     for c in "${NW_STAGES[@]}"; do nw_stop "$T/pids/$c.pid" 5; done
     for c in broker kafka redis; do nw_stop "$T/pids/$c.pid" 30; done
+    "$NW_ROOT/scripts/redis_cluster.sh" stop "$T"
     if [ "$failed" -gt 0 ] || [ -n "${NW_KEEP_LOGS:-}" ]; then
         echo "logs kept in $T/logs" >&2
     else
@@ -38,7 +49,7 @@ fault_cleanup() {
 
 # fault_start STAGE: (re)starts a stage and waits until it listens
 fault_start() {
-    nw_start_stage "$T" "$1" "$BOOT" "redis://127.0.0.1:$REDIS_PORT" \
+    nw_start_stage "$T" "$1" "$BOOT" "$REDIS_URL" \
         --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=500 \
         "${STAGE_ARGS[@]}"
     nw_wait_for 30 "$1 listens" nw_logged_port "$T/logs/$1.log" || die "nearwire-$1 restarts"

@@ -3,7 +3,8 @@
 # free loopback ports, the four stages, the five seed articles fed in file order, then bad
 # messages, a copy of 004 and a roundup of 000 and 004. Asserts stories, duplicates, entities,
 # keywords, merged stories, dead letters, metrics (promtool), health
-# and graceful shutdown. Everything is torn down on exit, pass or fail.
+# and graceful shutdown. Everything is torn down on exit, pass or fail. NW_PIPELINE_REDIS=cluster
+# runs it on a Redis Cluster of 3 masters and 3 replicas (scripts/redis_cluster.sh) instead.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 source "$(dirname "$0")/../testlib.sh"
@@ -16,6 +17,7 @@ cleanup() {
     for c in "${NW_STAGES[@]}" broker redis; do
         nw_stop "$T/pids/$c.pid" 5
     done
+    "$NW_ROOT/scripts/redis_cluster.sh" stop "$T"
     if [ "$failed" -gt 0 ] || [ "${KEEP_LOGS:-}" ]; then
         echo "logs kept in $T/logs" >&2
         tail -n 20 "$T"/logs/*.log >&2
@@ -27,11 +29,19 @@ trap cleanup EXIT
 
 
 
-nw_start_redis_any "$T" || die "redis-server starts"
-redis_port=$NW_REDIS_PORT
+if [ "${NW_PIPELINE_REDIS:-single}" = cluster ]; then
+    "$NW_ROOT/scripts/redis_cluster.sh" start "$T" >/dev/null ||
+        die "a Redis Cluster starts (3 masters, 3 replicas)"
+    REDIS=$(cat "$T/redis_url")
+    redis_masters=$(for p in $(cat "$T/rc/ports"); do
+        redis-cli -p "$p" role | head -1 | grep -q master && echo "$p"; done)
+else
+    nw_start_redis_any "$T" || die "redis-server starts"
+    REDIS="redis://127.0.0.1:$NW_REDIS_PORT"
+    redis_masters=$NW_REDIS_PORT
+fi
 nw_start_broker "$T" 16 || die "nearwire-broker starts"
 BOOT=$(cat "$T/bootstrap")
-REDIS="redis://127.0.0.1:$redis_port"
 declare -A PORT
 for s in "${NW_STAGES[@]}"; do
     nw_start_stage "$T" "$s" "$BOOT" "$REDIS" --set "redis.prefix=it:"
@@ -180,8 +190,8 @@ check "the story record names the story merged into it" \
         "\(.size) \(.merged_from | join(",")) \(.last_id)"' "$T/stories.jsonl")" \
     "7 000_cb190c1c7f2c8ca2,004_3336bd7ffc0a815a 006-roundup"
 check "every store key has a TTL" \
-    eq "$(redis-cli -p "$redis_port" --scan --pattern 'it:*' |
-        while read -r k; do redis-cli -p "$redis_port" TTL "$k"; done | awk '$1 < 0' | wc -l)" 0
+    eq "$(for p in $redis_masters; do redis-cli -p "$p" --scan --pattern 'it:*' |
+        while read -r k; do redis-cli -p "$p" TTL "$k"; done; done | awk '$1 < 0' | wc -l)" 0
 
 # the schemas in config/schema stay in step with the code: every required field is there
 schema_gaps() {

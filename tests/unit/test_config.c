@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/nw_error.h"
+#include "core/redis_slot.h"
 #include "core/redis_url.h"
 #include "core/secrets.h"
 #include "io/config.h"
@@ -200,6 +201,17 @@ static void test_redis_url_forms(void **state)
     assert_string_equal(u.user, "");
     assert_string_equal(u.password, "pw");
     assert_int_equal(u.db, 0);
+    assert_int_equal(u.nseeds, 1);
+    /* the seed nodes of a Redis Cluster */
+    assert_int_equal(nw_redis_url_parse("redis://:pw@10.0.0.1:7000,[::1]:7001,node-c", &u, &e),
+                     NW_OK);
+    assert_int_equal(u.nseeds, 3);
+    assert_string_equal(u.seeds[1].host, "::1");
+    assert_int_equal(u.seeds[1].port, 7001);
+    assert_string_equal(u.seeds[2].host, "node-c");
+    assert_int_equal(u.seeds[2].port, 6379);
+    assert_string_equal(u.host, "10.0.0.1");
+    assert_int_equal(u.port, 7000);
     static const char *const bad[][2] = {
         {"redis://:secret-pw@host:abc", "the port must be a number"},
         {"redis://:secret-pw@host:0", "the port must be a number"},
@@ -207,7 +219,9 @@ static void test_redis_url_forms(void **state)
         {"redis://:secret-pw@[::1:6379", "no closing ]"},
         {"redis://:secret-pw@host/x", "the database after / must be a number"},
         {"redis://:secret-pw@[::1]x", "unexpected"},
-        {"redis://:secret-pw@", "has no host"},
+        {"redis://:secret-pw@", "has an empty host"},
+        {"redis://:secret-pw@a:7000,,b:7001", "has an empty host"},
+        {"redis://:secret-pw@a:7000,b:x", "the port must be a number"},
         {"http://:secret-pw@host", "must start with redis://"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -219,11 +233,36 @@ static void test_redis_url_forms(void **state)
     }
 }
 
+/* Slots as redis-server 7.0 computes them (CLUSTER KEYSLOT), hash tags included; and the
+ * argument that is a command's key. */
+static void test_redis_slots(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key;
+        unsigned slot;
+    } want[] = {
+        {"foo", 12182},  {"bar", 5061},  {"123456789", 12739}, {"{user1000}.following", 3443},
+        {"a{}b", 13694}, {"{}x", 10595}, {"x{y", 2740},        {"nw:r:abc", 10131}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(nw_redis_slot(want[i].key, strlen(want[i].key)), want[i].slot);
+    }
+    assert_int_equal(nw_redis_slot("{user1000}.followers", 20), 3443);
+    const char *get[] = {"GET", "k"}, *ping[] = {"PING"}, *info[] = {"info", "memory"};
+    const char *eval[] = {"EVALSHA", "abc", "1", "k", "v"}, *eval0[] = {"EVALSHA", "abc", "0"};
+    assert_int_equal(nw_redis_key_arg(2, get, NULL), 1);
+    assert_int_equal(nw_redis_key_arg(1, ping, NULL), -1);
+    assert_int_equal(nw_redis_key_arg(2, info, NULL), -1);
+    assert_int_equal(nw_redis_key_arg(5, eval, NULL), 3);
+    assert_int_equal(nw_redis_key_arg(3, eval0, NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_defaults, setup),
         cmocka_unit_test(test_redis_url_forms),
+        cmocka_unit_test(test_redis_slots),
         cmocka_unit_test_setup(test_file_env_set_precedence, setup),
         cmocka_unit_test_setup(test_unknown_key_names_file_and_line, setup),
         cmocka_unit_test_setup(test_bad_values_are_errors, setup),

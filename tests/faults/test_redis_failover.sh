@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test_redis_failover.sh - a Redis Cluster master SIGKILLed while 10,000 Reuters articles stream
+# through the four stages, their stores on 3 masters and 3 replicas (scripts/redis_cluster.sh)
+# with redis.wait_replicas=1 (every round waits until the replica holds its writes). Asserts:
+# the replica is promoted and serves the dead master's slots; cluster and enrich report not
+# ready while the slots have no master and are ready again after; the usual verdict (nothing
+# lost, re-deliveries agree: faultlib.sh); and the final stories and groups of copies are
+# exactly those of one redis-server fed the same articles (clean | fingerprint | cluster
+# --pipe). Site lines are off here: which articles teach a site's lines depends on arrival
+# order, not on Redis.
+set -uo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+source "$(dirname "$0")/../testlib.sh"
+source "$(dirname "$0")/faultlib.sh"
+
+FAULT_REDIS=cluster
+REDIS_ARGS=()
+STAGE_ARGS=(--set redis.wait_replicas="${NW_FAILOVER_WAIT:-1}")
+export NEARWIRE_CLEAN_REPEATED_AFTER=0
+INGEST_ARGS=()
+fault_setup
+for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
+fault_all_ready 60 || die "every stage ready"
+
+store_stages_not_ready() { fault_not_ready cluster && fault_not_ready enrich; }
+role_of() { redis-cli -p "$1" role 2>/dev/null | head -1; }
+promoted() { [ "$(role_of "$replica")" = master ] && redis-cli -p "$replica" cluster info | grep -q '^cluster_state:ok'; }
+
+fault_feed "${NW_FAULT_DOCS:-10000}" 800
+sleep 4
+victim=$(cut -d' ' -f1 "$T/rc/ports")
+victim_id=$(redis-cli -p "$victim" cluster myid)
+replica=$(for p in $(cat "$T/rc/ports"); do
+    redis-cli -p "$p" cluster nodes | grep -q "myself,slave $victim_id" && echo "$p"; done)
+[ -n "$replica" ] || die "the victim's replica is known"
+kill -KILL "$(cat "$T/pids/redis-$victim.pid")"
+killed_at=$(date +%s.%N)
+check "cluster and enrich report not ready while the dead master's slots have none" \
+    nw_wait_for 15 "readiness to drop" store_stages_not_ready
+check "the replica is promoted and the cluster whole again" nw_wait_for 30 "the failover" promoted
+echo "     failover: the replica serves $(awk -v a="$killed_at" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after the kill"
+check "every stage is ready again after the failover" fault_all_ready 30
+
+fault_verdict "a master killed and its replica promoted"
+check "the stages lived through it" \
+    eq "$(for s in "${NW_STAGES[@]}"; do nw_alive "$T/pids/$s.pid" && echo "$s"; done | wc -l)" 4
+p=$(nw_stage_port "$T" cluster)
+echo "     cluster stage: $(curl -fsS "http://127.0.0.1:$p/metrics" |
+    grep -E '^nearwire_redis_(redirects_total|wait_short_total|errors_total)' | tr '\n' ' ')"
+
+# the same articles through one redis-server, in file order: the decisions must not differ
+nw_start_redis_any "$T" || die "redis-server starts (the single-node reference)"
+"$NW_BIN/nearwire-clean" --pipe --set clean.repeated_after=0 <"$T/in.jsonl" 2>/dev/null |
+    "$NW_BIN/nearwire-fingerprint" --pipe 2>/dev/null |
+    "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=redis://127.0.0.1:$NW_REDIS_PORT" \
+        >"$T/single.jsonl" 2>"$T/logs/single.log"
+# articles without published_at are ordered by arrival, so which copy of a group names the
+# others may differ between two runs; the stories and the groups of copies may not
+groups() { python3 "$NW_ROOT/tests/eval/final_state.py" --stories "$1"; python3 "$NW_ROOT/tests/eval/final_state.py" --dup-groups "$1"; }
+groups "$T/single.jsonl" | sort >"$T/single.groups"
+groups "$T/out.jsonl" | sort >"$T/failover.groups"
+check "the reference decided every article" \
+    eq "$(python3 "$NW_ROOT/tests/eval/final_state.py" "$T/single.jsonl" | wc -l)" "$N"
+differ=$(diff "$T/failover.groups" "$T/single.groups" | grep -c '^>')
+echo "     stories and groups of copies (of 2 or more): $(grep -c ' ' "$T/single.groups");" \
+    "differing from one redis-server's: $differ"
+check "every story and every group of copies is the one redis-server's" eq "$differ" 0
+finish
