@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh - the performance figures of README "Performance", on this machine:
 #   1. clean and fingerprint throughput on Reuters-21578 (pure core, one core);
-#   2. store match+insert throughput and Redis bytes per document (100k documents);
+#   2. store match+insert throughput, Redis bytes and commands per document (100k documents),
+#      on one redis-server and on a Redis Cluster of 3 masters;
 #   3. the whole pipeline over redis-server and the development broker, then (with Java) a
 #      real Apache Kafka: sustained documents/s for 20k Reuters articles, end-to-end latency
 #      at 1k documents/s, and the latency of one article sent alone to the idle stack.
@@ -30,6 +31,13 @@ done
 echo "-- with anchors (cluster.anchor_df_max=32, cluster.bands=4)"
 redis-cli -p "$port" FLUSHALL >/dev/null
 "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 4 1 32 2>/dev/null
+echo "-- on a Redis Cluster of 3 masters (no replicas; this machine's 2 cores are shared by all)"
+"$NW_ROOT/scripts/redis_cluster.sh" start "$T/rc" 3 0 >/dev/null
+for threads in 1 2; do
+    for p in $(cat "$T/rc/rc/ports"); do redis-cli -p "$p" FLUSHALL >/dev/null; done
+    "$B/bench_store" "$(cat "$T/rc/redis_url")" 100000 500 8 "$threads" 2>/dev/null
+done
+"$NW_ROOT/scripts/redis_cluster.sh" stop "$T/rc"
 
 # pipeline NAME: the whole pipeline on a fresh broker (NAME mock: nearwire-broker; kafka: a
 # real Apache Kafka, scripts/kafka.sh) in $T/NAME, then everything of it stopped again

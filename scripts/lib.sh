@@ -183,6 +183,9 @@ nw_run_dir() {
 _nw_run_dir_cleanup() {
     local c
     for c in "${NW_STAGES[@]}" broker redis; do nw_stop "$T/pids/$c.pid" 5; done
+    for c in "$T"/pids/redis-*.pid "$T"/*/pids/redis-*.pid; do # Redis Cluster nodes
+        [ -e "$c" ] && nw_stop "$c" 5
+    done
     [ -n "${NW_KEEP_LOGS:-}" ] && echo "logs kept in $T/logs" >&2 || rm -rf "$T"
 }
 

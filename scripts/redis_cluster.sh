@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# redis_cluster.sh start DIR [MASTERS] | stop DIR | url DIR - a Redis Cluster on loopback for
-# development and tests: MASTERS masters (3) and one replica each, every node a redis-server
+# redis_cluster.sh start DIR [MASTERS [REPLICAS]] | stop DIR | url DIR - a Redis Cluster on
+# loopback for development, tests and benchmarks: MASTERS masters (3) with REPLICAS replicas
+# each (1), every node a redis-server
 # with cluster mode on, its own folder DIR/rc/PORT (nodes.conf) and pid file
 # DIR/pids/redis-PORT.pid. A node is declared failed after 2 s without answering
 # (cluster-node-timeout), so a failover takes a few seconds. `start` waits until every node
@@ -9,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 usage() {
-    echo "usage: $0 start DIR [MASTERS] | stop DIR | url DIR" >&2
+    echo "usage: $0 start DIR [MASTERS [REPLICAS]] | stop DIR | url DIR" >&2
     exit 2
 }
 
@@ -32,8 +33,8 @@ cluster_ok() { # every node of the cluster agrees it is whole
 }
 
 start() {
-    local dir=$1 masters=${2:-3} n base p i
-    n=$((masters * 2))
+    local dir=$1 masters=${2:-3} replicas=${3:-1} n base p i
+    n=$((masters * (1 + replicas)))
     mkdir -p "$dir/pids" "$dir/logs" "$dir/rc"
     for i in $(seq 1 20); do
         base=$(shuf -i 20000-45000 -n 1)
@@ -54,7 +55,7 @@ start() {
     done
     # shellcheck disable=SC2046
     redis-cli --cluster create $(for p in $(cat "$dir/rc/ports"); do echo "127.0.0.1:$p"; done) \
-        --cluster-replicas 1 --cluster-yes >"$dir/logs/redis-cluster-create.log" 2>&1 || {
+        --cluster-replicas "$replicas" --cluster-yes >"$dir/logs/redis-cluster-create.log" 2>&1 || {
         echo "redis_cluster.sh: redis-cli --cluster create failed (see $dir/logs/redis-cluster-create.log)" >&2
         return 1
     }
@@ -62,7 +63,7 @@ start() {
     # the seeds: the masters as created (any one would do; all are tried)
     echo "redis://$(for ((i = 0; i < masters; i++)); do echo "127.0.0.1:$((base + i))"; done | paste -sd,)" \
         >"$dir/redis_url"
-    echo "Redis Cluster: $masters masters, $masters replicas on 127.0.0.1:$base-$((base + n - 1))"
+    echo "Redis Cluster: $masters masters, $((masters * replicas)) replicas on 127.0.0.1:$base-$((base + n - 1))"
 }
 
 stop() {
@@ -75,7 +76,7 @@ stop() {
 
 NW_REDIS_CLUSTER_ARGS=(${NW_REDIS_CLUSTER_ARGS:-})
 case ${1:-} in
-    start) [ $# -ge 2 ] || usage; start "$2" "${3:-3}" ;;
+    start) [ $# -ge 2 ] || usage; start "$2" "${3:-3}" "${4:-1}" ;;
     stop) [ $# -eq 2 ] || usage; stop "$2" ;;
     url) [ $# -eq 2 ] || usage; cat "$2/redis_url" ;;
     *) usage ;;

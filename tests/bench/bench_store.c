@@ -4,7 +4,9 @@
  * those of up to 256 shingles, the masked set taken as equal), and runs them through
  * the store in batches (one pipeline per batch: many requests in flight), from THREADS threads with
  * a store (connection) each, as THREADS cluster instances would. Prints documents/s and, from INFO
- * memory before and after, Redis bytes per document. Usage: bench_store REDIS_URL [N] [BATCH]
+ * memory before and after, Redis bytes per document, and from INFO commands processed, Redis
+ * commands per document; every host of the URL is measured (for a cluster: name its masters).
+ * Usage: bench_store REDIS_URL [N] [BATCH]
  * [BANDS] [THREADS] [ANCHOR_DF_MAX (0: no anchors)] */
 #include <hiredis.h>
 #include <pthread.h>
@@ -13,28 +15,29 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/nw_error.h"
+#include "core/redis_url.h"
 #include "io/metrics.h"
 #include "io/sig_store.h"
 #include "sketch/anchors.h"
 #include "sketch/exact_set.h"
 #include "sketch/minhash.h"
 
-static long long used_memory(const char *host, int port)
+/* A server's used_memory and commands processed so far. */
+static void server_stats(const char *host, int port, long long *mem, long long *cmds)
 {
     redisContext *c = redisConnect(host, port);
-    redisReply *r = c ? redisCommand(c, "INFO memory") : NULL;
-    long long v = -1;
-    const char *p = r && r->str ? strstr(r->str, "used_memory:") : NULL;
-    if (p) {
-        v = atoll(p + 12);
-    }
+    redisReply *r = c ? redisCommand(c, "INFO") : NULL;
+    const char *m = r && r->str ? strstr(r->str, "used_memory:") : NULL;
+    const char *k = r && r->str ? strstr(r->str, "total_commands_processed:") : NULL;
+    *mem = m ? atoll(m + 12) : -1;
+    *cmds = k ? atoll(k + 25) : -1;
     if (r) {
         freeReplyObject(r);
     }
     if (c) {
         redisFree(c);
     }
-    return v;
 }
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
@@ -64,8 +67,8 @@ static void *worker(void *arg)
 {
     size_t t = (size_t)(uintptr_t)arg;
     nw_err err;
-    nw_redis *r = nw_redis_new(url, 2000, &err);
-    nw_store_params p = {r,
+    nw_redis *redis = nw_redis_new(url, 2000, &err);
+    nw_store_params p = {redis,
                          "bench:",
                          3600,
                          bands,
@@ -76,7 +79,7 @@ static void *worker(void *arg)
                          200,
                          600000,
                          {0.6, 0.5, 0.3, 0.2, 20}};
-    nw_store *s = r ? nw_store_new(&p, &err) : NULL;
+    nw_store *s = redis ? nw_store_new(&p, &err) : NULL;
     nw_store_doc *docs = calloc(batch, sizeof *docs);
     for (size_t off = t * batch; s && off < n; off += nthreads * batch) {
         size_t b = n - off < batch ? n - off : batch;
@@ -109,7 +112,7 @@ static void *worker(void *arg)
         failed = 1;
     }
     nw_store_free(s);
-    nw_redis_free(r);
+    nw_redis_free(redis);
     free(docs);
     return NULL;
 }
@@ -178,10 +181,18 @@ int main(int argc, char **argv)
     if (nthreads < 1 || nthreads > 64) {
         nthreads = 1;
     }
-    const char *colon = strrchr(url, ':');
-    int port = colon ? atoi(colon + 1) : 6379;
+    /* the servers measured: every host of the URL (on a cluster, list its masters) */
+    nw_redis_url u;
+    nw_err uerr;
+    if (nw_redis_url_parse(url, &u, &uerr) != NW_OK) {
+        fprintf(stderr, "bench_store: %s\n", uerr.detail);
+        return 2;
+    }
     make_documents();
-    long long m0 = used_memory("127.0.0.1", port);
+    long long m0[NW_REDIS_MAX_SEEDS], c0[NW_REDIS_MAX_SEEDS];
+    for (int i = 0; i < u.nseeds; i++) {
+        server_stats(u.seeds[i].host, u.seeds[i].port, &m0[i], &c0[i]);
+    }
     double t0 = nw_now_seconds();
     pthread_t th[64];
     for (size_t i = 0; i < nthreads; i++) {
@@ -193,14 +204,30 @@ int main(int argc, char **argv)
         dups += dups_by[i];
     }
     double secs = nw_now_seconds() - t0;
-    long long m1 = used_memory("127.0.0.1", port);
     if (failed) {
         return 1;
     }
-    printf("match+insert %8.0f docs/s  (%zu docs, batch %zu, %u bands, %zu connection%s)\n",
-           n / secs, n, batch, bands, nthreads, nthreads > 1 ? "s" : "");
-    printf("redis memory %8.0f bytes/doc  (INFO used_memory %lld -> %lld)\n", (double)(m1 - m0) / n,
-           m0, m1);
+    long long mem = 0, cmds = 0;
+    char per_server[512] = "";
+    size_t len = 0;
+    for (int i = 0; i < u.nseeds; i++) {
+        long long m1, c1;
+        server_stats(u.seeds[i].host, u.seeds[i].port, &m1, &c1);
+        mem += m1 - m0[i];
+        cmds += c1 - c0[i];
+        if (len + 64 < sizeof per_server) {
+            len += (size_t)snprintf(per_server + len, sizeof per_server - len, "%s%.0f",
+                                    i ? " " : "", (double)(m1 - m0[i]) / (double)n);
+        }
+    }
+    printf("match+insert %8.0f docs/s  (%zu docs, batch %zu, %u bands, %zu connection%s, %d "
+           "server%s)\n",
+           n / secs, n, batch, bands, nthreads, nthreads > 1 ? "s" : "", u.nseeds,
+           u.nseeds > 1 ? "s" : "");
+    printf("redis memory %8.0f bytes/doc  (per server: %s)\n", (double)mem / (double)n,
+           per_server);
+    printf("redis calls  %8.1f commands/doc, %.0f commands/s per server\n",
+           (double)cmds / (double)n, (double)cmds / secs / u.nseeds);
     printf("duplicates   %8zu found of %zu planted near copies\n", dups, n / 10);
     return 0;
 }

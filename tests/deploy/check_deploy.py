@@ -117,6 +117,12 @@ def check_config(bin_dir):
             problem(compose_path, f"{stage}: NEARWIRE_HTTP_PORT is not the exposed port")
         if str(env.get("NEARWIRE_HTTP_PORT")) != http_port:
             problem(compose_path, f"{stage}: HTTP port differs from the image's")
+    # override files (e.g. redis-cluster.yaml): their stage settings are real keys too
+    for path in glob.glob(os.path.join(DEPLOY, "compose", "*.yaml")):
+        if path != compose_path:
+            for name, svc in load_yaml_docs(path)[0].get("services", {}).items():
+                if name in STAGES:
+                    check_env(path, svc.get("environment", {}), known)
     topics = os.path.join(DEPLOY, "compose", "topics.txt")
     declared = {l.split()[0] for l in open(topics) if l.strip() and not l.startswith("#")}
     for stage, c in configs.items():
