@@ -32,12 +32,12 @@ cluster_ok() { # every node of the cluster agrees it is whole
     done
 }
 
-start() {
-    local dir=$1 masters=${2:-3} replicas=${3:-1} n base p i
-    n=$((masters * (1 + replicas)))
-    mkdir -p "$dir/pids" "$dir/logs" "$dir/rc"
+# start_nodes DIR N: N redis-servers in cluster mode on consecutive free ports below the
+# ephemeral range (a port an outgoing connection holds looks free to a probe), bus ports too
+start_nodes() {
+    local dir=$1 n=$2 base= p i
     for i in $(seq 1 20); do
-        base=$(shuf -i 20000-45000 -n 1)
+        base=$(shuf -i 20000-22700 -n 1)
         ports_free "$base" "$n" && break
         base=
     done
@@ -51,8 +51,22 @@ start() {
             --cluster-node-timeout 2000 "${NW_REDIS_CLUSTER_ARGS[@]}"
     done
     for p in $(cat "$dir/rc/ports"); do
-        nw_wait_for 15 "redis-server on port $p" nw_redis_ok "$p" || return 1
+        NW_WAIT_PID=$(cat "$dir/pids/redis-$p.pid") nw_wait_for 15 "redis-server on port $p" \
+            nw_redis_ok "$p" 2>/dev/null || return 1
     done
+}
+
+start() {
+    local dir=$1 masters=${2:-3} replicas=${3:-1} n base p i
+    n=$((masters * (1 + replicas)))
+    mkdir -p "$dir/pids" "$dir/logs" "$dir/rc"
+    for i in 1 2 3; do # another set of ports when one was taken after all
+        start_nodes "$dir" "$n" && break
+        stop "$dir"
+        rm -rf "$dir/rc" && mkdir -p "$dir/rc"
+        [ "$i" -lt 3 ] || { echo "redis_cluster.sh: the nodes did not start (see $dir/logs)" >&2; return 1; }
+    done
+    base=$(cut -d' ' -f1 "$dir/rc/ports")
     # shellcheck disable=SC2046
     redis-cli --cluster create $(for p in $(cat "$dir/rc/ports"); do echo "127.0.0.1:$p"; done) \
         --cluster-replicas "$replicas" --cluster-yes >"$dir/logs/redis-cluster-create.log" 2>&1 || {

@@ -35,7 +35,7 @@ typedef struct node {
 
 typedef struct cmd {
     size_t off, len; /* its bytes in out */
-    int slot;        /* -1: no key */
+    int slot;        /* -1: no key; -2: not computed yet (only a cluster needs it) */
     int master;      /* nw_redis_append_to's master, else -1 */
     int ask;         /* the node an ASK sent it to, for its next send only; else -1 */
     int done;        /* its reply is final */
@@ -413,51 +413,81 @@ int nw_redis_connect(nw_redis *r, nw_err *err)
 
 /* ---- a round ---- */
 
-static int put_len(nw_buf *b, char kind, size_t v)
+/* "<kind><v>\r\n" at p; returns the end. */
+static char *put_len(char *p, char kind, size_t v)
 {
     char tmp[24];
-    size_t n = sizeof tmp;
-    tmp[--n] = '\n';
-    tmp[--n] = '\r';
+    size_t n = 0;
     do {
-        tmp[--n] = (char)('0' + v % 10);
+        tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    tmp[--n] = kind;
-    return nw_buf_append(b, tmp + n, sizeof tmp - n);
+    *p++ = kind;
+    while (n) {
+        *p++ = tmp[--n];
+    }
+    *p++ = '\r';
+    *p++ = '\n';
+    return p;
 }
 
-/* The command in RESP, once (a resend after a redirection sends the same bytes). */
+/* The command in RESP, once (a resend after a redirection sends the same bytes). Which of its
+ * arguments is the key is worked out only on a cluster (key_of). */
 static int queue(nw_redis *r, int argc, const char **argv, const size_t *lens, int master)
 {
     if (r->state != ROUND_OPEN) {
         reset_round(r);
     }
-    if (nw_array_reserve((void **)&r->q, &r->qcap, r->nq + 1, sizeof *r->q) != NW_OK) {
+    size_t need = 24;
+    for (int i = 0; i < argc; i++) {
+        need += (lens ? lens[i] : strlen(argv[i])) + 24;
+    }
+    if (nw_array_reserve((void **)&r->q, &r->qcap, r->nq + 1, sizeof *r->q) != NW_OK ||
+        nw_buf_reserve(&r->out, need) != NW_OK) {
         return NW_E_NOMEM;
     }
-    cmd *c = &r->q[r->nq];
+    cmd *c = &r->q[r->nq++];
     c->off = r->out.len;
-    int rc = put_len(&r->out, '*', (size_t)argc);
-    for (int i = 0; i < argc && rc == NW_OK; i++) {
+    char *p = put_len(r->out.data + r->out.len, '*', (size_t)argc);
+    for (int i = 0; i < argc; i++) {
         size_t l = lens ? lens[i] : strlen(argv[i]);
-        rc = put_len(&r->out, '$', l);
-        rc = rc == NW_OK ? nw_buf_append(&r->out, argv[i], l) : rc;
-        rc = rc == NW_OK ? nw_buf_append(&r->out, "\r\n", 2) : rc;
+        p = put_len(p, '$', l);
+        memcpy(p, argv[i], l);
+        p += l;
+        *p++ = '\r';
+        *p++ = '\n';
     }
-    if (rc != NW_OK) {
-        r->out.len = c->off;
-        return NW_E_NOMEM;
-    }
+    *p = '\0';
+    r->out.len = (size_t)(p - r->out.data);
     c->len = r->out.len - c->off;
-    int k = master < 0 ? nw_redis_key_arg(argc, argv, lens) : -1;
-    c->slot = k < 0 ? -1 : (int)nw_redis_slot(argv[k], lens ? lens[k] : strlen(argv[k]));
+    c->slot = master < 0 ? -2 : -1;
     c->master = master;
     c->ask = -1;
     c->done = 0;
     c->rep = NULL;
-    r->nq++;
     return NW_OK;
+}
+
+/* A queued command's slot, from its RESP bytes: its name and first arguments are enough to
+ * say which is the key (nw_redis_key_arg); -1 for a command without one. */
+static int slot_of(const nw_redis *r, const cmd *c)
+{
+    enum { HEAD = 4 };
+    const char *p = r->out.data + c->off, *end = p + c->len;
+    const char *argv[HEAD];
+    size_t lens[HEAD];
+    int argc = (int)strtol(p + 1, NULL, 10), n = 0;
+    p = memchr(p, '\n', (size_t)(end - p)) + 1;
+    for (; n < argc && n < HEAD && p < end; n++) {
+        char *after;
+        lens[n] = (size_t)strtoul(p + 1, &after, 10);
+        argv[n] = after + 2;
+        p = argv[n] + lens[n] + 2;
+    }
+    /* the key is argv[1], or argv[3] of EVAL/EVALSHA: within the head; a count argument
+     * (EVALSHA's numkeys) is short, so its bytes compare as written */
+    int k = nw_redis_key_arg(argc, argv, lens);
+    return k < 0 || k >= n ? -1 : (int)nw_redis_slot(argv[k], lens[k]);
 }
 
 int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens)
@@ -499,7 +529,7 @@ int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const 
 }
 
 /* The node a command goes to this send, or -1 when the map has none for it. */
-static int target(const nw_redis *r, const cmd *c)
+static int target(const nw_redis *r, cmd *c)
 {
     if (c->ask >= 0) {
         return c->ask;
@@ -507,8 +537,14 @@ static int target(const nw_redis *r, const cmd *c)
     if (c->master >= 0) {
         return (size_t)c->master < r->nmasters ? r->masters[c->master] : -1;
     }
-    if (c->slot < 0) {
+    if (c->slot == -1 || !r->cluster) { /* one server: every slot is its */
         return r->nmasters ? r->masters[0] : -1;
+    }
+    if (c->slot == -2) {
+        c->slot = slot_of(r, c);
+        if (c->slot < 0) {
+            return r->nmasters ? r->masters[0] : -1;
+        }
     }
     return (int)r->slot_node[c->slot] - 1;
 }

@@ -224,8 +224,7 @@ int main(int argc, char **argv)
            "server%s)\n",
            n / secs, n, batch, bands, nthreads, nthreads > 1 ? "s" : "", u.nseeds,
            u.nseeds > 1 ? "s" : "");
-    printf("redis memory %8.0f bytes/doc  (per server: %s)\n", (double)mem / (double)n,
-           per_server);
+    printf("redis memory %8.0f bytes/doc  (per server: %s)\n", (double)mem / (double)n, per_server);
     printf("redis calls  %8.1f commands/doc, %.0f commands/s per server\n",
            (double)cmds / (double)n, (double)cmds / secs / u.nseeds);
     printf("duplicates   %8zu found of %zu planted near copies\n", dups, n / 10);
