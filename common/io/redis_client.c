@@ -64,6 +64,7 @@ struct nw_redis {
     cmd *q;
     size_t nq, qcap, next;
     int state;
+    int lost;    /* a command of the round could not be queued (out of memory) */
     nw_err fail; /* why the round failed */
     int unreachable;
     nw_metric *m_errors, *m_moved, *m_ask, *m_retry, *m_wait_short;
@@ -106,6 +107,7 @@ static void reset_round(nw_redis *r)
     }
     r->nq = 0;
     r->next = 0;
+    r->lost = 0;
     nw_buf_reset(&r->out);
     r->state = ROUND_OPEN;
 }
@@ -433,7 +435,7 @@ static char *put_len(char *p, char kind, size_t v)
 
 /* The command in RESP, once (a resend after a redirection sends the same bytes). Which of its
  * arguments is the key is worked out only on a cluster (key_of). */
-static int queue(nw_redis *r, int argc, const char **argv, const size_t *lens, int master)
+static long queue(nw_redis *r, int argc, const char **argv, const size_t *lens, int master)
 {
     if (r->state != ROUND_OPEN) {
         reset_round(r);
@@ -444,6 +446,7 @@ static int queue(nw_redis *r, int argc, const char **argv, const size_t *lens, i
     }
     if (nw_array_reserve((void **)&r->q, &r->qcap, r->nq + 1, sizeof *r->q) != NW_OK ||
         nw_buf_reserve(&r->out, need) != NW_OK) {
+        r->lost = 1;
         return NW_E_NOMEM;
     }
     cmd *c = &r->q[r->nq++];
@@ -465,7 +468,7 @@ static int queue(nw_redis *r, int argc, const char **argv, const size_t *lens, i
     c->ask = -1;
     c->done = 0;
     c->rep = NULL;
-    return NW_OK;
+    return (long)(r->nq - 1);
 }
 
 /* A queued command's slot, from its RESP bytes: its name and first arguments are enough to
@@ -490,7 +493,7 @@ static int slot_of(const nw_redis *r, const cmd *c)
     return k < 0 || k >= n ? -1 : (int)nw_redis_slot(argv[k], lens[k]);
 }
 
-int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens)
+long nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens)
 {
     return queue(r, argc, argv, lens, -1);
 }
@@ -500,13 +503,13 @@ int nw_redis_masters(nw_redis *r)
     return (int)r->nmasters;
 }
 
-int nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens)
+long nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens)
 {
     return queue(r, argc, argv, lens, master < 0 ? 0 : master);
 }
 
-int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
-                            const size_t *lens)
+long nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
+                             const size_t *lens)
 {
     const char *av[16];
     size_t al[16];
@@ -754,23 +757,64 @@ static int send_round(nw_redis *r, nw_err *err)
                       MAX_SENDS);
 }
 
-int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
+int nw_redis_exec(nw_redis *r, nw_err *err)
 {
     if (r->state == ROUND_OPEN) {
         nw_err_clear(&r->fail);
-        r->state = send_round(r, &r->fail) == NW_OK ? ROUND_READ : ROUND_FAILED;
+        r->state = r->lost ? ROUND_FAILED : ROUND_READ;
+        if (r->lost) { /* a ticket would name no reply: the round is not sent */
+            nw_err_set(&r->fail, NW_E_RETRY, "nomem", "out of memory queuing a Redis command");
+        } else if (send_round(r, &r->fail) != NW_OK) {
+            r->state = ROUND_FAILED;
+        }
+        for (size_t i = 0; r->state == ROUND_READ && i < r->nq; i++) {
+            if (r->q[i].rep->type == REDIS_REPLY_ERROR) {
+                nw_metric_add(r->m_errors, 1); /* error replies count, not only lost nodes */
+            }
+        }
     }
-    if (r->state == ROUND_FAILED || r->next >= r->nq) {
+    if (r->state == ROUND_FAILED) {
         return nw_err_set(err, NW_E_RETRY, r->fail.reason ? r->fail.reason : "redis", "%s",
-                          r->state == ROUND_FAILED ? r->fail.detail
-                                                   : "a reply read past the end of its round");
+                          r->fail.detail);
     }
-    redisReply *rr = r->q[r->next].rep;
+    return NW_OK;
+}
+
+const redisReply *nw_redis_at(const nw_redis *r, long ticket)
+{
+    return r->state == ROUND_READ && ticket >= 0 && (size_t)ticket < r->nq ? r->q[ticket].rep
+                                                                           : NULL;
+}
+
+redisReply *nw_redis_take(nw_redis *r, long ticket)
+{
+    redisReply *rep = (redisReply *)nw_redis_at(r, ticket);
+    if (rep) {
+        r->q[ticket].rep = NULL;
+    }
+    return rep;
+}
+
+const char *nw_redis_round_error(const nw_redis *r)
+{
+    for (size_t i = 0; r->state == ROUND_READ && i < r->nq; i++) {
+        if (r->q[i].rep && r->q[i].rep->type == REDIS_REPLY_ERROR) {
+            return r->q[i].rep->str;
+        }
+    }
+    return NULL;
+}
+
+int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)
+{
+    if (nw_redis_exec(r, err) != NW_OK) {
+        return NW_E_RETRY;
+    }
+    if (r->next >= r->nq || !r->q[r->next].rep) {
+        return nw_err_set(err, NW_E_RETRY, "redis", "a reply read past the end of its round");
+    }
+    *reply = r->q[r->next].rep;
     r->q[r->next++].rep = NULL;
-    if (rr->type == REDIS_REPLY_ERROR) {
-        nw_metric_add(r->m_errors, 1); /* error replies count, not only broken connections */
-    }
-    *reply = rr;
     return NW_OK;
 }
 

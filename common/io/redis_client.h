@@ -42,19 +42,31 @@ int nw_redis_add_script(nw_redis *r, const char *lua);
 /* Ensures the map is known and every master connected, with scripts loaded. */
 int nw_redis_connect(nw_redis *r, nw_err *err);
 
-/* Pipelining. Appends never fail for I/O (they buffer); nw_redis_reply() returns each reply in
- * order (caller frees with freeReplyObject), or NW_E_RETRY after which the round is dead: the
- * caller must stop reading and retry the whole operation. Appending after reading starts a
- * new round (replies left unread are freed). */
-int nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens);
-int nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
-                            const size_t *lens);
+/* Pipelining. Appends never fail for I/O (they buffer); each returns the command's ticket, its
+ * place in the round (negative: out of memory). Appending after the round was sent starts a
+ * new round (replies not taken are freed). Replies come back one of two ways:
+ *   - in order: nw_redis_reply() hands over the next (caller frees with freeReplyObject), for a
+ *     reader that walks its commands as it sent them;
+ *   - by ticket: nw_redis_exec() sends the round, then nw_redis_at() reads the reply a ticket
+ *     names (borrowed until the next round; nw_redis_take() to keep it longer) and
+ *     nw_redis_round_error() says whether any was an error reply, for a reader that keeps the
+ *     tickets of the replies it needs.
+ * Either returns NW_E_RETRY when the round failed: the caller retries the whole operation.
+ * A round is what was appended since the last one was sent: exec without appending first
+ * answers for the last round again. */
+long nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens);
+long nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
+                             const size_t *lens);
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);
+int nw_redis_exec(nw_redis *r, nw_err *err);
+const redisReply *nw_redis_at(const nw_redis *r, long ticket);
+redisReply *nw_redis_take(nw_redis *r, long ticket); /* the reply, now the caller's to free */
+const char *nw_redis_round_error(const nw_redis *r); /* the first error reply's text, or NULL */
 
 /* A command for one master (0 .. nw_redis_masters()-1) whatever its key: what a whole-server
  * figure (INFO, DBSIZE) needs summed over the cluster. */
 int nw_redis_masters(nw_redis *r);
-int nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens);
+long nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens);
 
 /* The SHA1 of a registered script, for building a long EVALSHA with nw_redis_append (valid
  * once connected). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/nw_error.h"
+#include "../core/window.h"
 #include "../match/order.h"
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
@@ -16,15 +17,27 @@
 /* Phase 1, sending: the claim-and-write of the record, then every band's and anchor's bucket:
  * add to this generation's shard, set its expiry, read the bucket in this and the previous
  * generation. */
+/* The replies phase 1 reads, in the order it reads them: per pending document its claim,
+ * then per entry its bucket in this and the last generation. */
+static int keep_ticket(nw_store *s, long ticket)
+{
+    if (ticket < 0 || nw_array_reserve((void **)&s->tickets, &s->ticket_cap, s->nticket + 1,
+                                       sizeof *s->tickets) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    s->tickets[s->nticket++] = ticket;
+    return NW_OK;
+}
+
 int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
 {
-    int64_t gen = now_ms / 1000 / s->p.window_s;
+    int64_t gen = nw_window_gen(now_ms / 1000, s->p.window_s);
     char expire_at[24], limit[16], anchor_limit[16];
-    snprintf(expire_at, sizeof expire_at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
+    snprintf(expire_at, sizeof expire_at, "%" PRId64, nw_window_expire_at(gen, s->p.window_s));
     snprintf(limit, sizeof limit, "%u", s->p.bucket_limit);
     /* one more than an anchor may have: a fuller bucket is common text (see read_entry) */
     snprintf(anchor_limit, sizeof anchor_limit, "%u", s->p.anchor_df_max + 1);
-    nw_buf_reset(&s->expiry_due);
+    s->nticket = 0;
     nw_sig_expiry_begin(s, gen);
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
@@ -45,7 +58,9 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
         nw_sig_record_key(s, key, sizeof key, w->h);
         const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
         size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
-        nw_redis_append(s->r, 7, av, al);
+        if (keep_ticket(s, nw_redis_append(s->r, 7, av, al)) != NW_OK) {
+            return NW_E_NOMEM;
+        }
         for (unsigned e = 0; e < nw_sig_entries(s, d); e++) {
             unsigned band;
             uint32_t value = nw_sig_entry(s, d, e, &band);
@@ -60,8 +75,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
             nw_redis_append(s->r, 4, zadd, zl);
             int due = nw_sig_expiry_due(s, shard);
-            char flag = (char)(due == 1);
-            if (due < 0 || nw_buf_append(&s->expiry_due, &flag, 1) != NW_OK) {
+            if (due < 0) {
                 return NW_E_NOMEM;
             }
             if (due) {
@@ -79,7 +93,9 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
                 const char *rng[] = {
                     "ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi, "LIMIT", "0", lim};
                 size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(lim)};
-                nw_redis_append(s->r, 7, rng, rl);
+                if (keep_ticket(s, nw_redis_append(s->r, 7, rng, rl)) != NW_OK) {
+                    return NW_E_NOMEM;
+                }
             }
         }
     }
@@ -95,39 +111,28 @@ static int add_hit(work *w, uint64_t h, unsigned band, uint32_t value)
     return NW_OK;
 }
 
-/* The replies of one entry: ZADD, EXPIREAT when it was due, then the bucket in this and the
- * last generation, whose members become hits. An anchor's bucket with more than anchor_df_max
- * documents holds a shingle that many articles share (a stock phrase, a site's footer): no evidence
- * that any two of them are related, so it names no candidates. */
-static int read_entry(nw_store *s, work *w, unsigned band, uint32_t value, int expire, int *rc,
-                      nw_err *err)
+/* One entry's bucket in this and the last generation: their members become hits. An anchor's
+ * bucket with more than anchor_df_max documents holds a shingle that many articles share (a
+ * stock phrase, a site's footer): no evidence that any two of them are related, so it names no
+ * candidates. */
+static int read_entry(nw_store *s, work *w, unsigned band, uint32_t value,
+                      const redisReply *const *bucket)
 {
-    redisReply *rep[4] = {NULL};
-    int r2 = NW_OK;
-    size_t k = 0, nrep = expire ? 4 : 3, first = nrep - 2;
-    for (; k < nrep && (r2 = nw_redis_reply(s->r, &rep[k], err)) == NW_OK; k++) {
-        if (rep[k]->type == REDIS_REPLY_ERROR && *rc == NW_OK) {
-            *rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", rep[k]->str);
-        }
-    }
     size_t members = 0;
-    for (size_t g = first; g < k; g++) {
-        members += rep[g]->type == REDIS_REPLY_ARRAY ? rep[g]->elements : 0;
+    for (int g = 0; g < 2; g++) {
+        members += bucket[g]->type == REDIS_REPLY_ARRAY ? bucket[g]->elements : 0;
     }
     int common = band == NW_LSH_ANCHOR_BAND && members > s->p.anchor_df_max;
-    for (size_t g = first; g < k && !common; g++) {
-        for (size_t e = 0; rep[g]->type == REDIS_REPLY_ARRAY && e < rep[g]->elements; e++) {
-            const redisReply *m = rep[g]->element[e];
+    for (int g = 0; g < 2 && !common; g++) {
+        for (size_t e = 0; bucket[g]->type == REDIS_REPLY_ARRAY && e < bucket[g]->elements; e++) {
+            const redisReply *m = bucket[g]->element[e];
             uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
-            if (h && h != w->h && *rc == NW_OK) {
-                *rc = add_hit(w, h, band, value);
+            if (h && h != w->h && add_hit(w, h, band, value) != NW_OK) {
+                return NW_E_NOMEM;
             }
         }
     }
-    for (size_t g = 0; g < k; g++) {
-        freeReplyObject(rep[g]);
-    }
-    return r2;
+    return NW_OK;
 }
 
 static int cmp_hit_h(const void *a, const void *b)
@@ -183,38 +188,38 @@ static int take_existing(nw_store *s, nw_store_doc *d, work *w, const redisReply
     return NW_OK;
 }
 
-/* Phase 1, reading: the same order as sent. */
+/* Phase 1, reading: the replies the tickets name, in the order they were kept. */
 int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
 {
-    int rc = NW_OK;
-    size_t entry = 0; /* index into expiry_due, across the batch */
-    for (size_t i = 0; i < n; i++) {
+    if (!s->nticket) { /* nothing was sent: no round to read */
+        return NW_OK;
+    }
+    int rc = nw_redis_exec(s->r, err);
+    const char *bad = rc == NW_OK ? nw_redis_round_error(s->r) : NULL;
+    if (bad) { /* a claim, bucket add, expiry or read refused: the batch is retried */
+        rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", bad);
+    }
+    size_t t = 0;
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
         if (!w->pending) {
             continue;
         }
-        redisReply *rep;
-        int r2 = nw_redis_reply(s->r, &rep, err);
-        if (r2 != NW_OK) {
-            return r2;
-        }
+        const redisReply *claim = nw_redis_at(s->r, s->tickets[t++]);
         w->nhits = 0;
-        w->fresh = rep->type == REDIS_REPLY_NIL;
-        if (rep->type == REDIS_REPLY_STRING && rc == NW_OK) {
-            rc = take_existing(s, d, w, rep, err);
-        } else if (rep->type != REDIS_REPLY_NIL && rc == NW_OK) {
-            rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET: %s",
-                            rep->type == REDIS_REPLY_ERROR ? rep->str : "not a string");
+        w->fresh = claim->type == REDIS_REPLY_NIL;
+        if (claim->type == REDIS_REPLY_STRING) {
+            rc = take_existing(s, d, w, claim, err);
+        } else if (claim->type != REDIS_REPLY_NIL) {
+            rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET");
         }
-        freeReplyObject(rep);
-        for (unsigned e = 0; e < nw_sig_entries(s, d); e++) {
+        for (unsigned e = 0; e < nw_sig_entries(s, d) && rc == NW_OK; e++, t += 2) {
             unsigned band;
             uint32_t value = nw_sig_entry(s, d, e, &band);
-            int expire = s->expiry_due.data[entry++];
-            if ((r2 = read_entry(s, w, band, value, expire, &rc, err)) != NW_OK) {
-                return r2;
-            }
+            const redisReply *bucket[2] = {nw_redis_at(s->r, s->tickets[t]),
+                                           nw_redis_at(s->r, s->tickets[t + 1])};
+            rc = read_entry(s, w, band, value, bucket);
         }
         merge_hits(w);
     }

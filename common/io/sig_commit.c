@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "../core/nw_error.h"
+#include "../core/window.h"
 #include "../match/order.h"
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
@@ -185,18 +186,17 @@ static nw_sig_record *decided_record(nw_store *s, const nw_store_doc *docs, size
     return r;
 }
 
-static void send_counts_and_unlinks(nw_store *s, size_t inserted, size_t *sent)
+static void send_counts_and_unlinks(nw_store *s, size_t inserted)
 {
     if (inserted) { /* documents per window generation, for nearwire_store_documents */
-        int64_t gen = (int64_t)time(NULL) / s->p.window_s;
+        int64_t gen = nw_window_gen((int64_t)time(NULL), s->p.window_s);
         char key[80], by[24], at[24];
         snprintf(key, sizeof key, "%sn:%" PRId64, s->prefix, gen);
         snprintf(by, sizeof by, "%zu", inserted);
-        snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->p.window_s);
+        snprintf(at, sizeof at, "%" PRId64, nw_window_expire_at(gen, s->p.window_s));
         const char *incr[] = {"INCRBY", key, by}, *exp[] = {"EXPIREAT", key, at};
         nw_redis_append(s->r, 3, incr, NULL);
         nw_redis_append(s->r, 3, exp, NULL);
-        *sent += 2;
     }
     for (size_t off = 0; off < s->expired.len;) {
         const char *shard = s->expired.data + off;
@@ -205,7 +205,6 @@ static void send_counts_and_unlinks(nw_store *s, size_t inserted, size_t *sent)
         size_t al[] = {4, sl, NW_LSH_ENTRY};
         nw_redis_append(s->r, 3, av, al);
         off += sl + 1 + NW_LSH_ENTRY;
-        (*sent)++;
     }
     nw_buf_reset(&s->expired);
 }
@@ -226,31 +225,31 @@ int nw_sig_save_decisions(nw_store *s, nw_store_doc *docs, const int *nodes, nw_
         nw_sig_record_key(s, key, sizeof key, w->h);
         const char *av[] = {key, w->blob.data, w->next.data};
         size_t al[] = {strlen(key), w->blob.len, w->next.len};
-        nw_redis_append_evalsha(s->r, s->cas, 1, 3, av, al);
+        w->ticket = nw_redis_append_evalsha(s->r, s->cas, 1, 3, av, al);
     }
-    size_t sent = s->nord, inserted = 0, fresh = 0;
+    size_t inserted = 0, fresh = 0;
     for (size_t k = 0; k < s->nord; k++) {
         fresh += s->w[s->ord[k]].fresh;
     }
-    send_counts_and_unlinks(s, fresh, &sent);
-    int rc = NW_OK;
-    for (size_t k = 0; k < sent; k++) {
-        redisReply *rep;
-        int r2 = nw_redis_reply(s->r, &rep, err);
-        if (r2 != NW_OK) {
-            return r2;
-        }
-        if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
-            rc = nw_err_set(err, NW_E_RETRY, "redis", "saving decisions: %s", rep->str);
-        }
-        if (k < s->nord && rep->type == REDIS_REPLY_INTEGER && rep->integer == 1) {
-            size_t i = s->ord[k];
+    send_counts_and_unlinks(s, fresh);
+    int rc = nw_redis_exec(s->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    /* the saves that took are done even when another command of the round was refused */
+    for (size_t k = 0; k < s->nord; k++) {
+        size_t i = s->ord[k];
+        const redisReply *saved = nw_redis_at(s->r, s->w[i].ticket);
+        if (saved->type == REDIS_REPLY_INTEGER && saved->integer == 1) {
             s->w[i].pending = 0;
             docs[i].rec = nw_sig_keep_record(s, s->w[i].next.data, s->w[i].next.len);
             rc = docs[i].rec || rc != NW_OK ? rc : NW_E_NOMEM;
             inserted++;
         }
-        freeReplyObject(rep);
+    }
+    const char *bad = nw_redis_round_error(s->r);
+    if (bad && rc == NW_OK) {
+        rc = nw_err_set(err, NW_E_RETRY, "redis", "saving decisions: %s", bad);
     }
     nw_metric_add(s->m_docs, (double)inserted);
     return rc;

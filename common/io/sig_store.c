@@ -76,7 +76,6 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     snprintf(s->prefix, sizeof s->prefix, "%s", p->prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", p->window_s);
     nw_buf_init(&s->expired);
-    nw_buf_init(&s->expiry_due);
     nw_arena_init(&s->arena);
     s->r = p->redis;
     s->cas = nw_redis_add_script(s->r, nw_revise_cas_lua);
@@ -105,7 +104,7 @@ void nw_store_free(nw_store *s)
     }
     free(s->w);
     free(s->expiry_set);
-    nw_buf_release(&s->expiry_due);
+    free(s->tickets);
     free(s->ord);
     free(s->slots);
     free(s->fetch);

@@ -45,6 +45,7 @@ typedef struct work {
     int fresh;   /* this round's claim created the record */
     size_t pos;  /* place in the publication order among this round's documents */
     uint32_t revision;
+    long ticket; /* its compare-and-set's reply in the round that saves it */
     int64_t first_seen_ms, order_ms;
     nw_candidate *cands; /* this round's, in the batch arena; as many as hits */
     size_t ncands;
@@ -92,12 +93,12 @@ struct nw_store {
     size_t nfetch_slots;
     nw_arena arena;
     /* shard keys whose expiry this store has set in generation expiry_gen (a bit per shard),
-     * forgotten every minute and after a failed batch; expiry_due: per entry sent this batch,
-     * whether its EXPIREAT was */
+     * forgotten every minute and after a failed batch */
     uint8_t *expiry_set;
     int64_t expiry_gen;
     double expiry_reset_at;
-    nw_buf expiry_due;
+    long *tickets; /* phase 1's replies to read, in reading order (sig_claims.c) */
+    size_t nticket, ticket_cap;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
     nw_metric *m_conflicts;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../core/nw_error.h"
+#include "../core/window.h"
 #include "sig_store_impl.h"
 
 void nw_store_report_size(nw_store *s)
@@ -19,7 +20,7 @@ void nw_store_report_size(nw_store *s)
         return;
     }
     s->next_report = now_s + 10;
-    int64_t gen = (int64_t)now_s / s->p.window_s;
+    int64_t gen = nw_window_gen((int64_t)now_s, s->p.window_s);
     char cur[80], prev[80];
     snprintf(cur, sizeof cur, "%sn:%" PRId64, s->prefix, gen);
     snprintf(prev, sizeof prev, "%sn:%" PRId64, s->prefix, gen - 1);

@@ -23,12 +23,13 @@ typedef struct node {
     uint64_t h;
     char *id;
     int64_t order_ms;
-    int parent; /* in Redis: a node, ROOT, or UNKNOWN until read */
-    int before; /* the story it had before this batch (first find) */
-    int dsu;    /* in memory: union over the roots */
-    int linked; /* this batch linked it under another story */
-    int used;   /* in an edge or a chain: its story is read; an article related to nothing
-                   stands for its own story (a racer that links it also revises it) */
+    int parent;                    /* in Redis: a node, ROOT, or UNKNOWN until read */
+    int before;                    /* the story it had before this batch (first find) */
+    int dsu;                       /* in memory: union over the roots */
+    int linked;                    /* this batch linked it under another story */
+    long set_ticket, check_ticket; /* its link's SET NX and its target's check, when sent */
+    int used; /* in an edge or a chain: its story is read; an article related to nothing
+                 stands for its own story (a racer that links it also revises it) */
 } node;
 
 struct nw_links {
@@ -130,7 +131,7 @@ static int add_node(nw_links *l, const char *id, size_t idlen, int64_t order_ms)
         nw_array_reserve((void **)&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes) != NW_OK) {
         return -1;
     }
-    l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0, 0};
+    l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0, -1, -1, 0};
     l->index[slot] = (int)l->n + 1;
     return (int)l->n++;
 }
@@ -296,10 +297,10 @@ static size_t send_links(nw_links *l, nw_buf *val)
         char tsa[64];
         key(l, tsa, sizeof tsa, "sa", t->h);
         check[1] = tsa;
-        nw_redis_append(l->r, 6, set, sl);
+        q->set_ticket = nw_redis_append(l->r, 6, set, sl);
         nw_redis_append(l->r, 3, add, NULL);
         nw_redis_append(l->r, 3, exp, NULL);
-        nw_redis_append(l->r, 2, check, NULL);
+        q->check_ticket = nw_redis_append(l->r, 2, check, NULL);
         sent++;
     }
     return sent;
@@ -309,35 +310,25 @@ static size_t send_links(nw_links *l, nw_buf *val)
  * story of its own, 0 when another linker raced us. */
 static int read_links(nw_links *l, size_t sent, int *clean, nw_err *err)
 {
-    int rc = NW_OK;
-    size_t k = 0;
     *clean = 1;
-    for (size_t i = 0; i < l->n && k < sent; i++) {
+    if (!sent) {
+        return NW_OK;
+    }
+    int rc = nw_redis_exec(l->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < l->n; i++) {
         node *q = &l->nodes[i];
         if (q->parent != ROOT || dsu_find(l, (int)i) == (int)i) {
             continue;
         }
-        k++;
-        for (int c = 0; c < 4; c++) {
-            redisReply *rep;
-            int r2 = nw_redis_reply(l->r, &rep, err);
-            if (r2 != NW_OK) {
-                return r2;
-            }
-            if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
-                rc = nw_err_set(err, NW_E_RETRY, "redis", "linking stories: %s", rep->str);
-            }
-            if (c == 0) {
-                q->linked |= rep->type == REDIS_REPLY_STATUS;
-                *clean &= rep->type == REDIS_REPLY_STATUS;
-            }
-            if (c == 3) {
-                *clean &= rep->type == REDIS_REPLY_NIL;
-            }
-            freeReplyObject(rep);
-        }
+        int took = nw_redis_at(l->r, q->set_ticket)->type == REDIS_REPLY_STATUS;
+        q->linked |= took;
+        *clean &= took && nw_redis_at(l->r, q->check_ticket)->type == REDIS_REPLY_NIL;
     }
-    return rc;
+    const char *bad = nw_redis_round_error(l->r);
+    return bad ? nw_err_set(err, NW_E_RETRY, "redis", "linking stories: %s", bad) : NW_OK;
 }
 
 int nw_links_commit(nw_links *l, nw_err *err)

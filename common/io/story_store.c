@@ -30,19 +30,23 @@ static const char story_lua[] =
     "redis.call('EXPIRE', k, ARGV[5]) "
     "return redis.call('HGETALL', k)";
 
-#define NREPLIES 8 /* per article, and 2 more when it names merged stories */
+/* What an article's view is read from: its story's hash (script or HGETALL), size (SCARD),
+ * sources and merged-from (SMEMBERS). Tickets while the round runs, then the replies. */
+enum { R_HASH, R_SIZE, R_SOURCES, R_MERGED, R_COUNT };
+typedef struct story_replies {
+    long ticket[R_COUNT];
+    redisReply *rep[R_COUNT];
+} story_replies;
 
 struct nw_story_store {
     nw_redis *r;
     int script;
     char prefix[64];
     char ttl[24];
-    redisReply **keep; /* the replies of the last batch */
-    size_t nkeep, cap;
-    size_t *first_reply; /* per article of the last batch: its first reply in keep */
-    redisReply **src;    /* the last batch's joined stories' sources, read before its round */
+    story_replies *got; /* per article of the last batch; the views point into them */
+    size_t ngot, got_cap;
+    redisReply **src; /* the last batch's joined stories' sources, read before its round */
     size_t nsrc, src_cap;
-    size_t nfirst;
 };
 
 nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err)
@@ -61,12 +65,14 @@ nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long wi
 
 static void release(nw_story_store *s)
 {
-    for (size_t i = 0; i < s->nkeep; i++) {
-        if (s->keep[i]) {
-            freeReplyObject(s->keep[i]);
+    for (size_t i = 0; i < s->ngot; i++) {
+        for (int k = 0; k < R_COUNT; k++) {
+            if (s->got[i].rep[k]) {
+                freeReplyObject(s->got[i].rep[k]);
+            }
         }
     }
-    s->nkeep = 0;
+    s->ngot = 0;
     for (size_t i = 0; i < s->nsrc; i++) {
         if (s->src[i]) {
             freeReplyObject(s->src[i]);
@@ -79,20 +85,15 @@ void nw_story_store_free(nw_story_store *s)
 {
     if (s) {
         release(s);
-        free(s->keep);
-        free(s->first_reply);
+        free(s->got);
         free(s->src);
         free(s);
     }
 }
 
-static void append(nw_story_store *s, int argc, const char **argv)
+static long append(nw_story_store *s, int argc, const char **argv)
 {
-    size_t lens[8];
-    for (int i = 0; i < argc; i++) {
-        lens[i] = strlen(argv[i]);
-    }
-    nw_redis_append(s->r, argc, argv, lens);
+    return nw_redis_append(s->r, argc, argv, NULL);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -120,33 +121,30 @@ static void read_hash(const redisReply *h, nw_story_view *v)
     }
 }
 
-/* SADD key with a set's members (a SMEMBERS reply), in chunks; returns the commands sent. */
-static size_t add_members(nw_story_store *s, const char *key, const redisReply *set)
+/* SADD key with a set's members (a SMEMBERS reply), in chunks. */
+static void add_members(nw_story_store *s, const char *key, const redisReply *set)
 {
     enum { CHUNK = 256 };
     const char *av[2 + CHUNK] = {"SADD", key};
-    size_t sent = 0;
     for (size_t i = 0; set && set->type == REDIS_REPLY_ARRAY && i < set->elements; i += CHUNK) {
         size_t n = set->elements - i < CHUNK ? set->elements - i : CHUNK;
         for (size_t k = 0; k < n; k++) {
             av[2 + k] = set->element[i + k]->str;
         }
         nw_redis_append(s->r, (int)(2 + n), av, NULL);
-        sent++;
     }
-    return sent;
 }
 
-/* Sends one article's commands; returns how many replies they make. joined: per merged
- * story, its sources as read before this round. */
-static size_t send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined)
+/* Sends one article's commands, keeping the tickets of the replies its view needs. joined:
+ * per merged story, its sources as read before this round. */
+static void send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined,
+                     story_replies *got)
 {
     char hkey[400], dkey[410], skey[410], mkey[410];
     snprintf(hkey, sizeof hkey, "%sst:%s", s->prefix, u->story_id);
     snprintf(dkey, sizeof dkey, "%s:docs", hkey);
     snprintf(skey, sizeof skey, "%s:src", hkey);
     snprintf(mkey, sizeof mkey, "%s:merged", hkey);
-    size_t replies = NREPLIES;
     if (u->nmerged) {
         const char *av[2 + NW_STORY_MAX_MERGED] = {"SADD", mkey};
         size_t n = u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
@@ -155,12 +153,11 @@ static size_t send_one(nw_story_store *s, const nw_story_update *u, redisReply *
         }
         nw_redis_append(s->r, (int)(2 + n), av, NULL);
         append(s, 3, (const char *[]){"EXPIRE", mkey, s->ttl});
-        replies += 2;
         /* a joined story's sources are this story's now (its articles' records are revised
          * without their sources); copied member by member, as the two stories' keys may live
          * on different Redis Cluster nodes (no SUNIONSTORE across slots) */
         for (size_t i = 0; i < n; i++) {
-            replies += add_members(s, skey, joined[i]);
+            add_members(s, skey, joined[i]);
         }
     }
     const char *src = u->source && *u->source ? u->source : "(unknown)";
@@ -179,33 +176,30 @@ static size_t send_one(nw_story_store *s, const nw_story_update *u, redisReply *
     for (int i = 0; i < 6; i++) {
         slens[i] = strlen(sargv[i]);
     }
-    if (u->revision) {
-        append(s, 2, (const char *[]){"HGETALL", hkey});
-    } else {
-        nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
-    }
-    append(s, 2, (const char *[]){"SCARD", dkey});
-    append(s, 2, (const char *[]){"SMEMBERS", skey});
-    append(s, 2, (const char *[]){"SMEMBERS", mkey});
-    return replies;
+    got->ticket[R_HASH] = u->revision
+                              ? append(s, 2, (const char *[]){"HGETALL", hkey})
+                              : nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
+    got->ticket[R_SIZE] = append(s, 2, (const char *[]){"SCARD", dkey});
+    got->ticket[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", skey});
+    got->ticket[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", mkey});
 }
 
-static int read_one(redisReply **r, size_t nr, nw_story_view *v, nw_err *err)
+static int read_one(const story_replies *got, nw_story_view *v, nw_err *err)
 {
+    redisReply *const *r = got->rep;
     memset(v, 0, sizeof *v);
-    r += nr - NREPLIES; /* skip the merged-from SADD and EXPIRE */
-    if (r[4]->type != REDIS_REPLY_ARRAY || r[5]->type != REDIS_REPLY_INTEGER ||
-        r[6]->type != REDIS_REPLY_ARRAY || r[7]->type != REDIS_REPLY_ARRAY) {
+    if (r[R_HASH]->type != REDIS_REPLY_ARRAY || r[R_SIZE]->type != REDIS_REPLY_INTEGER ||
+        r[R_SOURCES]->type != REDIS_REPLY_ARRAY || r[R_MERGED]->type != REDIS_REPLY_ARRAY) {
         return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update");
     }
-    for (size_t i = 0; i < r[7]->elements && v->nmerged < NW_STORY_MAX_MERGED; i++) {
-        v->merged[v->nmerged++] = r[7]->element[i]->str;
+    for (size_t i = 0; i < r[R_MERGED]->elements && v->nmerged < NW_STORY_MAX_MERGED; i++) {
+        v->merged[v->nmerged++] = r[R_MERGED]->element[i]->str;
     }
     qsort(v->merged, v->nmerged, sizeof *v->merged, cmp_str);
-    read_hash(r[4], v);
-    v->size = r[5]->integer;
-    for (size_t i = 0; i < r[6]->elements && v->nsources < NW_STORY_MAX_SOURCES; i++) {
-        v->sources[v->nsources++] = r[6]->element[i]->str;
+    read_hash(r[R_HASH], v);
+    v->size = r[R_SIZE]->integer;
+    for (size_t i = 0; i < r[R_SOURCES]->elements && v->nsources < NW_STORY_MAX_SOURCES; i++) {
+        v->sources[v->nsources++] = r[R_SOURCES]->element[i]->str;
     }
     qsort(v->sources, v->nsources, sizeof *v->sources, cmp_str);
     return NW_OK;
@@ -249,22 +243,11 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
                           nw_err *err)
 {
     release(s);
-    size_t most = n * (NREPLIES + 2);
-    if (most > s->cap) {
-        redisReply **k = realloc(s->keep, most * sizeof *k);
-        if (!k) {
-            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-        }
-        s->keep = k;
-        s->cap = most;
+    if (!n) {
+        return NW_OK;
     }
-    if (n + 1 > s->nfirst) {
-        size_t *f = realloc(s->first_reply, (n + 1) * sizeof *f);
-        if (!f) {
-            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-        }
-        s->first_reply = f;
-        s->nfirst = n + 1;
+    if (nw_array_reserve((void **)&s->got, &s->got_cap, n, sizeof *s->got) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     int rc = nw_redis_connect(s->r, err);
     if (rc != NW_OK) {
@@ -275,23 +258,22 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
     if (rc != NW_OK) {
         return rc;
     }
-    s->first_reply[0] = 0;
     for (size_t i = 0, m = 0; i < n; i++) {
-        s->first_reply[i + 1] = s->first_reply[i] + send_one(s, &u[i], s->src + m);
+        send_one(s, &u[i], s->src + m, &s->got[i]);
         m += merged_count(&u[i]);
     }
-    for (size_t i = 0; i < s->first_reply[n] && rc == NW_OK; i++) {
-        s->keep[i] = NULL;
-        rc = nw_redis_reply(s->r, &s->keep[i], err);
-        s->nkeep = i + 1;
-        if (rc == NW_OK && s->keep[i]->type == REDIS_REPLY_ERROR) {
-            rc = nw_err_set(err, NW_E_RETRY, "redis", "story update: %s", s->keep[i]->str);
-        }
+    rc = nw_redis_exec(s->r, err);
+    const char *bad = rc == NW_OK ? nw_redis_round_error(s->r) : NULL;
+    if (bad) {
+        rc = nw_err_set(err, NW_E_RETRY, "redis", "story update: %s", bad);
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        rc = read_one(&s->keep[s->first_reply[i]], s->first_reply[i + 1] - s->first_reply[i], &v[i],
-                      err);
+        for (int k = 0; k < R_COUNT; k++) {
+            s->got[i].rep[k] = nw_redis_take(s->r, s->got[i].ticket[k]);
+        }
+        s->ngot = i + 1;
+        rc = read_one(&s->got[i], &v[i], err);
     }
     return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../core/window.h"
 #include "metrics.h"
 #include "redis_client.h"
 
@@ -35,6 +36,8 @@ struct nw_term_store {
     size_t acap, lcap;
     unsigned char *fresh; /* per document: claimed now (not a replay) */
     size_t fcap;
+    long *claim; /* per document: its claim's ticket */
+    size_t ccap;
 };
 
 nw_term_store *nw_term_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err)
@@ -59,6 +62,7 @@ void nw_term_store_free(nw_term_store *s)
         free(s->argv);
         free(s->lens);
         free(s->fresh);
+        free(s->claim);
         free(s);
     }
 }
@@ -109,26 +113,12 @@ static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
     return NW_OK;
 }
 
-static int read_all(nw_term_store *s, size_t n, redisReply **keep, nw_err *err)
+/* Sends the round; any error reply fails the whole step (it is retried). */
+static int exec(nw_term_store *s, nw_err *err)
 {
-    int rc = NW_OK;
-    for (size_t i = 0; i < n; i++) {
-        keep[i] = NULL;
-        if (rc == NW_OK && (rc = nw_redis_reply(s->r, &keep[i], err)) == NW_OK &&
-            keep[i]->type == REDIS_REPLY_ERROR) {
-            rc = nw_err_set(err, NW_E_RETRY, "redis", "term frequencies: %s", keep[i]->str);
-        }
-    }
-    return rc;
-}
-
-static void free_all(redisReply **keep, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (keep[i]) {
-            freeReplyObject(keep[i]);
-        }
-    }
+    int rc = nw_redis_exec(s->r, err);
+    const char *bad = rc == NW_OK ? nw_redis_round_error(s->r) : NULL;
+    return bad ? nw_err_set(err, NW_E_RETRY, "redis", "term frequencies: %s", bad) : rc;
 }
 
 static void seen_key(const nw_term_store *s, const char *doc_id, char *key, size_t n)
@@ -146,21 +136,16 @@ static int claim(nw_term_store *s, nw_term_doc *docs, size_t n, nw_err *err)
         char key[400];
         seen_key(s, docs[i].doc_id, key, sizeof key);
         const char *av[] = {"SET", key, "0", "NX", "GET", "EX", ttl};
-        nw_redis_append(s->r, 7, av, NULL);
+        s->claim[i] = nw_redis_append(s->r, 7, av, NULL);
     }
-    redisReply **keep = calloc(n, sizeof *keep);
-    if (!keep) {
-        return NW_E_NOMEM;
-    }
-    int rc = read_all(s, n, keep, err);
+    int rc = exec(s, err);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        int counted = keep[i]->type == REDIS_REPLY_STRING && strcmp(keep[i]->str, "0") != 0;
+        const redisReply *was = nw_redis_at(s->r, s->claim[i]);
+        int counted = was->type == REDIS_REPLY_STRING && strcmp(was->str, "0") != 0;
         s->fresh[i] = !counted;
         docs[i].replay = counted;
-        snprintf(docs[i].mark, sizeof docs[i].mark, "%s", counted ? keep[i]->str : "");
+        snprintf(docs[i].mark, sizeof docs[i].mark, "%s", counted ? was->str : "");
     }
-    free_all(keep, n);
-    free(keep);
     return rc;
 }
 
@@ -172,8 +157,8 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
     snprintf(last, sizeof last, "%sdf:%" PRId64, s->prefix, gen - 1);
     snprintf(n_cur, sizeof n_cur, "%sdf:n:%" PRId64, s->prefix, gen);
     snprintf(n_last, sizeof n_last, "%sdf:n:%" PRId64, s->prefix, gen - 1);
-    snprintf(at, sizeof at, "%" PRId64, (gen + 2) * (int64_t)s->window_s);
-    size_t fresh = 0, sent = 0;
+    snprintf(at, sizeof at, "%" PRId64, nw_window_expire_at(gen, s->window_s));
+    size_t fresh = 0;
     for (size_t i = 0; i < n; i++) {
         fresh += s->fresh[i];
     }
@@ -184,27 +169,24 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
             const char *av[] = {"HINCRBY", cur, s->d[k].term->text, count};
             size_t al[] = {7, strlen(cur), s->d[k].term->len, strlen(count)};
             nw_redis_append(s->r, 4, av, al);
-            sent++;
         }
     }
     snprintf(by, sizeof by, "%zu", fresh);
     const char *incr[] = {"INCRBY", n_cur, by}, *get_last[] = {"GET", n_last};
     const char *exp1[] = {"EXPIREAT", cur, at}, *exp2[] = {"EXPIREAT", n_cur, at};
-    nw_redis_append(s->r, 3, incr, NULL);
-    nw_redis_append(s->r, 2, get_last, NULL);
+    long docs_now = nw_redis_append(s->r, 3, incr, NULL);
+    long docs_last = nw_redis_append(s->r, 2, get_last, NULL);
     nw_redis_append(s->r, 3, exp1, NULL);
     nw_redis_append(s->r, 3, exp2, NULL);
-    sent += 4;
     for (size_t i = 0; i < n; i++) { /* counted: a replay will not count again */
         if (s->fresh[i]) {
             char key[400];
             seen_key(s, docs[i].doc_id, key, sizeof key);
             const char *av[] = {"SET", key, "1", "XX", "KEEPTTL"};
             nw_redis_append(s->r, 5, av, NULL);
-            sent++;
         }
     }
-    size_t first_read = sent;
+    long df[2] = {-1, -1};
     for (int g = 0; g < 2 && s->nd; g++) { /* HMGET key field... for this and the last gen */
         s->argv[0] = "HMGET";
         s->lens[0] = 5;
@@ -214,19 +196,14 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
             s->argv[2 + k] = s->d[k].term->text;
             s->lens[2 + k] = s->d[k].term->len;
         }
-        nw_redis_append(s->r, (int)(2 + s->nd), s->argv, s->lens);
-        sent++;
+        df[g] = nw_redis_append(s->r, (int)(2 + s->nd), s->argv, s->lens);
     }
-    redisReply **keep = calloc(sent, sizeof *keep);
-    if (!keep) {
-        return NW_E_NOMEM;
-    }
-    int rc = read_all(s, sent, keep, err);
+    int rc = exec(s, err);
     if (rc == NW_OK) {
-        size_t incr_at = first_read - fresh - 4; /* INCRBY, GET, EXPIREAT, EXPIREAT, marks */
-        long long ndocs = nw_redis_reply_int(keep[incr_at]) + nw_redis_reply_int(keep[incr_at + 1]);
+        long long ndocs = nw_redis_reply_int(nw_redis_at(s->r, docs_now)) +
+                          nw_redis_reply_int(nw_redis_at(s->r, docs_last));
         for (int g = 0; g < 2 && s->nd; g++) {
-            const redisReply *a = keep[first_read + (size_t)g];
+            const redisReply *a = nw_redis_at(s->r, df[g]);
             for (size_t k = 0; k < s->nd && k < a->elements; k++) {
                 s->d[k].df += nw_redis_reply_int(a->element[k]);
             }
@@ -239,8 +216,6 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
             }
         }
     }
-    free_all(keep, sent);
-    free(keep);
     return rc;
 }
 
@@ -261,14 +236,7 @@ int nw_term_store_mark(nw_term_store *s, const nw_term_doc *docs, size_t n,
             sent++;
         }
     }
-    redisReply **keep = sent ? calloc(sent, sizeof *keep) : NULL;
-    if (sent && !keep) {
-        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-    }
-    rc = sent ? read_all(s, sent, keep, err) : NW_OK;
-    free_all(keep, sent);
-    free(keep);
-    return rc;
+    return sent ? exec(s, err) : NW_OK;
 }
 
 static int ensure_args(nw_term_store *s, size_t want)
@@ -285,7 +253,8 @@ int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t 
         return NW_OK;
     }
     if (index_terms(s, docs, n) != NW_OK || ensure_args(s, s->nd + 2) != NW_OK ||
-        nw_array_reserve((void **)&s->fresh, &s->fcap, n, 1) != NW_OK) {
+        nw_array_reserve((void **)&s->fresh, &s->fcap, n, 1) != NW_OK ||
+        nw_array_reserve((void **)&s->claim, &s->ccap, n, sizeof *s->claim) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     int rc = nw_redis_connect(s->r, err);
@@ -300,7 +269,7 @@ int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t 
                 s->d[s->of[t]].new_docs += s->fresh[i];
             }
         }
-        rc = count_and_read(s, docs, n, now_s / s->window_s, err);
+        rc = count_and_read(s, docs, n, nw_window_gen(now_s, s->window_s), err);
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     if (rc == NW_E_NOMEM) {
