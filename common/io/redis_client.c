@@ -648,6 +648,8 @@ static int refusal(nw_redis *r, cmd *c, const redisReply *rep)
             r->remap = 1; /* slots move in bulk: learn the rest at once, not one by one */
             nw_metric_add(r->m_moved, 1);
         }
+        nw_log(NW_LOG_DEBUG, "redis_redirect", "kind=%s slot=%ld to=%s", ask ? "ask" : "moved",
+               strtol(slot, NULL, 10), r->nodes[idx].addr);
         return RESEND;
     }
     if (!strncmp(s, "TRYAGAIN", 8) || !strncmp(s, "CLUSTERDOWN", 11) || !strncmp(s, "LOADING", 7) ||
