@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# kafka.sh - a real Apache Kafka broker on loopback for tests and local runs: one KRaft node,
-# broker and controller in one JVM, data in a folder of the caller's.
+# kafka.sh - a real Apache Kafka on loopback for tests and local runs: one KRaft node (broker
+# and controller in one JVM), or a cluster of such nodes, data in a folder of the caller's.
 #
 #   kafka.sh fetch               the pinned Kafka's jars into the cache (Maven Central), once
 #   kafka.sh start DIR [PARTS]   format DIR/kafka (free ports), start, wait until it serves,
@@ -9,7 +9,13 @@
 #                                given); bootstrap in DIR/bootstrap,
 #                                pid in DIR/pids/kafka.pid, log in DIR/logs/kafka.log
 #   kafka.sh restart DIR         start it again on its data and ports (after a kill)
-#   kafka.sh stop DIR            SIGTERM, then wait for a clean shutdown
+#   kafka.sh stop DIR            SIGTERM, then wait for a clean shutdown (a cluster: every node)
+#   kafka.sh start-cluster DIR N [PARTS]
+#                                N nodes (3: a quorum of three controllers, every one a broker
+#                                too) in DIR/kafka-1..N, topics replicated N times with
+#                                min.insync.replicas N-1; bootstrap (all nodes) in DIR/bootstrap,
+#                                pids DIR/pids/kafka-I.pid, logs DIR/logs/kafka-I.log
+#   kafka.sh restart-node DIR I  start node I again on its data and ports (after a kill)
 #
 # The jars come from Maven Central through mvn (org.apache.kafka:kafka_2.13 and a log4j
 # binding for its SLF4J logging) into $NEARWIRE_CACHE (default ~/.cache/nearwire), never into
@@ -51,19 +57,105 @@ java_run() { # CLASS ARGS...: a Kafka main class with the cached jars and our lo
     java -cp "$CACHE/libs/*" -Dlog4j2.configurationFile="$K/log4j2.properties" "$@"
 }
 
+# serving BOOTSTRAP: the metadata of all topics answers (nearwire-tail on a topic that cannot
+# exist)
+serving() {
+    local said
+    said=$("$NW_BIN/nearwire-tail" -b "$1" -t "__nearwire_probe" -T 2 2>&1 >/dev/null) || true
+    grep -q 'does not exist' <<<"$said"
+}
+
+# launch [NAME]: starts the node configured in $K (pid and log named NAME, default kafka)
 launch() {
-    nw_start "$D/pids/kafka.pid" "$D/logs/kafka.log" \
+    local name=${1:-kafka}
+    nw_start "$D/pids/$name.pid" "$D/logs/$name.log" \
         java -Xms128m -Xmx"$HEAP" -XX:+UseSerialGC -cp "$CACHE/libs/*" \
         -Dlog4j2.configurationFile="$K/log4j2.properties" kafka.Kafka "$K/server.properties"
-    # serving: the metadata of all topics answers (nearwire-tail on a topic that cannot exist)
-    serving() {
-        local said
-        said=$("$NW_BIN/nearwire-tail" -b "$(cat "$K/bootstrap")" -t "__nearwire_probe" -T 2 \
-            2>&1 >/dev/null) || true
-        grep -q 'does not exist' <<<"$said"
-    }
-    NW_WAIT_PID=$(cat "$D/pids/kafka.pid") nw_wait_for 90 "Kafka to serve (see $D/logs/kafka.log)" serving
-    cp "$K/bootstrap" "$D/bootstrap"
+}
+
+# launch_and_wait [NAME]: launch, then waits until it serves
+launch_and_wait() {
+    launch "$@"
+    NW_WAIT_PID=$(cat "$D/pids/${1:-kafka}.pid") nw_wait_for 120 \
+        "Kafka to serve (see $D/logs/${1:-kafka}.log)" serving "$(cat "$K/bootstrap")"
+}
+
+write_log4j() { # the brokers log warnings and worse
+    cat >"$1/log4j2.properties" <<'EOF'
+status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = %d{ISO8601} %p %c{1}: %m%n
+rootLogger.level = warn
+rootLogger.appenderRef.out.ref = out
+EOF
+}
+
+# start_cluster N [PARTS]: N combined nodes, every one a controller voter, formatted with one
+# cluster id and started together (a quorum needs a majority of its voters); topics
+# replicated N times
+start_cluster() {
+    local n=$1 i voters= bootstrap= id
+    fetch
+    mkdir -p "$D/pids" "$D/logs"
+    local bport=() cport=()
+    for ((i = 1; i <= n; i++)); do
+        bport[i]=$(nw_free_port)
+        cport[i]=$(nw_free_port)
+        voters+="${voters:+,}$i@127.0.0.1:${cport[i]}"
+        bootstrap+="${bootstrap:+,}127.0.0.1:${bport[i]}"
+    done
+    K=$D/kafka-1
+    mkdir -p "$K"
+    write_log4j "$K"
+    id=$(java_run kafka.tools.StorageTool random-uuid)
+    for ((i = 1; i <= n; i++)); do
+        K=$D/kafka-$i
+        rm -rf "$K"
+        mkdir -p "$K/data"
+        cat >"$K/server.properties" <<EOF
+# written by scripts/kafka.sh: node $i of $n, broker and controller, on loopback
+process.roles=broker,controller
+node.id=$i
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:${bport[i]},CONTROLLER://127.0.0.1:${cport[i]}
+advertised.listeners=PLAINTEXT://127.0.0.1:${bport[i]}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$K/data
+default.replication.factor=$n
+min.insync.replicas=$((n > 1 ? n - 1 : 1))
+offsets.topic.replication.factor=$n
+offsets.topic.num.partitions=8
+transaction.state.log.replication.factor=$n
+transaction.state.log.min.isr=$((n > 1 ? n - 1 : 1))
+# only an in-sync replica becomes leader: acknowledged writes stay
+unclean.leader.election.enable=false
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+message.max.bytes=5242880
+replica.fetch.max.bytes=5242880
+num.network.threads=2
+num.io.threads=2
+log.cleaner.backoff.ms=1000
+EOF
+        write_log4j "$K"
+        echo "$bootstrap" >"$K/bootstrap"
+        java_run kafka.tools.StorageTool format -t "$id" -c "$K/server.properties" \
+            >"$D/logs/kafka-$i-format.log" 2>&1 || { cat "$D/logs/kafka-$i-format.log" >&2; return 1; }
+    done
+    for ((i = 1; i <= n; i++)); do
+        K=$D/kafka-$i
+        launch "kafka-$i"
+    done
+    nw_wait_for 180 "the Kafka cluster to serve (see $D/logs/kafka-*.log)" serving "$bootstrap"
+    echo "$bootstrap" >"$D/bootstrap"
+    local parts=()
+    [ -n "${2:-}" ] && parts=(-p "$2")
+    "$NW_BIN/nearwire-topics" -b "$bootstrap" -r "$n" "${parts[@]}" \
+        "${NEARWIRE_TOPICS_FILE:-$NW_ROOT/deploy/compose/topics.txt}" >"$D/logs/kafka-topics.log"
 }
 
 start() {
@@ -99,20 +191,13 @@ num.io.threads=2
 # the log cleaner looks for compactable logs (news.stories) every second, not every 15
 log.cleaner.backoff.ms=1000
 EOF
-    cat >"$K/log4j2.properties" <<'EOF'
-status = warn
-appender.out.type = Console
-appender.out.name = out
-appender.out.layout.type = PatternLayout
-appender.out.layout.pattern = %d{ISO8601} %p %c{1}: %m%n
-rootLogger.level = warn
-rootLogger.appenderRef.out.ref = out
-EOF
+    write_log4j "$K"
     echo "127.0.0.1:$bport" >"$K/bootstrap"
     java_run kafka.tools.StorageTool format -t "$(java_run kafka.tools.StorageTool random-uuid)" \
         -c "$K/server.properties" >"$D/logs/kafka-format.log" 2>&1 ||
         { cat "$D/logs/kafka-format.log" >&2; return 1; }
-    launch
+    launch_and_wait
+    cp "$K/bootstrap" "$D/bootstrap"
     local parts=()
     [ -n "${1:-}" ] && parts=(-p "$1")
     "$NW_BIN/nearwire-topics" -b "$(cat "$K/bootstrap")" "${parts[@]}" \
@@ -129,11 +214,22 @@ start)
 restart)
     [ -n "$D" ] || { echo "usage: kafka.sh restart DIR" >&2; exit 2; }
     K=$D/kafka
-    launch
+    launch_and_wait
+    ;;
+start-cluster)
+    [ -n "$D" ] && [ -n "${3:-}" ] || { echo "usage: kafka.sh start-cluster DIR N [PARTITIONS]" >&2; exit 2; }
+    start_cluster "$3" "${4:-}"
+    ;;
+restart-node)
+    [ -n "$D" ] && [ -n "${3:-}" ] || { echo "usage: kafka.sh restart-node DIR I" >&2; exit 2; }
+    K=$D/kafka-$3
+    launch_and_wait "kafka-$3"
     ;;
 stop)
     [ -n "$D" ] || { echo "usage: kafka.sh stop DIR" >&2; exit 2; }
-    nw_stop "$D/pids/kafka.pid" 30
+    for f in "$D/pids/kafka.pid" "$D"/pids/kafka-*.pid; do
+        [ -e "$f" ] && nw_stop "$f" 30
+    done
     ;;
 *)
     sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'

@@ -6,10 +6,7 @@ a joined story had more articles than cluster.max_revisions revises: then the jo
 merged_from says which story it joined into which, and a story is resolved through those joins
 to its earliest article (ordered_at, then id), as a consumer would. Prints one JSON line per
 id, sorted: {"id", "story_id", "dup_of", "relation", "dups": [duplicate match ids],
-"matches": [ids]}. --stories prints the stories instead: one line per story, its sorted ids.
---dup-groups prints the groups of copies: articles joined by dup_of links, one line per group of
-two or more, its sorted ids (which copy names the others depends on arrival when articles carry
-no published_at; the groups do not)."""
+"matches": [ids]}. --stories prints the stories instead: one line per story, its sorted ids."""
 import json
 import sys
 
@@ -62,34 +59,11 @@ def resolve_stories(best):
     return {k: find(c["story_id"]) for k, c in best.items()}
 
 
-def dup_groups(best):
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for key, c in best.items():
-        if c.get("dup_of"):
-            parent[find(key)] = find(c["dup_of"])
-    groups = {}
-    for key in parent:
-        groups.setdefault(find(key), []).append(key)
-    return sorted(sorted(m) for m in groups.values() if len(m) > 1)
-
-
 def main():
     args = sys.argv[1:]
     stories = "--stories" in args
-    paths = [a for a in args if not a.startswith("--")]
+    paths = [a for a in args if a != "--stories"]
     best = final(paths)
-    if "--dup-groups" in args:
-        for members in dup_groups(best):
-            print(" ".join(members))
-        return
     story = resolve_stories(best)
     if stories:
         groups = {}

@@ -8,7 +8,8 @@
 # fault_setup: sets T (work dir), REDIS_PORT, BOOT and CONTROL (the broker's fault-command
 # pipe); redis-server's extra arguments come from the array REDIS_ARGS, the stages' from
 # STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty). FAULT_BROKER=kafka runs
-# a real Apache Kafka broker instead of nearwire-broker (no CONTROL then). FAULT_REDIS=cluster
+# a real Apache Kafka broker instead of nearwire-broker (no CONTROL then); kafka-cluster three
+# of them, topics replicated 3 times with min.insync.replicas 2 (scripts/kafka.sh). FAULT_REDIS=cluster
 # puts the stores on a Redis Cluster of 3 masters and 3 replicas (scripts/redis_cluster.sh;
 # REDIS_PORT is then one of its nodes). REDIS_URL is what the stages are given.
 fault_setup() {
@@ -25,7 +26,11 @@ fault_setup() {
         REDIS_PORT=$NW_REDIS_PORT
         REDIS_URL=redis://127.0.0.1:$REDIS_PORT
     fi
-    if [ "${FAULT_BROKER:-mock}" = kafka ]; then
+    if [ "${FAULT_BROKER:-mock}" = kafka-cluster ]; then
+        CONTROL=
+        "$NW_ROOT/scripts/kafka.sh" start-cluster "$T" 3 16 ||
+            die "a cluster of three Apache Kafka brokers starts (scripts/kafka.sh)"
+    elif [ "${FAULT_BROKER:-mock}" = kafka ]; then
         CONTROL=
         nw_start_kafka "$T" 16 || die "Apache Kafka starts (scripts/kafka.sh)"
     else
@@ -38,7 +43,10 @@ fault_setup() {
 fault_cleanup() {
     local c
     for c in "${NW_STAGES[@]}"; do nw_stop "$T/pids/$c.pid" 5; done
-    for c in broker kafka redis; do nw_stop "$T/pids/$c.pid" 30; done
+    for c in "${NW_STAGES[@]}"; do nw_stop "$T/pids/$c-2.pid" 5; done
+    "$NW_ROOT/scripts/kafka.sh" stop "$T" >/dev/null 2>&1
+    for c in broker redis; do nw_stop "$T/pids/$c.pid" 30; done
+    nw_stop "$T/ref/pids/redis.pid" 5
     "$NW_ROOT/scripts/redis_cluster.sh" stop "$T"
     if [ "$failed" -gt 0 ] || [ -n "${NW_KEEP_LOGS:-}" ]; then
         echo "logs kept in $T/logs" >&2
@@ -71,12 +79,14 @@ fault_all_ready() {
     done
 }
 
-# fault_feed N RATE: writes N Reuters articles and 3 bad messages to $T/in.jsonl and starts
-# ingesting them at RATE per second in the background; its pid in FEEDER.
+# fault_feed N RATE: writes N Reuters articles (with their 1987 publication times, which order
+# them whatever order they arrive in) and 3 bad messages to $T/in.jsonl and starts ingesting
+# them at RATE per second in the background; its pid in FEEDER.
 fault_feed() {
     N=$1
     zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |
-        jq -c 'select(.text != "") | {id, source, title, body: .text}' | head -"$N" >"$T/in.jsonl"
+        jq -c 'select(.text != "") | {id, source, title, body: .text, published_at: (.published + "Z")}' |
+        head -"$N" >"$T/in.jsonl"
     printf '%s\n' '{"id":"bad-1"' '{"id":"bad-2","body":""}' '{"body":"no id"}' >>"$T/in.jsonl"
     "$NW_BIN/nearwire-ingest" -q -b "$BOOT" --rate "$2" "${INGEST_ARGS[@]}" "$T/in.jsonl" \
         2>"$T/logs/ingest.log" &
@@ -115,4 +125,28 @@ fault_verdict() {
     check "re-delivered documents got identical decisions" eq "$differ" 0
     check "the bad messages are dead-lettered with reasons" eq "$reasons" "empty_body invalid_json missing_id "
     check "nothing unexpected on news.enriched" eq "$(comm -13 "$T/want.ids" "$T/got.ids" | wc -l)" 0
+}
+
+# fault_same_as_one_pass: the final state on news.enriched ($T/out.jsonl, after
+# fault_verdict: per article its story and what it duplicates) is the one a single pass of the
+# same articles through the stages' --pipe modes on a fresh redis-server gives (decisions
+# follow the publication order, not the arrival order: README "Same articles, same answer").
+# Run with site lines off (NEARWIRE_CLEAN_REPEATED_AFTER=0): which of a site's articles teach
+# its lines does depend on arrival.
+fault_same_as_one_pass() {
+    local final=$NW_ROOT/tests/eval/final_state.py differ
+    mkdir -p "$T/ref/pids" "$T/ref/logs"
+    nw_start_redis_any "$T/ref" || die "redis-server starts (the one-pass reference)"
+    "$NW_BIN/nearwire-clean" --pipe --set clean.repeated_after=0 <"$T/in.jsonl" 2>/dev/null |
+        "$NW_BIN/nearwire-fingerprint" --pipe 2>/dev/null |
+        "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=redis://127.0.0.1:$NW_REDIS_PORT" \
+            >"$T/ref/out.jsonl" 2>"$T/logs/one-pass.log"
+    for f in "$T/ref/out.jsonl" "$T/out.jsonl"; do
+        python3 "$final" "$f" | jq -c '[.id, .story_id, .dup_of]' >"$f.final"
+    done
+    check "the one-pass reference decided every article" eq "$(wc -l <"$T/ref/out.jsonl.final")" "$N"
+    differ=$(diff "$T/out.jsonl.final" "$T/ref/out.jsonl.final" | grep -c '^>')
+    echo "     final decisions (story, dup_of) differing from one pass on one redis-server:" \
+        "$differ of $N ($(jq -r '.[2] // empty' "$T/ref/out.jsonl.final" | wc -l) duplicates)"
+    check "every final decision is the one pass's" eq "$differ" 0
 }

@@ -48,21 +48,5 @@ p=$(nw_stage_port "$T" cluster)
 echo "     cluster stage: $(curl -fsS "http://127.0.0.1:$p/metrics" |
     grep -E '^nearwire_redis_(redirects_total|wait_short_total|errors_total)' | tr '\n' ' ')"
 
-# the same articles through one redis-server, in file order: the decisions must not differ
-nw_start_redis_any "$T" || die "redis-server starts (the single-node reference)"
-"$NW_BIN/nearwire-clean" --pipe --set clean.repeated_after=0 <"$T/in.jsonl" 2>/dev/null |
-    "$NW_BIN/nearwire-fingerprint" --pipe 2>/dev/null |
-    "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=redis://127.0.0.1:$NW_REDIS_PORT" \
-        >"$T/single.jsonl" 2>"$T/logs/single.log"
-# articles without published_at are ordered by arrival, so which copy of a group names the
-# others may differ between two runs; the stories and the groups of copies may not
-groups() { python3 "$NW_ROOT/tests/eval/final_state.py" --stories "$1"; python3 "$NW_ROOT/tests/eval/final_state.py" --dup-groups "$1"; }
-groups "$T/single.jsonl" | sort >"$T/single.groups"
-groups "$T/out.jsonl" | sort >"$T/failover.groups"
-check "the reference decided every article" \
-    eq "$(python3 "$NW_ROOT/tests/eval/final_state.py" "$T/single.jsonl" | wc -l)" "$N"
-differ=$(diff "$T/failover.groups" "$T/single.groups" | grep -c '^>')
-echo "     stories and groups of copies (of 2 or more): $(grep -c ' ' "$T/single.groups");" \
-    "differing from one redis-server's: $differ"
-check "every story and every group of copies is the one redis-server's" eq "$differ" 0
+fault_same_as_one_pass
 finish

@@ -27,8 +27,10 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: nearwire-topics [options] TOPICS-FILE\n"
+            "       nearwire-topics [options] --leaders\n"
             "Creates the topics of TOPICS-FILE (lines \"name partitions [config=value ...]\",\n"
-            "# comments; deploy/compose/topics.txt) that do not exist yet.\n\n"
+            "# comments; deploy/compose/topics.txt) that do not exist yet. With --leaders, prints\n"
+            "each broker as \"ID HOST:PORT PARTITIONS-IT-LEADS\", the busiest leader first.\n\n"
             "  -b, --bootstrap HOST:PORT  Kafka (default $NEARWIRE_KAFKA_BOOTSTRAP or\n"
             "                             127.0.0.1:9092)\n"
             "  -p, --partitions N         partitions of every topic instead of the file's\n"
@@ -36,6 +38,7 @@ static void usage(FILE *out)
             "  -g, --grow                 a topic with fewer partitions than asked gets more\n"
             "                             (Kafka never takes partitions away; a key's new\n"
             "                             partition holds only what comes after)\n"
+            "  -l, --leaders              print the partition leaders per broker instead\n"
             "  -X, --property KEY=VALUE   librdkafka property (repeatable)\n"
             "  -V, --version              print the version, exit\n"
             "  -h, --help                 this help\n"
@@ -221,13 +224,54 @@ static int grow(rd_kafka_t *rk, const topic_line *t, int n, int partitions)
     return failed;
 }
 
+/* Per broker, how many partitions (of every topic, internal ones too) it leads. */
+static int leaders(rd_kafka_t *rk)
+{
+    const struct rd_kafka_metadata *md;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
+    if (e) {
+        fprintf(stderr, "nearwire-topics: metadata: %s\n", rd_kafka_err2str(e));
+        return 1;
+    }
+    int *led = calloc((size_t)md->broker_cnt + 1, sizeof *led);
+    if (!led) {
+        rd_kafka_metadata_destroy(md);
+        return 1;
+    }
+    for (int t = 0; t < md->topic_cnt; t++) {
+        for (int p = 0; p < md->topics[t].partition_cnt; p++) {
+            for (int b = 0; b < md->broker_cnt; b++) {
+                led[b] += md->brokers[b].id == md->topics[t].partitions[p].leader;
+            }
+        }
+    }
+    for (int printed = 0; printed < md->broker_cnt; printed++) { /* busiest first */
+        int best = -1;
+        for (int b = 0; b < md->broker_cnt; b++) {
+            if (led[b] >= 0 && (best < 0 || led[b] > led[best])) {
+                best = b;
+            }
+        }
+        printf("%d %s:%d %d\n", md->brokers[best].id, md->brokers[best].host,
+               md->brokers[best].port, led[best]);
+        led[best] = -1;
+    }
+    free(led);
+    rd_kafka_metadata_destroy(md);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"bootstrap", required_argument, 0, 'b'},   {"partitions", required_argument, 0, 'p'},
-        {"replication", required_argument, 0, 'r'}, {"grow", no_argument, 0, 'g'},
-        {"property", required_argument, 0, 'X'},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},           {0, 0, 0, 0}};
+    static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
+                                         {"partitions", required_argument, 0, 'p'},
+                                         {"replication", required_argument, 0, 'r'},
+                                         {"grow", no_argument, 0, 'g'},
+                                         {"property", required_argument, 0, 'X'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"leaders", no_argument, 0, 'l'},
+                                         {"version", no_argument, 0, 'V'},
+                                         {0, 0, 0, 0}};
     static nw_config props;
     static topic_line topics[MAX_TOPICS];
     char err[512];
@@ -236,9 +280,12 @@ int main(int argc, char **argv)
     /* an admin client produces nothing: no producer id to ask the cluster for */
     nw_config_set(&props, "kafka.enable.idempotence", "false", "default", err, sizeof err);
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
-    int partitions = 0, replication = 1, growing = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:p:r:gX:hV", opts, NULL)) != -1) {
+    int partitions = 0, replication = 1, growing = 0, show_leaders = 0, ch;
+    while ((ch = getopt_long(argc, argv, "b:p:r:glX:hV", opts, NULL)) != -1) {
         switch (ch) {
+        case 'l':
+            show_leaders = 1;
+            break;
         case 'g':
             growing = 1;
             break;
@@ -271,9 +318,20 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc - 1) {
+    if (optind != argc - !show_leaders) {
         usage(stderr);
         return 2;
+    }
+    if (show_leaders) {
+        rd_kafka_t *rk = nw_kafka_tool_client(RD_KAFKA_PRODUCER, bootstrap, NULL, &props, NULL,
+                                              NULL, err, sizeof err);
+        if (!rk) {
+            fprintf(stderr, "nearwire-topics: %s\n", err);
+            return 2;
+        }
+        int rc = leaders(rk);
+        rd_kafka_destroy(rk);
+        return rc;
     }
     int n = read_topics(argv[optind], topics, MAX_TOPICS);
     if (n < 0) {
