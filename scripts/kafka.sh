@@ -92,6 +92,45 @@ rootLogger.appenderRef.out.ref = out
 EOF
 }
 
+# write_props NODE N VOTERS BPORT CPORT: $K/server.properties for node NODE of N (N = 1: one
+# node, nothing replicated), broker and controller on loopback
+write_props() {
+    local node=$1 n=$2 voters=$3 bport=$4 cport=$5
+    cat >"$K/server.properties" <<EOF
+# written by scripts/kafka.sh: node $node of $n, broker and controller, on loopback
+process.roles=broker,controller
+node.id=$node
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$bport,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$bport
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$K/data
+default.replication.factor=$n
+min.insync.replicas=$((n > 1 ? n - 1 : 1))
+offsets.topic.replication.factor=$n
+offsets.topic.num.partitions=8
+transaction.state.log.replication.factor=$n
+transaction.state.log.min.isr=$((n > 1 ? n - 1 : 1))
+# only an in-sync replica becomes leader: acknowledged writes stay
+unclean.leader.election.enable=false
+# a broker silent for 4 s is fenced and its partitions get new leaders (Kafka's default: 9 s)
+broker.session.timeout.ms=4000
+broker.heartbeat.interval.ms=1000
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+# records up to the stages' 4 MiB inputs plus what they add (README "Guarantees")
+message.max.bytes=5242880
+replica.fetch.max.bytes=5242880
+num.network.threads=2
+num.io.threads=2
+# the log cleaner looks for compactable logs (news.stories) every second, not every 15
+log.cleaner.backoff.ms=1000
+EOF
+    write_log4j "$K"
+}
+
 # start_cluster N [PARTS]: N combined nodes, every one a controller voter, formatted with one
 # cluster id and started together (a quorum needs a majority of its voters); topics
 # replicated N times
@@ -114,34 +153,7 @@ start_cluster() {
         K=$D/kafka-$i
         rm -rf "$K"
         mkdir -p "$K/data"
-        cat >"$K/server.properties" <<EOF
-# written by scripts/kafka.sh: node $i of $n, broker and controller, on loopback
-process.roles=broker,controller
-node.id=$i
-controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:${bport[i]},CONTROLLER://127.0.0.1:${cport[i]}
-advertised.listeners=PLAINTEXT://127.0.0.1:${bport[i]}
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$K/data
-default.replication.factor=$n
-min.insync.replicas=$((n > 1 ? n - 1 : 1))
-offsets.topic.replication.factor=$n
-offsets.topic.num.partitions=8
-transaction.state.log.replication.factor=$n
-transaction.state.log.min.isr=$((n > 1 ? n - 1 : 1))
-# only an in-sync replica becomes leader: acknowledged writes stay
-unclean.leader.election.enable=false
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-message.max.bytes=5242880
-replica.fetch.max.bytes=5242880
-num.network.threads=2
-num.io.threads=2
-log.cleaner.backoff.ms=1000
-EOF
-        write_log4j "$K"
+        write_props "$i" "$n" "$voters" "${bport[i]}" "${cport[i]}"
         echo "$bootstrap" >"$K/bootstrap"
         java_run kafka.tools.StorageTool format -t "$id" -c "$K/server.properties" \
             >"$D/logs/kafka-$i-format.log" 2>&1 || { cat "$D/logs/kafka-$i-format.log" >&2; return 1; }
@@ -167,31 +179,7 @@ start() {
     local bport cport
     bport=$(nw_free_port)
     cport=$(nw_free_port)
-    cat >"$K/server.properties" <<EOF
-# written by scripts/kafka.sh: one KRaft node, broker and controller, on loopback
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$bport,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$bport
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$K/data
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=8
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-# records up to the stages' 4 MiB inputs plus what they add (README "Guarantees")
-message.max.bytes=5242880
-num.network.threads=2
-num.io.threads=2
-# the log cleaner looks for compactable logs (news.stories) every second, not every 15
-log.cleaner.backoff.ms=1000
-EOF
-    write_log4j "$K"
+    write_props 1 1 "1@127.0.0.1:$cport" "$bport" "$cport"
     echo "127.0.0.1:$bport" >"$K/bootstrap"
     java_run kafka.tools.StorageTool format -t "$(java_run kafka.tools.StorageTool random-uuid)" \
         -c "$K/server.properties" >"$D/logs/kafka-format.log" 2>&1 ||
