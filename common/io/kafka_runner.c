@@ -36,6 +36,9 @@ typedef struct runner {
     atomic_int *ready;
     atomic_int joined;
     atomic_int brokers_down; /* set on "all brokers down", cleared by any sign of a broker */
+    atomic_int fatal;     /* the producer is unusable: the stage exits 1 (a restart re-processes) */
+    atomic_int fenced;    /* the consumer is unusable: a new one takes its place */
+    const nw_config *all; /* for a new consumer */
     nw_batch batch;
     nw_inflight inflight;
     nw_crash_guard *guard;
@@ -69,11 +72,14 @@ static void set_brokers_down(runner *r, int down)
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
-    (void)rk;
     if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
         set_brokers_down(opaque, 1);
+    } else if (err == RD_KAFKA_RESP_ERR__FATAL && rd_kafka_type(rk) == RD_KAFKA_CONSUMER) {
+        nw_log(NW_LOG_WARN, "kafka_consumer_fatal", "detail=%s", nw_logq(reason));
+        atomic_store(&((runner *)opaque)->fenced, 1);
     } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
         nw_log(NW_LOG_ERROR, "kafka_fatal", "detail=%s", nw_logq(reason));
+        atomic_store(&((runner *)opaque)->fatal, 1);
         nw_stop = 1; /* the client is unusable: exit, a restart re-processes what is not stored */
     } else {
         nw_log(NW_LOG_WARN, "kafka_error", "error=%s detail=%s", rd_kafka_err2name(err),
@@ -393,6 +399,16 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
             }
             continue;
         }
+        if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+            /* e.g. a static member fenced by its own rejoin after the coordinator restarted:
+             * this consumer will never fetch again (a stage that kept polling it stalled
+             * silently); the loop gives it a successor */
+            nw_log(NW_LOG_WARN, "kafka_consumer_fatal", "detail=%s",
+                   nw_logq(rd_kafka_message_errstr(m)));
+            atomic_store(&r->fenced, 1);
+            rd_kafka_message_destroy(m);
+            break;
+        }
         if (m->err) {
             if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                 nw_log(NW_LOG_WARN, "consume_error", "error=%s",
@@ -450,6 +466,41 @@ static int process(runner *r, rd_kafka_message_t **msgs, size_t n, int isolating
     return rc;
 }
 
+static int subscribe(runner *r)
+{
+    rd_kafka_poll_set_consumer(r->consumer);
+    rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(topics, r->cfg->topic_in, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(r->consumer, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    if (e) {
+        nw_log(NW_LOG_ERROR, "subscribe_failed", "topic=%s error=%s", r->cfg->topic_in,
+               nw_logq(rd_kafka_err2str(e)));
+        return NW_E_FATAL;
+    }
+    return NW_OK;
+}
+
+/* The consumer hit a fatal error: once every output in flight is acknowledged (their offsets
+ * can no longer be stored: the successor re-reads them, at least once, with the same
+ * decisions), it is dropped without leaving the group it was fenced from, and a new one
+ * subscribes under the same settings (a static member id then fences the old member). */
+static int renew_consumer(runner *r)
+{
+    if (wait_for_room(r, 0, (int)r->cfg->shutdown_timeout_ms) != NW_OK) {
+        return NW_E_FATAL;
+    }
+    rd_kafka_destroy_flags(r->consumer, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    atomic_store(&r->fenced, 0);
+    atomic_store(&r->joined, 0);
+    r->consumer = make_client(r, r->all, RD_KAFKA_CONSUMER);
+    if (!r->consumer) {
+        return NW_E_FATAL;
+    }
+    nw_log(NW_LOG_INFO, "kafka_consumer_renewed", "group=%s", r->cfg->group_id);
+    return subscribe(r);
+}
+
 static int loop(runner *r)
 {
     size_t max = r->batch.cap;
@@ -474,7 +525,14 @@ static int loop(runner *r)
             continue;
         }
         int isolating = nw_crash_guard_isolating(r->guard);
-        size_t n = collect(r, msgs, isolating ? 1 : max);
+        size_t n = atomic_load(&r->fenced) ? 0 : collect(r, msgs, isolating ? 1 : max);
+        if (atomic_load(&r->fenced)) { /* its batch is dropped: the successor reads it again */
+            for (size_t i = 0; i < n; i++) {
+                rd_kafka_message_destroy(msgs[i]);
+            }
+            rc = renew_consumer(r);
+            continue;
+        }
         if (n == 0) {
             continue;
         }
@@ -564,6 +622,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
         return 1;
     }
     int rc = NW_E_FATAL;
+    r.all = all;
     r.producer = make_client(&r, all, RD_KAFKA_PRODUCER);
     r.consumer = r.producer ? make_client(&r, all, RD_KAFKA_CONSUMER) : NULL;
     if (r.consumer && wait_for_topics(&r) != NW_OK) {
@@ -571,19 +630,14 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
         r.consumer = NULL;
     }
     if (r.consumer) {
-        rd_kafka_poll_set_consumer(r.consumer);
-        rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(topics, cfg->topic_in, RD_KAFKA_PARTITION_UA);
-        rd_kafka_resp_err_t e = rd_kafka_subscribe(r.consumer, topics);
-        rd_kafka_topic_partition_list_destroy(topics);
-        if (e) {
-            nw_log(NW_LOG_ERROR, "subscribe_failed", "topic=%s error=%s", cfg->topic_in,
-                   nw_logq(rd_kafka_err2str(e)));
-        } else {
+        if (subscribe(&r) == NW_OK) {
             nw_log(NW_LOG_INFO, "started", "topic_in=%s topic_out=%s group=%s bootstrap=%s",
                    cfg->topic_in, cfg->topic_out, cfg->group_id, cfg->kafka_bootstrap);
             rc = loop(&r);
         }
+    }
+    if (atomic_load(&r.fatal)) {
+        rc = NW_E_FATAL;
     }
     set_ready(&r, 0, "stopping");
     nw_log(NW_LOG_INFO, "stopping", "rc=%s", nw_strerror(rc));

@@ -49,6 +49,17 @@ echo "     clean had its partitions back ${took} s after it was started again"
 check "a stage restarted after SIGKILL owns its partitions again within 3 s (static membership)" \
     awk -v t="$took" 'BEGIN { exit !(t < 3) }'
 
+# a consumer fenced by another member with its static id (what a coordinator's restart can
+# also do to a live member) is fatal to it: the stage puts a new consumer in its place instead
+# of polling the dead one for ever (it once stalled there, in a run of this test); the seeds
+# below then go through that clean
+NW_INSTANCE=-2 nw_start_stage "$T" clean "$BOOT" "$REDIS_URL" "${STAGE_ARGS[@]}"
+check "a second member with clean's static id fences the first" \
+    nw_wait_for 30 "clean to be fenced" grep -q 'event=kafka_consumer_fatal' "$T/logs/clean.log"
+nw_stop "$T/pids/clean-2.pid" 5
+check "the fenced clean replaces its consumer and keeps running" \
+    nw_wait_for 30 "clean's new consumer" grep -q 'event=kafka_consumer_renewed' "$T/logs/clean.log"
+
 # the seeds, after all that: each article's decision as finally stored (its highest revision,
 # revision records included)
 "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$NW_ROOT/tests/data/seeds/seeds.jsonl"
@@ -64,6 +75,7 @@ check "the seeds on real Kafka: 001 a duplicate of 000, 003 of 002, 004 new" \
     eq "$(decision 001) | $(decision 003) | $(decision 004)" "duplicate 000 | duplicate 002 | new -"
 check "000-003 in one story, 004 alone" \
     eq "$(jq -r .cluster.story_id "$T/final.jsonl" | sort | uniq -c | awk '{print $1}' | sort | tr '\n' ' ')" "1 4 "
+check "clean is still the first instance, alive" nw_alive "$T/pids/clean.pid"
 
 # compaction: outside each partition's active segment (never cleaned; its base offset is the
 # newest segment file's name) no story has two records left; and the cleaner did remove
