@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "../core/window.h"
 #include "../match/order.h"
 #include "../sketch/lsh.h"
@@ -191,7 +192,7 @@ static void send_counts_and_unlinks(nw_store *s, size_t inserted)
     if (inserted) { /* documents per window generation, for nearwire_store_documents */
         int64_t gen = nw_window_gen((int64_t)time(NULL), s->p.window_s);
         char key[80], by[24], at[24];
-        snprintf(key, sizeof key, "%sn:%" PRId64, s->prefix, gen);
+        nw_key_inserted(key, sizeof key, s->prefix, gen);
         snprintf(by, sizeof by, "%zu", inserted);
         snprintf(at, sizeof at, "%" PRId64, nw_window_expire_at(gen, s->p.window_s));
         const char *incr[] = {"INCRBY", key, by}, *exp[] = {"EXPIREAT", key, at};

@@ -1,7 +1,6 @@
 /* sig_revise.c - intents sorted by target, rounds of read, apply, compare-and-set. */
 #include "sig_revise.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "../match/order.h"
 
 #define MAX_ROUNDS 5
@@ -180,7 +180,7 @@ static int group_targets(nw_revise *v, int (*skip)(void *, const char *), void *
 
 static void record_key(const nw_revise *v, char *out, size_t n, uint64_t h)
 {
-    snprintf(out, n, "%ss:%016" PRIx64, v->prefix, h);
+    nw_key_record(out, n, v->prefix, h);
 }
 
 /* The decided record r with the target's intents applied; 1 when anything changed. */

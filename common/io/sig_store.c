@@ -2,13 +2,13 @@
  * claim, match, decide, link, revise and save until every document is decided (a document
  * poked by a reviser while deciding goes again), then replays' revisions. Whatever a batch
  * reads lives in its arena until the next batch. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "../match/order.h"
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
@@ -117,12 +117,12 @@ void nw_store_free(nw_store *s)
 
 void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h)
 {
-    snprintf(out, n, "%ss:%016" PRIx64, s->prefix, h);
+    nw_key_record(out, n, s->prefix, h);
 }
 
 void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard)
 {
-    snprintf(out, n, "%sb:%" PRId64 ":%u", s->prefix, gen, shard);
+    nw_key_bucket(out, n, s->prefix, gen, shard);
 }
 
 static int ensure_work(nw_store *s, size_t n)

@@ -1,6 +1,5 @@
 /* sig_store_size.c - the store's size gauges from Redis, at most every 10 s: INFO memory,
  * DBSIZE and the per-generation insert counters the saves keep. */
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <time.h>
 
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "../core/window.h"
 #include "sig_store_impl.h"
 
@@ -22,8 +22,8 @@ void nw_store_report_size(nw_store *s)
     s->next_report = now_s + 10;
     int64_t gen = nw_window_gen((int64_t)now_s, s->p.window_s);
     char cur[80], prev[80];
-    snprintf(cur, sizeof cur, "%sn:%" PRId64, s->prefix, gen);
-    snprintf(prev, sizeof prev, "%sn:%" PRId64, s->prefix, gen - 1);
+    nw_key_inserted(cur, sizeof cur, s->prefix, gen);
+    nw_key_inserted(prev, sizeof prev, s->prefix, gen - 1);
     /* memory and keys are per server: summed over a cluster's masters */
     const char *info[] = {"INFO", "memory"}, *dbsize[] = {"DBSIZE"};
     const char *get_cur[] = {"GET", cur}, *get_prev[] = {"GET", prev};

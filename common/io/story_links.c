@@ -2,7 +2,6 @@
  * in memory over the roots found, link in Redis with SET NX, check, retry on a race. */
 #include "story_links.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "../match/order.h"
 
 #define UNKNOWN -2
@@ -155,7 +155,7 @@ int nw_links_edge(nw_links *l, int a, int b)
 
 static void key(const nw_links *l, char *out, size_t n, const char *kind, uint64_t h)
 {
-    snprintf(out, n, "%s%s:%016" PRIx64, l->prefix, kind, h);
+    nw_key_link(out, n, l->prefix, kind, h);
 }
 
 /* Follows Redis parents as read so far (a corrupt cycle stops after n steps). */

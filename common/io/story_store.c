@@ -10,6 +10,7 @@
 
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "metrics.h"
 #include "redis_client.h"
 
@@ -141,10 +142,10 @@ static void send_one(nw_story_store *s, const nw_story_update *u, redisReply *co
                      story_replies *got)
 {
     char hkey[400], dkey[410], skey[410], mkey[410];
-    snprintf(hkey, sizeof hkey, "%sst:%s", s->prefix, u->story_id);
-    snprintf(dkey, sizeof dkey, "%s:docs", hkey);
-    snprintf(skey, sizeof skey, "%s:src", hkey);
-    snprintf(mkey, sizeof mkey, "%s:merged", hkey);
+    nw_key_story(hkey, sizeof hkey, s->prefix, u->story_id, NULL);
+    nw_key_story(dkey, sizeof dkey, s->prefix, u->story_id, "docs");
+    nw_key_story(skey, sizeof skey, s->prefix, u->story_id, "src");
+    nw_key_story(mkey, sizeof mkey, s->prefix, u->story_id, "merged");
     if (u->nmerged) {
         const char *av[2 + NW_STORY_MAX_MERGED] = {"SADD", mkey};
         size_t n = u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
@@ -227,7 +228,7 @@ static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < merged_count(&u[i]); j++) {
             char other[410];
-            snprintf(other, sizeof other, "%sst:%s:src", s->prefix, u[i].merged[j]);
+            nw_key_story(other, sizeof other, s->prefix, u[i].merged[j], "src");
             append(s, 2, (const char *[]){"SMEMBERS", other});
         }
     }

@@ -10,6 +10,7 @@
 
 #include "../core/buf.h"
 #include "../core/nw_error.h"
+#include "../core/redis_keys.h"
 #include "../core/window.h"
 #include "metrics.h"
 #include "redis_client.h"
@@ -123,7 +124,7 @@ static int exec(nw_term_store *s, nw_err *err)
 
 static void seen_key(const nw_term_store *s, const char *doc_id, char *key, size_t n)
 {
-    snprintf(key, n, "%sdf:seen:%s", s->prefix, doc_id);
+    nw_key_counted(key, n, s->prefix, doc_id);
 }
 
 /* Round trip 1: claim each document ("0": claimed, else counted); fresh[i] = 1 when it was
@@ -153,10 +154,10 @@ static int claim(nw_term_store *s, nw_term_doc *docs, size_t n, nw_err *err)
 static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t gen, nw_err *err)
 {
     char cur[96], last[96], n_cur[96], n_last[96], at[24], by[24];
-    snprintf(cur, sizeof cur, "%sdf:%" PRId64, s->prefix, gen);
-    snprintf(last, sizeof last, "%sdf:%" PRId64, s->prefix, gen - 1);
-    snprintf(n_cur, sizeof n_cur, "%sdf:n:%" PRId64, s->prefix, gen);
-    snprintf(n_last, sizeof n_last, "%sdf:n:%" PRId64, s->prefix, gen - 1);
+    nw_key_df(cur, sizeof cur, s->prefix, gen);
+    nw_key_df(last, sizeof last, s->prefix, gen - 1);
+    nw_key_df_docs(n_cur, sizeof n_cur, s->prefix, gen);
+    nw_key_df_docs(n_last, sizeof n_last, s->prefix, gen - 1);
     snprintf(at, sizeof at, "%" PRId64, nw_window_expire_at(gen, s->window_s));
     size_t fresh = 0;
     for (size_t i = 0; i < n; i++) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/nw_error.h"
+#include "core/redis_keys.h"
 #include "core/redis_slot.h"
 #include "core/redis_url.h"
 #include "core/secrets.h"
@@ -257,12 +258,30 @@ static void test_redis_slots(void **state)
     assert_int_equal(nw_redis_key_arg(3, eval0, NULL), -1);
 }
 
+/* Key names as the stores write them (a changed name strands a live window's keys). */
+static void test_redis_keys(void **state)
+{
+    (void)state;
+    char k[128];
+    assert_string_equal(nw_key_record(k, sizeof k, "nw:", 0xabcULL), "nw:s:0000000000000abc");
+    assert_string_equal(nw_key_bucket(k, sizeof k, "nw:", 2925, 17), "nw:b:2925:17");
+    assert_string_equal(nw_key_inserted(k, sizeof k, "nw:", 2925), "nw:n:2925");
+    assert_string_equal(nw_key_link(k, sizeof k, "nw:", "sa", 1), "nw:sa:0000000000000001");
+    assert_string_equal(nw_key_story(k, sizeof k, "nw:", "000_x", NULL), "nw:st:000_x");
+    assert_string_equal(nw_key_story(k, sizeof k, "nw:", "000_x", "src"), "nw:st:000_x:src");
+    assert_string_equal(nw_key_counted(k, sizeof k, "nw:lines:", "d1"), "nw:lines:df:seen:d1");
+    assert_string_equal(nw_key_df(k, sizeof k, "nw:", -1), "nw:df:-1");
+    assert_string_equal(nw_key_df_docs(k, sizeof k, "nw:", 7), "nw:df:n:7");
+    assert_null(strchr(nw_key_story(k, sizeof k, "nw:", "a", "docs"), '{')); /* no hash tag */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_defaults, setup),
         cmocka_unit_test(test_redis_url_forms),
         cmocka_unit_test(test_redis_slots),
+        cmocka_unit_test(test_redis_keys),
         cmocka_unit_test_setup(test_file_env_set_precedence, setup),
         cmocka_unit_test_setup(test_unknown_key_names_file_and_line, setup),
         cmocka_unit_test_setup(test_bad_values_are_errors, setup),

@@ -1,0 +1,30 @@
+/* redis_keys.h - the name of every Redis key nearwire writes, in one place. Each begins with
+ * the store's prefix (redis.prefix; clean's site lines add "lines:" to it). No name carries a
+ * hash tag, so a Redis Cluster spreads them over all its slots. Each function writes the name
+ * into out (cap bytes, truncated if it must be) and returns out. Pure.
+ *
+ *   s:<h>               a document's signature record (h: 64-bit hash of its id, hex)
+ *   b:<gen>:<shard>     a bucket shard: LSH entries of one window generation
+ *   n:<gen>             documents inserted in a generation (the size gauges)
+ *   sa:<h>, sm:<h>      story links: a document's story parent; a story root's members
+ *   st:<story>[:part]   a story's aggregate hash, and its :docs, :src, :merged sets
+ *   df:seen:<id>        a document counted in the term (or site-line) frequencies
+ *   df:<gen>, df:n:<gen>  term frequencies of a generation, and its documents counted */
+#ifndef NW_REDIS_KEYS_H
+#define NW_REDIS_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h);
+char *nw_key_bucket(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard);
+char *nw_key_inserted(char *out, size_t cap, const char *prefix, int64_t gen);
+/* kind: "sa" (a document's parent) or "sm" (a root's members) */
+char *nw_key_link(char *out, size_t cap, const char *prefix, const char *kind, uint64_t h);
+/* part: NULL for the hash, else "docs", "src" or "merged" */
+char *nw_key_story(char *out, size_t cap, const char *prefix, const char *story, const char *part);
+char *nw_key_counted(char *out, size_t cap, const char *prefix, const char *doc_id);
+char *nw_key_df(char *out, size_t cap, const char *prefix, int64_t gen);
+char *nw_key_df_docs(char *out, size_t cap, const char *prefix, int64_t gen);
+
+#endif
