@@ -38,6 +38,13 @@ for threads in 1 2; do
     "$B/bench_store" "$(cat "$T/rc/redis_url")" 100000 500 8 "$threads" 2>/dev/null
 done
 "$NW_ROOT/scripts/redis_cluster.sh" stop "$T/rc"
+echo "-- on 3 masters with a replica each: without and with redis.wait_replicas=1"
+"$NW_ROOT/scripts/redis_cluster.sh" start "$T/rcr" 3 1 >/dev/null
+for wait in 0 1; do
+    for p in $(cat "$T/rcr/rc/ports"); do redis-cli -p "$p" FLUSHALL >/dev/null 2>&1; done
+    "$B/bench_store" "$(cat "$T/rcr/redis_url")" 100000 500 8 1 0 "$wait" 2>/dev/null | head -1
+done
+"$NW_ROOT/scripts/redis_cluster.sh" stop "$T/rcr"
 
 # pipeline NAME: the whole pipeline on a fresh broker (NAME mock: nearwire-broker; kafka: a
 # real Apache Kafka, scripts/kafka.sh) in $T/NAME, then everything of it stopped again

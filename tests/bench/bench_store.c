@@ -7,7 +7,7 @@
  * memory before and after, Redis bytes per document, and from INFO commands processed, Redis
  * commands per document; every host of the URL is measured (for a cluster: name its masters).
  * Usage: bench_store REDIS_URL [N] [BATCH]
- * [BANDS] [THREADS] [ANCHOR_DF_MAX (0: no anchors)] */
+ * [BANDS] [THREADS] [ANCHOR_DF_MAX (0: no anchors)] [WAIT_REPLICAS (redis.wait_replicas)] */
 #include <hiredis.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -52,6 +52,7 @@ static uint64_t rnd(void)
 static const char *url;
 static size_t n, batch, nthreads;
 static unsigned bands, anchor_df_max;
+static int wait_replicas; /* redis.wait_replicas */
 static uint32_t *anchors; /* document i's from anchors + anchor_at[i], anchor_n[i] of them */
 static size_t *anchor_at, *anchor_n;
 static uint16_t *exact; /* document i's from exact + exact_at[i], exact_n[i] of them */
@@ -68,6 +69,9 @@ static void *worker(void *arg)
     size_t t = (size_t)(uintptr_t)arg;
     nw_err err;
     nw_redis *redis = nw_redis_new(url, 2000, &err);
+    if (redis) {
+        nw_redis_set_wait(redis, wait_replicas, 1000);
+    }
     nw_store_params p = {redis,
                          "bench:",
                          3600,
@@ -169,7 +173,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS] "
-                        "[ANCHOR_DF_MAX]\n");
+                        "[ANCHOR_DF_MAX] [WAIT_REPLICAS]\n");
         return 2;
     }
     url = argv[1];
@@ -178,6 +182,7 @@ int main(int argc, char **argv)
     bands = argc > 4 ? (unsigned)atoi(argv[4]) : 8;
     nthreads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
     anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 0;
+    wait_replicas = argc > 7 ? atoi(argv[7]) : 0;
     if (nthreads < 1 || nthreads > 64) {
         nthreads = 1;
     }
@@ -221,9 +226,9 @@ int main(int argc, char **argv)
         }
     }
     printf("match+insert %8.0f docs/s  (%zu docs, batch %zu, %u bands, %zu connection%s, %d "
-           "server%s)\n",
+           "server%s%s)\n",
            n / secs, n, batch, bands, nthreads, nthreads > 1 ? "s" : "", u.nseeds,
-           u.nseeds > 1 ? "s" : "");
+           u.nseeds > 1 ? "s" : "", wait_replicas ? ", WAIT for a replica each round" : "");
     printf("redis memory %8.0f bytes/doc  (per server: %s)\n", (double)mem / (double)n, per_server);
     printf("redis calls  %8.1f commands/doc, %.0f commands/s per server\n",
            (double)cmds / (double)n, (double)cmds / secs / u.nseeds);
