@@ -64,8 +64,9 @@ struct nw_redis {
     cmd *q;
     size_t nq, qcap, next;
     int state;
-    int lost;    /* a command of the round could not be queued (out of memory) */
-    nw_err fail; /* why the round failed */
+    int lost;         /* a command of the round could not be queued (out of memory) */
+    long first_error; /* the round's first error reply, once read; -1: none */
+    nw_err fail;      /* why the round failed */
     int unreachable;
     nw_metric *m_errors, *m_moved, *m_ask, *m_retry, *m_wait_short;
 };
@@ -108,6 +109,7 @@ static void reset_round(nw_redis *r)
     r->nq = 0;
     r->next = 0;
     r->lost = 0;
+    r->first_error = -1;
     nw_buf_reset(&r->out);
     r->state = ROUND_OPEN;
 }
@@ -769,9 +771,11 @@ int nw_redis_exec(nw_redis *r, nw_err *err)
         } else if (send_round(r, &r->fail) != NW_OK) {
             r->state = ROUND_FAILED;
         }
+        r->first_error = -1;
         for (size_t i = 0; r->state == ROUND_READ && i < r->nq; i++) {
             if (r->q[i].rep->type == REDIS_REPLY_ERROR) {
                 nw_metric_add(r->m_errors, 1); /* error replies count, not only lost nodes */
+                r->first_error = r->first_error < 0 ? (long)i : r->first_error;
             }
         }
     }
@@ -799,12 +803,15 @@ redisReply *nw_redis_take(nw_redis *r, long ticket)
 
 const char *nw_redis_round_error(const nw_redis *r)
 {
-    for (size_t i = 0; r->state == ROUND_READ && i < r->nq; i++) {
-        if (r->q[i].rep && r->q[i].rep->type == REDIS_REPLY_ERROR) {
-            return r->q[i].rep->str;
-        }
-    }
-    return NULL;
+    const redisReply *bad = r->first_error < 0 ? NULL : nw_redis_at(r, r->first_error);
+    return bad ? bad->str : NULL;
+}
+
+int nw_redis_exec_all(nw_redis *r, const char *what, nw_err *err)
+{
+    int rc = nw_redis_exec(r, err);
+    const char *bad = rc == NW_OK ? nw_redis_round_error(r) : NULL;
+    return bad ? nw_err_set(err, NW_E_RETRY, "redis", "%s: %s", what, bad) : rc;
 }
 
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err)

@@ -62,6 +62,9 @@ int nw_redis_exec(nw_redis *r, nw_err *err);
 const redisReply *nw_redis_at(const nw_redis *r, long ticket);
 redisReply *nw_redis_take(nw_redis *r, long ticket); /* the reply, now the caller's to free */
 const char *nw_redis_round_error(const nw_redis *r); /* the first error reply's text, or NULL */
+/* nw_redis_exec for a round whose every command must succeed: an error reply fails it too, as
+ * NW_E_RETRY with "WHAT: the reply" in err. */
+int nw_redis_exec_all(nw_redis *r, const char *what, nw_err *err);
 
 /* A command for one master (0 .. nw_redis_masters()-1) whatever its key: what a whole-server
  * figure (INFO, DBSIZE) needs summed over the cluster. */

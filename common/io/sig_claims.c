@@ -194,11 +194,8 @@ int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
     if (!s->nticket) { /* nothing was sent: no round to read */
         return NW_OK;
     }
-    int rc = nw_redis_exec(s->r, err);
-    const char *bad = rc == NW_OK ? nw_redis_round_error(s->r) : NULL;
-    if (bad) { /* a claim, bucket add, expiry or read refused: the batch is retried */
-        rc = nw_err_set(err, NW_E_RETRY, "redis", "%s", bad);
-    }
+    /* a claim, bucket add, expiry or read refused: the batch is retried */
+    int rc = nw_redis_exec_all(s->r, "claiming", err);
     size_t t = 0;
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
         work *w = &s->w[i];

@@ -11,6 +11,13 @@
 #include "../core/window.h"
 #include "sig_store_impl.h"
 
+/* A number of an INFO reply ("field:value"); 0 when absent. */
+static double info_number(const redisReply *info, const char *field)
+{
+    const char *at = info->type == REDIS_REPLY_STRING ? strstr(info->str, field) : NULL;
+    return at ? strtod(at + strlen(field), NULL) : 0;
+}
+
 void nw_store_report_size(nw_store *s)
 {
     struct timespec ts;
@@ -32,37 +39,26 @@ void nw_store_report_size(nw_store *s)
         return;
     }
     int masters = nw_redis_masters(s->r);
+    long first = -1; /* the first master's INFO; its DBSIZE, then the next master's follow */
     for (int m = 0; m < masters; m++) {
-        nw_redis_append_to(s->r, m, 2, info, NULL);
+        long t = nw_redis_append_to(s->r, m, 2, info, NULL);
+        first = m ? first : t;
         nw_redis_append_to(s->r, m, 1, dbsize, NULL);
     }
-    nw_redis_append(s->r, 2, get_cur, NULL);
-    nw_redis_append(s->r, 2, get_prev, NULL);
+    long count_cur = nw_redis_append(s->r, 2, get_cur, NULL);
+    long count_prev = nw_redis_append(s->r, 2, get_prev, NULL);
+    if (nw_redis_exec(s->r, &err) != NW_OK) {
+        return;
+    }
     double used = 0, max = 0, keys = 0;
-    redisReply *rep;
-    for (int m = 0; m < masters; m++) {
-        for (int k = 0; k < 2; k++) {
-            if (nw_redis_reply(s->r, &rep, &err) != NW_OK) {
-                return;
-            }
-            const char *u =
-                rep->type == REDIS_REPLY_STRING ? strstr(rep->str, "used_memory:") : NULL;
-            const char *x =
-                rep->type == REDIS_REPLY_STRING ? strstr(rep->str, "\nmaxmemory:") : NULL;
-            used += u ? strtod(u + 12, NULL) : 0;
-            max += x ? strtod(x + 11, NULL) : 0;
-            keys += k == 1 ? (double)nw_redis_reply_int(rep) : 0;
-            freeReplyObject(rep);
-        }
+    for (int m = 0; m < masters; m++) { /* each master's INFO, then its DBSIZE */
+        const redisReply *memory = nw_redis_at(s->r, first + 2 * m);
+        used += info_number(memory, "used_memory:");
+        max += info_number(memory, "\nmaxmemory:");
+        keys += (double)nw_redis_reply_int(nw_redis_at(s->r, first + 2 * m + 1));
     }
-    long long n[2];
-    for (int k = 0; k < 2; k++) {
-        if (nw_redis_reply(s->r, &rep, &err) != NW_OK) {
-            return;
-        }
-        n[k] = nw_redis_reply_int(rep);
-        freeReplyObject(rep);
-    }
+    long long n[2] = {nw_redis_reply_int(nw_redis_at(s->r, count_cur)),
+                      nw_redis_reply_int(nw_redis_at(s->r, count_prev))};
     nw_metric_set(s->g_bytes, used);
     nw_metric_set(s->g_max, max);
     nw_metric_set(s->g_keys, keys);

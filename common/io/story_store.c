@@ -263,11 +263,7 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
         send_one(s, &u[i], s->src + m, &s->got[i]);
         m += merged_count(&u[i]);
     }
-    rc = nw_redis_exec(s->r, err);
-    const char *bad = rc == NW_OK ? nw_redis_round_error(s->r) : NULL;
-    if (bad) {
-        rc = nw_err_set(err, NW_E_RETRY, "redis", "story update: %s", bad);
-    }
+    rc = nw_redis_exec_all(s->r, "story update", err);
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
         for (int k = 0; k < R_COUNT; k++) {

@@ -114,14 +114,6 @@ static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
     return NW_OK;
 }
 
-/* Sends the round; any error reply fails the whole step (it is retried). */
-static int exec(nw_term_store *s, nw_err *err)
-{
-    int rc = nw_redis_exec(s->r, err);
-    const char *bad = rc == NW_OK ? nw_redis_round_error(s->r) : NULL;
-    return bad ? nw_err_set(err, NW_E_RETRY, "redis", "term frequencies: %s", bad) : rc;
-}
-
 static void seen_key(const nw_term_store *s, const char *doc_id, char *key, size_t n)
 {
     nw_key_counted(key, n, s->prefix, doc_id);
@@ -139,7 +131,7 @@ static int claim(nw_term_store *s, nw_term_doc *docs, size_t n, nw_err *err)
         const char *av[] = {"SET", key, "0", "NX", "GET", "EX", ttl};
         s->claim[i] = nw_redis_append(s->r, 7, av, NULL);
     }
-    int rc = exec(s, err);
+    int rc = nw_redis_exec_all(s->r, "term frequencies", err);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
         const redisReply *was = nw_redis_at(s->r, s->claim[i]);
         int counted = was->type == REDIS_REPLY_STRING && strcmp(was->str, "0") != 0;
@@ -199,7 +191,7 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
         }
         df[g] = nw_redis_append(s->r, (int)(2 + s->nd), s->argv, s->lens);
     }
-    int rc = exec(s, err);
+    int rc = nw_redis_exec_all(s->r, "term frequencies", err);
     if (rc == NW_OK) {
         long long ndocs = nw_redis_reply_int(nw_redis_at(s->r, docs_now)) +
                           nw_redis_reply_int(nw_redis_at(s->r, docs_last));
@@ -237,7 +229,7 @@ int nw_term_store_mark(nw_term_store *s, const nw_term_doc *docs, size_t n,
             sent++;
         }
     }
-    return sent ? exec(s, err) : NW_OK;
+    return sent ? nw_redis_exec_all(s->r, "term frequencies", err) : NW_OK;
 }
 
 static int ensure_args(nw_term_store *s, size_t want)
