@@ -14,7 +14,7 @@
 
 static const nw_cfg_key *find_key(const nw_config *c, const char *name, int *table, int *idx)
 {
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < NW_CFG_TABLES; t++) {
         for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
             if (strcmp(c->tables[t][i].name, name) == 0) {
                 *table = t;
@@ -82,6 +82,18 @@ static int parse_value(const nw_cfg_key *k, void *base, const char *v, char *err
     return NW_E_FATAL;
 }
 
+static int apply_defaults(nw_config *c, int t, char *err, size_t errsz)
+{
+    for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
+        const nw_cfg_key *k = &c->tables[t][i];
+        if (parse_value(k, c->bases[t], k->def, err, errsz, "default") != NW_OK) {
+            return NW_E_FATAL;
+        }
+        c->sources[t][i] = "default";
+    }
+    return NW_OK;
+}
+
 int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_key *t1, void *b1,
                    char *err, size_t errsz)
 {
@@ -91,15 +103,24 @@ int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_ke
     c->tables[1] = t1;
     c->bases[1] = b1;
     for (int t = 0; t < 2; t++) {
-        for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
-            const nw_cfg_key *k = &c->tables[t][i];
-            if (parse_value(k, c->bases[t], k->def, err, errsz, "default") != NW_OK) {
-                return NW_E_FATAL;
-            }
-            c->sources[t][i] = "default";
+        if (apply_defaults(c, t, err, errsz) != NW_OK) {
+            return NW_E_FATAL;
         }
     }
     return NW_OK;
+}
+
+int nw_config_add_table(nw_config *c, const nw_cfg_key *t, void *base, char *err, size_t errsz)
+{
+    for (int i = 0; i < NW_CFG_TABLES; i++) {
+        if (!c->tables[i]) {
+            c->tables[i] = t;
+            c->bases[i] = base;
+            return apply_defaults(c, i, err, errsz);
+        }
+    }
+    snprintf(err, errsz, "more than %d configuration tables", NW_CFG_TABLES);
+    return NW_E_FATAL;
 }
 
 static int set_passthrough(nw_config *c, const char *name, const char *value, char *err,
@@ -214,7 +235,7 @@ static void env_name(const char *key, char *out, size_t n)
 static int env_one(nw_config *c, const char *name, const char *value, char *err, size_t errsz)
 {
     char want[160];
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < NW_CFG_TABLES; t++) {
         for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
             env_name(c->tables[t][i].name, want, sizeof want);
             if (strcmp(want, name) == 0) {
@@ -264,7 +285,7 @@ int nw_config_load_env(nw_config *c, char **env, char *err, size_t errsz)
 
 void nw_config_print(const nw_config *c, FILE *out)
 {
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < NW_CFG_TABLES; t++) {
         for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
             const nw_cfg_key *k = &c->tables[t][i];
             const char *field = (const char *)c->bases[t] + k->offset;
@@ -298,7 +319,7 @@ void nw_config_print(const nw_config *c, FILE *out)
 void nw_config_help(const nw_config *c, FILE *out)
 {
     char env[160];
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < NW_CFG_TABLES; t++) {
         for (int i = 0; c->tables[t] && c->tables[t][i].name; i++) {
             const nw_cfg_key *k = &c->tables[t][i];
             env_name(k->name, env, sizeof env);

@@ -11,6 +11,7 @@
 
 #define NW_CFG_STR_MAX 512
 #define NW_CFG_MAX_PASSTHROUGH 64
+#define NW_CFG_TABLES 6
 
 typedef enum nw_cfg_type { NW_CFG_STR, NW_CFG_INT, NW_CFG_DBL, NW_CFG_BOOL } nw_cfg_type;
 
@@ -31,9 +32,9 @@ typedef struct nw_cfg_pair {
 } nw_cfg_pair;
 
 typedef struct nw_config {
-    const nw_cfg_key *tables[2]; /* each terminated by an entry with name NULL */
-    void *bases[2];
-    const char *sources[2][64]; /* where each key's value came from */
+    const nw_cfg_key *tables[NW_CFG_TABLES]; /* each terminated by an entry with name NULL */
+    void *bases[NW_CFG_TABLES];
+    const char *sources[NW_CFG_TABLES][64]; /* where each key's value came from */
     nw_cfg_pair kafka[NW_CFG_MAX_PASSTHROUGH];
     size_t nkafka;
 } nw_config;
@@ -41,6 +42,8 @@ typedef struct nw_config {
 /* Binds up to two tables (common + stage) to their structs and applies the defaults. */
 int nw_config_init(nw_config *c, const nw_cfg_key *t0, void *b0, const nw_cfg_key *t1, void *b1,
                    char *err, size_t errsz);
+/* Binds one more table (a service made of several stages' settings), applying its defaults. */
+int nw_config_add_table(nw_config *c, const nw_cfg_key *t, void *base, char *err, size_t errsz);
 int nw_config_set(nw_config *c, const char *key, const char *value, const char *source, char *err,
                   size_t errsz);
 int nw_config_load_file(nw_config *c, const char *path, char *err, size_t errsz);

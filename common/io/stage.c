@@ -26,6 +26,32 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"topic.in", NW_CFG_STR, "", F(topic_in), "input topic", 0, 0, 0},
     {"topic.out", NW_CFG_STR, "", F(topic_out), "output topic", 0, 0, 0},
     {"topic.dlq", NW_CFG_STR, "news.dlq", F(topic_dlq), "dead-letter topic", 0, 0, 0},
+    {"max.message.bytes", NW_CFG_INT, "4194304", F(max_message_bytes),
+     "larger input messages are dead-lettered (oversize)", 0, 1024, 268435456},
+    {"batch.size", NW_CFG_INT, "500", F(batch_size), "messages processed per batch", 0, 1, 100000},
+    {"batch.max.bytes", NW_CFG_INT, "8388608", F(batch_max_bytes),
+     "a batch stops growing once its messages hold this many bytes (bounds a batch's time)", 0,
+     1024, 1073741824},
+    {"batch.cpu.seconds", NW_CFG_DBL, "60", F(batch_cpu_seconds),
+     "CPU time one batch may take; over it the stage exits and its restart retries the batch "
+     "one message at a time, dead-lettering a message that overruns alone (0 = no limit)",
+     0, 0, 3600},
+    {"state.dir", NW_CFG_STR, "/var/tmp/nearwire", F(state_dir),
+     "folder of the in-flight marker that lets a restart dead-letter the message the stage "
+     "died on; must outlive the process (an emptyDir in Kubernetes)",
+     0, 0, 0},
+    {"batch.wait.ms", NW_CFG_INT, "5", F(batch_wait_ms),
+     "how long a batch waits to fill once it has a message", 0, 0, 60000},
+    {"startup.timeout.ms", NW_CFG_INT, "30000", F(startup_timeout_ms),
+     "how long a stage waits at start for its dependencies (Redis, the brokers, its topics) before "
+     "it exits with the "
+     "reason; 0 = for ever",
+     0, 0, 3600000},
+    {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),
+     "how long shutdown waits for outstanding deliveries", 0, 0, 3600000},
+    {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
+
+const nw_cfg_key nw_service_keys[] = {
     {"redis.url", NW_CFG_STR, "redis://127.0.0.1:6379", F(redis_url),
      "Redis server (redis://[[user]:password@]host[:port][/db], IPv6 as [::1]), or Redis "
      "Cluster seed nodes (redis://[[user]:password@]host:port,host:port,...); clean (site lines), "
@@ -50,29 +76,6 @@ const nw_cfg_key nw_stage_common_keys[] = {
     {"log.level", NW_CFG_STR, "info", F(log_level), "error, warn, info or debug", 0, 0, 0},
     {"log.format", NW_CFG_STR, "logfmt", F(log_format),
      "logfmt (key=value) or json (one object a line, the same keys)", 0, 0, 0},
-    {"max.message.bytes", NW_CFG_INT, "4194304", F(max_message_bytes),
-     "larger input messages are dead-lettered (oversize)", 0, 1024, 268435456},
-    {"batch.size", NW_CFG_INT, "500", F(batch_size), "messages processed per batch", 0, 1, 100000},
-    {"batch.max.bytes", NW_CFG_INT, "8388608", F(batch_max_bytes),
-     "a batch stops growing once its messages hold this many bytes (bounds a batch's time)", 0,
-     1024, 1073741824},
-    {"batch.cpu.seconds", NW_CFG_DBL, "60", F(batch_cpu_seconds),
-     "CPU time one batch may take; over it the stage exits and its restart retries the batch "
-     "one message at a time, dead-lettering a message that overruns alone (0 = no limit)",
-     0, 0, 3600},
-    {"state.dir", NW_CFG_STR, "/var/tmp/nearwire", F(state_dir),
-     "folder of the in-flight marker that lets a restart dead-letter the message the stage "
-     "died on; must outlive the process (an emptyDir in Kubernetes)",
-     0, 0, 0},
-    {"batch.wait.ms", NW_CFG_INT, "5", F(batch_wait_ms),
-     "how long a batch waits to fill once it has a message", 0, 0, 60000},
-    {"startup.timeout.ms", NW_CFG_INT, "30000", F(startup_timeout_ms),
-     "how long a stage waits at start for its dependencies (Redis, the brokers, its topics) before "
-     "it exits with the "
-     "reason; 0 = for ever",
-     0, 0, 3600000},
-    {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),
-     "how long shutdown waits for outstanding deliveries", 0, 0, 3600000},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 #undef F
 
@@ -283,7 +286,8 @@ int nw_stage_main(int argc, char **argv, const nw_stage *st)
     static nw_config c;
     char err[512];
     nw_log_set_stage(st->name);
-    if (nw_config_init(&c, nw_stage_common_keys, &cfg, st->keys, st->cfg, err, sizeof err)) {
+    if (nw_config_init(&c, nw_stage_common_keys, &cfg, nw_service_keys, &cfg, err, sizeof err) ||
+        nw_config_add_table(&c, st->keys, st->cfg, err, sizeof err)) {
         fprintf(stderr, "nearwire-%s: bad built-in default: %s\n", st->name, err);
         return 1;
     }

@@ -15,7 +15,8 @@
 #include "config.h"
 #include "redis_client.h"
 
-/* Settings every stage has (table: nw_stage_common_keys). */
+/* Settings every stage has (tables: nw_stage_common_keys, the Kafka and batch settings, and
+ * nw_service_keys, Redis, HTTP and logging, which nearwire-api has too). */
 typedef struct nw_stage_config {
     char kafka_bootstrap[NW_CFG_STR_MAX];
     char group_id[NW_CFG_STR_MAX];
@@ -42,6 +43,7 @@ typedef struct nw_stage_config {
 } nw_stage_config;
 
 extern const nw_cfg_key nw_stage_common_keys[];
+extern const nw_cfg_key nw_service_keys[];
 
 /* Returns NW_OK, or NW_E_INPUT (dead-letter; err says why), NW_E_RETRY (back off and try the
  * same document again), NW_E_FATAL (exit; the offset is not stored). */

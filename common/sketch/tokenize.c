@@ -42,22 +42,29 @@ typedef struct tok {
     /* for the masked stream: the word began with a capital, has a digit, began a sentence */
     int capital, digit, at_start;
     int sentence; /* the next word begins a sentence */
+    /* where the character being read begins and ends, and the token's bytes so far */
+    size_t pos, next, start, end;
 } tok;
 
 static void tok_add(tok *t, const char *s, size_t n)
 {
     if (!t->len) {
         t->at_start = t->sentence;
+        t->start = t->pos;
     }
+    t->end = t->next;
     for (size_t i = 0; i < n && t->len < NW_TOKEN_MAX; i++) {
         t->buf[t->len++] = s[i];
     }
 }
 
-static int tok_flush(tok *t, uint64_t seed, nw_u64vec *out, nw_u64vec *masked)
+static int tok_flush(tok *t, uint64_t seed, nw_u64vec *out, nw_u64vec *masked, nw_u64vec *spans)
 {
     if (!t->len) {
         return NW_OK;
+    }
+    if (spans && nw_u64vec_push(spans, (uint64_t)t->start << 32 | t->end) != NW_OK) {
+        return NW_E_NOMEM;
     }
     uint64_t h = XXH64(t->buf, t->len, seed);
     int name_or_number = t->digit || (t->capital && !t->at_start);
@@ -121,20 +128,17 @@ static int fold_codepoint(tok *t, int cp)
     return word;
 }
 
-int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
-{
-    return nw_tokenize_masked(text, n, seed, out, NULL);
-}
-
-int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out, nw_u64vec *masked)
+static int tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out, nw_u64vec *masked,
+                    nw_u64vec *spans)
 {
     const unsigned char *p = (const unsigned char *)text;
     tok t = {.len = 0, .sentence = 1};
     size_t i = 0;
     while (i < n) {
         unsigned char c = p[i];
+        t.pos = i;
         if (c < 0x80) {
-            i++;
+            t.next = ++i;
             if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                 char ch = (char)c;
                 t.digit |= c <= '9';
@@ -146,7 +150,7 @@ int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out
             } else if (c == '\'' && t.len) {
                 continue; /* inside a word: dropped */
             } else {
-                if (tok_flush(&t, seed, out, masked) != NW_OK) {
+                if (tok_flush(&t, seed, out, masked, spans) != NW_OK) {
                     return NW_E_NOMEM;
                 }
                 t.sentence |= c == '.' || c == '!' || c == '?' || c == '\n';
@@ -155,22 +159,38 @@ int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out
         }
         int cp;
         i += (size_t)nw_utf8_decode(p + i, n - i, &cp);
+        t.next = i;
         if (is_apostrophe(cp) && t.len) {
             continue;
         }
         if (unspaced(cp)) { /* a word of its own: the text has no spaces to find words by */
-            if (tok_flush(&t, seed, out, masked) != NW_OK) {
+            if (tok_flush(&t, seed, out, masked, spans) != NW_OK) {
                 return NW_E_NOMEM;
             }
             fold_codepoint(&t, cp);
-            if (tok_flush(&t, seed, out, masked) != NW_OK) {
+            if (tok_flush(&t, seed, out, masked, spans) != NW_OK) {
                 return NW_E_NOMEM;
             }
             continue;
         }
-        if (!fold_codepoint(&t, cp) && tok_flush(&t, seed, out, masked) != NW_OK) {
+        if (!fold_codepoint(&t, cp) && tok_flush(&t, seed, out, masked, spans) != NW_OK) {
             return NW_E_NOMEM;
         }
     }
-    return tok_flush(&t, seed, out, masked);
+    return tok_flush(&t, seed, out, masked, spans);
+}
+
+int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out)
+{
+    return tokenize(text, n, seed, out, NULL, NULL);
+}
+
+int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out, nw_u64vec *masked)
+{
+    return tokenize(text, n, seed, out, masked, NULL);
+}
+
+int nw_tokenize_spans(const char *text, size_t n, uint64_t seed, nw_u64vec *out, nw_u64vec *spans)
+{
+    return tokenize(text, n, seed, out, NULL, spans);
 }

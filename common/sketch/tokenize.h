@@ -37,4 +37,8 @@ int nw_tokenize(const char *text, size_t n, uint64_t seed, nw_u64vec *out);
 int nw_tokenize_masked(const char *text, size_t n, uint64_t seed, nw_u64vec *out,
                        nw_u64vec *masked);
 
+/* As nw_tokenize, and appends to 'spans' each token's place in 'text': its first byte in the
+ * high 32 bits, one past its last in the low (texts are far under 4 GiB: max.message.bytes). */
+int nw_tokenize_spans(const char *text, size_t n, uint64_t seed, nw_u64vec *out, nw_u64vec *spans);
+
 #endif
