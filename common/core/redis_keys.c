@@ -3,6 +3,8 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
 
 char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h)
 {
@@ -31,6 +33,23 @@ char *nw_key_link(char *out, size_t cap, const char *prefix, const char *kind, u
 char *nw_key_story(char *out, size_t cap, const char *prefix, const char *story, const char *part)
 {
     snprintf(out, cap, "%sst:%s%s%s", prefix, story, part ? ":" : "", part ? part : "");
+    return out;
+}
+
+unsigned nw_recent_shard(const char *story)
+{
+    return (unsigned)(XXH3_64bits(story, strlen(story)) % NW_RECENT_SHARDS);
+}
+
+char *nw_key_recent(char *out, size_t cap, const char *prefix, unsigned shard)
+{
+    snprintf(out, cap, "%ssr:%u", prefix, shard);
+    return out;
+}
+
+char *nw_key_article(char *out, size_t cap, const char *prefix, uint64_t h)
+{
+    snprintf(out, cap, "%sa:%016" PRIx64, prefix, h);
     return out;
 }
 

@@ -4,6 +4,7 @@
  * round before. Every command names one key, so it runs on Redis Cluster. */
 #include "story_store.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,9 @@ static const char story_lua[] =
     "return redis.call('HGETALL', k)";
 
 /* What an article's view is read from: its story's hash (script or HGETALL), size (SCARD),
- * sources and merged-from (SMEMBERS). Tickets while the round runs, then the replies. */
-enum { R_HASH, R_SIZE, R_SOURCES, R_MERGED, R_COUNT };
+ * sources and merged-from (SMEMBERS), and for a read with members its docs (SMEMBERS).
+ * Tickets while the round runs, then the replies. */
+enum { R_HASH, R_SIZE, R_SOURCES, R_MERGED, R_MEMBERS, R_COUNT };
 typedef struct story_replies {
     long ticket[R_COUNT];
     redisReply *rep[R_COUNT];
@@ -48,6 +50,12 @@ struct nw_story_store {
     size_t ngot, got_cap;
     redisReply **src; /* the last batch's joined stories' sources, read before its round */
     size_t nsrc, src_cap;
+    long long window_ms;
+    const char **members; /* the last read's member lists, back to back */
+    size_t members_cap;
+    redisReply *recent[NW_RECENT_SHARDS]; /* the last recent-stories read */
+    nw_story_recent *rec;
+    size_t rec_cap;
 };
 
 nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err)
@@ -61,6 +69,7 @@ nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long wi
     s->script = nw_redis_add_script(s->r, story_lua);
     snprintf(s->prefix, sizeof s->prefix, "%s", prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", window_s);
+    s->window_ms = window_s * 1000;
     return s;
 }
 
@@ -80,6 +89,12 @@ static void release(nw_story_store *s)
         }
     }
     s->nsrc = 0;
+    for (int k = 0; k < NW_RECENT_SHARDS; k++) {
+        if (s->recent[k]) {
+            freeReplyObject(s->recent[k]);
+            s->recent[k] = NULL;
+        }
+    }
 }
 
 void nw_story_store_free(nw_story_store *s)
@@ -88,6 +103,8 @@ void nw_story_store_free(nw_story_store *s)
         release(s);
         free(s->got);
         free(s->src);
+        free(s->members);
+        free(s->rec);
         free(s);
     }
 }
@@ -138,6 +155,41 @@ static void add_members(nw_story_store *s, const char *key, const redisReply *se
 
 /* Sends one article's commands, keeping the tickets of the replies its view needs. joined:
  * per merged story, its sources as read before this round. */
+/* The story is active now in the recent-stories index; the stories it joined are not listed
+ * any more (their articles are this story's). */
+static void mark_active(nw_story_store *s, const nw_story_update *u)
+{
+    char key[96], score[24];
+    nw_key_recent(key, sizeof key, s->prefix, nw_recent_shard(u->story_id));
+    snprintf(score, sizeof score, "%lld", u->active_ms);
+    append(s, 4, (const char *[]){"ZADD", key, score, u->story_id});
+    append(s, 3, (const char *[]){"EXPIRE", key, s->ttl});
+    for (size_t i = 0; i < u->nmerged && i < NW_STORY_MAX_MERGED; i++) {
+        nw_key_recent(key, sizeof key, s->prefix, nw_recent_shard(u->merged[i]));
+        append(s, 3, (const char *[]){"ZREM", key, u->merged[i]});
+    }
+}
+
+/* Stories idle for longer than the window leave the index: once per batch per shard. */
+static void trim_recent(nw_story_store *s, const nw_story_update *u, size_t n)
+{
+    unsigned touched = 0;
+    long long oldest = 0;
+    for (size_t i = 0; i < n; i++) {
+        touched |= 1u << nw_recent_shard(u[i].story_id);
+        oldest = i == 0 || u[i].active_ms < oldest ? u[i].active_ms : oldest;
+    }
+    char before[32];
+    snprintf(before, sizeof before, "(%lld", oldest - s->window_ms);
+    for (unsigned k = 0; k < NW_RECENT_SHARDS; k++) {
+        if (touched & 1u << k) {
+            char key[96];
+            nw_key_recent(key, sizeof key, s->prefix, k);
+            append(s, 4, (const char *[]){"ZREMRANGEBYSCORE", key, "-inf", before});
+        }
+    }
+}
+
 static void send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined,
                      story_replies *got)
 {
@@ -183,14 +235,17 @@ static void send_one(nw_story_store *s, const nw_story_update *u, redisReply *co
     got->ticket[R_SIZE] = append(s, 2, (const char *[]){"SCARD", dkey});
     got->ticket[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", skey});
     got->ticket[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", mkey});
+    got->ticket[R_MEMBERS] = -1;
+    mark_active(s, u);
 }
 
 static int read_one(const story_replies *got, nw_story_view *v, nw_err *err)
 {
     redisReply *const *r = got->rep;
     memset(v, 0, sizeof *v);
-    if (r[R_HASH]->type != REDIS_REPLY_ARRAY || r[R_SIZE]->type != REDIS_REPLY_INTEGER ||
-        r[R_SOURCES]->type != REDIS_REPLY_ARRAY || r[R_MERGED]->type != REDIS_REPLY_ARRAY) {
+    if (!r[R_HASH] || r[R_HASH]->type != REDIS_REPLY_ARRAY ||
+        r[R_SIZE]->type != REDIS_REPLY_INTEGER || r[R_SOURCES]->type != REDIS_REPLY_ARRAY ||
+        r[R_MERGED]->type != REDIS_REPLY_ARRAY) {
         return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update");
     }
     for (size_t i = 0; i < r[R_MERGED]->elements && v->nmerged < NW_STORY_MAX_MERGED; i++) {
@@ -263,14 +318,139 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
         send_one(s, &u[i], s->src + m, &s->got[i]);
         m += merged_count(&u[i]);
     }
+    trim_recent(s, u, n);
     rc = nw_redis_exec_all(s->r, "story update", err);
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
         for (int k = 0; k < R_COUNT; k++) {
-            s->got[i].rep[k] = nw_redis_take(s->r, s->got[i].ticket[k]);
+            long t = s->got[i].ticket[k];
+            s->got[i].rep[k] = t >= 0 ? nw_redis_take(s->r, t) : NULL;
         }
         s->ngot = i + 1;
         rc = read_one(&s->got[i], &v[i], err);
+    }
+    return rc;
+}
+
+static int cmp_recent(const void *pa, const void *pb)
+{
+    const nw_story_recent *a = pa, *b = pb;
+    if (a->active_ms != b->active_ms) {
+        return a->active_ms > b->active_ms ? -1 : 1;
+    }
+    return strcmp(a->story_id, b->story_id);
+}
+
+/* The members' ids, sorted, into the shared list; NW_E_NOMEM when it cannot grow. */
+static int take_members(nw_story_store *s, const redisReply *set, size_t *used, nw_story_view *v)
+{
+    size_t n = set && set->type == REDIS_REPLY_ARRAY ? set->elements : 0;
+    if (nw_array_reserve((void **)&s->members, &s->members_cap, *used + n + 1,
+                         sizeof *s->members) != NW_OK) {
+        return NW_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s->members[*used + i] = set->element[i]->str;
+    }
+    qsort(s->members + *used, n, sizeof *s->members, cmp_str);
+    v->nmembers = n;
+    *used += n;
+    return NW_OK;
+}
+
+int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n, nw_story_view *v,
+                        int members, nw_err *err)
+{
+    release(s);
+    if (!n) {
+        return NW_OK;
+    }
+    if (nw_array_reserve((void **)&s->got, &s->got_cap, n, sizeof *s->got) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    int rc = nw_redis_connect(s->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char hkey[400], dkey[410], skey[410], mkey[410];
+        nw_key_story(hkey, sizeof hkey, s->prefix, stories[i], NULL);
+        nw_key_story(dkey, sizeof dkey, s->prefix, stories[i], "docs");
+        nw_key_story(skey, sizeof skey, s->prefix, stories[i], "src");
+        nw_key_story(mkey, sizeof mkey, s->prefix, stories[i], "merged");
+        long *t = s->got[i].ticket;
+        t[R_HASH] = append(s, 2, (const char *[]){"HGETALL", hkey});
+        t[R_SIZE] = append(s, 2, (const char *[]){"SCARD", dkey});
+        t[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", skey});
+        t[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", mkey});
+        t[R_MEMBERS] = members ? append(s, 2, (const char *[]){"SMEMBERS", dkey}) : -1;
+    }
+    rc = nw_redis_exec_all(s->r, "reading stories", err);
+    size_t used = 0;
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
+        for (int k = 0; k < R_COUNT; k++) {
+            long t = s->got[i].ticket[k];
+            s->got[i].rep[k] = t >= 0 ? nw_redis_take(s->r, t) : NULL;
+        }
+        s->ngot = i + 1;
+        rc = read_one(&s->got[i], &v[i], err);
+        if (rc == NW_OK && members &&
+            take_members(s, s->got[i].rep[R_MEMBERS], &used, &v[i]) != NW_OK) {
+            rc = nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+    }
+    /* the lists are placed once the shared array stops moving */
+    for (size_t i = 0, at = 0; i < n && rc == NW_OK && members; i++) {
+        v[i].members = s->members + at;
+        at += v[i].nmembers;
+    }
+    return rc;
+}
+
+int nw_story_store_recent(nw_story_store *s, long long since_ms, size_t limit,
+                          const nw_story_recent **out, size_t *n, nw_err *err)
+{
+    release(s);
+    *n = 0;
+    int rc = nw_redis_connect(s->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    char min[24], count[24];
+    snprintf(min, sizeof min, "%lld", since_ms);
+    snprintf(count, sizeof count, "%zu", limit);
+    long first = -1;
+    for (unsigned k = 0; k < NW_RECENT_SHARDS; k++) {
+        char key[96];
+        nw_key_recent(key, sizeof key, s->prefix, k);
+        long t = append(s, 8,
+                        (const char *[]){"ZREVRANGEBYSCORE", key, "+inf", min, "WITHSCORES",
+                                         "LIMIT", "0", count});
+        first = first < 0 ? t : first;
+    }
+    rc = nw_redis_exec_all(s->r, "reading recent stories", err);
+    size_t total = 0;
+    for (unsigned k = 0; k < NW_RECENT_SHARDS && rc == NW_OK; k++) {
+        s->recent[k] = nw_redis_take(s->r, first + (long)k);
+        total += s->recent[k] && s->recent[k]->type == REDIS_REPLY_ARRAY
+                     ? s->recent[k]->elements / 2
+                     : 0;
+    }
+    if (rc == NW_OK &&
+        nw_array_reserve((void **)&s->rec, &s->rec_cap, total + 1, sizeof *s->rec) != NW_OK) {
+        rc = nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    for (unsigned k = 0; k < NW_RECENT_SHARDS && rc == NW_OK; k++) {
+        const redisReply *r = s->recent[k];
+        for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+            s->rec[(*n)++] =
+                (nw_story_recent){r->element[i]->str, strtoll(r->element[i + 1]->str, NULL, 10)};
+        }
+    }
+    if (rc == NW_OK) {
+        qsort(s->rec, *n, sizeof *s->rec, cmp_recent);
+        *n = *n < limit ? *n : limit;
+        *out = s->rec;
     }
     return rc;
 }

@@ -9,9 +9,12 @@
 #include <time.h>
 
 #include "article.h"
+#include "core/article_card.h"
 #include "core/nw_error.h"
 #include "enrich/dateline.h"
+#include "io/article_store.h"
 #include "io/gazetteer_load.h"
+#include "io/metrics.h"
 #include "io/stoplists.h"
 #include "io/story_store.h"
 #include "io/term_store.h"
@@ -29,6 +32,13 @@ const nw_cfg_key enrich_keys[] = {
     {"enrich.keywords", NW_CFG_INT, "10", F(keywords), "keywords per article (0-50)", 0, 0, 50},
     {"enrich.words_per_minute", NW_CFG_INT, "230", F(words_per_minute),
      "reading speed for reading_minutes", 0, 50, 2000},
+    {"enrich.texts", NW_CFG_BOOL, "true", F(texts),
+     "keep each article's card (title, source, cleaned text) in Redis for the window: what "
+     "nearwire-api shows and explains matches with",
+     0, 0, 0},
+    {"enrich.text_max_bytes", NW_CFG_INT, "65536", F(text_max_bytes),
+     "a card keeps at most this many bytes of the text (the rest is not explained)", 0, 256,
+     4194304},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 #undef F
 
@@ -48,8 +58,13 @@ typedef struct article {
 
 typedef struct enrich_ctx {
     const enrich_config *cfg;
-    nw_redis *redis; /* the stage's Redis layer, shared by its two stores */
+    nw_redis *redis; /* the stage's Redis layer, shared by its stores */
     nw_story_store *stories;
+    nw_article_store *cards; /* NULL without enrich.texts */
+    yajl_gen card_gen;
+    nw_buf card_data; /* the batch's cards back to back */
+    const char **card_ids, **card_ptr;
+    size_t *card_len;
     nw_term_store *terms;
     nw_gazetteer *gaz;
     nw_entity_extractor *entities;
@@ -89,6 +104,7 @@ int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *er
     }
     c->cfg = ec;
     nw_buf_init(&c->term_text);
+    nw_buf_init(&c->card_data);
     char why[512];
     if (!(c->gaz = nw_gazetteer_load(ec->gazetteer, why, sizeof why)) ||
         !(c->stop = nw_stoplists_load(ec->stoplists, why, sizeof why))) {
@@ -106,7 +122,11 @@ int enrich_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *er
     c->terms = c->stories
                    ? nw_term_store_new(c->redis, common->redis_prefix, ec->window_seconds, err)
                    : NULL;
-    if (!c->terms) {
+    if (c->terms && ec->texts) {
+        c->cards = nw_article_store_new(c->redis, common->redis_prefix, ec->window_seconds, err);
+        c->card_gen = c->cards ? nw_json_gen_new() : NULL;
+    }
+    if (!c->terms || (ec->texts && !c->card_gen)) {
         enrich_fini(c);
         return NW_E_FATAL;
     }
@@ -119,6 +139,14 @@ void enrich_fini(void *ctx)
     enrich_ctx *c = ctx;
     if (c) {
         nw_story_store_free(c->stories);
+        nw_article_store_free(c->cards);
+        if (c->card_gen) {
+            yajl_gen_free(c->card_gen);
+        }
+        nw_buf_release(&c->card_data);
+        free(c->card_ids);
+        free(c->card_ptr);
+        free(c->card_len);
         nw_term_store_free(c->terms);
         nw_redis_free(c->redis);
         nw_gazetteer_free(c->gaz);
@@ -217,12 +245,19 @@ static int ensure(enrich_ctx *c, size_t n)
     free(c->updates);
     free(c->views);
     free(c->tdocs);
+    free(c->card_ids);
+    free(c->card_ptr);
+    free(c->card_len);
+    c->card_ids = calloc(n, sizeof *c->card_ids);
+    c->card_ptr = calloc(n, sizeof *c->card_ptr);
+    c->card_len = calloc(n, sizeof *c->card_len);
     c->arts = calloc(n, sizeof *c->arts);
     c->updates = calloc(n, sizeof *c->updates);
     c->views = calloc(n, sizeof *c->views);
     c->tdocs = calloc(n, sizeof *c->tdocs);
     c->cap = n;
-    if (!c->arts || !c->updates || !c->views || !c->tdocs) {
+    if (!c->arts || !c->updates || !c->views || !c->tdocs || !c->card_ids || !c->card_ptr ||
+        !c->card_len) {
         c->cap = 0;
         return NW_E_NOMEM;
     }
@@ -338,6 +373,32 @@ static int read_article(enrich_ctx *c, nw_batch_item *it, article *a, nw_story_u
     return count_terms(c, a, doc) == NW_OK ? NW_OK : NW_E_NOMEM;
 }
 
+/* The cards of the batch's articles (not of revision records: their text came before). */
+static int save_cards(enrich_ctx *c, nw_batch_item *items, size_t k, nw_err *err)
+{
+    size_t ncards = 0;
+    c->card_data.len = 0;
+    for (size_t j = 0; j < k; j++) {
+        const article *a = &c->arts[j];
+        if (a->revised_by) {
+            continue;
+        }
+        size_t at = c->card_data.len;
+        nw_card_write(c->card_gen, &items[a->item].doc, a->text, a->text_len,
+                      (size_t)c->cfg->text_max_bytes);
+        if (nw_json_take(c->card_gen, &c->card_data) != NW_OK) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        c->card_ids[ncards] = c->updates[j].doc_id;
+        c->card_ptr[ncards] = (const char *)(uintptr_t)at; /* placed once the buffer is done */
+        c->card_len[ncards++] = c->card_data.len - at;
+    }
+    for (size_t i = 0; i < ncards; i++) {
+        c->card_ptr[i] = c->card_data.data + (uintptr_t)c->card_ptr[i];
+    }
+    return nw_article_store_put(c->cards, c->card_ids, c->card_ptr, c->card_len, ncards, err);
+}
+
 int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
 {
     enrich_ctx *c = ctx;
@@ -371,9 +432,17 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
                                         .nterms = a->nterms,
                                         .df = c->df + a->term_off};
     }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (size_t j = 0; j < k; j++) {
+        c->updates[j].active_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    }
     int rc = k ? nw_story_store_update(c->stories, c->updates, c->views, k, err) : NW_OK;
     if (rc == NW_OK && ntd) {
-        rc = nw_term_store_update(c->terms, c->tdocs, ntd, (int64_t)time(NULL), err);
+        rc = nw_term_store_update(c->terms, c->tdocs, ntd, (int64_t)now.tv_sec, err);
+    }
+    if (rc == NW_OK && c->cards) {
+        rc = save_cards(c, items, k, err);
     }
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
         nw_batch_item *it = &items[c->arts[j].item];

@@ -12,6 +12,8 @@ typedef struct enrich_config {
     char stoplists[NW_CFG_STR_MAX];
     long long keywords;
     long long words_per_minute;
+    int texts;
+    long long text_max_bytes;
 } enrich_config;
 
 extern const nw_cfg_key enrich_keys[];
