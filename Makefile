@@ -29,7 +29,7 @@ COMMON_SRC := $(sort $(wildcard common/*/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libnearwire.a
 STAGES := clean fingerprint cluster enrich
-TOOLS := broker ingest tail topics
+TOOLS := api broker ingest query tail topics
 BINS := $(STAGES:%=$(BUILD)/bin/nearwire-%) $(TOOLS:%=$(BUILD)/bin/nearwire-%)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,6 +53,11 @@ ALL_OBJ += $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/$(1)/*.c))
 endef
 $(foreach s,$(STAGES),$(eval $(call binary_rule,$(s),stages)))
 $(foreach t,$(TOOLS),$(eval $(call binary_rule,$(t),tools)))
+# nearwire-api runs the clean and fingerprint steps for POST /v1/match, and embeds its page
+API_STEPS := $(patsubst %.c,$(BUILD)/obj/%.o,$(foreach s,clean fingerprint cluster,stages/$(s)/$(s)_step.c))
+$(BUILD)/bin/nearwire-api: $(API_STEPS)
+$(BUILD)/bin/nearwire-api: LDLIBS := $(LIB) $(LDLIBS)
+$(BUILD)/obj/tools/api/web.o: tools/api/web/index.html
 
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_BINS := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)

@@ -30,7 +30,44 @@ struct nw_http {
     struct MHD_Daemon *d;
     atomic_int *ready;
     int port;
+    nw_http_app app; /* NULL: probes only */
+    void *app_ctx;
+    size_t max_body;
 };
+
+/* A request in progress: its body as it arrives. */
+struct nw_http_request {
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    nw_buf body;
+    int too_large;
+};
+
+const char *nw_http_method(const nw_http_request *q)
+{
+    return q->method;
+}
+
+const char *nw_http_path(const nw_http_request *q)
+{
+    return q->path;
+}
+
+const char *nw_http_arg(const nw_http_request *q, const char *name)
+{
+    return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *nw_http_header(const nw_http_request *q, const char *name)
+{
+    return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
+}
+
+const char *nw_http_body(const nw_http_request *q, size_t *len)
+{
+    *len = q->body.len;
+    return q->body.data ? q->body.data : "";
+}
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *type,
                              const char *body, size_t len)
@@ -46,15 +83,83 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const
     return ret;
 }
 
+static enum MHD_Result error_reply(struct MHD_Connection *conn, unsigned status, const char *why)
+{
+    char body[160];
+    int n = snprintf(body, sizeof body, "{\"error\":\"%s\"}\n", why);
+    return reply(conn, status, "application/json", body, (size_t)n);
+}
+
+/* The application's requests: the first call opens the request (a body announced as too
+ * large is refused at once), the next ones bring the body in pieces, the last (no more data)
+ * runs the handler. */
+static enum MHD_Result handle_app(nw_http *h, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *upload, size_t *upload_size,
+                                  void **con_cls)
+{
+    nw_http_request *q = *con_cls;
+    if (!q) {
+        if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST")) {
+            return error_reply(conn, 405, "method not allowed");
+        }
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > h->max_body) {
+            return error_reply(conn, 413, "request body too large");
+        }
+        if (!(q = calloc(1, sizeof *q))) {
+            return MHD_NO;
+        }
+        q->conn = conn;
+        q->method = method;
+        q->path = url;
+        nw_buf_init(&q->body);
+        *con_cls = q;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (q->body.len + *upload_size > h->max_body) {
+            q->too_large = 1; /* chunked: read to the end, keep nothing more */
+        } else if (nw_buf_append(&q->body, upload, *upload_size) != 0) {
+            return MHD_NO;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (q->too_large) {
+        return error_reply(conn, 413, "request body too large");
+    }
+    nw_http_response r = {500, "application/json", {0}};
+    nw_buf_init(&r.body);
+    h->app(h->app_ctx, q, &r);
+    enum MHD_Result ret = reply(conn, r.status, r.type, r.body.data ? r.body.data : "", r.body.len);
+    nw_buf_release(&r.body);
+    return ret;
+}
+
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)conn;
+    (void)why;
+    nw_http_request *q = *con_cls;
+    if (q) {
+        nw_buf_release(&q->body);
+        free(q);
+        *con_cls = NULL;
+    }
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
     (void)version;
-    (void)upload;
-    (void)upload_size;
-    (void)con_cls;
     nw_http *h = cls;
+    int probe = !strcmp(url, "/metrics") || !strcmp(url, "/livez") || !strcmp(url, "/readyz");
+    if (h->app && !probe) {
+        return handle_app(h, conn, url, method, upload, upload_size, con_cls);
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         return reply(conn, 405, "text/plain", "method not allowed\n", 19);
     }
@@ -136,6 +241,12 @@ static int resolve_bind(const char *bind_addr, int port, struct sockaddr_storage
 
 nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *err, size_t errsz)
 {
+    return nw_http_new_app(bind_addr, port, ready, NULL, NULL, 0, err, errsz);
+}
+
+nw_http *nw_http_new_app(const char *bind_addr, int port, atomic_int *ready, nw_http_app app,
+                         void *ctx, size_t max_body, char *err, size_t errsz)
+{
     struct sockaddr_storage sa;
     memset(&sa, 0, sizeof sa);
     if (resolve_bind(bind_addr, port, &sa, err, errsz) != 0) {
@@ -147,6 +258,9 @@ nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *e
         return NULL;
     }
     h->ready = ready;
+    h->app = app;
+    h->app_ctx = ctx;
+    h->max_body = max_body;
     /* epoll (AUTO): no FD_SETSIZE ceiling at 1,024 open sockets */
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     flags |= sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
@@ -156,7 +270,8 @@ nw_http *nw_http_new(const char *bind_addr, int port, atomic_int *ready, char *e
         MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)HTTP_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_REQUEST_BYTES, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_REQUEST_BYTES, MHD_OPTION_NOTIFY_COMPLETED,
+        request_done, NULL, MHD_OPTION_END);
     if (!h->d) {
         snprintf(err, errsz, "cannot listen for HTTP on %s port %d (port in use?)", bind_addr,
                  port);

@@ -58,7 +58,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
         nw_sig_record_key(s, key, sizeof key, w->h);
         const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
         size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
-        if (keep_ticket(s, nw_redis_append(s->r, 7, av, al)) != NW_OK) {
+        if (!s->dry && keep_ticket(s, nw_redis_append(s->r, 7, av, al)) != NW_OK) {
             return NW_E_NOMEM;
         }
         for (unsigned e = 0; e < nw_sig_entries(s, d); e++) {
@@ -73,8 +73,10 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
             const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
             size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
-            nw_redis_append(s->r, 4, zadd, zl);
-            int due = nw_sig_expiry_due(s, shard);
+            int due = s->dry ? 0 : nw_sig_expiry_due(s, shard);
+            if (!s->dry) {
+                nw_redis_append(s->r, 4, zadd, zl);
+            }
             if (due < 0) {
                 return NW_E_NOMEM;
             }
@@ -203,12 +205,17 @@ int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
         if (!w->pending) {
             continue;
         }
-        const redisReply *claim = nw_redis_at(s->r, s->tickets[t++]);
+        /* a query claims nothing: it reads as a document never seen */
+        const redisReply *claim = s->dry ? NULL : nw_redis_at(s->r, s->tickets[t++]);
         w->nhits = 0;
-        w->fresh = claim->type == REDIS_REPLY_NIL;
-        if (claim->type == REDIS_REPLY_STRING) {
+        if (!claim) {
+            w->fresh = 1;
+        } else if (claim->type == REDIS_REPLY_STRING) {
+            w->fresh = 0;
             rc = take_existing(s, d, w, claim, err);
-        } else if (claim->type != REDIS_REPLY_NIL) {
+        } else if (claim->type == REDIS_REPLY_NIL) {
+            w->fresh = 1;
+        } else {
             rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET");
         }
         for (unsigned e = 0; e < nw_sig_entries(s, d) && rc == NW_OK; e++, t += 2) {

@@ -425,3 +425,80 @@ int nw_store_decide(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, n
     }
     return rc;
 }
+
+int nw_store_query(nw_store *s, nw_store_doc *d, int64_t now_ms, nw_store_answer *a, nw_err *err)
+{
+    memset(a, 0, sizeof *a);
+    a->dup_of = -1;
+    if (ensure_work(s, 1) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    begin_batch(s, d, 1);
+    s->dry = 1;
+    double t0 = nw_now_seconds();
+    int rc = nw_redis_connect(s->r, err);
+    if (rc == NW_OK) {
+        rc = nw_sig_send_claims(s, d, 1, now_ms);
+    }
+    if (rc == NW_OK) {
+        rc = nw_sig_read_claims(s, d, 1, err);
+    }
+    if (rc == NW_OK && nw_sig_order_pending(s, d, 1) != NW_OK) {
+        rc = NW_E_NOMEM;
+    }
+    if (rc == NW_OK) {
+        nw_sig_free_replies(s);
+        rc = nw_sig_send_fetches(s);
+    }
+    if (rc == NW_OK) {
+        rc = nw_sig_read_fetches_and_decide(s, d, now_ms, err);
+    }
+    nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+    s->dry = 0;
+    if (rc == NW_E_NOMEM) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    if (rc == NW_OK) {
+        const work *w = &s->w[0];
+        a->related = w->cands;
+        a->nearlier = w->dec.nmatches;
+        a->nlater = w->dec.nlater;
+        a->dup_of = w->dec.dup_of;
+    }
+    return rc;
+}
+
+int nw_store_records(nw_store *s, const char *const *ids, size_t n, const nw_sig_record **out,
+                     nw_err *err)
+{
+    nw_sig_free_replies(s);
+    nw_arena_reset(&s->arena);
+    if (!n) {
+        return NW_OK;
+    }
+    int rc = nw_redis_connect(s->r, err);
+    if (rc != NW_OK) {
+        return rc;
+    }
+    long first = -1;
+    for (size_t i = 0; i < n; i++) {
+        char key[64];
+        nw_sig_record_key(s, key, sizeof key, XXH3_64bits(ids[i], strlen(ids[i])));
+        long t = nw_redis_append(s->r, 2, (const char *[]){"GET", key}, NULL);
+        if (t < 0) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        first = first < 0 ? t : first;
+    }
+    rc = nw_redis_exec_all(s->r, "reading records", err);
+    for (size_t i = 0; i < n && rc == NW_OK; i++) {
+        const redisReply *rep = nw_redis_at(s->r, first + (long)i);
+        const nw_sig_record *r = rep && rep->type == REDIS_REPLY_STRING
+                                     ? nw_sig_keep_record(s, rep->str, rep->len)
+                                     : NULL;
+        int mine = r && r->decided && r->id.len == strlen(ids[i]) &&
+                   memcmp(r->id.p, ids[i], r->id.len) == 0;
+        out[i] = mine ? r : NULL;
+    }
+    return rc;
+}

@@ -82,4 +82,21 @@ void nw_store_report_size(nw_store *s);
  * NW_OK or NW_E_RETRY; on RETRY the batch may be run again as is (replays are recognised). */
 int nw_store_decide(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, nw_err *err);
 
+/* What a query found. Candidates borrow from the store until its next call. */
+typedef struct nw_store_answer {
+    const nw_candidate *related; /* earlier related articles by rank, then later ones */
+    size_t nearlier, nlater;
+    int dup_of; /* 0 when related[0] is the article the document duplicates, else -1 */
+} nw_store_answer;
+
+/* Matches one document against the window as the store would decide it now, without claiming,
+ * inserting or revising anything: what it duplicates and which articles share its story. */
+int nw_store_query(nw_store *s, nw_store_doc *d, int64_t now_ms, nw_store_answer *a, nw_err *err);
+
+/* Reads the records of n articles in one round trip: out[i] is the article's decided record,
+ * or NULL (not in the window, not decided yet, or another id's). Valid until the store's next
+ * call (it ends what a query answered: copy that first). */
+int nw_store_records(nw_store *s, const char *const *ids, size_t n, const nw_sig_record **out,
+                     nw_err *err);
+
 #endif

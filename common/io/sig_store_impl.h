@@ -63,6 +63,7 @@ typedef struct work {
 
 struct nw_store {
     nw_store_params p;
+    int dry; /* a query (nw_store_query): read buckets and records, claim and write nothing */
     char prefix[64];
     char ttl[24];
     nw_redis *r;

@@ -65,6 +65,23 @@ typedef struct cluster_ctx {
     nw_metric *m_decisions[3]; /* by nw_relation: new, story, duplicate */
 } cluster_ctx;
 
+nw_store *cluster_store_new(const cluster_config *cc, nw_redis *r, const char *prefix, nw_err *err)
+{
+    nw_store_params p = {r,
+                         prefix,
+                         cc->window_seconds,
+                         (unsigned)cc->bands,
+                         (unsigned)cc->shards,
+                         (unsigned)cc->bucket_limit,
+                         (unsigned)cc->anchor_df_max,
+                         (unsigned)cc->max_matches,
+                         (unsigned)cc->max_revisions,
+                         cc->clock_skew_seconds * 1000,
+                         {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
+                          cc->story_jaccard, (unsigned)cc->min_shingles}};
+    return nw_store_new(&p, err);
+}
+
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err)
 {
     const cluster_config *cc = cfg;
@@ -96,19 +113,7 @@ int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *e
         free(c);
         return err->reason && strcmp(err->reason, "nomem") ? NW_E_FATAL : NW_E_NOMEM;
     }
-    nw_store_params p = {c->redis,
-                         common->redis_prefix,
-                         cc->window_seconds,
-                         (unsigned)cc->bands,
-                         (unsigned)cc->shards,
-                         (unsigned)cc->bucket_limit,
-                         (unsigned)cc->anchor_df_max,
-                         (unsigned)cc->max_matches,
-                         (unsigned)cc->max_revisions,
-                         cc->clock_skew_seconds * 1000,
-                         {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
-                          cc->story_jaccard, (unsigned)cc->min_shingles}};
-    c->store = nw_store_new(&p, err);
+    c->store = cluster_store_new(cc, c->redis, common->redis_prefix, err);
     if (!c->store) {
         nw_redis_free(c->redis);
         free(c);

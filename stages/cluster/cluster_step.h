@@ -4,6 +4,7 @@
 #ifndef NW_CLUSTER_STEP_H
 #define NW_CLUSTER_STEP_H
 
+#include "io/sig_store.h"
 #include "io/stage.h"
 
 typedef struct cluster_config {
@@ -16,6 +17,8 @@ typedef struct cluster_config {
 
 extern const nw_cfg_key cluster_keys[];
 
+/* The signature store these settings describe, on Redis layer r (what nearwire-api queries). */
+nw_store *cluster_store_new(const cluster_config *cc, nw_redis *r, const char *prefix, nw_err *err);
 int cluster_init(void **ctx, void *cfg, const nw_stage_config *common, nw_err *err);
 void cluster_fini(void *ctx);
 int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err);

@@ -16,6 +16,7 @@
 #include "io/gazetteer_load.h"
 #include "io/metrics.h"
 #include "io/stoplists.h"
+#include "io/story_json.h"
 #include "io/story_store.h"
 #include "io/term_store.h"
 
@@ -206,36 +207,6 @@ static int read_cluster(const nw_doc *doc, article *a, nw_story_update *u, nw_er
     return NW_OK;
 }
 
-static void write_story(yajl_gen g, const nw_story_view *v, const char *story_id, int full)
-{
-    yajl_gen_map_open(g);
-    if (full) {
-        nw_json_str(g, "story_id", story_id);
-    }
-    nw_json_int(g, "size", v->size);
-    nw_json_key(g, "sources");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < v->nsources; i++) {
-        nw_json_str(g, NULL, v->sources[i]);
-    }
-    yajl_gen_array_close(g);
-    nw_json_str(g, "first_seen", v->first_seen);
-    nw_json_str(g, "first_id", v->first_id);
-    nw_json_str(g, "headline", v->headline);
-    if (full) {
-        nw_json_str(g, "agency", v->agency);
-        nw_json_str(g, "last_seen", v->last_seen);
-        nw_json_str(g, "last_id", v->last_id);
-        nw_json_key(g, "merged_from");
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < v->nmerged; i++) {
-            nw_json_str(g, NULL, v->merged[i]);
-        }
-        yajl_gen_array_close(g);
-    }
-    yajl_gen_map_close(g);
-}
-
 static int ensure(enrich_ctx *c, size_t n)
 {
     if (n <= c->cap) {
@@ -334,14 +305,14 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a, con
         nw_write_keywords(g, c->kw, nkw);
     }
     nw_json_key(g, "story");
-    write_story(g, v, story, 0);
+    nw_story_json_write(g, v, story, 0);
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
     int rc = nw_outbox_add_gen(out, NULL, doc->id);
     if (rc != NW_OK) {
         return rc;
     }
-    write_story(g, v, story, 1);
+    nw_story_json_write(g, v, story, 1);
     return nw_outbox_add_gen(out, c->cfg->topic_stories, story);
 }
 
