@@ -5,12 +5,14 @@ set -euo pipefail
 
 PACKAGES=(build-essential pkg-config librdkafka-dev libyajl-dev libhiredis-dev libcmocka-dev
           libmicrohttpd-dev libxxhash-dev libutf8proc-dev libgumbo-dev redis-server jq curl
-          prometheus python3-yaml clang-format time openjdk-17-jre-headless maven)
+          prometheus python3-yaml clang-format time openjdk-17-jre-headless maven chromium
+          chromium-driver)
 # prometheus: promtool, which the tests run on /metrics and deploy/prometheus;
 # python3-yaml: tests/deploy/check_deploy.py reads the manifests of deploy/;
 # clang-format: make format, and make check's format-check; time: peak memory in the tests;
 # openjdk-17-jre-headless, maven: the real Apache Kafka broker of scripts/kafka.sh (fetched
-# from Maven Central into ~/.cache/nearwire, never into the repository)
+# from Maven Central into ~/.cache/nearwire, never into the repository); chromium,
+# chromium-driver: the story browser's test drives the page in headless Chromium
 # `setup.sh fuzz`: also what make fuzz needs (clang and its libFuzzer runtime)
 if [ "${1:-}" = fuzz ]; then
     PACKAGES+=(clang libclang-rt-14-dev)

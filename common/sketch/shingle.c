@@ -1,8 +1,10 @@
 /* shingle.c - hash k consecutive token hashes into one, then de-duplicate with an
  * open-addressing set (linear time; the set's table is reused between documents). The set's
- * order is the order of first occurrence, which no consumer relies on. */
+ * order is the order of first occurrence, which no consumer relies on. A thread's table is
+ * freed when the thread ends (nearwire-api fingerprints on its HTTP server's thread). */
 #include "shingle.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -12,6 +14,13 @@
 /* The table, shared per thread: grows to the largest document, never shrinks. */
 static _Thread_local uint64_t *table;
 static _Thread_local size_t table_cap;
+static pthread_key_t table_key;
+static pthread_once_t table_key_once = PTHREAD_ONCE_INIT;
+
+static void make_table_key(void)
+{
+    pthread_key_create(&table_key, free);
+}
 
 static int dedupe(nw_u64vec *v)
 {
@@ -26,6 +35,8 @@ static int dedupe(nw_u64vec *v)
         }
         table = t;
         table_cap = cap;
+        pthread_once(&table_key_once, make_table_key);
+        pthread_setspecific(table_key, t); /* freed with the thread */
     }
     /* 0 marks an empty slot; a real 0 hash is stored as 1 (one extra collision in 2^64) */
     memset(table, 0, cap * sizeof *table);
