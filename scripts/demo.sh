@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh - starts the local stack, sends the five seed articles together, and prints each
 # article's final decision (its latest revision: decisions do not depend on arrival order) with
-# its story and what it duplicates. Leaves the stack running.
+# its story and what it duplicates; ends with the story browser's URL. Leaves the stack running.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,12 +30,19 @@ echo "stories (latest summary each, from news.stories):"
 "$NW_BIN/nearwire-tail" -b "$NEARWIRE_KAFKA_BOOTSTRAP" -t news.stories --from-beginning \
     --to-end --timeout 10 | jq -s -c 'group_by(.story_id) | map(max_by(.size)) | .[] |
     {story_id, size, sources, first_id, headline}'
+story=$(jq -r 'select(.id | startswith("000")) | .id' "$NW_ROOT/tests/data/seeds/seeds.jsonl")
+story=$("$NW_BIN/nearwire-query" --api "$NEARWIRE_API" --json article "$story" | jq -r .cluster.story_id)
 cat <<MSG
 
 The stack is still running (make status). Try:
   source .nearwire/env
+  build/bin/nearwire-query story $story
+  build/bin/nearwire-query explain 000_cb190c1c7f2c8ca2 001_73dd3d837b8d3d39
   build/bin/nearwire-ingest some/articles/      # .txt, .html or .jsonl
   build/bin/nearwire-tail -t news.enriched --from-beginning --count 5
   curl \$NEARWIRE_METRICS_CLUSTER/metrics
 Stop it with: make down
+
+Open the story browser (the seed story, its four sources and their shared passages):
+  $NEARWIRE_API/#/story/$story
 MSG

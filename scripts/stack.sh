@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# stack.sh up|down|status - the local development stack: redis-server, a broker and one
-# instance of each stage, all on loopback, state under .nearwire/ (env, pids/, logs/). The
+# stack.sh up|down|status - the local development stack: redis-server, a broker, one
+# instance of each stage and nearwire-api (the story browser; port 8090 unless taken or
+# NEARWIRE_API_PORT says), all on loopback, state under .nearwire/ (env, pids/, logs/). The
 # broker (NEARWIRE_BROKER, `make up BROKER=...`) is a real Apache Kafka (kafka:
 # scripts/kafka.sh, its data kept under .nearwire/kafka across `down` and `up`) or
 # nearwire-broker (mock: the in-memory development Kafka). By default: the one a running
@@ -135,6 +136,8 @@ up() {
         port=$(nw_stage_port "$D" "$s") || { echo "see $D/logs/$s.log" >&2; exit 1; }
         echo "export NEARWIRE_METRICS_${s^^}=http://127.0.0.1:$port" >>"$D/env.new"
     done
+    [ "$redis_was" != "$REDIS_URL" ] && nw_stop "$D/pids/api.pid"
+    start_api
     mv "$D/env.new" "$D/env"
     source "$D/env"
     for s in "${NW_STAGES[@]}"; do
@@ -151,13 +154,31 @@ up() {
     echo "local stack ready; settings in $D/env, logs in $D/logs/"
 }
 
+api_url() { grep -oE 'event=api_listening url=[^ ]+' "$D/logs/api.log" 2>/dev/null | tail -1 | sed 's/.*url=//; s|/$||'; }
+
+# start_api: nearwire-api on the stack's Redis, unless it runs; its URL goes to the env file
+start_api() {
+    local port=${NEARWIRE_API_PORT:-8090}
+    if ! nw_alive "$D/pids/api.pid"; then
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            port=$(nw_free_port) # 8090 is taken by something else
+        fi
+        echo "starting nearwire-api"
+        NEARWIRE_REDIS_URL=$REDIS_URL NEARWIRE_HTTP_PORT=$port \
+            NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists nw_start "$D/pids/api.pid" \
+            "$D/logs/api.log" "$NW_BIN/nearwire-api" --config "$NW_ROOT/config/api.conf"
+        nw_wait_for 15 "nearwire-api to listen" api_url || { echo "see $D/logs/api.log" >&2; exit 1; }
+    fi
+    echo "export NEARWIRE_API=$(api_url)" >>"$D/env.new"
+}
+
 ready_or_gone() { # succeeds when the stage is ready, or when it is no longer running
     nw_http_ok "$2/readyz" || ! nw_alive "$D/pids/$1.pid"
 }
 
 down() {
     local c
-    for c in "${NW_STAGES[@]}" broker kafka redis; do
+    for c in api "${NW_STAGES[@]}" broker kafka redis; do
         if nw_alive "$D/pids/$c.pid"; then
             echo "stopping $c"
         fi
@@ -175,10 +196,11 @@ status() {
     local c addr state pid
     local broker=broker
     nw_alive "$D/pids/kafka.pid" && broker=kafka
-    for c in redis "$broker" "${NW_STAGES[@]}"; do
+    for c in redis "$broker" "${NW_STAGES[@]}" api; do
         case $c in
             redis) addr=${NEARWIRE_REDIS_URL:-} ;;
             broker | kafka) addr=${NEARWIRE_KAFKA_BOOTSTRAP:-} ;;
+            api) addr=${NEARWIRE_API:-} ;;
             *) v="NEARWIRE_METRICS_${c^^}"; addr=${!v:-} ;;
         esac
         pid=$(cat "$D/pids/$c.pid" 2>/dev/null || echo -)

@@ -150,6 +150,9 @@ def desktop(d, api, story, copy, original, passage, shots):
           set(badges) <= {"new", "story", "duplicate"}, badges)
     check("the copy is marked a duplicate",
           any(i == copy and "duplicate" in d.text(m).lower() for i, m in zip(ids, members)))
+    shown = d.text(d.find_all("#story-view")[0])
+    check("the story view shows no null or undefined",
+          "null" not in shown and "undefined" not in shown, shown[:200])
     d.screenshot(os.path.join(shots, "story-browser-story.png"))
     buttons = d.find_all(f'#timeline li[data-id="{copy}"] .compare-btn')
     check("the copy has a compare button", len(buttons) == 1)

@@ -20,6 +20,7 @@ import yaml
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DEPLOY = os.path.join(ROOT, "deploy")
 STAGES = ["clean", "fingerprint", "cluster", "enrich"]
+SERVICES = STAGES + ["api"]  # nearwire-api: configured and deployed like a stage
 ENDPOINTS = {"/livez", "/readyz", "/metrics"}
 problems = []
 
@@ -63,16 +64,16 @@ def check_env(where, env, known):
 def check_config(bin_dir):
     configs = {s: stage_config(bin_dir, s) for s in STAGES}
     known = {env_name(k) for c in configs.values() for k in c}
+    known |= {env_name(k) for k in stage_config(bin_dir, "api")}
     version = subprocess.run([os.path.join(bin_dir, "nearwire-clean"), "--version"],
                              capture_output=True, text=True, check=True).stdout.split()[1]
     image = f"nearwire:{version}"
-    served = set()
-    for stage in STAGES:
+    for stage in SERVICES:
         with open(os.path.join(bin_dir, f"nearwire-{stage}"), "rb") as f:
             blob = f.read()
-        served |= {e for e in ENDPOINTS if e.encode() + b"\0" in blob}
-    if served != ENDPOINTS:
-        problem(bin_dir, f"the binaries serve {sorted(served)}, expected {sorted(ENDPOINTS)}")
+        served = {e for e in ENDPOINTS if e.encode() + b"\0" in blob}
+        if served != ENDPOINTS:
+            problem(bin_dir, f"nearwire-{stage} serves {sorted(served)}, expected {sorted(ENDPOINTS)}")
 
     # every YAML file parses
     for path in sorted(glob.glob(os.path.join(DEPLOY, "**", "*.y*ml"), recursive=True)):
@@ -102,7 +103,7 @@ def check_config(bin_dir):
         if svc.get("entrypoint", [None])[0] != f"nearwire-{tool}" or \
                 not os.path.exists(os.path.join(bin_dir, f"nearwire-{tool}")):
             problem(compose_path, f"{tool}: entrypoint is not nearwire-{tool}")
-    for stage in STAGES:
+    for stage in SERVICES:
         svc = services.get(stage)
         if not svc:
             problem(compose_path, f"no service {stage}")
@@ -132,7 +133,7 @@ def check_config(bin_dir):
     prom_path = os.path.join(DEPLOY, "prometheus", "prometheus.yml")
     prom = load_yaml_docs(prom_path)[0]
     jobs = {j["job_name"]: j for j in prom["scrape_configs"]}
-    for stage in STAGES:
+    for stage in SERVICES:
         job = jobs.get(stage)
         sd = job and job.get("dns_sd_configs", [{}])[0]
         if not sd or sd.get("names") != [stage] or str(sd.get("port")) != http_port:
