@@ -43,6 +43,7 @@ The stack is still running (make status). Try:
   curl \$NEARWIRE_METRICS_CLUSTER/metrics
 Stop it with: make down
 
-Open the story browser (the seed story, its four sources and their shared passages):
-  $NEARWIRE_API/#/story/$story
+Open the story browser (the seed story, its four sources, and 001 beside 000 with the
+passages they share lit):
+  $NEARWIRE_API/#/story/$story/compare/000_cb190c1c7f2c8ca2/001_73dd3d837b8d3d39
 MSG

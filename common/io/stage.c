@@ -85,6 +85,16 @@ static void on_signal(int sig)
     nw_stop = 1;
 }
 
+void nw_catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
 static void usage(const nw_stage *st, const nw_config *c, FILE *out)
 {
     fprintf(out,
@@ -238,12 +248,7 @@ static int run(const nw_stage *st, nw_stage_config *cfg, nw_config *c, const cli
                nw_logq(err.detail));
         return 1;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    nw_catch_stop_signals();
     int rc;
     if (o->pipe) {
         rc = nw_run_pipe(st, cfg, ctx);

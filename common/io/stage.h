@@ -93,4 +93,8 @@ int nw_run_pipe(const nw_stage *st, const nw_stage_config *cfg, void *ctx);
 
 extern volatile sig_atomic_t nw_stop;
 
+/* SIGTERM and SIGINT set nw_stop; SIGPIPE is ignored (a peer that went away is an error
+ * reply, not the end of the process). */
+void nw_catch_stop_signals(void);
+
 #endif

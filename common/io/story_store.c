@@ -295,17 +295,24 @@ static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size
     return rc;
 }
 
-int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v, size_t n,
-                          nw_err *err)
+/* A round for n stories: the last replies freed, room for n, the Redis layer connected. */
+static int begin(nw_story_store *s, size_t n, nw_err *err)
 {
     release(s);
-    if (!n) {
-        return NW_OK;
-    }
     if (nw_array_reserve((void **)&s->got, &s->got_cap, n, sizeof *s->got) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
-    int rc = nw_redis_connect(s->r, err);
+    return nw_redis_connect(s->r, err);
+}
+
+int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_view *v, size_t n,
+                          nw_err *err)
+{
+    if (!n) {
+        release(s);
+        return NW_OK;
+    }
+    int rc = begin(s, n, err);
     if (rc != NW_OK) {
         return rc;
     }
@@ -361,14 +368,11 @@ static int take_members(nw_story_store *s, const redisReply *set, size_t *used, 
 int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n, nw_story_view *v,
                         int members, nw_err *err)
 {
-    release(s);
     if (!n) {
+        release(s);
         return NW_OK;
     }
-    if (nw_array_reserve((void **)&s->got, &s->got_cap, n, sizeof *s->got) != NW_OK) {
-        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-    }
-    int rc = nw_redis_connect(s->r, err);
+    int rc = begin(s, n, err);
     if (rc != NW_OK) {
         return rc;
     }

@@ -150,6 +150,8 @@ def desktop(d, api, story, copy, original, passage, shots):
           set(badges) <= {"new", "story", "duplicate"}, badges)
     check("the copy is marked a duplicate",
           any(i == copy and "duplicate" in d.text(m).lower() for i, m in zip(ids, members)))
+    opened = d.wait_all("#compare-view[data-pair] mark", least=1)
+    check("the story opens beside its first duplicate, passages lit", len(opened) >= 1)
     shown = d.text(d.find_all("#story-view")[0])
     check("the story view shows no null or undefined",
           "null" not in shown and "undefined" not in shown, shown[:200])
@@ -159,7 +161,9 @@ def desktop(d, api, story, copy, original, passage, shots):
     if not buttons:
         return
     d.click(buttons[0])
-    marks = d.wait_all("#compare-view mark", least=2)
+    # the story opened beside its first duplicate: wait for the pair clicked
+    d.wait_all(f'#compare-view[data-pair="{original} {copy}"]')
+    marks = d.wait_all(f'#compare-view[data-pair="{original} {copy}"] mark', least=2)
     texts = [d.text(m) for m in marks]
     check("shared passages are highlighted", len(marks) >= 2, len(marks))
     joined = " ".join(" ".join(t.split()) for t in texts)

@@ -6,6 +6,7 @@
 # hostile requests (huge and deep bodies, long URLs, bad bytes, many at once) with the
 # server's memory watched, metrics and graceful shutdown; then the story browser in headless
 # Chromium (tests/browser/browser_check.py), with screenshots kept in build/screenshots/.
+# NW_API_REDIS=cluster runs it all on a Redis Cluster of 3 masters and 3 replicas.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 source "$(dirname "$0")/../testlib.sh"
@@ -15,8 +16,17 @@ SHOTS=${NW_SCREENSHOTS:-$NW_ROOT/build/screenshots}
 stop_api() { nw_stop "$T/pids/api.pid" 5; }
 trap 'stop_api; _nw_run_dir_cleanup' EXIT
 
-nw_start_redis_any "$T" || die "redis-server starts"
-REDIS="redis://127.0.0.1:$NW_REDIS_PORT"
+if [ "${NW_API_REDIS:-single}" = cluster ]; then
+    "$NW_ROOT/scripts/redis_cluster.sh" start "$T" >/dev/null || die "a Redis Cluster starts"
+    REDIS=$(cat "$T/redis_url")
+    masters=$(for p in $(cat "$T/rc/ports"); do
+        redis-cli -p "$p" role | head -1 | grep -q master && echo "$p"; done)
+else
+    nw_start_redis_any "$T" || die "redis-server starts"
+    REDIS="redis://127.0.0.1:$NW_REDIS_PORT"
+    masters=$NW_REDIS_PORT
+fi
+store_keys() { for p in $masters; do redis-cli -p "$p" dbsize; done | awk '{n += $1} END {print n}'; }
 nw_start_broker "$T" 4 || die "nearwire-broker starts"
 BOOT=$(cat "$T/bootstrap")
 for s in "${NW_STAGES[@]}"; do
@@ -68,13 +78,13 @@ check "since after the last activity lists none" \
 
 # -- match: names the original, writes nothing
 jq -r "select(.id == \"$S1\") | .body" "$NW_ROOT/tests/data/seeds/seeds.jsonl" >"$T/001.txt"
-keys_before=$(redis-cli -p "$NW_REDIS_PORT" dbsize)
+keys_before=$(store_keys)
 curl -fsS -X POST -H 'Content-Type: text/plain' --data-binary @"$T/001.txt" "$API/v1/match" >"$T/match1.json"
 curl -fsS -X POST -H 'Content-Type: text/plain' --data-binary @"$T/001.txt" "$API/v1/match" >"$T/match2.json"
 check "POST /v1/match with 001's text names 000 as what it duplicates" \
     jqtrue '.relation == "duplicate" and .story_id == "'$S2'" and any(.matches[]; .id == "'$S0'" and .relation == "duplicate" and .containment > 0.6)' "$T/match1.json"
 check "a match inserts nothing: the store has the same keys, a second ask the same answer" \
-    eq "$(redis-cli -p "$NW_REDIS_PORT" dbsize) $(jq -c 'del(.id)' "$T/match1.json" | md5sum)" \
+    eq "$(store_keys) $(jq -c 'del(.id)' "$T/match1.json" | md5sum)" \
     "$keys_before $(jq -c 'del(.id)' "$T/match2.json" | md5sum)"
 jq -c "select(.id == \"$S3\") | {title, source, published_at, body, content_type}" \
     "$NW_ROOT/tests/data/seeds/seeds.jsonl" >"$T/003.json"

@@ -3,7 +3,6 @@
  * keys, plus the Redis, HTTP and log keys of a stage and the clean, fingerprint and cluster keys
  * a match needs (they must agree with the stages': the fingerprint scheme is checked). */
 #include <getopt.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,14 +32,6 @@ const nw_cfg_key api_keys[] = {
      "serve index.html from this folder instead of the page built in (to edit it live)", 0, 0, 0},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 #undef F
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop = 1;
-}
 
 typedef struct settings {
     nw_stage_config common;
@@ -182,7 +173,7 @@ static int init(api_ctx *a, settings *s, nw_err *err)
 static void serve(settings *s, nw_redis *probe, atomic_int *ready)
 {
     int was = -1;
-    while (!stop) {
+    while (!nw_stop) {
         int now = nw_redis_ping(probe);
         atomic_store(ready, now);
         if (now != was) {
@@ -191,7 +182,7 @@ static void serve(settings *s, nw_redis *probe, atomic_int *ready)
                    "url=%s", nw_logq(s->common.redis_url));
             was = now;
         }
-        for (int i = 0; i < 10 && !stop; i++) {
+        for (int i = 0; i < 10 && !nw_stop; i++) {
             struct timespec ts = {0, 100 * 1000000L};
             nanosleep(&ts, NULL);
         }
@@ -219,12 +210,7 @@ int main(int argc, char **argv)
         fini(&a);
         return 1;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    nw_catch_stop_signals();
     static atomic_int ready;
     char ebuf[256];
     nw_http *http = nw_http_new_app(s.common.http_bind, (int)s.common.http_port, &ready, api_handle,
