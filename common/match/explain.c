@@ -1,7 +1,8 @@
 /* explain.c - shared passages by shingle runs: b's shingles go into a hash table (position of
  * first occurrence, chained to the later ones); a is walked once, and where its shingle is in
  * b the run is extended while the next shingles agree too. Each run becomes a passage when
- * long enough; a resumes after it, so a's passages never overlap (b's may: a text repeated). */
+ * long enough; a resumes after its last word, so a's passages never overlap (b's may: a text
+ * repeated). */
 #include "explain.h"
 
 #include <stdlib.h>
@@ -240,10 +241,12 @@ static int find_passages(const side *a, const side *b, size_t min_tokens, nw_exp
             continue;
         }
         size_t tokens = best + a->w - 1;
-        if (tokens >= min_tokens) {
+        if (tokens >= min_tokens) { /* the next passage begins after this one's last word */
             rc = add_passage(e, &cap, a, b, i, best_j, tokens);
+            i += tokens;
+        } else {
+            i += best;
         }
-        i += best;
     }
     free(ix.slots);
     free(ix.next);
