@@ -5,7 +5,8 @@
 #      on one redis-server and on a Redis Cluster of 3 masters;
 #   3. the whole pipeline over redis-server and the development broker, then (with Java) a
 #      real Apache Kafka: sustained documents/s for 20k Reuters articles, end-to-end latency
-#      at 1k documents/s, and the latency of one article sent alone to the idle stack.
+#      at 1k documents/s, and the latency of one article sent alone to the idle stack;
+#   4. nearwire-api's routes over what the first pipeline run stored (tests/bench/bench_api.py).
 # Figures vary with the machine and its load; run it on an idle machine.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -64,6 +65,19 @@ pipeline() {
     done
     pipeline_figures
     for s in "${NW_STAGES[@]}" broker kafka; do nw_stop "$d/pids/$s.pid" 30; done
+    if [ "$1" = mock ]; then api_figures "$d"; fi
+}
+
+# api_figures DIR: nearwire-api over the store the pipeline run left
+api_figures() {
+    local url
+    NEARWIRE_REDIS_URL=redis://127.0.0.1:$port NEARWIRE_HTTP_PORT=0 \
+        NEARWIRE_CLEAN_STOPLISTS=$NW_ROOT/config/stoplists nw_start "$1/pids/api.pid" \
+        "$1/logs/api.log" "$NW_BIN/nearwire-api" --config "$NW_ROOT/config/api.conf"
+    nw_wait_for 15 "nearwire-api" grep -q api_listening "$1/logs/api.log"
+    url=$(grep -oE 'url=[^ ]+' "$1/logs/api.log" | head -1 | sed 's/url=//; s|/$||')
+    python3 "$NW_ROOT/tests/bench/bench_api.py" "$url"
+    nw_stop "$1/pids/api.pid" 10
 }
 
 # news.enriched also carries revision records: once cluster has decided every article (its

@@ -83,10 +83,13 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const
     return ret;
 }
 
-static enum MHD_Result error_reply(struct MHD_Connection *conn, unsigned status, const char *why)
+/* An application's error as its handlers write them: {"error": reason, "detail": text}
+ * (static strings without quotes or backslashes). */
+static enum MHD_Result error_reply(struct MHD_Connection *conn, unsigned status, const char *reason,
+                                   const char *detail)
 {
-    char body[160];
-    int n = snprintf(body, sizeof body, "{\"error\":\"%s\"}\n", why);
+    char body[256];
+    int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"detail\":\"%s\"}\n", reason, detail);
     return reply(conn, status, "application/json", body, (size_t)n);
 }
 
@@ -100,11 +103,13 @@ static enum MHD_Result handle_app(nw_http *h, struct MHD_Connection *conn, const
     nw_http_request *q = *con_cls;
     if (!q) {
         if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST")) {
-            return error_reply(conn, 405, "method not allowed");
+            return error_reply(conn, 405, "method_not_allowed",
+                               "the API answers GET, HEAD and POST");
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > h->max_body) {
-            return error_reply(conn, 413, "request body too large");
+            return error_reply(conn, 413, "too_large",
+                               "the request body is over api.max_body_bytes");
         }
         if (!(q = calloc(1, sizeof *q))) {
             return MHD_NO;
@@ -126,7 +131,7 @@ static enum MHD_Result handle_app(nw_http *h, struct MHD_Connection *conn, const
         return MHD_YES;
     }
     if (q->too_large) {
-        return error_reply(conn, 413, "request body too large");
+        return error_reply(conn, 413, "too_large", "the request body is over api.max_body_bytes");
     }
     nw_http_response r = {500, "application/json", {0}};
     nw_buf_init(&r.body);

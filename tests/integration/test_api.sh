@@ -3,7 +3,8 @@
 # and the four stages fed the five seed articles all together. Asserts the seed story and its
 # members, articles' decisions, the recent-stories list, a match that names the original
 # without changing the store, explain's shared passages, the errors (400, 404, 405, 413) and
-# hostile requests (huge and deep bodies, long URLs, bad bytes, many at once) with the
+# hostile requests (huge and deep bodies, long URLs, bad bytes, 500 random requests from
+# tests/fuzz/api_requests.py, many at once) with the
 # server's memory watched, metrics and graceful shutdown; then the story browser in headless
 # Chromium (tests/browser/browser_check.py), with screenshots kept in build/screenshots/.
 # NW_API_REDIS=cluster runs it all on a Redis Cluster of 3 masters and 3 replicas.
@@ -169,6 +170,8 @@ for i in $(seq 1 30); do
     many+=($!)
 done
 wait "${many[@]}" # (a bare wait would wait for the stack too)
+check "500 random requests (tests/fuzz/api_requests.py) all get the API's own answers" \
+    python3 "$NW_ROOT/tests/fuzz/api_requests.py" "$API" 500 1
 check "after garbage and 30 requests at once it still answers" \
     eq "$(curl -fsS "$API/v1/articles/$S1" | jq -r .cluster.dup_of)" "$S0"
 check "and its memory stayed bounded (under 64 MB more than before)" \

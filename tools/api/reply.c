@@ -2,10 +2,12 @@
  * {"error": reason, "detail": text}. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "api.h"
 #include "core/doc.h"
 #include "core/nw_error.h"
+#include "core/utf8.h"
 
 void api_error(nw_http_response *r, unsigned status, const char *reason, const char *fmt, ...)
 {
@@ -21,7 +23,8 @@ void api_error(nw_http_response *r, unsigned status, const char *reason, const c
     }
     yajl_gen_map_open(g);
     nw_json_str(g, "error", reason);
-    nw_json_str(g, "detail", detail);
+    /* only its valid UTF-8 prefix: a detail may quote input, or be cut inside a character */
+    nw_json_strn(g, "detail", detail, nw_utf8_validate(detail, strlen(detail)));
     yajl_gen_map_close(g);
     r->body.len = 0;
     nw_json_take(g, &r->body);

@@ -481,7 +481,7 @@ static void dispatch(api_ctx *a, const char *route, const nw_http_request *q, nw
             api_match(a, q, r);
         }
     } else if (!is_get(q)) {
-        api_error(r, 405, "method_not_allowed", "%s answers GET", path);
+        api_error(r, 405, "method_not_allowed", "this route answers GET and HEAD");
     } else if (!strcmp(route, "page")) {
         api_page(a, r);
     } else if (!strcmp(route, "stories")) {
