@@ -99,6 +99,23 @@ nw_start_redis_any() {
     return 1
 }
 
+# nw_start_store DIR single|cluster: the Redis a test runs on: one redis-server on a free port,
+# or a Redis Cluster of 3 masters and 3 replicas (scripts/redis_cluster.sh). Sets REDIS (its
+# URL) and REDIS_MASTERS (the masters' ports, to read every key from).
+nw_start_store() {
+    if [ "$2" = cluster ]; then
+        "$NW_ROOT/scripts/redis_cluster.sh" start "$1" >/dev/null || return 1
+        REDIS=$(cat "$1/redis_url")
+        REDIS_MASTERS=$(for p in $(cat "$1/rc/ports"); do
+            redis-cli -p "$p" role | head -1 | grep -q master && echo "$p"; done)
+        [ -n "$REDIS_MASTERS" ]
+    else
+        nw_start_redis_any "$1" || return 1
+        REDIS="redis://127.0.0.1:$NW_REDIS_PORT"
+        REDIS_MASTERS=$NW_REDIS_PORT
+    fi
+}
+
 # nw_start_broker DIR PARTITIONS [BROKER-ARG...]: nearwire-broker; its bootstrap lands in
 # DIR/bootstrap.
 nw_start_broker() {

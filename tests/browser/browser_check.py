@@ -101,6 +101,7 @@ class Driver:
                 self.call("DELETE", self.s(""))
             except Exception:
                 pass
+            self.sid = None
 
 
 failed = 0
@@ -203,6 +204,7 @@ def main():
     except Exception as e:
         print(f"FAIL - headless Chromium runs ({e})")
         return 2
+    d = None
     try:
         d = Driver(port)
         d.session(1280, 1000)
@@ -211,10 +213,11 @@ def main():
         d = Driver(port)
         d.session(390, 844, phone=True)
         phone(d, api, copy, original, shots)
-        d.quit()
     except Exception as e:
         check("the browser is driven to the end", False, e)
     finally:
+        if d:
+            d.quit()  # the browser itself: chromedriver's exit leaves it running
         proc.terminate()
         proc.wait(10)
     return 1 if failed else 0

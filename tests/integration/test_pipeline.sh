@@ -27,19 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-
-
-if [ "${NW_PIPELINE_REDIS:-single}" = cluster ]; then
-    "$NW_ROOT/scripts/redis_cluster.sh" start "$T" >/dev/null ||
-        die "a Redis Cluster starts (3 masters, 3 replicas)"
-    REDIS=$(cat "$T/redis_url")
-    redis_masters=$(for p in $(cat "$T/rc/ports"); do
-        redis-cli -p "$p" role | head -1 | grep -q master && echo "$p"; done)
-else
-    nw_start_redis_any "$T" || die "redis-server starts"
-    REDIS="redis://127.0.0.1:$NW_REDIS_PORT"
-    redis_masters=$NW_REDIS_PORT
-fi
+nw_start_store "$T" "${NW_PIPELINE_REDIS:-single}" || die "Redis starts (${NW_PIPELINE_REDIS:-single})"
+redis_masters=$REDIS_MASTERS
 nw_start_broker "$T" 16 || die "nearwire-broker starts"
 BOOT=$(cat "$T/bootstrap")
 declare -A PORT
