@@ -13,14 +13,15 @@
 
 typedef struct nw_metric nw_metric;
 
-#define NW_HIST_BUCKETS 14
+#define NW_HIST_BUCKETS 23
 
 /* 'name' and 'help' must be string literals or otherwise outlive the process; 'labels' is
  * copied (e.g. "reason=\"invalid_json\"", or NULL). Returns the existing series when one
  * with the same name and labels is registered. NULL only when the registry is full. */
 nw_metric *nw_counter(const char *name, const char *help, const char *labels);
 nw_metric *nw_gauge(const char *name, const char *help, const char *labels);
-/* Buckets are seconds: 0.0001 .. 10, roughly x2.5 apart. */
+/* Buckets are seconds: 0.0001 .. 0.1 x2.5 apart, then 0.15 0.2 0.25 0.3 0.4 0.5 0.75 1 1.5 2
+ * 2.5 5 10. */
 nw_metric *nw_histogram(const char *name, const char *help, const char *labels);
 
 void nw_metric_add(nw_metric *m, uint64_t delta); /* counters; NULL-safe */
