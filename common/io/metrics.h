@@ -35,5 +35,6 @@ void nw_metric_observe(nw_metric *m, double value); /* histograms; NULL-safe */
 int nw_metrics_render(nw_buf *out);
 
 double nw_now_seconds(void); /* monotonic clock, for durations */
+int64_t nw_wall_ms(void);    /* the wall clock: milliseconds since the epoch */
 
 #endif

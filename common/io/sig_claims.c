@@ -73,9 +73,10 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
             const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
             size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
-            int due = s->dry ? 0 : nw_sig_expiry_due(s, shard);
+            int due = 0; /* a query adds nothing, so sets no expiry */
             if (!s->dry) {
                 nw_redis_append(s->r, 4, zadd, zl);
+                due = nw_sig_expiry_due(s, shard);
             }
             if (due < 0) {
                 return NW_E_NOMEM;
@@ -208,14 +209,10 @@ int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
         /* a query claims nothing: it reads as a document never seen */
         const redisReply *claim = s->dry ? NULL : nw_redis_at(s->r, s->tickets[t++]);
         w->nhits = 0;
-        if (!claim) {
-            w->fresh = 1;
-        } else if (claim->type == REDIS_REPLY_STRING) {
-            w->fresh = 0;
+        w->fresh = !claim || claim->type == REDIS_REPLY_NIL;
+        if (claim && claim->type == REDIS_REPLY_STRING) {
             rc = take_existing(s, d, w, claim, err);
-        } else if (claim->type == REDIS_REPLY_NIL) {
-            w->fresh = 1;
-        } else {
+        } else if (!w->fresh) {
             rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET");
         }
         for (unsigned e = 0; e < nw_sig_entries(s, d) && rc == NW_OK; e++, t += 2) {

@@ -4,7 +4,6 @@
  * round before. Every command names one key, so it runs on Redis Cluster. */
 #include "story_store.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +152,6 @@ static void add_members(nw_story_store *s, const char *key, const redisReply *se
     }
 }
 
-/* Sends one article's commands, keeping the tickets of the replies its view needs. joined:
- * per merged story, its sources as read before this round. */
 /* The story is active now in the recent-stories index; the stories it joined are not listed
  * any more (their articles are this story's). */
 static void mark_active(nw_story_store *s, const nw_story_update *u)
@@ -190,51 +187,66 @@ static void trim_recent(nw_story_store *s, const nw_story_update *u, size_t n)
     }
 }
 
+/* A story's four keys: its hash and its docs, sources and merged-from sets. */
+typedef struct story_keys {
+    char hash[400], docs[410], src[410], merged[410];
+} story_keys;
+
+static void keys_of(const nw_story_store *s, const char *story, story_keys *k)
+{
+    nw_key_story(k->hash, sizeof k->hash, s->prefix, story, NULL);
+    nw_key_story(k->docs, sizeof k->docs, s->prefix, story, "docs");
+    nw_key_story(k->src, sizeof k->src, s->prefix, story, "src");
+    nw_key_story(k->merged, sizeof k->merged, s->prefix, story, "merged");
+}
+
+/* Sends one article's commands, keeping the tickets of the replies its view needs. joined:
+ * per merged story, its sources as read before this round. */
 static void send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined,
                      story_replies *got)
 {
-    char hkey[400], dkey[410], skey[410], mkey[410];
-    nw_key_story(hkey, sizeof hkey, s->prefix, u->story_id, NULL);
-    nw_key_story(dkey, sizeof dkey, s->prefix, u->story_id, "docs");
-    nw_key_story(skey, sizeof skey, s->prefix, u->story_id, "src");
-    nw_key_story(mkey, sizeof mkey, s->prefix, u->story_id, "merged");
+    story_keys k;
+    keys_of(s, u->story_id, &k);
     if (u->nmerged) {
-        const char *av[2 + NW_STORY_MAX_MERGED] = {"SADD", mkey};
+        const char *av[2 + NW_STORY_MAX_MERGED] = {"SADD", k.merged};
         size_t n = u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
         for (size_t i = 0; i < n; i++) {
             av[2 + i] = u->merged[i];
         }
         nw_redis_append(s->r, (int)(2 + n), av, NULL);
-        append(s, 3, (const char *[]){"EXPIRE", mkey, s->ttl});
+        append(s, 3, (const char *[]){"EXPIRE", k.merged, s->ttl});
         /* a joined story's sources are this story's now (its articles' records are revised
          * without their sources); copied member by member, as the two stories' keys may live
          * on different Redis Cluster nodes (no SUNIONSTORE across slots) */
         for (size_t i = 0; i < n; i++) {
-            add_members(s, skey, joined[i]);
+            add_members(s, k.src, joined[i]);
         }
     }
     const char *src = u->source && *u->source ? u->source : "(unknown)";
-    append(s, 3, (const char *[]){"SADD", dkey, u->doc_id});
-    append(s, 3, (const char *[]){"EXPIRE", dkey, s->ttl});
+    append(s, 3, (const char *[]){"SADD", k.docs, u->doc_id});
+    append(s, 3, (const char *[]){"EXPIRE", k.docs, s->ttl});
     if (u->revision) { /* a decision changed: no source to add, first and last stand */
-        append(s, 3, (const char *[]){"EXPIRE", skey, s->ttl});
+        append(s, 3, (const char *[]){"EXPIRE", k.src, s->ttl});
     } else {
-        append(s, 3, (const char *[]){"SADD", skey, src});
+        append(s, 3, (const char *[]){"SADD", k.src, src});
     }
-    append(s, 3, (const char *[]){"EXPIRE", skey, s->ttl});
-    const char *sargv[] = {
-        hkey,  u->doc_id, u->first_seen, u->headline ? u->headline : "", u->agency ? u->agency : "",
-        s->ttl};
+    append(s, 3, (const char *[]){"EXPIRE", k.src, s->ttl});
+    const char *sargv[] = {k.hash,
+                           u->doc_id,
+                           u->first_seen,
+                           u->headline ? u->headline : "",
+                           u->agency ? u->agency : "",
+                           s->ttl};
     size_t slens[6];
     for (int i = 0; i < 6; i++) {
         slens[i] = strlen(sargv[i]);
     }
     got->ticket[R_HASH] = u->revision
-                              ? append(s, 2, (const char *[]){"HGETALL", hkey})
+                              ? append(s, 2, (const char *[]){"HGETALL", k.hash})
                               : nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
-    got->ticket[R_SIZE] = append(s, 2, (const char *[]){"SCARD", dkey});
-    got->ticket[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", skey});
-    got->ticket[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", mkey});
+    got->ticket[R_SIZE] = append(s, 2, (const char *[]){"SCARD", k.docs});
+    got->ticket[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", k.src});
+    got->ticket[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", k.merged});
     got->ticket[R_MEMBERS] = -1;
     mark_active(s, u);
 }
@@ -243,9 +255,8 @@ static int read_one(const story_replies *got, nw_story_view *v, nw_err *err)
 {
     redisReply *const *r = got->rep;
     memset(v, 0, sizeof *v);
-    if (!r[R_HASH] || r[R_HASH]->type != REDIS_REPLY_ARRAY ||
-        r[R_SIZE]->type != REDIS_REPLY_INTEGER || r[R_SOURCES]->type != REDIS_REPLY_ARRAY ||
-        r[R_MERGED]->type != REDIS_REPLY_ARRAY) {
+    if (r[R_HASH]->type != REDIS_REPLY_ARRAY || r[R_SIZE]->type != REDIS_REPLY_INTEGER ||
+        r[R_SOURCES]->type != REDIS_REPLY_ARRAY || r[R_MERGED]->type != REDIS_REPLY_ARRAY) {
         return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update");
     }
     for (size_t i = 0; i < r[R_MERGED]->elements && v->nmerged < NW_STORY_MAX_MERGED; i++) {
@@ -295,6 +306,16 @@ static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size
     return rc;
 }
 
+/* Story i's replies, taken by their tickets (R_MEMBERS only when it was asked for). */
+static void take_replies(nw_story_store *s, size_t i)
+{
+    for (int k = 0; k < R_COUNT; k++) {
+        long t = s->got[i].ticket[k];
+        s->got[i].rep[k] = t >= 0 ? nw_redis_take(s->r, t) : NULL;
+    }
+    s->ngot = i + 1;
+}
+
 /* A round for n stories: the last replies freed, room for n, the Redis layer connected. */
 static int begin(nw_story_store *s, size_t n, nw_err *err)
 {
@@ -329,11 +350,7 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
     rc = nw_redis_exec_all(s->r, "story update", err);
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        for (int k = 0; k < R_COUNT; k++) {
-            long t = s->got[i].ticket[k];
-            s->got[i].rep[k] = t >= 0 ? nw_redis_take(s->r, t) : NULL;
-        }
-        s->ngot = i + 1;
+        take_replies(s, i);
         rc = read_one(&s->got[i], &v[i], err);
     }
     return rc;
@@ -377,26 +394,19 @@ int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n,
         return rc;
     }
     for (size_t i = 0; i < n; i++) {
-        char hkey[400], dkey[410], skey[410], mkey[410];
-        nw_key_story(hkey, sizeof hkey, s->prefix, stories[i], NULL);
-        nw_key_story(dkey, sizeof dkey, s->prefix, stories[i], "docs");
-        nw_key_story(skey, sizeof skey, s->prefix, stories[i], "src");
-        nw_key_story(mkey, sizeof mkey, s->prefix, stories[i], "merged");
+        story_keys k;
+        keys_of(s, stories[i], &k);
         long *t = s->got[i].ticket;
-        t[R_HASH] = append(s, 2, (const char *[]){"HGETALL", hkey});
-        t[R_SIZE] = append(s, 2, (const char *[]){"SCARD", dkey});
-        t[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", skey});
-        t[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", mkey});
-        t[R_MEMBERS] = members ? append(s, 2, (const char *[]){"SMEMBERS", dkey}) : -1;
+        t[R_HASH] = append(s, 2, (const char *[]){"HGETALL", k.hash});
+        t[R_SIZE] = append(s, 2, (const char *[]){"SCARD", k.docs});
+        t[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", k.src});
+        t[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", k.merged});
+        t[R_MEMBERS] = members ? append(s, 2, (const char *[]){"SMEMBERS", k.docs}) : -1;
     }
     rc = nw_redis_exec_all(s->r, "reading stories", err);
     size_t used = 0;
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        for (int k = 0; k < R_COUNT; k++) {
-            long t = s->got[i].ticket[k];
-            s->got[i].rep[k] = t >= 0 ? nw_redis_take(s->r, t) : NULL;
-        }
-        s->ngot = i + 1;
+        take_replies(s, i);
         rc = read_one(&s->got[i], &v[i], err);
         if (rc == NW_OK && members &&
             take_members(s, s->got[i].rep[R_MEMBERS], &used, &v[i]) != NW_OK) {

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/nw_error.h"
 #include "core/timefmt.h"
@@ -243,10 +242,7 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
         d->has_published = published(&items[i].doc, &d->published_ms);
         c->item_of[k++] = i;
     }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    int rc = k ? nw_store_decide(c->store, c->docs, k, now_ms, err) : NW_OK;
+    int rc = k ? nw_store_decide(c->store, c->docs, k, nw_wall_ms(), err) : NW_OK;
     for (size_t j = 0; j < k && rc == NW_OK; j++) {
         const nw_store_doc *d = &c->docs[j];
         nw_batch_item *it = &items[c->item_of[j]];

@@ -1,12 +1,12 @@
 /* enrich_step.c - per batch: parse datelines and count terms; update every story and every
- * document's term frequencies in Redis (two pipelined round trips); then per article find
- * entities, pick keywords and write two records: the enriched article and the story summary. */
+ * document's term frequencies in Redis, and keep each article's card (a pipelined round trip
+ * each); then per article find entities, pick keywords and write two records: the enriched
+ * article and the story summary. */
 #include "enrich_step.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "article.h"
 #include "core/article_card.h"
@@ -403,14 +403,13 @@ int enrich_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
                                         .nterms = a->nterms,
                                         .df = c->df + a->term_off};
     }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = nw_wall_ms();
     for (size_t j = 0; j < k; j++) {
-        c->updates[j].active_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        c->updates[j].active_ms = now_ms;
     }
     int rc = k ? nw_story_store_update(c->stories, c->updates, c->views, k, err) : NW_OK;
     if (rc == NW_OK && ntd) {
-        rc = nw_term_store_update(c->terms, c->tdocs, ntd, (int64_t)now.tv_sec, err);
+        rc = nw_term_store_update(c->terms, c->tdocs, ntd, now_ms / 1000, err);
     }
     if (rc == NW_OK && c->cards) {
         rc = save_cards(c, items, k, err);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "api.h"
 #include "core/doc.h"
@@ -15,6 +14,7 @@
 #include "core/outbox.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
+#include "io/metrics.h"
 #include "sketch/fp_json.h"
 
 /* The fields of a posted article the pipeline reads. */
@@ -94,15 +94,8 @@ static int parse_output(const char *stage, const nw_outbox *o, int rc, const nw_
     return 0;
 }
 
-typedef struct related {
-    char *id;
-    double jaccard, containment;
-    nw_relation relation;
-    int earlier;
-} related;
-
 static void write_answer(api_ctx *a, const char *id, const nw_fp_read *fp,
-                         const nw_store_answer *ans, const related *rel, size_t n,
+                         const nw_store_answer *ans, const nw_candidate *rel, size_t n,
                          const nw_sig_record *const *recs, const char *const *cards,
                          const size_t *lens, nw_http_response *r)
 {
@@ -141,16 +134,14 @@ static void answer(api_ctx *a, const char *id, const nw_fp_read *fp, const nw_st
                    nw_http_response *r)
 {
     size_t n = ans->nearlier + ans->nlater;
-    related *rel = calloc(n ? n : 1, sizeof *rel);
+    nw_candidate *rel = calloc(n ? n : 1, sizeof *rel);
     const char **ids = calloc(n ? n : 1, sizeof *ids), **cards = calloc(n ? n : 1, sizeof *cards);
     const nw_sig_record **recs = calloc(n ? n : 1, sizeof *recs);
     size_t *lens = calloc(n ? n : 1, sizeof *lens);
     int ok = rel && ids && cards && recs && lens;
     for (size_t i = 0; ok && i < n; i++) {
-        const nw_candidate *c = &ans->related[i];
-        rel[i] = (related){strdup(c->id), c->jaccard, c->containment, c->relation, c->earlier};
-        ids[i] = rel[i].id;
-        ok = rel[i].id != NULL;
+        rel[i] = ans->related[i];
+        ok = (ids[i] = rel[i].id = strdup(ans->related[i].id)) != NULL;
     }
     nw_err err;
     nw_err_clear(&err);
@@ -163,21 +154,14 @@ static void answer(api_ctx *a, const char *id, const nw_fp_read *fp, const nw_st
     } else {
         write_answer(a, id, fp, ans, rel, n, recs, cards, lens, r);
     }
-    for (size_t i = 0; rel && i < n; i++) {
-        free(rel[i].id);
+    for (size_t i = 0; ids && i < n; i++) {
+        free((char *)ids[i]); /* the copies made above */
     }
     free(rel);
     free(ids);
     free(cards);
     free(recs);
     free(lens);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Fingerprinted document -> the store's answer. */
@@ -202,7 +186,7 @@ static void query_store(api_ctx *a, const char *id, const nw_doc *fpdoc, nw_http
     const char *published = nw_doc_str(fpdoc, "published_at");
     d.has_published = published && nw_time_parse(published, &d.published_ms) == 0;
     nw_store_answer ans;
-    int rc = nw_store_query(a->store, &d, now_ms(), &ans, &err);
+    int rc = nw_store_query(a->store, &d, nw_wall_ms(), &ans, &err);
     if (rc != NW_OK) {
         api_store_error(r, rc, &err);
         return;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api.h"
 #include "core/article_card.h"
@@ -35,13 +34,6 @@ static long long arg_count(const nw_http_request *q, const char *name, long long
     char *end;
     long long x = strtoll(v, &end, 10);
     return *v && !*end && x >= 0 && x <= max ? x : -1;
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void api_write_article(yajl_gen g, const char *id, const nw_sig_record *rec, const char *card,
@@ -227,7 +219,7 @@ static int parse_since(const char *s, long long now, long long *out)
 /* GET /v1/stories?since=&limit= : the most recently active stories first. */
 static void list_stories(api_ctx *a, const nw_http_request *q, nw_http_response *r)
 {
-    long long now = now_ms(), since = now - a->cluster_cfg->window_seconds * 1000;
+    long long now = nw_wall_ms(), since = now - a->cluster_cfg->window_seconds * 1000;
     const char *s = nw_http_arg(q, "since");
     long long limit = arg_count(q, "limit", a->cfg->page_size, a->cfg->max_page);
     if ((s && parse_since(s, now, &since) != 0) || limit < 0) {
