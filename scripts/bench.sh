@@ -4,8 +4,9 @@
 #   2. store match+insert throughput, Redis bytes and commands per document (100k documents),
 #      on one redis-server and on a Redis Cluster of 3 masters;
 #   3. the whole pipeline over redis-server and the development broker, then (with Java) a
-#      real Apache Kafka: sustained documents/s for 20k Reuters articles, end-to-end latency
-#      at 1k documents/s, and the latency of one article sent alone to the idle stack;
+#      real Apache Kafka, at least once and exactly once: sustained documents/s for 20k
+#      Reuters articles, end-to-end latency at 1k documents/s, and the latency of one article
+#      sent alone to the idle stack;
 #   4. nearwire-api's routes over what the first pipeline run stored (tests/bench/bench_api.py).
 # Figures vary with the machine and its load; run it on an idle machine.
 set -euo pipefail
@@ -48,15 +49,18 @@ done
 "$NW_ROOT/scripts/redis_cluster.sh" stop "$T/rcr"
 
 # pipeline NAME: the whole pipeline on a fresh broker (NAME mock: nearwire-broker; kafka: a
-# real Apache Kafka, scripts/kafka.sh) in $T/NAME, then everything of it stopped again
+# real Apache Kafka, scripts/kafka.sh; kafka-eos: the same with processing.guarantee =
+# exactly_once) in $T/NAME, then everything of it stopped again
 pipeline() {
-    local d=$T/$1 s
+    local d=$T/$1 s args=()
     mkdir -p "$d/pids" "$d/logs"
     redis-cli -p "$port" FLUSHALL >/dev/null
-    if [ "$1" = kafka ]; then nw_start_kafka "$d" 16 >/dev/null; else nw_start_broker "$d" 16; fi
+    if [ "$1" = mock ]; then nw_start_broker "$d" 16; else nw_start_kafka "$d" 16 >/dev/null; fi
+    [ "$1" = kafka-eos ] &&
+        args=(--set processing.guarantee=exactly_once --set kafka.group.instance.id=bench-1)
     BOOT=$(cat "$d/bootstrap")
     for s in "${NW_STAGES[@]}"; do
-        nw_start_stage "$d" "$s" "$BOOT" "redis://127.0.0.1:$port"
+        nw_start_stage "$d" "$s" "$BOOT" "redis://127.0.0.1:$port" "${args[@]}"
     done
     declare -gA PORT
     for s in "${NW_STAGES[@]}"; do
@@ -141,6 +145,9 @@ if command -v java >/dev/null; then
     echo
     echo "== whole pipeline: Apache Kafka (one KRaft node, scripts/kafka.sh; 16 partitions, lz4)"
     pipeline kafka
+    echo
+    echo "== the same with processing.guarantee = exactly_once (a transaction per batch and stage)"
+    pipeline kafka-eos
 else
     echo "(no Java here: the whole pipeline on Apache Kafka is not measured)"
 fi

@@ -93,3 +93,18 @@ size_t nw_inflight_retire(nw_inflight *f, void (*store)(void *, int32_t, int64_t
     }
     return retired;
 }
+
+int nw_inflight_settled(const nw_inflight *f)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        if (f->ring[(f->head + i) % f->cap].pending > 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void nw_inflight_clear(nw_inflight *f)
+{
+    f->head = f->count = 0;
+}

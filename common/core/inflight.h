@@ -38,4 +38,10 @@ void nw_inflight_done(nw_inflight_entry *e, int failed);
 size_t nw_inflight_retire(nw_inflight *f, void (*store)(void *, int32_t, int64_t), void *arg,
                           int *failed);
 
+/* 1 when no entry awaits a delivery report (every output reported, every entry sealed). */
+int nw_inflight_settled(const nw_inflight *f);
+/* Empties the ring, failed entries too (exactly-once: a transaction decided their fate, not
+ * the offsets). Only once settled: a late report would land in a reused slot. */
+void nw_inflight_clear(nw_inflight *f);
+
 #endif

@@ -111,23 +111,66 @@ rd_kafka_t *nw_kafka_tool_client(rd_kafka_type_t type, const char *bootstrap, co
     return rk;
 }
 
+/* The value of a kafka.* pass-through key, or NULL when the operator did not set it. */
+static const char *passed(const nw_config *all, const char *name)
+{
+    for (size_t i = 0; all && i < all->nkafka; i++) {
+        if (strcmp(all->kafka[i].name, name) == 0) {
+            return all->kafka[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* exactly_once: offsets go with each transaction, never auto-committed; outputs of other
+ * stages' aborted transactions are skipped; the transactional id must survive a restart, so
+ * that the restarted instance fences its dead predecessor and aborts its open transaction at
+ * once (an id that changed would leave it open, stalling read_committed readers until
+ * transaction.timeout.ms). */
+static int set_exactly_once(rd_kafka_conf_t *c, const nw_stage_config *cfg, const nw_config *all,
+                            int consumer, char *err, size_t errsz)
+{
+    if (consumer) {
+        return set(c, "enable.auto.commit", "false", err, errsz) ||
+               set(c, "isolation.level", "read_committed", err, errsz);
+    }
+    const char *instance = passed(all, "group.instance.id");
+    if (passed(all, "transactional.id")) {
+        return 0;
+    }
+    if (!instance || !*instance) {
+        snprintf(err, errsz,
+                 "processing.guarantee = exactly_once needs a stable id per instance: set "
+                 "kafka.group.instance.id (e.g. the pod name) or kafka.transactional.id");
+        return -1;
+    }
+    char id[2 * NW_CFG_STR_MAX + 2];
+    snprintf(id, sizeof id, "%s-%s", cfg->group_id, instance);
+    /* a transaction holds one batch's produce and commit, not its processing; 30 s rides out
+     * a broker restart (librdkafka bounds message.timeout.ms by it) */
+    return set(c, "transactional.id", id, err, errsz) ||
+           (!passed(all, "transaction.timeout.ms") &&
+            set(c, "transaction.timeout.ms", "30000", err, errsz));
+}
+
 rd_kafka_conf_t *nw_kafka_conf_new(const nw_stage_config *cfg, const nw_config *all, int consumer,
                                    char *err, size_t errsz)
 {
     rd_kafka_conf_t *c =
         nw_kafka_conf_build(cfg->kafka_bootstrap, cfg->group_id, all, consumer, err, errsz);
-    int user_set = 0;
-    for (size_t i = 0; all && i < all->nkafka; i++) {
-        user_set |= strcmp(all->kafka[i].name, "message.max.bytes") == 0;
-    }
-    if (c && !consumer && !user_set) {
+    int bad = 0;
+    if (c && !consumer && !passed(all, "message.max.bytes")) {
         /* librdkafka's 1 MB default would stop the stage at the first larger output */
         char v[32];
         snprintf(v, sizeof v, "%lld", nw_kafka_output_max_bytes(cfg));
-        if (set(c, "message.max.bytes", v, err, errsz)) {
-            rd_kafka_conf_destroy(c);
-            return NULL;
-        }
+        bad = set(c, "message.max.bytes", v, err, errsz);
+    }
+    if (c && !bad && cfg->exactly_once) {
+        bad = set_exactly_once(c, cfg, all, consumer, err, errsz);
+    }
+    if (c && bad) {
+        rd_kafka_conf_destroy(c);
+        return NULL;
     }
     return c;
 }

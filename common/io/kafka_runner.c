@@ -10,7 +10,9 @@
  * the stage reports not ready until a broker answers again. Poison messages: each batch runs
  * under an in-flight marker (crash_guard.h), so a restart after a death inside a batch
  * processes that batch's messages one at a time and dead-letters the one that kills it.
- * Shutdown: stop consuming, finish the batch, flush, store, commit, close. */
+ * Shutdown: stop consuming, finish the batch, flush, store, commit, close.
+ * processing.guarantee = exactly_once replaces the offset store: a batch's outputs and the
+ * offsets after it commit in one transaction (kafka_txn.h), the ring only tracks its reports. */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "http.h"
 #include "kafka_conf.h"
 #include "kafka_topics.h"
+#include "kafka_txn.h"
 #include "log.h"
 #include "metrics.h"
 #include "stage.h"
@@ -45,8 +48,11 @@ typedef struct runner {
     nw_mark_msg *marks;
     const char **payloads;
     size_t *lens;
-    nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready;
+    nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready, *m_committed, *m_aborted;
 } runner;
+
+/* How long one call of the transactional API may take (a broker restart fits in it). */
+#define TXN_TIMEOUT_MS 30000
 
 /* /readyz and nearwire_ready always say the same (a retry once left the gauge at 1); why
  * not goes to /readyz's body. */
@@ -93,7 +99,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     nw_inflight_done(m->_private, m->err != RD_KAFKA_RESP_ERR_NO_ERROR);
     if (!m->err) {
         set_brokers_down(opaque, 0);
-    } else {
+    } else if (m->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE) { /* purged: an aborted transaction */
         nw_log(NW_LOG_ERROR, "delivery_failed", "topic=%s error=%s", rd_kafka_topic_name(m->rkt),
                nw_logq(rd_kafka_err2str(m->err)));
     }
@@ -109,7 +115,9 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         atomic_store(&r->joined, 1);
     } else {
         nw_log(NW_LOG_INFO, "partitions_revoked", "count=%d", parts->cnt);
-        rd_kafka_commit(rk, NULL, 0); /* hand over what is stored before losing it */
+        if (!r->cfg->exactly_once) {
+            rd_kafka_commit(rk, NULL, 0); /* hand over what is stored before losing it */
+        }
         rd_kafka_assign(rk, NULL);
         nw_kafka_lag_forget(parts);
     }
@@ -366,6 +374,43 @@ static int retire(runner *r, int wait_ms)
     return failed ? NW_E_FATAL : NW_OK;
 }
 
+/* exactly_once: serves delivery reports until every output of the ring is reported, then
+ * empties it (the transaction, not the ring, decided what counts). */
+static int settle(runner *r)
+{
+    double deadline = nw_now_seconds() + TXN_TIMEOUT_MS / 1000.0;
+    while (!nw_inflight_settled(&r->inflight)) {
+        if (nw_now_seconds() > deadline) {
+            nw_log(NW_LOG_ERROR, "delivery_timeout", "outstanding=%zu", r->inflight.count);
+            return NW_E_FATAL;
+        }
+        rd_kafka_poll(r->producer, 10);
+    }
+    nw_inflight_clear(&r->inflight);
+    return NW_OK;
+}
+
+/* exactly_once: produces the batch's records and commits them with the offsets after the
+ * batch in one transaction. An aborted transaction leaves nothing visible and the consumer
+ * back at the batch's first offsets: NW_OK, the loop reads the batch again. */
+static int emit_transaction(runner *r, rd_kafka_message_t **msgs, size_t n)
+{
+    int rc = nw_txn_begin(r->producer);
+    if (rc == NW_OK) {
+        rc = emit(r, msgs, n);
+    }
+    if (rc == NW_OK) {
+        rc = nw_txn_commit(r->producer, r->consumer, r->cfg->topic_in, msgs, n, TXN_TIMEOUT_MS);
+    }
+    if (rc == NW_OK) {
+        nw_metric_add(r->m_committed, 1);
+    } else if (rc == NW_E_RETRY) {
+        nw_metric_add(r->m_aborted, 1);
+        rc = nw_txn_abort(r->producer, r->consumer, r->cfg->topic_in, msgs, n, TXN_TIMEOUT_MS);
+    }
+    return rc == NW_OK ? settle(r) : rc;
+}
+
 /* Waits until the ring has room for a batch, or (room = 0) until it is empty; NW_E_RETRY
  * when timeout_ms passes first. */
 static int wait_for_room(runner *r, size_t room, int timeout_ms)
@@ -543,7 +588,7 @@ static int loop(runner *r)
             if (!atomic_load(r->ready)) {
                 update_ready(r); /* back from a retry: ready again once dependencies answer */
             }
-            rc = emit(r, msgs, n);
+            rc = r->cfg->exactly_once ? emit_transaction(r, msgs, n) : emit(r, msgs, n);
             double per = (nw_now_seconds() - t0) / (double)n;
             for (size_t i = 0; i < n; i++) {
                 nw_metric_observe(r->m_seconds, per);
@@ -592,6 +637,12 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.m_age =
         nw_histogram("nearwire_message_age_seconds",
                      "Age of an input message (now - its Kafka timestamp) when processed.", NULL);
+    if (cfg->exactly_once) {
+        static const char help[] = "Batches' transactions (processing.guarantee = exactly_once), "
+                                   "by outcome; an aborted batch is read again.";
+        r.m_committed = nw_counter("nearwire_transactions_total", help, "result=\"committed\"");
+        r.m_aborted = nw_counter("nearwire_transactions_total", help, "result=\"aborted\"");
+    }
     /* every reason a stage gives exported from the start, at 0: a rate() or a dashboard
      * panel sees the series before the first dead letter */
     static const char *const reasons[] = {"oversize",   "invalid_json",         "invalid_utf8",
@@ -625,14 +676,19 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     r.all = all;
     r.producer = make_client(&r, all, RD_KAFKA_PRODUCER);
     r.consumer = r.producer ? make_client(&r, all, RD_KAFKA_CONSUMER) : NULL;
-    if (r.consumer && wait_for_topics(&r) != NW_OK) {
+    if (r.consumer &&
+        (wait_for_topics(&r) != NW_OK ||
+         (cfg->exactly_once &&
+          nw_txn_init(r.producer, cfg->startup_timeout_ms > 0 ? (int)cfg->startup_timeout_ms
+                                                              : TXN_TIMEOUT_MS) != NW_OK))) {
         rd_kafka_destroy(r.consumer);
         r.consumer = NULL;
     }
     if (r.consumer) {
         if (subscribe(&r) == NW_OK) {
-            nw_log(NW_LOG_INFO, "started", "topic_in=%s topic_out=%s group=%s bootstrap=%s",
-                   cfg->topic_in, cfg->topic_out, cfg->group_id, cfg->kafka_bootstrap);
+            nw_log(NW_LOG_INFO, "started",
+                   "topic_in=%s topic_out=%s group=%s bootstrap=%s guarantee=%s", cfg->topic_in,
+                   cfg->topic_out, cfg->group_id, cfg->kafka_bootstrap, cfg->processing_guarantee);
             rc = loop(&r);
         }
     }
@@ -649,7 +705,7 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
         }
     }
     if (r.consumer) {
-        if (rc == NW_OK) {
+        if (rc == NW_OK && !cfg->exactly_once) {
             rd_kafka_commit(r.consumer, NULL, 0);
         }
         rd_kafka_consumer_close(r.consumer);

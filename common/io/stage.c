@@ -49,6 +49,11 @@ const nw_cfg_key nw_stage_common_keys[] = {
      0, 0, 3600000},
     {"shutdown.timeout.ms", NW_CFG_INT, "10000", F(shutdown_timeout_ms),
      "how long shutdown waits for outstanding deliveries", 0, 0, 3600000},
+    {"processing.guarantee", NW_CFG_STR, "at_least_once", F(processing_guarantee),
+     "at_least_once (a restart may re-deliver records, with the same decisions) or exactly_once "
+     "(each batch's outputs and input offsets in one Kafka transaction; needs a stable "
+     "kafka.group.instance.id or kafka.transactional.id per instance)",
+     0, 0, 0},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 
 const nw_cfg_key nw_service_keys[] = {
@@ -203,6 +208,14 @@ static int load_config(const nw_stage *st, nw_config *c, nw_stage_config *cfg, c
     int json = nw_log_parse_format(cfg->log_format);
     if (json < 0) {
         snprintf(err, errsz, "log.format \"%.64s\" is not one of logfmt, json", cfg->log_format);
+        return NW_E_INPUT;
+    }
+    if (strcmp(cfg->processing_guarantee, "exactly_once") == 0) {
+        cfg->exactly_once = 1;
+    } else if (strcmp(cfg->processing_guarantee, "at_least_once") != 0) {
+        snprintf(err, errsz,
+                 "processing.guarantee \"%.64s\" is not one of at_least_once, exactly_once",
+                 cfg->processing_guarantee);
         return NW_E_INPUT;
     }
     nw_log_level = level;

@@ -40,6 +40,8 @@ typedef struct nw_stage_config {
     char state_dir[NW_CFG_STR_MAX];
     long long shutdown_timeout_ms;
     long long startup_timeout_ms;
+    char processing_guarantee[NW_CFG_STR_MAX];
+    int exactly_once; /* processing.guarantee = exactly_once */
 } nw_stage_config;
 
 extern const nw_cfg_key nw_stage_common_keys[];

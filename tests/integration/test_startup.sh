@@ -3,8 +3,8 @@
 # host that does not answer and a wrong password make clean, cluster and enrich exit 1 within
 # startup.timeout.ms with one clear line (before, they retried silently until traffic came);
 # so does any stage when no broker answers or a topic it reads or writes does not exist;
-# out-of-range numbers stop a stage at start naming their source; no password reaches a log
-# line or --print-config.
+# out-of-range numbers and unknown choices stop a stage at start naming their source; exactly-once
+# without a stable instance id is refused; no password reaches a log line or --print-config.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 source "$(dirname "$0")/../testlib.sh"
@@ -57,6 +57,12 @@ run enrich "$T/topic.log" --set kafka.bootstrap="$bootstrap" --set topic.stories
 check "a stage exits 1 when a topic it writes does not exist" eq "$?" 1
 check "and names it" grep -q 'level=error .*event=topics_missing .*missing=news.storeis' "$T/topic.log"
 
+"$NW_BIN/nearwire-fingerprint" --set processing.guarantee=exacty_once >"$T/guarantee.log" 2>&1
+check "an unknown processing.guarantee stops the stage with status 2, naming the choices" \
+    bash -c "[ $? = 2 ] && grep -q 'is not one of at_least_once, exactly_once' '$T/guarantee.log'"
+run fingerprint "$T/eos.log" --set kafka.bootstrap="$bootstrap" --set processing.guarantee=exactly_once
+check "exactly_once without a stable instance id: exit 1" eq "$?" 1
+check "and says which id to set" grep -q 'event=kafka_config .*set kafka.group.instance.id' "$T/eos.log"
 NEARWIRE_LOG_FORMAT=json run cluster "$T/json.log" --set redis.url="redis://:wrong-pw@127.0.0.1:$NW_REDIS_PORT"
 check "log.format=json: every line is one JSON object with the same fields" \
     jqtrue -s 'length >= 2 and all(.[]; (.event | type) == "string" and (.ts | type) == "string")

@@ -92,12 +92,39 @@ static void test_full_ring_and_failure(void **state)
     nw_inflight_release(&f);
 }
 
+/* exactly-once: an aborted transaction's entries fail (purged outputs); the ring is settled
+ * only when every report is in, then emptied failed entries and all */
+static void test_settled_then_cleared(void **state)
+{
+    (void)state;
+    nw_inflight f;
+    assert_int_equal(nw_inflight_init(&f, 4), 0);
+    nw_inflight_entry *a = nw_inflight_push(&f, 0, 10);
+    nw_inflight_entry *b = nw_inflight_push(&f, 0, 11);
+    nw_inflight_add_output(a);
+    nw_inflight_add_output(b);
+    nw_inflight_done(a, 0);
+    assert_false(nw_inflight_settled(&f)); /* b unsealed, a's output unreported */
+    nw_inflight_done(b, 0);
+    nw_inflight_done(a, 1);
+    assert_false(nw_inflight_settled(&f)); /* b's output unreported */
+    nw_inflight_done(b, 1);
+    assert_true(nw_inflight_settled(&f));
+    nw_inflight_clear(&f);
+    assert_int_equal(f.count, 0);
+    assert_int_equal(nw_inflight_free(&f), 4);
+    assert_non_null(nw_inflight_push(&f, 1, 5));
+    assert_false(nw_inflight_settled(&f));
+    nw_inflight_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order_prefix_only),
         cmocka_unit_test(test_unsealed_entry_is_not_done),
         cmocka_unit_test(test_full_ring_and_failure),
+        cmocka_unit_test(test_settled_then_cleared),
     };
     return cmocka_run_group_tests_name("inflight", tests, NULL, NULL);
 }

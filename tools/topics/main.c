@@ -1,7 +1,8 @@
 /* main.c - nearwire-topics: creates nearwire's topics on a Kafka cluster from a topics file
  * (deploy/compose/topics.txt: "name partitions [config=value ...]" a line), with the admin
  * API. A topic that exists already is left as it is and reported, or with --grow given more
- * partitions when it has fewer than asked; any other error makes the exit status 1. Used by
+ * partitions when it has fewer than asked; any other error makes the exit status 1. --delete
+ * removes named topics (tests recreate one under running stages). Used by
  * scripts/kafka.sh for the local real-Kafka broker; works on any cluster. */
 #include <getopt.h>
 #include <librdkafka/rdkafka.h>
@@ -28,6 +29,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: nearwire-topics [options] TOPICS-FILE\n"
             "       nearwire-topics [options] --leaders\n"
+            "       nearwire-topics [options] --delete TOPIC...\n"
             "Creates the topics of TOPICS-FILE (lines \"name partitions [config=value ...]\",\n"
             "# comments; deploy/compose/topics.txt) that do not exist yet. With --leaders, prints\n"
             "each broker as \"ID HOST:PORT PARTITIONS-IT-LEADS\", the busiest leader first.\n\n"
@@ -39,6 +41,8 @@ static void usage(FILE *out)
             "                             (Kafka never takes partitions away; a key's new\n"
             "                             partition holds only what comes after)\n"
             "  -l, --leaders              print the partition leaders per broker instead\n"
+            "  -d, --delete               delete the TOPICs named (all their records; a topic\n"
+            "                             already absent counts as deleted)\n"
             "  -X, --property KEY=VALUE   librdkafka property (repeatable)\n"
             "  -V, --version              print the version, exit\n"
             "  -h, --help                 this help\n"
@@ -224,6 +228,35 @@ static int grow(rd_kafka_t *rk, const topic_line *t, int n, int partitions)
     return failed;
 }
 
+static void send_delete(rd_kafka_t *rk, void *items, size_t n, const rd_kafka_AdminOptions_t *opt,
+                        rd_kafka_queue_t *q)
+{
+    rd_kafka_DeleteTopics(rk, items, n, opt, q);
+}
+
+static const rd_kafka_topic_result_t **delete_results(rd_kafka_event_t *ev, size_t *cnt)
+{
+    return rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), cnt);
+}
+
+/* Deletes the named topics in one request; returns how many failed (an absent one is fine). */
+static int delete_topics(rd_kafka_t *rk, char **names, int n)
+{
+    rd_kafka_DeleteTopic_t *dt[MAX_TOPICS];
+    if (n > MAX_TOPICS) {
+        fprintf(stderr, "nearwire-topics: at most %d topics at once\n", MAX_TOPICS);
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        dt[i] = rd_kafka_DeleteTopic_new(names[i]);
+    }
+    int failed =
+        request(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, send_delete, dt, (size_t)n, delete_results,
+                "deleted", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, "absent ");
+    rd_kafka_DeleteTopic_destroy_array(dt, (size_t)n);
+    return failed;
+}
+
 /* Per broker, how many partitions (of every topic, internal ones too) it leads. */
 static int leaders(rd_kafka_t *rk)
 {
@@ -263,15 +296,12 @@ static int leaders(rd_kafka_t *rk)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"bootstrap", required_argument, 0, 'b'},
-                                         {"partitions", required_argument, 0, 'p'},
-                                         {"replication", required_argument, 0, 'r'},
-                                         {"grow", no_argument, 0, 'g'},
-                                         {"property", required_argument, 0, 'X'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"leaders", no_argument, 0, 'l'},
-                                         {"version", no_argument, 0, 'V'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"bootstrap", required_argument, 0, 'b'},   {"partitions", required_argument, 0, 'p'},
+        {"replication", required_argument, 0, 'r'}, {"grow", no_argument, 0, 'g'},
+        {"property", required_argument, 0, 'X'},    {"help", no_argument, 0, 'h'},
+        {"leaders", no_argument, 0, 'l'},           {"delete", no_argument, 0, 'd'},
+        {"version", no_argument, 0, 'V'},           {0, 0, 0, 0}};
     static nw_config props;
     static topic_line topics[MAX_TOPICS];
     char err[512];
@@ -280,9 +310,12 @@ int main(int argc, char **argv)
     /* an admin client produces nothing: no producer id to ask the cluster for */
     nw_config_set(&props, "kafka.enable.idempotence", "false", "default", err, sizeof err);
     const char *bootstrap = getenv("NEARWIRE_KAFKA_BOOTSTRAP");
-    int partitions = 0, replication = 1, growing = 0, show_leaders = 0, ch;
-    while ((ch = getopt_long(argc, argv, "b:p:r:glX:hV", opts, NULL)) != -1) {
+    int partitions = 0, replication = 1, growing = 0, show_leaders = 0, deleting = 0, ch;
+    while ((ch = getopt_long(argc, argv, "b:p:r:gldX:hV", opts, NULL)) != -1) {
         switch (ch) {
+        case 'd':
+            deleting = 1;
+            break;
         case 'l':
             show_leaders = 1;
             break;
@@ -318,18 +351,20 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc - !show_leaders) {
+    if (deleting ? optind == argc || show_leaders : optind != argc - !show_leaders) {
         usage(stderr);
         return 2;
     }
-    if (show_leaders) {
+    if (show_leaders || deleting) {
         rd_kafka_t *rk = nw_kafka_tool_client(RD_KAFKA_PRODUCER, bootstrap, NULL, &props, NULL,
                                               NULL, err, sizeof err);
         if (!rk) {
             fprintf(stderr, "nearwire-topics: %s\n", err);
             return 2;
         }
-        int rc = leaders(rk);
+        int rc = show_leaders                                      ? leaders(rk)
+                 : delete_topics(rk, argv + optind, argc - optind) ? 1
+                                                                   : 0;
         rd_kafka_destroy(rk);
         return rc;
     }
