@@ -14,6 +14,7 @@
  * processing.guarantee = exactly_once replaces the offset store: a batch's outputs and the
  * offsets after it commit in one transaction (kafka_txn.h), the ring only tracks its reports. */
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,10 @@ typedef struct runner {
     atomic_int *ready;
     atomic_int joined;
     atomic_int brokers_down; /* set on "all brokers down", cleared by any sign of a broker */
-    atomic_int fatal;     /* the producer is unusable: the stage exits 1 (a restart re-processes) */
-    atomic_int fenced;    /* the consumer is unusable: a new one takes its place */
-    const nw_config *all; /* for a new consumer */
+    atomic_int fatal;  /* the producer is unusable: the stage exits 1 (a restart re-processes) */
+    atomic_int fenced; /* the consumer is unusable: a new one takes its place */
+    atomic_int topic_missing; /* the input topic is gone (deleted): not ready until assigned */
+    const nw_config *all;     /* for a new consumer */
     nw_batch batch;
     nw_inflight inflight;
     nw_crash_guard *guard;
@@ -113,6 +115,9 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         nw_log(NW_LOG_INFO, "partitions_assigned", "count=%d", parts->cnt);
         rd_kafka_assign(rk, parts);
         atomic_store(&r->joined, 1);
+        if (parts->cnt > 0 && atomic_exchange(&r->topic_missing, 0)) {
+            nw_log(NW_LOG_INFO, "input_topic_found", "topic=%s", r->cfg->topic_in);
+        }
     } else {
         nw_log(NW_LOG_INFO, "partitions_revoked", "count=%d", parts->cnt);
         if (!r->cfg->exactly_once) {
@@ -454,7 +459,16 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
             rd_kafka_message_destroy(m);
             break;
         }
-        if (m->err) {
+        if ((m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+             m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) &&
+            !atomic_exchange(&r->topic_missing, 1)) {
+            /* deleted under the running stage: consuming resumes, from the start of the
+             * topic, once it is created again (metadata refresh, then a rebalance) */
+            nw_log(NW_LOG_ERROR, "input_topic_missing", "topic=%s detail=%s", r->cfg->topic_in,
+                   nw_logq(rd_kafka_message_errstr(m)));
+            set_ready(r, 0,
+                      "kafka: the input topic does not exist (see event=input_topic_missing)");
+        } else if (m->err) {
             if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                 nw_log(NW_LOG_WARN, "consume_error", "error=%s",
                        nw_logq(rd_kafka_message_errstr(m)));
@@ -475,11 +489,13 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
 static void update_ready(runner *r)
 {
     int ok = atomic_load(&r->joined) && !atomic_load(&r->brokers_down) &&
-             (!r->st->ready || r->st->ready(r->ctx));
+             !atomic_load(&r->topic_missing) && (!r->st->ready || r->st->ready(r->ctx));
     set_ready(r, ok,
-              !atomic_load(&r->joined)        ? "kafka: not yet in the consumer group"
-              : atomic_load(&r->brokers_down) ? "kafka: no broker reachable"
-                                              : "dependency not answering (Redis PING)");
+              !atomic_load(&r->joined)         ? "kafka: not yet in the consumer group"
+              : atomic_load(&r->brokers_down)  ? "kafka: no broker reachable"
+              : atomic_load(&r->topic_missing) ? "kafka: the input topic does not exist (see "
+                                                 "event=input_topic_missing)"
+                                               : "dependency not answering (Redis PING)");
 }
 
 /* Runs one batch under the in-flight marker; while isolating (one message a batch), the
@@ -608,6 +624,37 @@ static int loop(runner *r)
     return rc;
 }
 
+typedef struct overrun {
+    double seconds;
+    int status;
+} overrun;
+
+static void *exit_after(void *arg)
+{
+    const overrun *o = arg;
+    struct timespec ts = {(time_t)o->seconds, 0};
+    nanosleep(&ts, NULL);
+    nw_log(NW_LOG_ERROR, "shutdown_overrun",
+           "waited_s=%.0f detail=\"the Kafka clients did not close; exiting anyway\"", o->seconds);
+    _exit(o->status);
+}
+
+/* librdkafka 2.0.2 can wait for ever in rd_kafka_destroy: once the input topic was deleted
+ * under the stage, a broker thread keeps a reference to a partition of the old topic and
+ * never ends (test_topic_recreate.sh: on SIGTERM and on a fatal error alike). Closing gets
+ * its time, then the process exits with the status it was going to have; offsets are
+ * committed before the clients are destroyed. */
+static void exit_if_close_hangs(const nw_stage_config *cfg, int status)
+{
+    static overrun o;
+    o.seconds = cfg->shutdown_timeout_ms > 5000 ? (double)cfg->shutdown_timeout_ms / 1000.0 : 5;
+    o.status = status;
+    pthread_t t;
+    if (pthread_create(&t, NULL, exit_after, &o) == 0) {
+        pthread_detach(t);
+    }
+}
+
 /* Frees what nw_run_kafka allocated (any of it may still be unset). */
 static void release(runner *r)
 {
@@ -699,11 +746,15 @@ int nw_run_kafka(const nw_stage *st, const nw_stage_config *cfg, const nw_config
     nw_log(NW_LOG_INFO, "stopping", "rc=%s", nw_strerror(rc));
     if (r.producer && r.consumer) {
         rd_kafka_flush(r.producer, (int)cfg->shutdown_timeout_ms);
-        if (wait_for_room(&r, 0, (int)cfg->shutdown_timeout_ms) != NW_OK) {
-            nw_log(NW_LOG_ERROR, "delivery_timeout", "outstanding=%zu", r.inflight.count);
+        int left = wait_for_room(&r, 0, (int)cfg->shutdown_timeout_ms);
+        if (left != NW_OK) {
+            nw_log(NW_LOG_ERROR, left == NW_E_RETRY ? "delivery_timeout" : "deliveries_failed",
+                   "outstanding=%zu detail=%s", r.inflight.count,
+                   nw_logq("what was not delivered is not committed: a restart reads it again"));
             rc = NW_E_FATAL;
         }
     }
+    exit_if_close_hangs(cfg, rc == NW_OK ? 0 : 1);
     if (r.consumer) {
         if (rc == NW_OK && !cfg->exactly_once) {
             rd_kafka_commit(r.consumer, NULL, 0);
