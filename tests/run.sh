@@ -12,10 +12,11 @@ broken=0
 # run_suite CMD...: runs one suite, shows its output, adds its case counts (cmocka's
 # "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" or our "integration: N passed, M failed").
 run_suite() {
-    local out rc counts
+    local out rc counts t0=$SECONDS
     out=$("$@" 2>&1)
     rc=$?
     printf '%s\n' "$out"
+    echo "-- $((SECONDS - t0)) s"
     counts=$(awk '
         /^\[  PASSED  \] [0-9]+ test/ { p += $4 }
         /^\[  FAILED  \] [0-9]+ test/ { f += $4 }

@@ -51,10 +51,16 @@ typedef struct runner {
     const char **payloads;
     size_t *lens;
     nw_metric *m_in, *m_out, *m_seconds, *m_age, *m_ready, *m_committed, *m_aborted;
+    nw_txn txn; /* exactly_once: the open transaction */
 } runner;
 
 /* How long one call of the transactional API may take (a broker restart fits in it). */
 #define TXN_TIMEOUT_MS 30000
+/* While a restart isolates a poison message (batches of one), a transaction gathers this many
+ * batches, or this much time: one transaction a message took minutes over a 500-message
+ * marker. */
+#define TXN_ISOLATED_MESSAGES 100
+#define TXN_ISOLATED_SECONDS 0.1
 
 /* /readyz and nearwire_ready always say the same (a retry once left the gauge at 1); why
  * not goes to /readyz's body. */
@@ -374,6 +380,9 @@ static void store_one(void *arg, int32_t partition, int64_t next)
 static int retire(runner *r, int wait_ms)
 {
     rd_kafka_poll(r->producer, wait_ms);
+    if (r->cfg->exactly_once) {
+        return NW_OK; /* the transaction decides what counts; settle() empties the ring */
+    }
     int failed;
     nw_inflight_retire(&r->inflight, store_one, r, &failed);
     return failed ? NW_E_FATAL : NW_OK;
@@ -395,25 +404,41 @@ static int settle(runner *r)
     return NW_OK;
 }
 
-/* exactly_once: produces the batch's records and commits them with the offsets after the
- * batch in one transaction. An aborted transaction leaves nothing visible and the consumer
- * back at the batch's first offsets: NW_OK, the loop reads the batch again. */
-static int emit_transaction(runner *r, rd_kafka_message_t **msgs, size_t n)
+/* exactly_once: commits the open transaction (if any) with the offsets after its messages.
+ * An aborted transaction leaves nothing visible and the consumer back at its first offsets:
+ * NW_OK, the loop reads those messages again. */
+static int end_transaction(runner *r)
 {
-    int rc = nw_txn_begin(r->producer);
-    if (rc == NW_OK) {
-        rc = emit(r, msgs, n);
+    if (!r->txn.open) {
+        return NW_OK;
     }
-    if (rc == NW_OK) {
-        rc = nw_txn_commit(r->producer, r->consumer, r->cfg->topic_in, msgs, n, TXN_TIMEOUT_MS);
-    }
+    int rc = nw_txn_commit(r->producer, r->consumer, &r->txn, TXN_TIMEOUT_MS);
     if (rc == NW_OK) {
         nw_metric_add(r->m_committed, 1);
     } else if (rc == NW_E_RETRY) {
         nw_metric_add(r->m_aborted, 1);
-        rc = nw_txn_abort(r->producer, r->consumer, r->cfg->topic_in, msgs, n, TXN_TIMEOUT_MS);
+        rc = nw_txn_abort(r->producer, r->consumer, &r->txn, TXN_TIMEOUT_MS);
     }
     return rc == NW_OK ? settle(r) : rc;
+}
+
+/* exactly_once: produces the batch's records in the open transaction (opening one), and
+ * commits it, except while isolating, when it gathers batches of one for a while. */
+static int emit_transaction(runner *r, rd_kafka_message_t **msgs, size_t n, int isolating)
+{
+    int rc = nw_txn_begin(r->producer, &r->txn);
+    if (rc == NW_OK) {
+        rc = emit(r, msgs, n);
+    }
+    if (rc != NW_OK) {
+        return rc;
+    }
+    nw_txn_add(&r->txn, r->cfg->topic_in, msgs, n);
+    if (isolating && r->txn.messages < TXN_ISOLATED_MESSAGES &&
+        nw_now_seconds() - r->txn.opened < TXN_ISOLATED_SECONDS) {
+        return NW_OK;
+    }
+    return end_transaction(r);
 }
 
 /* Waits until the ring has room for a batch, or (room = 0) until it is empty; NW_E_RETRY
@@ -548,6 +573,10 @@ static int subscribe(runner *r)
  * subscribes under the same settings (a static member id then fences the old member). */
 static int renew_consumer(runner *r)
 {
+    if (r->txn.open && (nw_txn_abort(r->producer, NULL, &r->txn, TXN_TIMEOUT_MS) != NW_OK ||
+                        settle(r) != NW_OK)) { /* a fenced consumer's offsets cannot commit */
+        return NW_E_FATAL;
+    }
     if (wait_for_room(r, 0, (int)r->cfg->shutdown_timeout_ms) != NW_OK) {
         return NW_E_FATAL;
     }
@@ -595,6 +624,7 @@ static int loop(runner *r)
             continue;
         }
         if (n == 0) {
+            rc = end_transaction(r); /* a quiet moment: what an isolating restart gathered */
             continue;
         }
         nw_metric_add(r->m_in, n);
@@ -604,7 +634,7 @@ static int loop(runner *r)
             if (!atomic_load(r->ready)) {
                 update_ready(r); /* back from a retry: ready again once dependencies answer */
             }
-            rc = r->cfg->exactly_once ? emit_transaction(r, msgs, n) : emit(r, msgs, n);
+            rc = r->cfg->exactly_once ? emit_transaction(r, msgs, n, isolating) : emit(r, msgs, n);
             double per = (nw_now_seconds() - t0) / (double)n;
             for (size_t i = 0; i < n; i++) {
                 nw_metric_observe(r->m_seconds, per);
@@ -621,6 +651,12 @@ static int loop(runner *r)
         }
     }
     free(msgs);
+    if (r->txn.open) { /* stopping: what was gathered commits, unless the loop failed */
+        int end = rc == NW_OK ? end_transaction(r)
+                  : nw_txn_abort(r->producer, NULL, &r->txn, TXN_TIMEOUT_MS) == NW_OK ? settle(r)
+                                                                                      : NW_E_FATAL;
+        rc = rc == NW_OK ? end : rc;
+    }
     return rc;
 }
 
@@ -658,6 +694,7 @@ static void exit_if_close_hangs(const nw_stage_config *cfg, int status)
 /* Frees what nw_run_kafka allocated (any of it may still be unset). */
 static void release(runner *r)
 {
+    nw_txn_release(&r->txn);
     nw_crash_guard_close(r->guard);
     nw_batch_release(&r->batch);
     nw_inflight_release(&r->inflight);

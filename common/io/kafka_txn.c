@@ -46,68 +46,102 @@ int nw_txn_init(rd_kafka_t *producer, int timeout_ms)
     return rc == NW_OK ? NW_OK : NW_E_FATAL;
 }
 
-int nw_txn_begin(rd_kafka_t *producer)
+/* Forgets the transaction's messages (committed or aborted). */
+static void reset(nw_txn *t)
 {
-    return judge(rd_kafka_begin_transaction(producer), "begin", 0) == NW_OK ? NW_OK : NW_E_FATAL;
+    nw_txn_release(t);
+    t->open = 0;
+    t->messages = 0;
 }
 
-/* The batch's partitions of topic, each at its first offset (after = 0) or past its last. */
-static rd_kafka_topic_partition_list_t *offsets_of(const char *topic, rd_kafka_message_t **msgs,
-                                                   size_t n, int after)
+int nw_txn_begin(rd_kafka_t *producer, nw_txn *t)
 {
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
-    for (size_t i = 0; i < n; i++) {
-        int64_t at = after ? msgs[i]->offset + 1 : msgs[i]->offset;
-        rd_kafka_topic_partition_t *p =
-            rd_kafka_topic_partition_list_find(l, topic, msgs[i]->partition);
-        if (!p) {
-            rd_kafka_topic_partition_list_add(l, topic, msgs[i]->partition)->offset = at;
-        } else if (after ? at > p->offset : at < p->offset) {
-            p->offset = at;
-        }
+    if (t->open) {
+        return NW_OK;
     }
-    return l;
+    if (judge(rd_kafka_begin_transaction(producer), "begin", 0) != NW_OK) {
+        return NW_E_FATAL;
+    }
+    t->open = 1;
+    t->opened = nw_now_seconds();
+    return NW_OK;
 }
 
-int nw_txn_commit(rd_kafka_t *producer, rd_kafka_t *consumer, const char *topic,
-                  rd_kafka_message_t **msgs, size_t n, int timeout_ms)
+/* Keeps the lowest (first) or the highest (next) offset per partition. */
+static void note(rd_kafka_topic_partition_list_t **l, const char *topic, int32_t partition,
+                 int64_t at, int highest)
+{
+    if (!*l) {
+        *l = rd_kafka_topic_partition_list_new(16);
+    }
+    rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_find(*l, topic, partition);
+    if (!p) {
+        rd_kafka_topic_partition_list_add(*l, topic, partition)->offset = at;
+    } else if (highest ? at > p->offset : at < p->offset) {
+        p->offset = at;
+    }
+}
+
+void nw_txn_add(nw_txn *t, const char *topic, rd_kafka_message_t **msgs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        note(&t->first, topic, msgs[i]->partition, msgs[i]->offset, 0);
+        note(&t->next, topic, msgs[i]->partition, msgs[i]->offset + 1, 1);
+    }
+    t->messages += n;
+}
+
+int nw_txn_commit(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int timeout_ms)
 {
     double deadline = nw_now_seconds() + timeout_ms / 1000.0;
-    rd_kafka_topic_partition_list_t *next = offsets_of(topic, msgs, n, 1);
-    rd_kafka_consumer_group_metadata_t *group = rd_kafka_consumer_group_metadata(consumer);
-    int rc;
-    while ((rc = judge(rd_kafka_send_offsets_to_transaction(producer, next, group, timeout_ms),
-                       "send_offsets", deadline)) == AGAIN) {
+    int rc = NW_OK;
+    if (t->next) {
+        rd_kafka_consumer_group_metadata_t *group = rd_kafka_consumer_group_metadata(consumer);
+        while (
+            (rc = judge(rd_kafka_send_offsets_to_transaction(producer, t->next, group, timeout_ms),
+                        "send_offsets", deadline)) == AGAIN) {
+        }
+        rd_kafka_consumer_group_metadata_destroy(group);
     }
-    rd_kafka_consumer_group_metadata_destroy(group);
-    rd_kafka_topic_partition_list_destroy(next);
     while (rc == NW_OK && (rc = judge(rd_kafka_commit_transaction(producer, timeout_ms), "commit",
                                       deadline)) == AGAIN) {
+    }
+    if (rc == NW_OK) {
+        reset(t);
     }
     return rc;
 }
 
-int nw_txn_abort(rd_kafka_t *producer, rd_kafka_t *consumer, const char *topic,
-                 rd_kafka_message_t **msgs, size_t n, int timeout_ms)
+int nw_txn_abort(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int timeout_ms)
 {
     double deadline = nw_now_seconds() + timeout_ms / 1000.0;
     int rc;
     while ((rc = judge(rd_kafka_abort_transaction(producer, timeout_ms), "abort", deadline)) ==
            AGAIN) {
     }
-    if (rc != NW_OK) {
-        return NW_E_FATAL;
+    rd_kafka_error_t *e = NULL;
+    if (rc == NW_OK && consumer && t->first) {
+        /* partitions revoked meanwhile fail here, each in its .err: their new owner reads
+         * them from the last committed offsets */
+        e = rd_kafka_seek_partitions(consumer, t->first, timeout_ms);
     }
-    /* partitions revoked meanwhile fail here, each in its .err: their new owner reads them
-     * from the last committed offsets */
-    rd_kafka_topic_partition_list_t *first = offsets_of(topic, msgs, n, 0);
-    rd_kafka_error_t *e = rd_kafka_seek_partitions(consumer, first, timeout_ms);
-    rd_kafka_topic_partition_list_destroy(first);
+    reset(t);
     if (e) {
         nw_log(NW_LOG_ERROR, "kafka_transaction", "call=seek error=%s detail=%s",
                rd_kafka_error_name(e), nw_logq(rd_kafka_error_string(e)));
         rd_kafka_error_destroy(e);
         return NW_E_FATAL; /* the batch would be skipped: a restart reads it again */
     }
-    return NW_OK;
+    return rc == NW_OK ? NW_OK : NW_E_FATAL;
+}
+
+void nw_txn_release(nw_txn *t)
+{
+    if (t->first) {
+        rd_kafka_topic_partition_list_destroy(t->first);
+    }
+    if (t->next) {
+        rd_kafka_topic_partition_list_destroy(t->next);
+    }
+    t->first = t->next = NULL;
 }
