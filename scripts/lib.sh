@@ -134,6 +134,23 @@ nw_start_kafka() {
     "$NW_ROOT/scripts/kafka.sh" start "$1" "${2:-}"
 }
 
+# nw_start_test_broker DIR PARTITIONS: the broker a test runs on, its bootstrap in
+# DIR/bootstrap: Apache Kafka when NW_TEST_BROKER=kafka (make test's default where Java is),
+# else nearwire-broker. nw_stop_test_broker DIR stops either.
+nw_start_test_broker() {
+    if [ "${NW_TEST_BROKER:-mock}" = kafka ]; then
+        nw_start_kafka "$1" "$2" >/dev/null
+    else
+        nw_start_broker "$1" "$2"
+    fi
+}
+
+nw_stop_test_broker() {
+    nw_stop "$1/pids/broker.pid" 5
+    [ -f "$1/pids/kafka.pid" ] && "$NW_ROOT/scripts/kafka.sh" stop "$1" >/dev/null 2>&1
+    return 0
+}
+
 # nw_start_stage DIR STAGE BOOTSTRAP REDIS_URL [--set k=v ...]: the stage binds its HTTP
 # endpoint to a free port itself (no race with other processes picking ports); read it with
 # nw_stage_port. NW_INSTANCE=-2 (say) starts another instance: pid and log STAGE-2. Its

@@ -7,8 +7,9 @@
 
 # fault_setup: sets T (work dir), REDIS_PORT, BOOT and CONTROL (the broker's fault-command
 # pipe); redis-server's extra arguments come from the array REDIS_ARGS, the stages' from
-# STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty). FAULT_BROKER=kafka runs
-# a real Apache Kafka broker instead of nearwire-broker (no CONTROL then); kafka-cluster three
+# STAGE_ARGS, nearwire-ingest's from INGEST_ARGS (both may be empty). FAULT_BROKER=kafka (by
+# default NW_TEST_BROKER) runs a real Apache Kafka broker instead of nearwire-broker (no
+# CONTROL then; FAULT_BROKER=mock for a scenario that needs it); kafka-cluster three
 # of them, topics replicated 3 times with min.insync.replicas 2 (scripts/kafka.sh). FAULT_REDIS=cluster
 # puts the stores on a Redis Cluster of 3 masters and 3 replicas (scripts/redis_cluster.sh;
 # REDIS_PORT is then one of its nodes). REDIS_URL is what the stages are given.
@@ -26,11 +27,12 @@ fault_setup() {
         REDIS_PORT=$NW_REDIS_PORT
         REDIS_URL=redis://127.0.0.1:$REDIS_PORT
     fi
-    if [ "${FAULT_BROKER:-mock}" = kafka-cluster ]; then
+    FAULT_BROKER=${FAULT_BROKER:-${NW_TEST_BROKER:-mock}}
+    if [ "$FAULT_BROKER" = kafka-cluster ]; then
         CONTROL=
         "$NW_ROOT/scripts/kafka.sh" start-cluster "$T" 3 16 ||
             die "a cluster of three Apache Kafka brokers starts (scripts/kafka.sh)"
-    elif [ "${FAULT_BROKER:-mock}" = kafka ]; then
+    elif [ "$FAULT_BROKER" = kafka ]; then
         CONTROL=
         nw_start_kafka "$T" 16 || die "Apache Kafka starts (scripts/kafka.sh)"
     else

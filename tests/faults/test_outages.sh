@@ -21,7 +21,7 @@ REDIS_ARGS=(--appendonly yes --appendfsync everysec)
 # is about: nothing lost. Against real Kafka the stages keep idempotence on (the default).
 STAGE_ARGS=(--set kafka.enable.idempotence=false)
 INGEST_ARGS=(-X enable.idempotence=false)
-fault_setup
+FAULT_BROKER=mock fault_setup # the broker outage needs the mock cluster's fault API
 for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
 fault_all_ready 60 || die "every stage ready"
 

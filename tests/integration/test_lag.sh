@@ -13,12 +13,12 @@ T=$(mktemp -d /tmp/nearwire-lag.XXXXXX)
 mkdir -p "$T/pids" "$T/logs"
 cleanup() {
     for p in "$T"/pids/clean*.pid; do [ -e "$p" ] && nw_stop "$p" 10; done
-    nw_stop "$T/pids/broker.pid" 5
+    nw_stop_test_broker "$T"
     [ "$failed" -gt 0 ] && tail -n 20 "$T"/logs/clean*.log >&2
     rm -rf "$T"
 }
 trap cleanup EXIT
-nw_start_broker "$T" 4 || die "broker starts"
+nw_start_test_broker "$T" 4 || die "the broker starts (${NW_TEST_BROKER:-mock})"
 B=$(cat "$T/bootstrap")
 # statistics every second, so a series appears or goes within seconds of a rebalance
 export NEARWIRE_KAFKA_STATISTICS_INTERVAL_MS=1000

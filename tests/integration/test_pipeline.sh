@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test_pipeline.sh - the whole pipeline on real parts: redis-server and nearwire-broker on
-# free loopback ports, the four stages, the five seed articles fed in file order, then bad
+# test_pipeline.sh - the whole pipeline on real parts: redis-server and a broker (Apache Kafka
+# with NW_TEST_BROKER=kafka, else nearwire-broker) on free loopback ports, the four stages, the five seed articles fed in file order, then bad
 # messages, a copy of 004 and a roundup of 000 and 004. Asserts stories, duplicates, entities,
 # keywords, merged stories, dead letters, metrics (promtool), health
 # and graceful shutdown. Everything is torn down on exit, pass or fail. NW_PIPELINE_REDIS=cluster
@@ -14,9 +14,11 @@ mkdir -p "$T/pids" "$T/logs"
 
 cleanup() {
     local c
-    for c in "${NW_STAGES[@]}" broker redis; do
+    for c in "${NW_STAGES[@]}"; do
         nw_stop "$T/pids/$c.pid" 5
     done
+    nw_stop_test_broker "$T"
+    nw_stop "$T/pids/redis.pid" 5
     "$NW_ROOT/scripts/redis_cluster.sh" stop "$T"
     if [ "$failed" -gt 0 ] || [ "${KEEP_LOGS:-}" ]; then
         echo "logs kept in $T/logs" >&2
@@ -29,7 +31,7 @@ trap cleanup EXIT
 
 nw_start_store "$T" "${NW_PIPELINE_REDIS:-single}" || die "Redis starts (${NW_PIPELINE_REDIS:-single})"
 redis_masters=$REDIS_MASTERS
-nw_start_broker "$T" 16 || die "nearwire-broker starts"
+nw_start_test_broker "$T" 16 || die "the broker starts (${NW_TEST_BROKER:-mock})"
 BOOT=$(cat "$T/bootstrap")
 declare -A PORT
 for s in "${NW_STAGES[@]}"; do

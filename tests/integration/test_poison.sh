@@ -13,7 +13,7 @@ T=$(mktemp -d /tmp/nearwire-poison.XXXXXX)
 mkdir -p "$T/pids" "$T/logs" "$T/state"
 cleanup() {
     stop_all
-    nw_stop "$T/pids/broker.pid" 5
+    nw_stop_test_broker "$T"
     if [ "$failed" -gt 0 ] || [ "${KEEP_LOGS:-}" ]; then
         echo "logs kept in $T/logs" >&2
         tail -n 30 "$T"/logs/*.log >&2
@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nw_start_broker "$T" 1 || die "nearwire-broker starts"
+nw_start_test_broker "$T" 1 || die "the broker starts (${NW_TEST_BROKER:-mock})"
 BOOT=$(cat "$T/bootstrap")
 MARKER=$T/state/clean.0.inflight
 

@@ -19,7 +19,7 @@ cleanup() {
         for s in "${NW_STAGES[@]}"; do
             for p in "$d"pids/"$s"-*.pid; do [ -e "$p" ] && nw_stop "$p" 10; done
         done
-        nw_stop "${d}pids/broker.pid" 5
+        nw_stop_test_broker "${d%/}"
         nw_stop "${d}pids/redis.pid" 5
     done
     if [ "$failed" -gt 0 ] || [ -n "${NW_KEEP_LOGS:-}" ]; then
@@ -70,7 +70,7 @@ run() {
     mkdir -p "$d/pids" "$d/logs"
     nw_start_redis_any "$d" || die "redis-server starts"
     redis=redis://127.0.0.1:$NW_REDIS_PORT
-    nw_start_broker "$d" 16 || die "nearwire-broker starts"
+    nw_start_test_broker "$d" 16 || die "the broker starts (${NW_TEST_BROKER:-mock})"
     boot=$(cat "$d/bootstrap")
     for s in "${NW_STAGES[@]}"; do
         for ((k = 1; k <= $2; k++)); do
@@ -102,7 +102,7 @@ run() {
     for s in "${NW_STAGES[@]}"; do
         for ((k = 1; k <= $2; k++)); do nw_stop "$d/pids/$s-$k.pid" 15; done
     done
-    nw_stop "$d/pids/broker.pid" 5
+    nw_stop_test_broker "$d"
     nw_stop "$d/pids/redis.pid" 5
 }
 
