@@ -65,6 +65,23 @@ fault_start() {
     nw_wait_for 30 "$1 listens" nw_logged_port "$T/logs/$1.log" || die "nearwire-$1 restarts"
 }
 
+# fault_start_all: starts every stage and waits until all are ready
+fault_start_all() {
+    local s
+    for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
+    fault_all_ready 60 || die "every stage ready"
+}
+
+# fault_kill_each SECONDS: each stage in turn, SECONDS apart, SIGKILLed and started again
+fault_kill_each() {
+    local s
+    for s in "${NW_STAGES[@]}"; do
+        sleep "$1"
+        kill -KILL "$(cat "$T/pids/$s.pid")"
+        fault_start "$s"
+    done
+}
+
 # fault_ready STAGE: its /readyz answers 200 now
 fault_ready() {
     local p

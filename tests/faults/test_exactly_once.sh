@@ -18,15 +18,9 @@ STAGE_ARGS=(--set "processing.guarantee=${NW_GUARANTEE:-exactly_once}"
     --set kafka.group.instance.id=eos-1)
 INGEST_ARGS=()
 FAULT_BROKER=kafka fault_setup
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
-
+fault_start_all
 fault_feed "${NW_FAULT_DOCS:-6000}" 1000
-for s in "${NW_STAGES[@]}"; do
-    sleep 1
-    kill -KILL "$(cat "$T/pids/$s.pid")"
-    fault_start "$s"
-done
+fault_kill_each 1
 sleep 1
 kill -KILL "$(cat "$T/pids/kafka.pid")"
 sleep 3

@@ -10,14 +10,8 @@ REDIS_ARGS=()
 STAGE_ARGS=()
 INGEST_ARGS=()
 fault_setup
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
-
+fault_start_all
 fault_feed "${NW_FAULT_DOCS:-10000}" 2500
-for s in "${NW_STAGES[@]}"; do
-    sleep 0.8
-    kill -KILL "$(cat "$T/pids/$s.pid")"
-    fault_start "$s"
-done
+fault_kill_each 0.8
 fault_verdict "four SIGKILLs"
 finish

@@ -22,8 +22,7 @@ REDIS_ARGS=(--appendonly yes --appendfsync everysec)
 STAGE_ARGS=(--set kafka.enable.idempotence=false)
 INGEST_ARGS=(-X enable.idempotence=false)
 FAULT_BROKER=mock fault_setup # the broker outage needs the mock cluster's fault API
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
+fault_start_all
 
 every_stage_not_ready() {
     local s

@@ -26,8 +26,7 @@ sed 's/^news\.stories .*/& segment.ms=1000 min.cleanable.dirty.ratio=0.01/' \
 NEARWIRE_TOPICS_FILE=$topics FAULT_BROKER=kafka fault_setup
 rm -f "$topics"
 echo "     Apache Kafka $(sed -n 's/^KAFKA_VERSION=\${NEARWIRE_KAFKA_VERSION:-\(.*\)}$/\1/p' "$NW_ROOT/scripts/kafka.sh") at $BOOT"
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
+fault_start_all
 
 fault_feed "${NW_FAULT_DOCS:-6000}" 1000
 sleep 2

@@ -18,8 +18,7 @@ REDIS_ARGS=()
 STAGE_ARGS=()
 INGEST_ARGS=()
 fault_setup
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
+fault_start_all
 
 fault_feed "${NW_FAULT_DOCS:-18000}" 500
 sleep 2

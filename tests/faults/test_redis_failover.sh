@@ -19,8 +19,7 @@ STAGE_ARGS=(--set redis.wait_replicas="${NW_FAILOVER_WAIT:-1}")
 export NEARWIRE_CLEAN_REPEATED_AFTER=0
 INGEST_ARGS=()
 fault_setup
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
+fault_start_all
 
 store_stages_not_ready() { fault_not_ready cluster && fault_not_ready enrich; }
 role_of() { redis-cli -p "$1" role 2>/dev/null | head -1; }

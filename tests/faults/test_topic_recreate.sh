@@ -18,8 +18,7 @@ STAGE_ARGS=(--set kafka.group.instance.id=recreate-1 --set kafka.topic.metadata.
     --set startup.timeout.ms=120000)
 INGEST_ARGS=()
 FAULT_BROKER=kafka fault_setup
-for s in "${NW_STAGES[@]}"; do fault_start "$s"; done
-fault_all_ready 60 || die "every stage ready"
+fault_start_all
 topics() { "$NW_BIN/nearwire-topics" -b "$BOOT" "$@" >>"$T/logs/topics.log" 2>&1; }
 enriched_ids() {
     "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched --from-beginning --to-end --timeout 60 |
