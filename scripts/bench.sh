@@ -59,6 +59,7 @@ pipeline() {
     [ "$1" = kafka-eos ] &&
         args=(--set processing.guarantee=exactly_once --set kafka.group.instance.id=bench-1)
     BOOT=$(cat "$d/bootstrap")
+    PIPE_DIR=$d
     for s in "${NW_STAGES[@]}"; do
         nw_start_stage "$d" "$s" "$BOOT" "redis://127.0.0.1:$port" "${args[@]}"
     done
@@ -97,14 +98,45 @@ all_of() {
         --count $(($1 + $(cluster_metric nearwire_store_revisions_total))) >/dev/null
 }
 
+# cpu_seconds: "NAME SECONDS" a line for each process of the pipeline run in $PIPE_DIR (the
+# stages, the broker or Kafka's JVM) and redis-server: user + system CPU so far, from /proc
+cpu_seconds() {
+    local name pid tick
+    tick=$(getconf CLK_TCK)
+    for name in "${NW_STAGES[@]}" broker kafka redis; do
+        if [ "$name" = redis ]; then
+            pid=$(redis-cli -p "$port" info server | tr -d '\r' | sed -n 's/^process_id://p')
+        else
+            pid=$(cat "$PIPE_DIR/pids/$name.pid" 2>/dev/null) || continue
+        fi
+        [ -r "/proc/$pid/stat" ] || continue
+        # fields after the command's closing parenthesis: utime and stime are the 12th and 13th
+        sed 's/.*) //' "/proc/$pid/stat" | awk -v n="$name" -v t="$tick" '{ print n, ($12 + $13) / t }'
+    done
+}
+
 pipeline_figures() {
     local n t0 t1
     n=$(wc -l <"$T/reuters.jsonl")
+    cpu_seconds >"$T/cpu.before"
     t0=$(date +%s.%N)
-    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/reuters.jsonl"
+    local TIMEFORMAT='ingest %U %S'
+    { time "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/reuters.jsonl"; } 2>"$T/cpu.ingest"
     all_of "$n"
     t1=$(date +%s.%N)
+    cpu_seconds >"$T/cpu.after"
     awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "throughput   %8.0f docs/s  (%d Reuters articles through all four stages, %.1f s)\n", n / (b - a), n, b - a }'
+    # CPU per article by process over that run: where the 2 cores went
+    awk -v n="$n" -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
+        FILENAME ~ /before/ { before[$1] = $2; next }
+        FILENAME ~ /ingest/ { used["ingest"] = $2 + $3; order[++k] = "ingest"; next }
+        { used[$1] = $2 - before[$1]; order[++k] = $1 }
+        END { line = "cpu/article "; total = 0
+              for (i = 1; i <= k; i++) { u = used[order[i]]; total += u
+                  line = line sprintf(" %s %.0f us,", order[i], u / n * 1e6) }
+              printf "%s total %.0f us  (CPU of each process over the run; %.2f of 2 cores busy)\n",
+                     line, total / n * 1e6, total / wall }' \
+        "$T/cpu.before" "$T/cpu.ingest" "$T/cpu.after"
 
     # latency: 10k more articles at 1k/s; enrich's message-age histogram (age of each message,
     # from its ingest timestamp, when enrich processes it) before and after gives the quantiles
