@@ -484,17 +484,19 @@ static size_t collect(runner *r, rd_kafka_message_t **msgs, size_t max)
             rd_kafka_message_destroy(m);
             break;
         }
-        if ((m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-             m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) &&
-            !atomic_exchange(&r->topic_missing, 1)) {
-            /* deleted under the running stage: consuming resumes, from the start of the
-             * topic, once it is created again (metadata refresh, then a rebalance) */
-            nw_log(NW_LOG_ERROR, "input_topic_missing", "topic=%s detail=%s", r->cfg->topic_in,
-                   nw_logq(rd_kafka_message_errstr(m)));
-            set_ready(r, 0,
-                      "kafka: the input topic does not exist (see event=input_topic_missing)");
-        } else if (m->err) {
-            if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (m->err) { /* an event, not a message */
+            if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+                /* deleted under the running stage: consuming resumes, from the start of the
+                 * topic, once it is created again (metadata refresh, then a rebalance) */
+                if (!atomic_exchange(&r->topic_missing, 1)) {
+                    nw_log(NW_LOG_ERROR, "input_topic_missing", "topic=%s detail=%s",
+                           r->cfg->topic_in, nw_logq(rd_kafka_message_errstr(m)));
+                    set_ready(r, 0,
+                              "kafka: the input topic does not exist (see "
+                              "event=input_topic_missing)");
+                }
+            } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                 nw_log(NW_LOG_WARN, "consume_error", "error=%s",
                        nw_logq(rd_kafka_message_errstr(m)));
             }

@@ -1,4 +1,5 @@
-/* kafka_txn.c - one producer transaction per batch (see kafka_txn.h). librdkafka classes
+/* kafka_txn.c - a producer transaction per batch, or per run of isolated batches (see
+ * kafka_txn.h). librdkafka classes
  * every error of its transactional API: retriable (call again), abortable (abort, then the
  * batch is read again) or fatal (the producer is unusable, e.g. fenced by a newer instance
  * of the same transactional id: exit, and the newer one carries on). */

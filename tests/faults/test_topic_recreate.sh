@@ -72,6 +72,8 @@ check "articles sent after that all come out" \
     nw_wait_for 60 "the last 400 articles out" have_all "$T/d.jsonl"
 lost=$(comm -23 <(jq -r .id "$T/c.jsonl" | sort -u) <(enriched_ids) | wc -l)
 echo "     of the 400 articles streaming when news.clean was deleted, $lost went with it"
+check "no consumer error was taken for a message: news.dlq stays empty" eq \
+    "$("$NW_BIN/nearwire-tail" -b "$BOOT" -t news.dlq --from-beginning --to-end --timeout 60 | wc -l)" 0
 t0=$(date +%s.%N)
 for s in "${NW_STAGES[@]}"; do nw_stop "$T/pids/$s.pid" 60; done
 took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
