@@ -66,6 +66,15 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# development aids (tests/tools): built by `make dev-tools`, used by the eval scripts
+DEV_SRC := $(sort $(wildcard tests/tools/*.c))
+DEV_BINS := $(DEV_SRC:tests/tools/%.c=$(BUILD)/dev/%)
+ALL_OBJ += $(DEV_SRC:%.c=$(BUILD)/obj/%.o)
+$(BUILD)/dev/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+dev-tools: $(DEV_BINS) ## build the development aids of tests/tools (clean_trace: why clean dropped each paragraph)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -74,7 +83,7 @@ ALL_OBJ += $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 setup: ## install the Debian packages the project needs (idempotent; needs root or sudo)
 	@scripts/setup.sh
 
-unit: $(UNIT_BINS) ## run the cmocka unit tests
+unit: $(UNIT_BINS) $(DEV_BINS) ## run the cmocka unit tests
 	@BUILD=$(BUILD) tests/run.sh unit
 
 # The broker of the tests that run on either (pipeline, scale-out, kill -9, Redis faults):
@@ -122,7 +131,7 @@ soak-hostile: all ## hostile and normal messages through the pipeline for SOAK_M
 fuzz: ## run the libFuzzer harnesses of tests/fuzz for FUZZ_SECONDS each (default 60)
 	@scripts/fuzz.sh
 
-eval-clean: all ## score clean's article text on the article-extraction-benchmark (181 pages)
+eval-clean: all ## score clean's article text: the article-extraction-benchmark (181 pages), and Readability's test pages and Dragnet from ../shared/data when there
 	@scripts/eval_clean.sh
 
 BROKER ?=
@@ -162,7 +171,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all setup unit integration test check asan bench bench-memory kafka eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
+.PHONY: all dev-tools setup unit integration test check asan bench bench-memory kafka eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)

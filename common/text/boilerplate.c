@@ -57,7 +57,7 @@ static int starts_any(const char *lower, const char *const *phrases)
 
 /* Phrases searched anywhere in a paragraph, one list each. All are found in one pass over
  * the paragraph (phrase_scan), so adding a phrase costs almost nothing per paragraph. */
-enum { L_ARCHIVE, L_APPEAL, L_CREDIT, L_CLICK, L_READ, L_TIME, L_COUNT };
+enum { L_ARCHIVE, L_APPEAL, L_APPEAL_WORD, L_READER, L_CREDIT, L_CLICK, L_READ, L_TIME, L_COUNT };
 static const struct phrase {
     const char *text;
     int list;
@@ -67,18 +67,18 @@ static const struct phrase {
                {"dear reader", L_APPEAL},
                {"our journalism", L_APPEAL},
                {"loyal readers", L_APPEAL},
-               {"subscribe", L_APPEAL},
-               {"subscription", L_APPEAL},
-               {"paywall", L_APPEAL},
-               {"premium", L_APPEAL},
+               {"subscribe", L_APPEAL_WORD},
+               {"subscription", L_APPEAL_WORD},
+               {"paywall", L_APPEAL_WORD},
+               {"premium", L_APPEAL_WORD},
                {"ads-free", L_APPEAL},
                {"ad-free", L_APPEAL},
-               {"donate", L_APPEAL},
-               {"donation", L_APPEAL},
+               {"donate", L_APPEAL_WORD},
+               {"donation", L_APPEAL_WORD},
                {"support us", L_APPEAL},
                {"become a member", L_APPEAL},
                {"sign up for", L_APPEAL},
-               {"newsletter", L_APPEAL},
+               {"newsletter", L_APPEAL_WORD},
                {"receive access", L_APPEAL},
                {"a month you will", L_APPEAL},
                {"help us grow", L_APPEAL},
@@ -86,6 +86,14 @@ static const struct phrase {
                {"support our", L_APPEAL},
                {"free trial", L_APPEAL},
                {"already a subscriber", L_APPEAL},
+               /* the reader addressed: with an appeal word, an appeal; without, article text */
+               {"you", L_READER},
+               {"our ", L_READER},
+               {" us ", L_READER},
+               {" us.", L_READER},
+               {" us!", L_READER},
+               {"sign up", L_READER},
+               {"join ", L_READER},
                {"(photo credit", L_CREDIT},
                {"photo credit:", L_CREDIT},
                {"reuters/", L_CREDIT},
@@ -267,7 +275,12 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
     if (words <= 10 && (found & 1u << L_READ)) {
         return NW_BP_READ_TIME;
     }
-    if ((found & 1u << L_APPEAL) && words < 120) {
+    /* "subscription", "premium", "donation" also occur in articles (a music service's
+     * subscription plan, organ donation): alone they mark only a short line or one that
+     * addresses the reader ("Subscribe to our newsletter", "Donate now: you can help") */
+    if (((found & 1u << L_APPEAL) && words < 120) ||
+        ((found & 1u << L_APPEAL_WORD) &&
+         (words < 12 || ((found & 1u << L_READER) && words < 60)))) {
         return NW_BP_APPEAL;
     }
     if (words < 10 && starts_any(lower, related_starts)) {

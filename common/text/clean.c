@@ -390,3 +390,15 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
     *out = r;
     return rc;
 }
+
+size_t nw_cleaner_paragraphs(const nw_cleaner *c)
+{
+    return c->paras.n;
+}
+
+nw_bp_reason nw_cleaner_paragraph(const nw_cleaner *c, size_t i, const char **text, size_t *len)
+{
+    *text = nw_para_str(&c->paras, i);
+    *len = c->paras.v[i].len;
+    return (nw_bp_reason)c->reasons.data[i];
+}

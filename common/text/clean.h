@@ -39,4 +39,10 @@ void nw_cleaner_free(nw_cleaner *c);
 int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct,
                    const char *title_in, const nw_clean_result **out);
 
+/* After a run: how many paragraphs the page was cut into, and paragraph i's text (borrowed,
+ * valid until the next run) with the reason it was dropped (NW_BP_NONE when kept). For tools
+ * that show why text went; the kept text is res.text. */
+size_t nw_cleaner_paragraphs(const nw_cleaner *c);
+nw_bp_reason nw_cleaner_paragraph(const nw_cleaner *c, size_t i, const char **text, size_t *len);
+
 #endif

@@ -21,6 +21,7 @@ void nw_html_result_init(nw_html_result *r)
     r->pruned_chars = 0;
     r->pruned_blocks = 0;
     r->parser_bytes = 0;
+    r->pruned_trace = NULL;
 }
 
 void nw_html_result_release(nw_html_result *r)
@@ -29,10 +30,26 @@ void nw_html_result_release(nw_html_result *r)
     nw_buf_release(&r->ld_body);
 }
 
-/* Never text: pruned whatever their size. */
-static int is_never_text(GumboTag t)
+/* MathML's <annotation>: the formula's TeX source beside its visible form (Wikipedia's
+ * "N {\displaystyle N}"); gumbo has no tag constant for it. */
+static int is_math_annotation(const GumboElement *el)
 {
-    switch (t) {
+    return el->tag_namespace == GUMBO_NAMESPACE_MATHML &&
+           (el->tag == GUMBO_TAG_ANNOTATION_XML ||
+            (el->tag == GUMBO_TAG_UNKNOWN && el->original_tag.length >= 11 &&
+             strncasecmp(el->original_tag.data + 1, "annotation", 10) == 0));
+}
+
+/* Never text: pruned whatever their size. Ruby readings (<rt>, <rp>) are the small kana over
+ * a kanji word, not words of the sentence. */
+static int is_never_text(const GumboElement *el)
+{
+    if (is_math_annotation(el)) {
+        return 1;
+    }
+    switch (el->tag) {
+    case GUMBO_TAG_RT:
+    case GUMBO_TAG_RP:
     case GUMBO_TAG_SCRIPT:
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_NOSCRIPT:
@@ -177,7 +194,7 @@ static size_t text_bytes(const GumboNode *n, int depth);
 static size_t content_inside(const GumboNode *n, int depth)
 {
     if (n->type != GUMBO_NODE_ELEMENT || depth > NW_EXTRACT_MAX_DEPTH ||
-        is_never_text(n->v.element.tag)) {
+        is_never_text(&n->v.element)) {
         return 0;
     }
     const GumboElement *el = &n->v.element;
@@ -206,7 +223,7 @@ static int is_pruned(const GumboNode *n, int depth, size_t page_text, size_t *te
 {
     const GumboElement *el = &n->v.element;
     *text_out = 0;
-    if (is_never_text(el->tag)) {
+    if (is_never_text(el)) {
         return 1;
     }
     if (el->tag == GUMBO_TAG_BODY || el->tag == GUMBO_TAG_HTML || el->tag == GUMBO_TAG_ARTICLE ||
@@ -312,6 +329,24 @@ static void take_json_ld(nw_html_result *r, const GumboElement *el)
     }
 }
 
+static void append_node_text(nw_buf *b, const GumboNode *n, int depth);
+
+/* "tag.class#id<TAB>its text" for a tool's trace of what pruning removed */
+static void trace_pruned(nw_buf *t, const GumboNode *n, int depth)
+{
+    const GumboElement *el = &n->v.element;
+    GumboAttribute *cls = gumbo_get_attribute(&el->attributes, "class");
+    GumboAttribute *id = gumbo_get_attribute(&el->attributes, "id");
+    nw_buf raw;
+    nw_buf_init(&raw);
+    append_node_text(&raw, n, depth);
+    nw_buf_printf(t, "%s.%s#%s\t", gumbo_normalized_tagname(el->tag), cls ? cls->value : "",
+                  id ? id->value : "");
+    nw_fold_space(raw.data ? raw.data : "", raw.len, t);
+    nw_buf_putc(t, '\n');
+    nw_buf_release(&raw);
+}
+
 static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
 {
     if (w->rc != NW_OK) {
@@ -343,6 +378,9 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     if (depth > NW_EXTRACT_MAX_DEPTH || is_pruned(n, depth, w->page_text, &pruned_text)) {
         w->r->pruned_chars += pruned_text;
         w->r->pruned_blocks++;
+        if (w->r->pruned_trace && pruned_text) {
+            trace_pruned(w->r->pruned_trace, n, depth);
+        }
         return;
     }
     int block = is_block_tag(el->tag);

@@ -15,6 +15,8 @@ typedef struct nw_html_result {
     size_t pruned_chars;  /* text bytes inside pruned containers */
     size_t pruned_blocks; /* how many containers were pruned */
     size_t parser_bytes;  /* memory the HTML parser took for the page */
+    nw_buf *pruned_trace; /* NULL, or gets a line per pruned container: "tag.class#id<TAB>text"
+                             (development tools; nw_html_result_init sets NULL) */
 } nw_html_result;
 
 void nw_html_result_init(nw_html_result *r);

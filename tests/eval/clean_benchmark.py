@@ -3,6 +3,10 @@
 
   prepare DIR OUT.jsonl         pages (html/*.html.gz) -> input documents (text/html), decoded
                                 as UTF-8, else by their <meta charset>, else Windows-1252
+  prepare-set PAGES.jsonl.gz SELECT OUT.jsonl GOLD.json
+                                a ../shared/data set of {id, html, gold, ...} records (Readability's
+                                test pages, Dragnet) -> input documents and a gold file in the
+                                benchmark's shape; SELECT: real (not synthetic), train or test
   score GROUND_TRUTH PRED       PRED: nearwire-clean output (JSONL with id, text), or an
                                 extractor's output file from the benchmark ({id: {articleBody}})
 
@@ -47,6 +51,26 @@ def prepare(d, out):
             f.write(json.dumps({"id": page_id, "content_type": "text/html", "body": html}) + "\n")
 
 
+SELECTORS = {
+    "real": lambda d: not d.get("synthetic", False),
+    "train": lambda d: d.get("split") == "train",
+    "test": lambda d: d.get("split") == "test",
+}
+
+
+def prepare_set(src, select, out, gold_out):
+    keep = SELECTORS[select]
+    gold = {}
+    with gzip.open(src, "rt") as f, open(out, "w") as o:
+        for d in map(json.loads, f):
+            if keep(d):
+                o.write(json.dumps({"id": d["id"], "content_type": "text/html",
+                                    "body": d["html"]}) + "\n")
+                gold[d["id"]] = {"articleBody": d["gold"]}
+    with open(gold_out, "w") as g:
+        json.dump(gold, g)
+
+
 def load_pred(path):
     """A benchmark output file ({id: text or {articleBody}}) or our JSONL ({id, text})."""
     with open(path) as f:
@@ -85,6 +109,8 @@ def score(gt_path, pred_path):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "prepare":
         prepare(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 6 and sys.argv[1] == "prepare-set" and sys.argv[3] in SELECTORS:
+        prepare_set(*sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "score":
         score(sys.argv[2], sys.argv[3])
     else:
