@@ -117,11 +117,17 @@ static int is_block_tag(GumboTag t)
 /* Class/id words that mark a non-article container. Matched against whole words of the
  * attribute split on space, '-' and '_' so "nav" does not match "canvas". */
 static const char *const prune_words[] = {
-    "share",     "sharing",  "social",   "related", "comment",    "comments",   "newsletter",
-    "subscribe", "promo",    "advert",   "ad",      "ads",        "breadcrumb", "breadcrumbs",
-    "menu",      "footer",   "sidebar",  "nav",     "navigation", "cookie",     "popup",
-    "modal",     "caption",  "byline",   "tags",    "signup",     "outbrain",   "taboola",
-    "recirc",    "trending", "masthead", NULL};
+    "share", "sharing", "social", "related", "comment", "comments", "newsletter", "subscribe",
+    "promo", "advert", "ad", "ads", "breadcrumb", "breadcrumbs", "menu", "footer", "sidebar", "nav",
+    "navigation", "cookie", "popup", "modal", "tags", "signup", "outbrain", "taboola", "recirc",
+    "trending", "masthead",
+    /* WordPress and share-plugin widgets whose names join the words: Jetpack's
+     * "jp-relatedposts" and "sharedaddy", YARPP, AddToAny, ShareThis, "like" buttons */
+    "relatedposts", "sharedaddy", "yarpp", "addtoany", "sharethis", "shareaholic", "likes", NULL};
+
+/* Words of containers that are small when they are what they say: a "caption" or "byline"
+ * box holding an article's worth of text (NW_CONTENT_MIN) is the article, badly named. */
+static const char *const small_words[] = {"caption", "byline", NULL};
 
 /* Words that mark the article's own containers (Readability's positive class names); one of
  * them outweighs any pruning word, as in "content-with-sidebar". */
@@ -138,11 +144,16 @@ static int word_in(const char *const *list, const char *w, size_t n)
     return 0;
 }
 
+/* An id of four or more words is an anchor made from a heading's text
+ * ("sharing-with-a-single-developer", "nav_nur_die_folie__1"), not a component's name. */
+#define NW_SLUG_WORDS 4
+
 /* 1 when the attribute (class, id, itemprop) has one of the words, split on non-alphanumerics,
  * so "nav" does not match "canvas". */
 static int attr_has_word(const GumboElement *el, const char *name, const char *const *list)
 {
     GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
+    int found = 0, words = 0;
     for (const char *s = a ? a->value : ""; *s;) {
         while (*s && !isalnum((unsigned char)*s)) {
             s++;
@@ -151,11 +162,10 @@ static int attr_has_word(const GumboElement *el, const char *name, const char *c
         while (*s && isalnum((unsigned char)*s)) {
             s++;
         }
-        if (s > w && word_in(list, w, (size_t)(s - w))) {
-            return 1;
-        }
+        words += s > w;
+        found |= s > w && word_in(list, w, (size_t)(s - w));
     }
-    return 0;
+    return found && !(words >= NW_SLUG_WORDS && strcmp(name, "id") == 0);
 }
 
 /* 1 when the attribute has a pruning word and no keeping word, -1 when it has a keeping word. */
@@ -182,6 +192,13 @@ static int attr_marks_boilerplate(const GumboElement *el)
 {
     int c = attr_verdict(el, "class"), i = attr_verdict(el, "id");
     return c >= 0 && i >= 0 && (c > 0 || i > 0);
+}
+
+/* 1 when the class or id says caption or byline and no keeping word */
+static int attr_marks_small(const GumboElement *el)
+{
+    return attr_verdict(el, "class") >= 0 && attr_verdict(el, "id") >= 0 &&
+           (attr_has_word(el, "class", small_words) || attr_has_word(el, "id", small_words));
 }
 
 static size_t text_bytes(const GumboNode *n, int depth);
@@ -230,10 +247,14 @@ static int is_pruned(const GumboNode *n, int depth, size_t page_text, size_t *te
         el->tag == GUMBO_TAG_MAIN) {
         return 0;
     }
-    if (!is_pruned_tag(el->tag) && !attr_marks_boilerplate(el)) {
+    int small = !is_pruned_tag(el->tag) && !attr_marks_boilerplate(el);
+    if (small && !attr_marks_small(el)) {
         return 0;
     }
     size_t text = text_bytes(n, depth);
+    if (small && text >= NW_CONTENT_MIN) {
+        return 0;
+    }
     if ((double)text > NW_WRAPPER_SHARE * (double)page_text) {
         return 0;
     }

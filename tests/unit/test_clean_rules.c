@@ -79,6 +79,43 @@ static void test_ruby_and_math_annotations_dropped(void **state)
     assert_dropped(text, "displaystyle");
 }
 
+/* A paragraph long enough to be article text by every rule (its own words as a marker). */
+#define PARA(marker)                                                                               \
+    "<p>" marker ", and then the article goes on for a while, with commas, clauses, and enough "   \
+    "words in a sentence that no rule of the cleaner would call it short or debris.</p>"
+
+/* class/id words are component names: an id made of a heading's words is an anchor, a
+ * "caption" box with an article's worth of text is the article, and the share and
+ * related-post widgets whose names join their words are still widgets */
+static void test_class_and_id_words(void **state)
+{
+    (void)state;
+    const char *text = clean_html("<html><body><div class=post>" PARA("First") PARA(
+        "Second") "<div id=sharing-with-a-single-developer><h2>Sharing with one "
+                  "developer</h2>" PARA("Third") PARA(
+                      "Fourth") "</div>"
+                                "<div id=jp-relatedposts class=jp-relatedposts><h3>Related"
+                                "</h3><p>Another story of the site, with a teaser that is long "
+                                "enough to be a sentence.</p></div>"
+                                "<div class=sharedaddy><p>Share this: Twitter, Facebook, and a "
+                                "long list of other places to post the link to.</p></div>"
+                                "</div></body></html>");
+    assert_kept(text, "Third, and then");
+    assert_kept(text, "Sharing with one developer");
+    assert_dropped(text, "Another story of the site");
+    assert_dropped(text, "Twitter, Facebook");
+
+    text =
+        clean_html("<html><body><div class=nav><a href=/>Home</a> <a href=/a>About</a></div>"
+                   "<div class=item-caption>" PARA("One")
+                       PARA("Two") "<div "
+                                   "class=caption>The harbour at dawn, seen from the pier by the "
+                                   "photographer.</div>" PARA("Three") "</div></body></html>");
+    assert_kept(text, "Two, and then");
+    assert_kept(text, "Three, and then");
+    assert_dropped(text, "seen from the pier");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -98,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_appeal_words_need_the_reader),
         cmocka_unit_test(test_ruby_and_math_annotations_dropped),
+        cmocka_unit_test(test_class_and_id_words),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
