@@ -237,26 +237,55 @@ static void keep_short_between_kept(nw_cleaner *c)
     }
 }
 
+/* The box around 'box' (the nearest enclosing one any paragraph records), 0 when none is. */
+static uintptr_t parent_box(const nw_paras *ps, uintptr_t box)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        for (int k = 0; k < 2; k++) {
+            if (ps->v[i].box[k] == box && ps->v[i].box[k + 1]) {
+                return ps->v[i].box[k + 1];
+            }
+        }
+    }
+    return 0;
+}
+
 /* The best box (best_box.h) holds the article: when it holds two thirds of the kept text,
- * kept paragraphs outside it go (the next story, a comment thread run on after it). */
+ * kept paragraphs outside it go (the next story, a comment thread run on after it). Kept
+ * paragraphs in the box around it stay (Readability's sibling rule), and above it, those in
+ * the box around that one: a lead, a standfirst or the first paragraphs set apart from the
+ * body ("story-intro" and three paragraphs, then the rest behind "Read more"). The next
+ * story after the body is rarely that close. */
 static int keep_best_box(nw_cleaner *c)
 {
     uintptr_t best;
     if (nw_best_box(&c->boxes, &c->paras, c->reasons.data, &best) != NW_OK) {
         return NW_E_NOMEM;
     }
+    if (!best) {
+        return NW_OK;
+    }
+    uintptr_t around = parent_box(&c->paras, best), lead_box = parent_box(&c->paras, around);
+    size_t first = 0; /* the box's first paragraph: a lead sits above it */
+    while (first < c->paras.n && !nw_para_in_box(&c->paras.v[first], best)) {
+        first++;
+    }
     size_t inside = 0, total = 0;
+    char *in_article = c->scratch.data; /* one flag a paragraph; scratch holds the text's size */
     for (size_t i = 0; i < c->paras.n; i++) {
+        const nw_para *p = &c->paras.v[i];
+        in_article[i] = nw_para_in_box(p, best) || nw_para_in_box(p, around) ||
+                        (i < first && nw_para_in_box(p, lead_box));
         if (c->reasons.data[i] == NW_BP_NONE) {
-            total += c->paras.v[i].len;
-            inside += nw_para_in_box(&c->paras.v[i], best) ? c->paras.v[i].len : 0;
+            total += p->len;
+            inside += in_article[i] ? p->len : 0;
         }
     }
-    if (!best || 3 * inside < 2 * total) {
+    if (3 * inside < 2 * total) {
         return NW_OK;
     }
     for (size_t i = 0; i < c->paras.n; i++) {
-        if (c->reasons.data[i] == NW_BP_NONE && !nw_para_in_box(&c->paras.v[i], best)) {
+        if (c->reasons.data[i] == NW_BP_NONE && !in_article[i]) {
             c->reasons.data[i] = (char)NW_BP_OUTSIDE_MAIN;
         }
     }

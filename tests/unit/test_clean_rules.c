@@ -116,6 +116,28 @@ static void test_class_and_id_words(void **state)
     assert_dropped(text, "seen from the pier");
 }
 
+/* the lead set apart above the body (Herald Sun: an intro box and three paragraphs, the rest
+ * behind "Read more") joins the body's box; a story after the body in its own box still goes */
+static void test_lead_joins_the_body(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=page><div class=story-body><div class=story-intro>"
+        "<p><strong>A high-powered team has been doing the rounds of media organisations in the "
+        "past few days, in an attempt to allay concerns. It failed.</strong></p></div>" /**/
+        PARA("Lead two") PARA("Lead three")                                             /**/
+        "<div id=read-more><div id=read-more-link><a href=''>Read more</a></div>"
+        "<div id=read-more-content>"                                           /**/
+        PARA("Body one") PARA("Body two") PARA("Body three") PARA("Body four") /**/
+        PARA("Body five") PARA("Body six")                                     /**/
+        "</div></div></div></div><div class=next>" PARA("Next story") "</div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "It failed.");
+    assert_kept(text, "Lead three, and then");
+    assert_kept(text, "Body six, and then");
+    assert_dropped(text, "Next story");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -136,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_appeal_words_need_the_reader),
         cmocka_unit_test(test_ruby_and_math_annotations_dropped),
         cmocka_unit_test(test_class_and_id_words),
+        cmocka_unit_test(test_lead_joins_the_body),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
