@@ -252,10 +252,10 @@ static uintptr_t parent_box(const nw_paras *ps, uintptr_t box)
 
 /* The best box (best_box.h) holds the article: when it holds two thirds of the kept text,
  * kept paragraphs outside it go (the next story, a comment thread run on after it). Kept
- * paragraphs in the box around it stay (Readability's sibling rule), and above it, those in
- * the box around that one: a lead, a standfirst or the first paragraphs set apart from the
- * body ("story-intro" and three paragraphs, then the rest behind "Read more"). The next
- * story after the body is rarely that close. */
+ * paragraphs set directly in the box around it stay (Readability's sibling rule), and above
+ * it, any in the box around it or the one around that: a lead, a standfirst or the first
+ * paragraphs set apart from the body ("story-intro" and three paragraphs, then the rest
+ * behind "Read more"). After the body, a box of its own is the next story. */
 static int keep_best_box(nw_cleaner *c)
 {
     uintptr_t best;
@@ -274,8 +274,8 @@ static int keep_best_box(nw_cleaner *c)
     char *in_article = c->scratch.data; /* one flag a paragraph; scratch holds the text's size */
     for (size_t i = 0; i < c->paras.n; i++) {
         const nw_para *p = &c->paras.v[i];
-        in_article[i] = nw_para_in_box(p, best) || nw_para_in_box(p, around) ||
-                        (i < first && nw_para_in_box(p, lead_box));
+        in_article[i] = nw_para_in_box(p, best) || (around && p->box[0] == around) ||
+                        (i < first && (nw_para_in_box(p, around) || nw_para_in_box(p, lead_box)));
         if (c->reasons.data[i] == NW_BP_NONE) {
             total += p->len;
             inside += in_article[i] ? p->len : 0;
