@@ -237,6 +237,35 @@ static void keep_short_between_kept(nw_cleaner *c)
     }
 }
 
+/* A line the article introduces a list with ("2020 tour dates:", "Ingredients:") */
+static int introduces_list(const nw_paras *ps, size_t i)
+{
+    size_t n = ps->v[i].len;
+    return n && nw_para_str(ps, i)[n - 1] == ':';
+}
+
+/* Short lines (dates, places, ingredients) a kept paragraph or a line ending in ':'
+ * introduces, are the list it introduces: the colon line and the run of short and
+ * timestamp-shaped lines after it are kept, two lines at least. Link lines end the run. */
+static void keep_introduced_lists(nw_cleaner *c)
+{
+    for (size_t i = 0; i + 2 < c->paras.n; i++) {
+        char why = c->reasons.data[i];
+        if (!introduces_list(&c->paras, i) || (why != NW_BP_NONE && why != NW_BP_SHORT)) {
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < c->paras.n &&
+               (c->reasons.data[j] == NW_BP_SHORT || c->reasons.data[j] == NW_BP_TIMESTAMP)) {
+            j++;
+        }
+        if (j - i > 2) {
+            memset(c->reasons.data + i, NW_BP_NONE, j - i);
+        }
+        i = j - 1;
+    }
+}
+
 /* The box around 'box' (the nearest enclosing one any paragraph records), 0 when none is. */
 static uintptr_t parent_box(const nw_paras *ps, uintptr_t box)
 {
@@ -380,8 +409,9 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
     }
     int stand_in = 0;
     if (rc == NW_OK && r->is_html) {
-        keep_densest_run(c);
+        keep_introduced_lists(c);
         keep_short_between_kept(c);
+        keep_densest_run(c);
         rc = keep_best_box(c);
         apply_microdata(c);
     }

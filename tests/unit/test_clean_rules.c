@@ -138,6 +138,46 @@ static void test_lead_joins_the_body(void **state)
     assert_dropped(text, "Next story");
 }
 
+/* a list the article introduces with a colon is the article's, however short its lines */
+static void test_introduced_list_kept(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=nav><a href=/>Home</a></div><div class=story>" /**/
+        PARA("The band will tour") "<p>The 50th Anniversary Tour 2020 dates:</p>"
+                                   "<p>June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL</p>"
+                                   "<p>June 10 -- Credit Union Amphitheatre, Tampa, FL</p>"
+                                   "<p>June 14 -- Bank Amphitheatre, Alpharetta, GA</p>"
+                                   "<div class=x><p>Tags: "
+                                   "music</p><p>Print</p></div></div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "The 50th Anniversary Tour 2020 dates:\n\nJune 9 -- Coral Sky");
+    assert_kept(text, "June 14 -- Bank Amphitheatre");
+    assert_dropped(text, "Print");
+}
+
+/* short lines between article lines are article before the densest run is chosen: a poem's
+ * lines are short, its stanzas' last lines sentences (the lines before the first sentence
+ * are still lost) */
+static void test_poem_lines_kept(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=menu><p>Home</p><p>Archive</p><p>About us</p></div>"
+        "<div class=entry><p>I wander often from the way,</p><p>And sin afflicts me every day:</p>"
+        "<p>Oh, when shall I be pure?</p><p>Christ leads me to the path again,</p>"
+        "<p>And washes me from every stain,</p><p>A cleansing full and sure.</p>"
+        "<p>I hear the world's enticing voice,</p><p>That tempts me to a godless choice:</p>"
+        "<p>How shall I stand the test?</p></div>"
+        "<div class=side><p>Subscribe via RSS</p><p>Subscribe via Email</p></div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "Oh, when shall I be pure?\n\nChrist leads me to the path again,\n\nAnd "
+                      "washes me from every stain,");
+    assert_kept(text, "How shall I stand the test?");
+    assert_dropped(text, "Subscribe");
+    assert_dropped(text, "Archive");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -159,6 +199,8 @@ int main(void)
         cmocka_unit_test(test_ruby_and_math_annotations_dropped),
         cmocka_unit_test(test_class_and_id_words),
         cmocka_unit_test(test_lead_joins_the_body),
+        cmocka_unit_test(test_introduced_list_kept),
+        cmocka_unit_test(test_poem_lines_kept),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
