@@ -17,7 +17,7 @@ static const char *const reason_names[NW_BP_COUNT] = {"none",           "title",
                                                       "byline",         "link_dense",
                                                       "short",          "pruned_container",
                                                       "outside_main",   "not_in_article_body",
-                                                      "repeated"};
+                                                      "repeated",       "comments"};
 
 const char *nw_bp_reason_name(nw_bp_reason r)
 {
@@ -177,8 +177,11 @@ static const char *const related_starts[] = {"related content",
                                              "leggi anche",
                                              "lees ook",
                                              NULL};
-static const char *const share_starts[] = {"share this", "share on",  "share:",   "print", "email",
-                                           "tweet",      "follow us", "comments", NULL};
+static const char *const share_starts[] = {
+    "share this", "share on", "share:", "print", "email", "tweet", "follow us", "comments",
+    /* a comment form's prompts */
+    "leave a reply", "leave a comment", "no comments", "post a comment", "add a comment",
+    "add new comment", "speak your mind", "join the discussion", NULL};
 static const char *const byline_starts[] = {
     "additional reporting by", "reporting by", "editing by", "writing by", "compiled by", NULL};
 static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",

@@ -28,6 +28,7 @@ typedef enum nw_bp_reason {
     NW_BP_OUTSIDE_MAIN,
     NW_BP_NOT_IN_ARTICLE_BODY,
     NW_BP_REPEATED, /* a line its site puts on many articles (repeated.h), set by the stage */
+    NW_BP_COMMENTS, /* reader comments: after a "Comments" heading or prompt (clean.c) */
     NW_BP_COUNT
 } nw_bp_reason;
 

@@ -2,6 +2,7 @@
  * classification, and keeps the accounting that becomes the "clean" report. */
 #include "clean.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,53 @@ static void keep_short_between_kept(nw_cleaner *c)
     }
 }
 
+/* Headings that open the readers' comments: "Comments", "20 Comments", "3 Responses to
+ * ...", "12 thoughts on ...", "Leave a Reply", "Reader comments (3)". */
+static const char *const comment_heads[] = {
+    "comments", "comment",       "responses",       "response to",     "thoughts on",
+    "replies",  "leave a reply", "leave a comment", "reader comments", "join the discussion",
+    NULL};
+
+static int opens_comments(const nw_cleaner *c, size_t i)
+{
+    const nw_para *p = &c->paras.v[i];
+    if (!p->heading || p->len > 120) {
+        return 0;
+    }
+    const char *s = nw_para_str(&c->paras, i), *end = s + p->len;
+    while (s < end && (isdigit((unsigned char)*s) || *s == ' ')) {
+        s++; /* the count */
+    }
+    for (const char *const *h = comment_heads; *h; h++) {
+        size_t n = strlen(*h);
+        /* whole words: "Commentary" is an article's heading */
+        if ((size_t)(end - s) >= n && strncasecmp(s, *h, n) == 0 &&
+            (s + n == end || !isalpha((unsigned char)s[n]))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Reader comments run on after the article in the same box on many blogs: from a heading
+ * that opens them, once 200 bytes of article text came before it, nothing kept is the
+ * article. */
+static void drop_comments(nw_cleaner *c)
+{
+    size_t article_before = 0;
+    for (size_t i = 0; i < c->paras.n; i++) {
+        if (article_before >= 200 && opens_comments(c, i)) {
+            for (size_t j = i; j < c->paras.n; j++) {
+                if (c->reasons.data[j] == NW_BP_NONE) {
+                    c->reasons.data[j] = (char)NW_BP_COMMENTS;
+                }
+            }
+            return;
+        }
+        article_before += c->reasons.data[i] == NW_BP_NONE ? c->paras.v[i].len : 0;
+    }
+}
+
 /* A line the article introduces a list with ("2020 tour dates:", "Ingredients:") */
 static int introduces_list(const nw_paras *ps, size_t i)
 {
@@ -409,6 +457,7 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
     }
     int stand_in = 0;
     if (rc == NW_OK && r->is_html) {
+        drop_comments(c);
         keep_introduced_lists(c);
         keep_short_between_kept(c);
         keep_densest_run(c);

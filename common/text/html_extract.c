@@ -178,7 +178,11 @@ static int attr_verdict(const GumboElement *el, const char *name)
 }
 
 /* Reader comments: often built of <article>s and "comment-content" blocks, never the article. */
-static const char *const comment_words[] = {"comment", "comments", "disqus", "respond", NULL};
+static const char *const comment_words[] = {"comment",        "comments",    "disqus",
+                                            "respond",        "commentbody", "commentlist",
+                                            "commentform",    "commentarea", "commentthread",
+                                            "commentwrap",    "commenttext", "commentcontent",
+                                            "commentsection", NULL};
 
 /* schema.org microdata: the element holding the article's text */
 static const char *const article_body_words[] = {"articleBody", NULL};
