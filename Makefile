@@ -131,7 +131,7 @@ soak-hostile: all ## hostile and normal messages through the pipeline for SOAK_M
 fuzz: ## run the libFuzzer harnesses of tests/fuzz for FUZZ_SECONDS each (default 60)
 	@scripts/fuzz.sh
 
-eval-clean: all ## score clean's article text: the article-extraction-benchmark (181 pages), and Readability's test pages and Dragnet from ../shared/data when there
+eval-clean: all dev-tools ## score clean's article text: the article-extraction-benchmark (181 pages), and Readability's test pages and Dragnet from ../shared/data when there
 	@scripts/eval_clean.sh
 
 BROKER ?=
@@ -150,7 +150,7 @@ demo: ## set up, build, start the stack, feed the seed articles and show their s
 	@$(MAKE) --no-print-directory all
 	@NEARWIRE_BROKER=$(BROKER) NEARWIRE_REDIS=$(REDIS) scripts/demo.sh
 
-FORMAT_SRC = $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
+FORMAT_SRC = $(COMMON_SRC) $(wildcard common/*/*.h stages/*/*.[ch] tools/*/*.[ch] tests/unit/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch] tests/tools/*.[ch])
 format: ## clang-format every C file in place
 	clang-format -i $(FORMAT_SRC)
 

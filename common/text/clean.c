@@ -217,22 +217,38 @@ static void apply_microdata(nw_cleaner *c)
 }
 
 /* jusText's context rule: short lines (list items, table rows, subheads) between article
- * paragraphs are article too. Runs of short paragraphs whose nearest other paragraphs on
- * both sides are kept, are kept. */
+ * paragraphs are article too. Runs of short and link-dense paragraphs whose nearest other
+ * paragraphs on both sides are kept: the short ones are kept, and the link-dense ones under
+ * 80% links when both neighbours sit in the same box as they do (a numbered list of linked
+ * titles with their dates, in a roundup; a blogroll of bare links stays out). */
+static int joinable(const nw_cleaner *c, size_t i)
+{
+    char why = c->reasons.data[i];
+    return why == NW_BP_SHORT || why == NW_BP_LINK_DENSE;
+}
+
 static void keep_short_between_kept(nw_cleaner *c)
 {
     for (size_t i = 0; i < c->paras.n;) {
-        if (c->reasons.data[i] != NW_BP_SHORT) {
+        if (!joinable(c, i)) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < c->paras.n && c->reasons.data[j] == NW_BP_SHORT) {
+        while (j < c->paras.n && joinable(c, j)) {
             j++;
         }
         if (i > 0 && j < c->paras.n && c->reasons.data[i - 1] == NW_BP_NONE &&
             c->reasons.data[j] == NW_BP_NONE) {
-            memset(c->reasons.data + i, NW_BP_NONE, j - i);
+            uintptr_t box = c->paras.v[i - 1].box[0];
+            int same = box && c->paras.v[j].box[0] == box;
+            for (size_t k = i; k < j; k++) {
+                const nw_para *p = &c->paras.v[k];
+                if (c->reasons.data[k] == NW_BP_SHORT ||
+                    (same && nw_para_in_box(p, box) && p->link_chars * 5 <= p->len * 4)) {
+                    c->reasons.data[k] = NW_BP_NONE;
+                }
+            }
         }
         i = j;
     }

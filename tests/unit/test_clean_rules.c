@@ -200,6 +200,27 @@ static void test_comments_kept_apart(void **state)
     assert_string_equal(nw_bp_reason_name(NW_BP_COMMENTS), "comments");
 }
 
+/* a roundup's numbered list of linked titles with their dates, between article paragraphs of
+ * the same box, is the article; a blogroll of bare links between them is not */
+static void test_linked_list_in_the_article(void **state)
+{
+    (void)state;
+    static const char page[] = "<html><body><div class=entry>" PARA(
+        "For ease of reference") "<p>1. <a href=/a>Using Our Fears to Justify A Power Grab</a> "
+                                 "(November 29th, 2001)</p>"
+                                 "<p>2. <a href=/b>Who's Next?</a> (Hartford Courant, June 20th, "
+                                 "2002)</p>" PARA(
+                                     "More posts follow") "<p><a href=/c>Interview with "
+                                                          "Cameradojo</a></p>"
+                                                          "<p><a href=/d>Interview with Carlos "
+                                                          "Miller</a></p>" PARA(
+                                                              "The end") "</div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "1. Using Our Fears to Justify A Power Grab (November 29th, 2001)");
+    assert_kept(text, "2. Who's Next? (Hartford Courant");
+    assert_dropped(text, "Cameradojo");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -224,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_introduced_list_kept),
         cmocka_unit_test(test_poem_lines_kept),
         cmocka_unit_test(test_comments_kept_apart),
+        cmocka_unit_test(test_linked_list_in_the_article),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
