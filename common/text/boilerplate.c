@@ -17,7 +17,8 @@ static const char *const reason_names[NW_BP_COUNT] = {"none",           "title",
                                                       "byline",         "link_dense",
                                                       "short",          "pruned_container",
                                                       "outside_main",   "not_in_article_body",
-                                                      "repeated",       "comments"};
+                                                      "repeated",       "comments",
+                                                      "site_notice"};
 
 const char *nw_bp_reason_name(nw_bp_reason r)
 {
@@ -57,7 +58,18 @@ static int starts_any(const char *lower, const char *const *phrases)
 
 /* Phrases searched anywhere in a paragraph, one list each. All are found in one pass over
  * the paragraph (phrase_scan), so adding a phrase costs almost nothing per paragraph. */
-enum { L_ARCHIVE, L_APPEAL, L_APPEAL_WORD, L_READER, L_CREDIT, L_CLICK, L_READ, L_TIME, L_COUNT };
+enum {
+    L_ARCHIVE,
+    L_APPEAL,
+    L_APPEAL_WORD,
+    L_READER,
+    L_NOTICE,
+    L_CREDIT,
+    L_CLICK,
+    L_READ,
+    L_TIME,
+    L_COUNT
+};
 static const struct phrase {
     const char *text;
     int list;
@@ -94,6 +106,16 @@ static const struct phrase {
                {" us!", L_READER},
                {"sign up", L_READER},
                {"join ", L_READER},
+               {"uses cookies", L_NOTICE},
+               {"use cookies", L_NOTICE},
+               {"cookie policy", L_NOTICE},
+               {"privacy overview", L_NOTICE},
+               {"requires javascript", L_NOTICE},
+               {"enable javascript", L_NOTICE},
+               {"javascript is disabled", L_NOTICE},
+               {"something went wrong", L_NOTICE},
+               {"votes)", L_NOTICE}, /* a poll's results: "Yes (41%, 1,680 Votes)" */
+               {"total voters", L_NOTICE},
                {"(photo credit", L_CREDIT},
                {"photo credit:", L_CREDIT},
                {"reuters/", L_CREDIT},
@@ -152,31 +174,26 @@ static unsigned phrase_scan(const char *lower, size_t n)
     return found;
 }
 /* "Related" markers, in the languages of the stoplists that news sites use most */
-static const char *const related_starts[] = {"related content",
-                                             "related:",
-                                             "related stories",
-                                             "related articles",
-                                             "read more",
-                                             "see also",
-                                             "more from",
-                                             "recommended",
-                                             "most popular",
-                                             "you may also like",
-                                             "you might also like",
-                                             "voc\xc3\xaa pode gostar",
-                                             "leia tamb\xc3\xa9m",
-                                             "veja tamb\xc3\xa9m",
-                                             "te puede interesar",
-                                             "lee tambi\xc3\xa9n",
-                                             "vous aimerez aussi",
-                                             "\xc3\xa0 lire aussi",
-                                             "lire aussi",
-                                             "das k\xc3\xb6nnte sie auch interessieren",
-                                             "mehr zum thema",
-                                             "potrebbe interessarti",
-                                             "leggi anche",
-                                             "lees ook",
-                                             NULL};
+static const char *const related_starts[] = {
+    "related content",     "related:",
+    "related stories",     "related articles",
+    "read more",           "see also",
+    "more from",           "recommended",
+    "most popular",        "you may also like",
+    "you might also like", "voc\xc3\xaa pode gostar",
+    "leia tamb\xc3\xa9m",  "veja tamb\xc3\xa9m",
+    "te puede interesar",  "lee tambi\xc3\xa9n",
+    "vous aimerez aussi",  "\xc3\xa0 lire aussi",
+    "lire aussi",          "das k\xc3\xb6nnte sie auch interessieren",
+    "mehr zum thema",      "potrebbe interessarti",
+    "leggi anche",         "lees ook",
+    "related links",       "related posts",
+    "top stories",         "more stories",
+    "explore further",     NULL};
+/* lines that are only a label over an ad slot */
+static const char *const ad_labels[] = {"advertisement",     "advert",     "advertising",
+                                        "anzeige",           "publicidad", "publicit\xc3\xa9",
+                                        "pubblicit\xc3\xa0", "sponsored",  NULL};
 static const char *const share_starts[] = {
     "share this", "share on", "share:", "print", "email", "tweet", "follow us", "comments",
     /* a comment form's prompts */
@@ -186,6 +203,20 @@ static const char *const byline_starts[] = {
     "additional reporting by", "reporting by", "editing by", "writing by", "compiled by", NULL};
 static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
                                      "aug", "sep", "oct", "nov", "dec", NULL};
+
+/* "Advertisement", "ADVERT", "Anzeige:" alone on the line */
+static int is_ad_label(const char *lower, size_t n)
+{
+    while (n && (lower[n - 1] == ':' || lower[n - 1] == ' ')) {
+        n--;
+    }
+    for (const char *const *a = ad_labels; *a; a++) {
+        if (strlen(*a) == n && memcmp(lower, *a, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static int ends_sentence(const char *s, size_t n)
 {
@@ -285,6 +316,9 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
         ((found & 1u << L_APPEAL_WORD) &&
          (words < 12 || ((found & 1u << L_READER) && words < 60)))) {
         return NW_BP_APPEAL;
+    }
+    if (((found & 1u << L_NOTICE) && words < 60) || (words <= 2 && is_ad_label(lower, n))) {
+        return NW_BP_SITE_NOTICE;
     }
     if (words < 10 && starts_any(lower, related_starts)) {
         return NW_BP_RELATED;

@@ -27,8 +27,10 @@ typedef enum nw_bp_reason {
     NW_BP_PRUNED_CONTAINER,
     NW_BP_OUTSIDE_MAIN,
     NW_BP_NOT_IN_ARTICLE_BODY,
-    NW_BP_REPEATED, /* a line its site puts on many articles (repeated.h), set by the stage */
-    NW_BP_COMMENTS, /* reader comments: after a "Comments" heading or prompt (clean.c) */
+    NW_BP_REPEATED,    /* a line its site puts on many articles (repeated.h), set by the stage */
+    NW_BP_COMMENTS,    /* reader comments: after a "Comments" heading or prompt (clean.c) */
+    NW_BP_SITE_NOTICE, /* the site talking about itself: cookie and JavaScript notices, an
+                          "Advertisement" label, error messages, poll results */
     NW_BP_COUNT
 } nw_bp_reason;
 

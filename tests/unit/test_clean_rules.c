@@ -221,6 +221,30 @@ static void test_linked_list_in_the_article(void **state)
     assert_dropped(text, "Cameradojo");
 }
 
+/* the site talking about itself is not the article */
+static void test_site_notices(void **state)
+{
+    (void)state;
+    assert_int_equal(classify_line("This website uses cookies to improve your experience. We'll "
+                                   "assume you're ok with this, but you can opt-out if you wish."),
+                     NW_BP_SITE_NOTICE);
+    assert_int_equal(classify_line("ADVERTISEMENT"), NW_BP_SITE_NOTICE);
+    assert_int_equal(classify_line("Anzeige:"), NW_BP_SITE_NOTICE);
+    assert_int_equal(classify_line("This slideshow requires JavaScript."), NW_BP_SITE_NOTICE);
+    assert_int_equal(classify_line("I do not have anyone to play with (41%, 1,680 Votes)"),
+                     NW_BP_SITE_NOTICE);
+    assert_int_equal(classify_line("Related links:"), NW_BP_RELATED);
+    assert_int_equal(classify_line("Explore further"), NW_BP_RELATED);
+    /* an article about advertising or cookies is an article */
+    assert_int_equal(classify_line("Advertising revenue fell by a third in the quarter, the "
+                                   "company said, as brands cut their budgets for online video."),
+                     NW_BP_NONE);
+    assert_int_equal(classify_line("The bakery sells cookies, bread and cakes from six in the "
+                                   "morning, and the queue reaches the corner by seven."),
+                     NW_BP_NONE);
+    assert_string_equal(nw_bp_reason_name(NW_BP_SITE_NOTICE), "site_notice");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -246,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_poem_lines_kept),
         cmocka_unit_test(test_comments_kept_apart),
         cmocka_unit_test(test_linked_list_in_the_article),
+        cmocka_unit_test(test_site_notices),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
