@@ -152,14 +152,19 @@ static nw_bp_reason inherit(const nw_cleaner *c, size_t i, nw_bp_reason own, nw_
 
 /* A page's article is one run of paragraphs; menus, teasers and footers kept by the rules lie
  * outside it. The run is the maximum-sum segment (Kadane) where a kept paragraph counts its
- * length and a dropped one counts against, so gaps of debris split runs apart. */
-static void keep_densest_run(nw_cleaner *c)
+ * length (twice inside 'box', the page's best box) and a dropped one counts against, so gaps
+ * of debris split runs apart. The best box tips the choice when the next stories, a comment
+ * thread or a sidebar of teasers hold more text than the article. */
+static void keep_densest_run(nw_cleaner *c, uintptr_t box)
 {
     long best = 0, cur = 0;
     size_t best_lo = 0, best_hi = 0, lo = 0;
     for (size_t i = 0; i < c->paras.n; i++) {
         long len = (long)c->paras.v[i].len;
         long w = c->reasons.data[i] == NW_BP_NONE ? len : -(len < 200 ? len : 200);
+        if (w > 0 && nw_para_in_box(&c->paras.v[i], box)) {
+            w *= 2; /* the best box's text counts double: a longer sidebar seldom outweighs it */
+        }
         if (w < 0 && c->paras.v[i].heading) {
             w = -400; /* a dropped heading (a linked headline) starts another item */
         }
@@ -476,8 +481,12 @@ int nw_cleaner_run(nw_cleaner *c, const char *body, size_t n, nw_content_type ct
         drop_comments(c);
         keep_introduced_lists(c);
         keep_short_between_kept(c);
-        keep_densest_run(c);
-        rc = keep_best_box(c);
+        uintptr_t box = 0;
+        rc = nw_best_box(&c->boxes, &c->paras, c->reasons.data, &box);
+        keep_densest_run(c, box);
+        if (rc == NW_OK) {
+            rc = keep_best_box(c);
+        }
         apply_microdata(c);
     }
     if (rc == NW_OK && r->is_html) {

@@ -245,6 +245,26 @@ static void test_site_notices(void **state)
     assert_string_equal(nw_bp_reason_name(NW_BP_SITE_NOTICE), "site_notice");
 }
 
+/* six teasers in boxes of their own, apart from the article, hold more text than its three
+ * paragraphs, but the article's box is the page's best: its run wins */
+#define TEASER(n)                                                                                  \
+    "<div class=teaser><p>Teaser " n " says that something else happened somewhere else today, "   \
+    "and that readers can find out more about it on another page.</p></div>"
+static void test_best_box_tips_the_run(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=story>" PARA("Article one") PARA("Article two")
+            PARA("Article three") "</div><h3><a href=/more>More from the site</a></h3><h3><a "
+                                  "href=/top>Most read</a></h3>" TEASER("one") TEASER("two")
+                                      TEASER("three") TEASER("four") TEASER("five")
+                                          TEASER("six") "</body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "Article one, and then");
+    assert_kept(text, "Article three, and then");
+    assert_dropped(text, "Teaser");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -271,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_comments_kept_apart),
         cmocka_unit_test(test_linked_list_in_the_article),
         cmocka_unit_test(test_site_notices),
+        cmocka_unit_test(test_best_box_tips_the_run),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
