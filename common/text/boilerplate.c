@@ -58,18 +58,7 @@ static int starts_any(const char *lower, const char *const *phrases)
 
 /* Phrases searched anywhere in a paragraph, one list each. All are found in one pass over
  * the paragraph (phrase_scan), so adding a phrase costs almost nothing per paragraph. */
-enum {
-    L_ARCHIVE,
-    L_APPEAL,
-    L_APPEAL_WORD,
-    L_READER,
-    L_NOTICE,
-    L_CREDIT,
-    L_CLICK,
-    L_READ,
-    L_TIME,
-    L_COUNT
-};
+enum { L_ARCHIVE, L_APPEAL, L_APPEAL_WORD, L_NOTICE, L_CREDIT, L_CLICK, L_READ, L_TIME, L_COUNT };
 static const struct phrase {
     const char *text;
     int list;
@@ -98,14 +87,6 @@ static const struct phrase {
                {"support our", L_APPEAL},
                {"free trial", L_APPEAL},
                {"already a subscriber", L_APPEAL},
-               /* the reader addressed: with an appeal word, an appeal; without, article text */
-               {"you", L_READER},
-               {"our ", L_READER},
-               {" us ", L_READER},
-               {" us.", L_READER},
-               {" us!", L_READER},
-               {"sign up", L_READER},
-               {"join ", L_READER},
                {"uses cookies", L_NOTICE},
                {"use cookies", L_NOTICE},
                {"cookie policy", L_NOTICE},
@@ -155,6 +136,22 @@ static void phrase_index(void)
         head[key] = (uint8_t)(i + 1);
         phrase_len[i] = strlen(phrases[i].text);
     }
+}
+
+/* The reader addressed ("you", "our", "us", "sign up", "join"): with an appeal word, an
+ * appeal; without, article text. Searched only when an appeal word is there (rare), so the
+ * common words cost the phrase scan nothing. */
+static const char *const reader_words[] = {"you",  "our ",    " us ",  " us.",
+                                           " us!", "sign up", "join ", NULL};
+
+static int addresses_reader(const char *lower)
+{
+    for (const char *const *w = reader_words; *w; w++) {
+        if (strstr(lower, *w)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Returns a bit per list (1 << L_x) for every list with a phrase in 'lower'. */
@@ -314,7 +311,7 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
      * addresses the reader ("Subscribe to our newsletter", "Donate now: you can help") */
     if (((found & 1u << L_APPEAL) && words < 120) ||
         ((found & 1u << L_APPEAL_WORD) &&
-         (words < 12 || ((found & 1u << L_READER) && words < 60)))) {
+         (words < 12 || (words < 60 && addresses_reader(lower))))) {
         return NW_BP_APPEAL;
     }
     if (((found & 1u << L_NOTICE) && words < 60) || (words <= 2 && is_ad_label(lower, n))) {
