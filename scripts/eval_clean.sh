@@ -7,6 +7,8 @@
 #     Dragnet (1,381 pages of 2012, train and test splits), both read from ../shared/data (or
 #     NW_SHARED_DATA) and skipped, saying so, when it is not there. Dragnet is AGPL: it is
 #     scored where it lies, never copied into the repository.
+# NW_EVAL_PEERS=1 also scores trafilatura 2.2.0 on every set in the same run (a virtualenv in
+# build/peers, made from PyPI the first time; tests/eval/peer_extract.py).
 # NW_EVAL_LOSSES=1 also says, per set, which rule dropped the gold text that was missed
 # (tests/eval/clean_losses.py with build/dev/clean_trace; `make dev-tools` builds it).
 set -euo pipefail
@@ -27,12 +29,28 @@ losses() { # NAME GOLD.json
     fi
 }
 
+PEER_PY=$NW_ROOT/build/peers/bin/python
+if [ "${NW_EVAL_PEERS:-0}" = 1 ] && ! "$PEER_PY" -c "import trafilatura" 2>/dev/null; then
+    echo "making the peers' virtualenv (build/peers: trafilatura 2.2.0 from PyPI)"
+    python3 -m venv "$NW_ROOT/build/peers"
+    "$NW_ROOT/build/peers/bin/pip" install -q trafilatura==2.2.0 lxml_html_clean
+fi
+
+peer() { # NAME GOLD.json: the peer's line for the set
+    if [ "${NW_EVAL_PEERS:-0}" = 1 ]; then
+        "$PEER_PY" "$NW_ROOT/tests/eval/peer_extract.py" "$OUT/$1.jsonl" "$OUT/$1.peer.json"
+        echo "   trafilatura 2.2.0 (no comments), same run: \
+$($SCORE score "$2" "$OUT/$1.peer.json" | sed -n 1p)"
+    fi
+}
+
 D=$NW_ROOT/tests/data/article-extraction-benchmark
 $SCORE prepare "$D" "$OUT/aeb.jsonl"
 clean "$OUT/aeb.jsonl" "$OUT/aeb.clean.jsonl"
 echo "== article-extraction-benchmark (181 pages; published F1: go-trafilatura 0.960,"
 echo "   trafilatura 0.958, Readability.js 0.947, boilerpipe 0.860, jusText 0.804)"
 $SCORE score "$D/ground-truth.json" "$OUT/aeb.clean.jsonl"
+peer aeb "$D/ground-truth.json"
 losses aeb "$D/ground-truth.json"
 
 one_set() { # NAME PAGES SELECT HEADLINE
@@ -40,6 +58,7 @@ one_set() { # NAME PAGES SELECT HEADLINE
     clean "$OUT/$1.jsonl" "$OUT/$1.clean.jsonl"
     echo "== $4"
     $SCORE score "$OUT/$1.gold.json" "$OUT/$1.clean.jsonl"
+    peer "$1" "$OUT/$1.gold.json"
     losses "$1" "$OUT/$1.gold.json"
 }
 
