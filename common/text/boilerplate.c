@@ -138,14 +138,29 @@ static void phrase_index(void)
     }
 }
 
-/* The reader addressed ("you", "our", "us", "sign up", "join"): with an appeal word, an
- * appeal; without, article text. Searched only when an appeal word is there (rare), so the
- * common words cost the phrase scan nothing. */
-static const char *const reader_words[] = {"you",  "our ",    " us ",  " us.",
-                                           " us!", "sign up", "join ", NULL};
+/* A call to action: with an appeal word, an appeal; without, article text ("Rhapsody's
+ * subscription-based app ... what you've listened to"). Searched only when an appeal word is
+ * there (rare), so these common words cost the phrase scan nothing. */
+static const char *const reader_words[] = {" our ",
+                                           " us ",
+                                           " us.",
+                                           " us!",
+                                           "sign up",
+                                           "join ",
+                                           "subscribe to",
+                                           "subscribe now",
+                                           "subscribe today",
+                                           "subscribe for",
+                                           "free articles",
+                                           "unlimited access",
+                                           "you can help",
+                                           NULL};
 
 static int addresses_reader(const char *lower)
 {
+    if (strncmp(lower, "our ", 4) == 0) {
+        return 1;
+    }
     for (const char *const *w = reader_words; *w; w++) {
         if (strstr(lower, *w)) {
             return 1;

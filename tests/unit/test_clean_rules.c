@@ -52,6 +52,9 @@ static void test_appeal_words_need_the_reader(void **state)
     assert_int_equal(classify_line("Her family agreed to the organ donation within hours, the "
                                    "hospital said, and six patients received a transplant."),
                      NW_BP_NONE);
+    assert_int_equal(classify_line("Any Rhapsody subscribers out there, or are the free streaming "
+                                   "alternatives good enough for you? What is your take?"),
+                     NW_BP_NONE);
     assert_int_equal(classify_line("Subscribe to our newsletter"), NW_BP_APPEAL);
     assert_int_equal(classify_line("Get the best of the week in your inbox: subscribe today and "
                                    "never miss a story from the team again."),
