@@ -158,12 +158,17 @@ static int attr_has_word(const GumboElement *el, const char *name, const char *c
         while (*s && !isalnum((unsigned char)*s)) {
             s++;
         }
-        const char *w = s;
+        const char *w = s, *hump = NULL;
         while (*s && isalnum((unsigned char)*s)) {
             s++;
+            if (!hump && islower((unsigned char)s[-1]) && isupper((unsigned char)*s)) {
+                hump = s;
+            }
         }
         words += s > w;
         found |= s > w && word_in(list, w, (size_t)(s - w));
+        /* camelCase: the word before its first hump ("navBar", "relatedPosts", "blogPost") */
+        found |= hump && word_in(list, w, (size_t)(hump - w));
     }
     return found && !(words >= NW_SLUG_WORDS && strcmp(name, "id") == 0);
 }

@@ -268,6 +268,23 @@ static void test_best_box_tips_the_run(void **state)
     assert_dropped(text, "Teaser");
 }
 
+/* a camelCase name is read by its first word: "relatedPosts" is related posts, "blogPost" a
+ * post; a later hump is not ("CtxtMenu" around a formula is not a menu) */
+static void test_camel_case_names(void **state)
+{
+    (void)state;
+    static const char page[] = "<html><body><div class=blogPost>" PARA("Article one") PARA(
+        "Article two") "<p>The formula <span class=CtxtMenu_Attached_0>E = mc2</span> is the best "
+                       "known one, "
+                       "and the article explains it in the rest of this long paragraph here.</p>"
+                       "<div class=relatedPosts><p>Another story of the site, with a teaser that "
+                       "is long "
+                       "enough to be a sentence.</p></div></div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "The formula E = mc2 is the best known one");
+    assert_dropped(text, "Another story of the site");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -295,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_linked_list_in_the_article),
         cmocka_unit_test(test_site_notices),
         cmocka_unit_test(test_best_box_tips_the_run),
+        cmocka_unit_test(test_camel_case_names),
     };
     return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
 }
