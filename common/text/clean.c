@@ -261,10 +261,12 @@ static void keep_short_between_kept(nw_cleaner *c)
 
 /* Headings that open the readers' comments: "Comments", "20 Comments", "3 Responses to
  * ...", "12 thoughts on ...", "Leave a Reply", "Reader comments (3)". */
-static const char *const comment_heads[] = {
-    "comments", "comment",       "responses",       "response to",     "thoughts on",
-    "replies",  "leave a reply", "leave a comment", "reader comments", "join the discussion",
-    NULL};
+static const char *const comment_heads[] = {"comments",        "comment",
+                                            "responses",       "response to",
+                                            "thoughts on",     "replies",
+                                            "leave a reply",   "leave a comment",
+                                            "reader comments", "join the discussion",
+                                            "recent comments", NULL};
 
 static int opens_comments(const nw_cleaner *c, size_t i)
 {
