@@ -91,6 +91,7 @@ static const struct phrase {
                {"use cookies", L_NOTICE},
                {"cookie policy", L_NOTICE},
                {"privacy overview", L_NOTICE},
+               {"for the website to function", L_NOTICE}, /* a consent banner's categories */
                {"requires javascript", L_NOTICE},
                {"enable javascript", L_NOTICE},
                {"javascript is disabled", L_NOTICE},
@@ -329,7 +330,7 @@ nw_bp_reason nw_bp_classify(const nw_bp_input *in, char *scratch)
          (words < 12 || (words < 60 && addresses_reader(lower))))) {
         return NW_BP_APPEAL;
     }
-    if (((found & 1u << L_NOTICE) && words < 60) || (words <= 2 && is_ad_label(lower, n))) {
+    if (((found & 1u << L_NOTICE) && words < 120) || (words <= 2 && is_ad_label(lower, n))) {
         return NW_BP_SITE_NOTICE;
     }
     if (words < 10 && starts_any(lower, related_starts)) {

@@ -231,6 +231,10 @@ static void test_site_notices(void **state)
     assert_int_equal(classify_line("This website uses cookies to improve your experience. We'll "
                                    "assume you're ok with this, but you can opt-out if you wish."),
                      NW_BP_SITE_NOTICE);
+    assert_int_equal(classify_line("Necessary cookies are absolutely essential for the website to "
+                                   "function properly. This category only includes cookies that "
+                                   "ensures basic functionalities and security features."),
+                     NW_BP_SITE_NOTICE);
     assert_int_equal(classify_line("ADVERTISEMENT"), NW_BP_SITE_NOTICE);
     assert_int_equal(classify_line("Anzeige:"), NW_BP_SITE_NOTICE);
     assert_int_equal(classify_line("This slideshow requires JavaScript."), NW_BP_SITE_NOTICE);
