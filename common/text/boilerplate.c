@@ -188,21 +188,51 @@ static unsigned phrase_scan(const char *lower, size_t n)
 }
 /* "Related" markers, in the languages of the stoplists that news sites use most */
 static const char *const related_starts[] = {
-    "related content",     "related:",
-    "related stories",     "related articles",
-    "read more",           "see also",
-    "more from",           "recommended",
-    "most popular",        "you may also like",
-    "you might also like", "voc\xc3\xaa pode gostar",
-    "leia tamb\xc3\xa9m",  "veja tamb\xc3\xa9m",
-    "te puede interesar",  "lee tambi\xc3\xa9n",
-    "vous aimerez aussi",  "\xc3\xa0 lire aussi",
-    "lire aussi",          "das k\xc3\xb6nnte sie auch interessieren",
-    "mehr zum thema",      "potrebbe interessarti",
-    "leggi anche",         "lees ook",
-    "related links",       "related posts",
-    "top stories",         "more stories",
-    "explore further",     NULL};
+    "related content", "related:", "related stories", "related articles", "read more", "see also",
+    "more from", "recommended", "most popular", "you may also like", "you might also like",
+    "voc\xc3\xaa pode gostar", "leia tamb\xc3\xa9m", "veja tamb\xc3\xa9m", "te puede interesar",
+    "lee tambi\xc3\xa9n", "vous aimerez aussi", "\xc3\xa0 lire aussi", "lire aussi",
+    "das k\xc3\xb6nnte sie auch interessieren", "mehr zum thema", "potrebbe interessarti",
+    "leggi anche", "lees ook", "related links", "related posts", "top stories", "more stories",
+    "explore further",
+    /* WordPress's (Jetpack's) related-posts heading and the usual "read also" in the
+     * stoplists' languages; lowercasing is ASCII only, so capitalised non-ASCII forms too */
+    "relacionado", "relacionados", "articles similaires", "sur le m\xc3\xaame sujet",
+    "\xc3\xa4hnliche beitr\xc3\xa4ge", "\xc3\x84hnliche beitr\xc3\xa4ge", "articoli correlati",
+    "correlati", "gerelateerd", "gerelateerde artikelen",
+    "\xd0\xbf\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 "
+    "\xd0\xb7\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb8",
+    "\xd0\x9f\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 "
+    "\xd0\xb7\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb8",
+    "\xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb5 "
+    "\xd1\x82\xd0\xb0\xd0\xba\xd0\xb6\xd0\xb5",
+    "\xd0\xa7\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb5 "
+    "\xd1\x82\xd0\xb0\xd0\xba\xd0\xb6\xd0\xb5",
+    "podobne wpisy",
+    "czytaj tak\xc5\xbc"
+    "e",
+    "souvisej\xc3\xad"
+    "c\xc3\xad",
+    "relaterade", "relaterte", "relaterede", "aiheeseen liittyv\xc3\xa4t",
+    "kapcsol\xc3\xb3"
+    "d\xc3\xb3",
+    "hasonl\xc3\xb3 bejegyz\xc3\xa9sek", "ilgili yaz\xc4\xb1lar", "benzer yaz\xc4\xb1lar",
+    "\xcf\x83\xcf\x87\xce\xb5\xcf\x84\xce\xb9\xce\xba\xce\xac "
+    "\xce\xac\xcf\x81\xce\xb8\xcf\x81\xce\xb1",
+    "\xce\xa3\xcf\x87\xce\xb5\xcf\x84\xce\xb9\xce\xba\xce\xac "
+    "\xce\xac\xcf\x81\xce\xb8\xcf\x81\xce\xb1",
+    "articole similare", "cite\xc8\x99te \xc8\x99i", "povezano", "pro\xc4\x8ditajte jo\xc5\xa1",
+    "s\xc3\xbavisiace",
+    "\xd1\x81\xd1\x85\xd0\xbe\xd0\xb6\xd1\x96 \xd0\xb7\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb8",
+    "\xd0\xa1\xd1\x85\xd0\xbe\xd0\xb6\xd1\x96 \xd0\xb7\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb8",
+    "\xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb5 "
+    "\xd1\x82\xd0\xb0\xd0\xba\xd0\xbe\xd0\xb6",
+    "\xd0\xa7\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb5 "
+    "\xd1\x82\xd0\xb0\xd0\xba\xd0\xbe\xd0\xb6",
+    "artikel terkait", "baca juga", "b\xc3\xa0i vi\xe1\xba\xbft li\xc3\xaan quan",
+    "B\xc3\xa0i vi\xe1\xba\xbft li\xc3\xaan quan", "relacionat", "articles relacionats",
+    "lue my\xc3\xb6s", "l\xc3\xa4s ocks\xc3\xa5", "les ogs\xc3\xa5", "l\xc3\xa6s ogs\xc3\xa5",
+    NULL};
 /* lines that are only a label over an ad slot */
 static const char *const ad_labels[] = {"advertisement",     "advert",     "advertising",
                                         "anzeige",           "publicidad", "publicit\xc3\xa9",
@@ -211,7 +241,18 @@ static const char *const share_starts[] = {
     "share this", "share on", "share:", "print", "email", "tweet", "follow us", "comments",
     /* a comment form's prompts */
     "leave a reply", "leave a comment", "no comments", "post a comment", "add a comment",
-    "add new comment", "speak your mind", "join the discussion", NULL};
+    "add new comment", "speak your mind", "join the discussion",
+    /* Jetpack's like and share headings in the stoplists' languages */
+    "like this:", "me gusta esto:",
+    "j\xe2\x80\x99"
+    "aime ceci :",
+    "j'aime ceci :", "gef\xc3\xa4llt mir:", "mi piace:", "curtir isso:", "vind ik leuk:",
+    "\xd0\xbd\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x81\xd1\x8f:",
+    "\xd0\x9d\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x81\xd1\x8f:", "polub to:",
+    "compartir esto:", "compartilhe isso:", "partager :", "teilen mit:", "condividi:", "delen:",
+    "\xd0\xbf\xd0\xbe\xd0\xb4\xd0\xb5\xd0\xbb\xd0\xb8\xd1\x82\xd1\x8c\xd1\x81\xd1\x8f:",
+    "\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xb5\xd0\xbb\xd0\xb8\xd1\x82\xd1\x8c\xd1\x81\xd1\x8f:",
+    "udost\xc4\x99pnij:", NULL};
 static const char *const byline_starts[] = {
     "additional reporting by", "reporting by", "editing by", "writing by", "compiled by", NULL};
 static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",

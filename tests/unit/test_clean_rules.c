@@ -252,6 +252,28 @@ static void test_site_notices(void **state)
     assert_string_equal(nw_bp_reason_name(NW_BP_SITE_NOTICE), "site_notice");
 }
 
+/* related-posts and like/share headings in the stoplists' languages, capitalised as sites
+ * write them (lowercasing is ASCII only) */
+static void test_widget_headings_in_other_languages(void **state)
+{
+    (void)state;
+    static const char *const related[] = {
+        "\xc3\x84hnliche Beitr\xc3\xa4ge",                          /* de */
+        "\xd0\x9f\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 " /* ru */
+        "\xd0\xb7\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb8",
+        "Articles similaires",
+        "Relacionado",
+        "Baca juga:",
+        "Podobne wpisy",
+        NULL};
+    for (const char *const *r = related; *r; r++) {
+        assert_int_equal(classify_line(*r), NW_BP_RELATED);
+    }
+    assert_int_equal(classify_line("Me gusta esto:"), NW_BP_SHARE);
+    assert_int_equal(classify_line("Gef\xc3\xa4llt mir:"), NW_BP_SHARE);
+    assert_int_equal(classify_line("Like this:"), NW_BP_SHARE);
+}
+
 /* six teasers in boxes of their own, apart from the article, hold more text than its three
  * paragraphs, but the article's box is the page's best: its run wins */
 #define TEASER(n)                                                                                  \
@@ -315,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_comments_kept_apart),
         cmocka_unit_test(test_linked_list_in_the_article),
         cmocka_unit_test(test_site_notices),
+        cmocka_unit_test(test_widget_headings_in_other_languages),
         cmocka_unit_test(test_best_box_tips_the_run),
         cmocka_unit_test(test_camel_case_names),
     };
