@@ -316,8 +316,17 @@ static int introduces_list(const nw_paras *ps, size_t i)
 }
 
 /* Short lines (dates, places, ingredients) a kept paragraph or a line ending in ':'
- * introduces, are the list it introduces: the colon line and the run of short and
- * timestamp-shaped lines after it are kept, two lines at least. Link lines end the run. */
+ * introduces, are the list it introduces: the colon line and the run of short,
+ * timestamp-shaped and partly linked lines (a deal's product linked, its price not) after
+ * it are kept, two lines at least. A line of links (80% and more) ends the run. */
+static int list_item(const nw_cleaner *c, size_t i)
+{
+    const nw_para *p = &c->paras.v[i];
+    char why = c->reasons.data[i];
+    return why == NW_BP_SHORT || why == NW_BP_TIMESTAMP ||
+           (why == NW_BP_LINK_DENSE && p->link_chars * 5 <= p->len * 4);
+}
+
 static void keep_introduced_lists(nw_cleaner *c)
 {
     for (size_t i = 0; i + 2 < c->paras.n; i++) {
@@ -326,8 +335,7 @@ static void keep_introduced_lists(nw_cleaner *c)
             continue;
         }
         size_t j = i + 1;
-        while (j < c->paras.n &&
-               (c->reasons.data[j] == NW_BP_SHORT || c->reasons.data[j] == NW_BP_TIMESTAMP)) {
+        while (j < c->paras.n && list_item(c, j)) {
             j++;
         }
         if (j - i > 2) {

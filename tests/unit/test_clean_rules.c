@@ -157,6 +157,20 @@ static void test_introduced_list_kept(void **state)
     assert_kept(text, "The 50th Anniversary Tour 2020 dates:\n\nJune 9 -- Coral Sky");
     assert_kept(text, "June 14 -- Bank Amphitheatre");
     assert_dropped(text, "Print");
+
+    /* a deal's product is linked, its price is not */
+    static const char deals[] = "<html><body><div class=story>" PARA(
+        "This week's deals") "<p>Other deals:</p>"
+                             "<p><a href=/a>2TB Portable Hard Drive USB 3.0</a> for $161.99 with "
+                             "free shipping</p>"
+                             "<p><a href=/b>Dual-Band Wireless Router</a> for $140 with free "
+                             "shipping</p>"
+                             "<p><a href=/c>Speaker System</a> for $118.99 with free shipping</p>"
+                             "<p><a href=/d>Archive</a></p></div></body></html>";
+    text = clean_html(deals);
+    assert_kept(text, "Other deals:\n\n2TB Portable Hard Drive USB 3.0 for $161.99");
+    assert_kept(text, "Speaker System for $118.99");
+    assert_dropped(text, "Archive");
 }
 
 /* short lines between article lines are article before the densest run is chosen: a poem's
