@@ -6,6 +6,7 @@
 #include <stdint.h>
 /* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text/boilerplate.h"
@@ -325,6 +326,26 @@ static void test_camel_case_names(void **state)
     assert_dropped(text, "Another story of the site");
 }
 
+/* every drop reason the cleaner reports is one config/schema/clean.schema.json allows (run
+ * from the repository root) */
+static void test_reasons_in_the_schema(void **state)
+{
+    (void)state;
+    FILE *f = fopen("config/schema/clean.schema.json", "rb");
+    assert_non_null(f);
+    static char schema[1 << 16];
+    size_t n = fread(schema, 1, sizeof schema - 1, f);
+    fclose(f);
+    schema[n] = '\0';
+    for (int r = NW_BP_NONE + 1; r < NW_BP_COUNT; r++) {
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "\"%s\"", nw_bp_reason_name((nw_bp_reason)r));
+        if (!strstr(schema, quoted)) {
+            fail_msg("reason %s is not in clean.schema.json", quoted);
+        }
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -352,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_linked_list_in_the_article),
         cmocka_unit_test(test_site_notices),
         cmocka_unit_test(test_widget_headings_in_other_languages),
+        cmocka_unit_test(test_reasons_in_the_schema),
         cmocka_unit_test(test_best_box_tips_the_run),
         cmocka_unit_test(test_camel_case_names),
     };
