@@ -40,11 +40,36 @@ static int is_math_annotation(const GumboElement *el)
              strncasecmp(el->original_tag.data + 1, "annotation", 10) == 0));
 }
 
+/* An element the page hides (inline display:none or visibility:hidden, the hidden attribute,
+ * aria-hidden="true"): not shown, so not the article, as in Readability (Wikipedia's MathML
+ * copy of a formula, a consent dialog, a collapsed menu). The style is read up to 255
+ * non-space bytes. */
+static int is_hidden(const GumboElement *el)
+{
+    GumboAttribute *st = gumbo_get_attribute(&el->attributes, "style");
+    if (st) {
+        char buf[256];
+        size_t k = 0;
+        for (const char *c = st->value; *c && k + 1 < sizeof buf; c++) {
+            if (*c != ' ') {
+                buf[k++] = (char)tolower((unsigned char)*c);
+            }
+        }
+        buf[k] = '\0';
+        if (strstr(buf, "display:none") || strstr(buf, "visibility:hidden")) {
+            return 1;
+        }
+    }
+    GumboAttribute *ah = gumbo_get_attribute(&el->attributes, "aria-hidden");
+    return gumbo_get_attribute(&el->attributes, "hidden") ||
+           (ah && strcasecmp(ah->value, "true") == 0);
+}
+
 /* Never text: pruned whatever their size. Ruby readings (<rt>, <rp>) are the small kana over
  * a kanji word, not words of the sentence. */
 static int is_never_text(const GumboElement *el)
 {
-    if (is_math_annotation(el)) {
+    if (is_math_annotation(el) || is_hidden(el)) {
         return 1;
     }
     switch (el->tag) {

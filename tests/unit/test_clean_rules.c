@@ -326,6 +326,28 @@ static void test_camel_case_names(void **state)
     assert_dropped(text, "Another story of the site");
 }
 
+/* what the page hides is not its article: inline display:none or visibility:hidden, the
+ * hidden attribute, aria-hidden="true" */
+#define HIDDEN_P "<p>Hidden text, long enough to be a paragraph of the article, with commas.</p>"
+static void test_hidden_elements(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=post>"
+        "<p>The matrix <span style=\"display: none;\">A Hermitian a i j</span> is equal to its "
+        "conjugate transpose, which the rest of this long sentence goes on to explain.</p>"
+        "<div style='VISIBILITY:hidden'>" HIDDEN_P "</div><div hidden>" HIDDEN_P "</div>"
+        "<div aria-hidden=true>" HIDDEN_P "</div>"
+        "<p>Article two, and then the article goes on for a while, with commas, clauses, and "
+        "enough words in a sentence that no rule of the cleaner would call it short.</p>"
+        "</div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "The matrix is equal to its conjugate transpose");
+    assert_kept(text, "Article two, and then");
+    assert_dropped(text, "Hermitian");
+    assert_dropped(text, "Hidden");
+}
+
 /* every drop reason the cleaner reports is one config/schema/clean.schema.json allows (run
  * from the repository root) */
 static void test_reasons_in_the_schema(void **state)
@@ -373,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_linked_list_in_the_article),
         cmocka_unit_test(test_site_notices),
         cmocka_unit_test(test_widget_headings_in_other_languages),
+        cmocka_unit_test(test_hidden_elements),
         cmocka_unit_test(test_reasons_in_the_schema),
         cmocka_unit_test(test_best_box_tips_the_run),
         cmocka_unit_test(test_camel_case_names),
