@@ -259,14 +259,43 @@ static void keep_short_between_kept(nw_cleaner *c)
     }
 }
 
-/* Headings that open the readers' comments: "Comments", "20 Comments", "3 Responses to
- * ...", "12 thoughts on ...", "Leave a Reply", "Reader comments (3)". */
-static const char *const comment_heads[] = {"comments",        "comment",
-                                            "responses",       "response to",
-                                            "thoughts on",     "replies",
-                                            "leave a reply",   "leave a comment",
-                                            "reader comments", "join the discussion",
-                                            "recent comments", NULL};
+/* Headings that open the readers' comments: "Comments", "Comments (3)", "Leave a Reply",
+ * "Recent Comments"; with a count before them, "1 Comment", "3 Responses to ...", "12
+ * thoughts on ...", "5 Replies" (without one, "Comment" or "Responses" is a section of an
+ * article: a PR guide's "Comment", a report's "Responses"). */
+static const struct comment_head {
+    const char *text;
+    int counted;
+} comment_heads[] = {{"comments", 0},
+                     {"leave a reply", 0},
+                     {"leave a comment", 0},
+                     {"reader comments", 0},
+                     {"join the discussion", 0},
+                     {"recent comments", 0},
+                     {"comment", 1},
+                     {"responses", 1},
+                     {"response", 1},
+                     {"replies", 1},
+                     {"reply", 1},
+                     {"thoughts on", 1},
+                     {NULL, 0}};
+
+/* What may follow a heading's words: after a count, anything but more letters ("3 Responses
+ * to ..."); without one, nothing, a colon or a parenthesis ("Comments (3)"), so "Comments on
+ * the plan" stays an article's heading. */
+static int heading_ends(const char *s, const char *end, int counted)
+{
+    if (s == end) {
+        return 1;
+    }
+    if (counted) {
+        return !isalpha((unsigned char)*s);
+    }
+    while (s < end && *s == ' ') {
+        s++;
+    }
+    return s < end && (*s == ':' || *s == '(');
+}
 
 static int opens_comments(const nw_cleaner *c, size_t i)
 {
@@ -275,14 +304,15 @@ static int opens_comments(const nw_cleaner *c, size_t i)
         return 0;
     }
     const char *s = nw_para_str(&c->paras, i), *end = s + p->len;
+    int counted = 0;
     while (s < end && (isdigit((unsigned char)*s) || *s == ' ')) {
-        s++; /* the count */
+        counted |= isdigit((unsigned char)*s);
+        s++;
     }
-    for (const char *const *h = comment_heads; *h; h++) {
-        size_t n = strlen(*h);
-        /* whole words: "Commentary" is an article's heading */
-        if ((size_t)(end - s) >= n && strncasecmp(s, *h, n) == 0 &&
-            (s + n == end || !isalpha((unsigned char)s[n]))) {
+    for (const struct comment_head *h = comment_heads; h->text; h++) {
+        size_t n = strlen(h->text);
+        if ((counted || !h->counted) && (size_t)(end - s) >= n && strncasecmp(s, h->text, n) == 0 &&
+            heading_ends(s + n, end, counted)) {
             return 1;
         }
     }

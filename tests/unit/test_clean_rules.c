@@ -196,22 +196,26 @@ static void test_poem_lines_kept(void **state)
     assert_dropped(text, "Archive");
 }
 
-/* readers' comments are kept apart: after a heading that opens them, in containers named
- * for them however the name is joined, and the comment form's prompts */
+/* readers' comments are kept apart: after a heading that opens them (not an article's
+ * "Comment" section), in containers named for them however the name is joined, and the
+ * comment form's prompts */
 static void test_comments_kept_apart(void **state)
 {
     (void)state;
-    static const char page[] = "<html><body><div class=entry>" PARA("Article one")
-        PARA("Article two") "<h2>Commentary</h2>" PARA(
-            "Article three") "<p class=posted>Posted by Kathy</p>"
-                             "<h2><a id=comments></a>3 Comments</h2>" PARA("Reader one")
-                                 PARA("Reader two") "<div class=commentbody>" PARA(
-                                     "Reader three") "</div>"
-                                                     "<h3>Leave a Reply</h3><p>Leave a "
-                                                     "comment</p></div></body></html>";
+    static const char page[] = "<html><body><div class=entry>"    /**/
+        PARA("Article one") PARA("Article two")                   /**/
+        "<h2>Commentary</h2>" PARA("Article three")               /**/
+        "<h3>Comment</h3>" PARA("Offer the journalist a comment") /**/
+        "<p class=posted>Posted by Kathy</p>"
+        "<h2><a id=comments></a>3 Comments</h2>" /**/
+        PARA("Reader one") PARA("Reader two")    /**/
+        "<div class=commentbody>" PARA(
+            "Reader three") "</div>"
+                            "<h3>Leave a Reply</h3><p>Leave a comment</p></div></body></html>";
     const nw_clean_result *r;
     assert_int_equal(nw_cleaner_run(cl, page, strlen(page), NW_CT_HTML, NULL, &r), 0);
     assert_kept(r->text.data, "Article three, and then");
+    assert_kept(r->text.data, "Offer the journalist a comment, and then");
     assert_dropped(r->text.data, "Reader");
     assert_dropped(r->text.data, "Leave a");
     assert_true(r->drops[NW_BP_COMMENTS].paragraphs >= 3); /* the heading and two comments */
