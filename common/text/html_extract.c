@@ -329,8 +329,8 @@ typedef struct walk {
 static int is_box_tag(GumboTag t)
 {
     return t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION || t == GUMBO_TAG_ARTICLE ||
-           t == GUMBO_TAG_MAIN || t == GUMBO_TAG_TD || t == GUMBO_TAG_BLOCKQUOTE ||
-           t == GUMBO_TAG_BODY || t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
+           t == GUMBO_TAG_MAIN || t == GUMBO_TAG_TD || t == GUMBO_TAG_BODY || t == GUMBO_TAG_UL ||
+           t == GUMBO_TAG_OL;
 }
 
 /* The longest "articleBody" string anywhere in a JSON-LD value (objects, @graph arrays). */

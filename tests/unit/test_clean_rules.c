@@ -330,6 +330,26 @@ static void test_camel_case_names(void **state)
     assert_dropped(text, "Another story of the site");
 }
 
+/* a post that quotes at length: the quotes' paragraphs count for the post's box, which is then
+ * the page's best and holds two thirds of its text, so a reply after it in a box of its own
+ * goes (with each quote a box, the first quote was best and the reply stayed) */
+static void test_quotes_count_for_their_post(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=entry><p>From National Journal, the governor on FEMA:</p>"
+        "<blockquote>" PARA("Quote one") PARA(
+            "Quote two") "</blockquote>" /**/
+                         "<p>From CBS News last year, on the budget plan:</p>"
+                         "<blockquote>" PARA("Quote three") "</blockquote></div>" /**/
+                                                            "<div class=thread>" PARA(
+                                                                "Reply one") "</div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "Quote one, and then");
+    assert_kept(text, "Quote three, and then");
+    assert_dropped(text, "Reply");
+}
+
 /* what the page hides is not its article: inline display:none or visibility:hidden, the
  * hidden attribute, aria-hidden="true" */
 #define HIDDEN_P "<p>Hidden text, long enough to be a paragraph of the article, with commas.</p>"
@@ -399,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_linked_list_in_the_article),
         cmocka_unit_test(test_site_notices),
         cmocka_unit_test(test_widget_headings_in_other_languages),
+        cmocka_unit_test(test_quotes_count_for_their_post),
         cmocka_unit_test(test_hidden_elements),
         cmocka_unit_test(test_reasons_in_the_schema),
         cmocka_unit_test(test_best_box_tips_the_run),
