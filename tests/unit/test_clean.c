@@ -19,7 +19,7 @@
 #include "text/html_extract.h"
 #include "text/html_scan.h"
 
-static nw_cleaner *cl;
+#include "cleaner_fixture.h"
 
 static char *slurp(const char *path)
 {
@@ -388,13 +388,6 @@ static void test_html_best_box(void **state)
     assert_null(strstr(r->text.data, "choir"));
 }
 
-static nw_bp_reason classify_line(const char *s)
-{
-    char scratch[256];
-    nw_bp_input in = {s, strlen(s), 0, 0, 0};
-    return nw_bp_classify(&in, scratch);
-}
-
 /* Timestamps are dates and times, not every line that starts with a number. */
 static void test_timestamps(void **state)
 {
@@ -490,20 +483,6 @@ static void test_language_detection(void **state)
     assert_null(nw_stoplists_load("/nonexistent", err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/English.txt: cannot open stopword list"));
     nw_lang_free(l);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    cl = nw_cleaner_new();
-    return cl ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    nw_cleaner_free(cl);
-    return 0;
 }
 
 static const char *html_scan_reason(const char *html)
@@ -677,5 +656,5 @@ int main(void)
         cmocka_unit_test(test_gumbo_budget),
         cmocka_unit_test(test_parse_errors_not_kept),
     };
-    return cmocka_run_group_tests_name("clean", tests, setup, teardown);
+    return cmocka_run_group_tests_name("clean", tests, cleaner_setup, cleaner_teardown);
 }

@@ -12,7 +12,7 @@
 #include "text/boilerplate.h"
 #include "text/clean.h"
 
-static nw_cleaner *cl;
+#include "cleaner_fixture.h"
 
 static const char *clean_html(const char *page)
 {
@@ -33,13 +33,6 @@ static const char *clean_html(const char *page)
             fail_msg("debris kept: \"%s\"", (s));                                                  \
         }                                                                                          \
     } while (0)
-
-static nw_bp_reason classify_line(const char *s)
-{
-    char scratch[512];
-    nw_bp_input in = {s, strlen(s), 0, 0, 0};
-    return nw_bp_classify(&in, scratch);
-}
 
 /* "subscription", "premium", "donation" alone are words of articles; with the reader
  * addressed, or on a short line, they are an appeal */
@@ -392,20 +385,6 @@ static void test_reasons_in_the_schema(void **state)
     }
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    cl = nw_cleaner_new();
-    return cl ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    nw_cleaner_free(cl);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,5 +404,5 @@ int main(void)
         cmocka_unit_test(test_best_box_tips_the_run),
         cmocka_unit_test(test_camel_case_names),
     };
-    return cmocka_run_group_tests_name("clean_rules", tests, setup, teardown);
+    return cmocka_run_group_tests_name("clean_rules", tests, cleaner_setup, cleaner_teardown);
 }
