@@ -3,8 +3,8 @@
 # redis-server) on: the seeds; a synthetic syndication set generated from Reuters-21578
 # (tests/eval/make_syndication.py); the candidate probability of contained texts; pair sets of
 # contained and of short copies, and template notices as hard negatives
-# (tests/eval/make_pairs.py); and Reuters-21578's own resends
-# and corrections.
+# (tests/eval/make_pairs.py); copies of Chinese, Japanese and Korean articles
+# (tests/eval/make_cjk_pairs.py); and Reuters-21578's own resends and corrections.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -81,6 +81,16 @@ for set in contained short templates; do
     python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.anchors.clustered.jsonl" \
         --name "$set (bands and anchors, cluster.anchor_df_max=32)"
 done
+
+echo
+echo "== CJK copies (tests/eval/make_cjk_pairs.py: the CJK pages of the article-extraction-benchmark,"
+echo "   and Readability's real zh and ja test pages from ../shared/data when it is there)"
+RDB=${NW_SHARED_DATA:-$NW_ROOT/../shared/data}/readability-test-pages/pages.jsonl.gz
+[ -f "$RDB" ] || { echo "   (Readability's pages not found: the benchmark's 4 pages only)"; RDB=; }
+python3 "$NW_ROOT/tests/eval/make_cjk_pairs.py" \
+    "$NW_ROOT/tests/data/article-extraction-benchmark/ground-truth.json" $RDB -o "$OUT/cjk.jsonl"
+pipeline "$OUT/cjk.jsonl" "$OUT/cjk.clustered.jsonl"
+python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/cjk.clustered.jsonl" --name "CJK copies"
 
 echo
 echo "== Reuters-21578's own resends and corrections (unlabelled: counts and a sample to read)"
