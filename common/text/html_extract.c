@@ -386,6 +386,15 @@ static void take_json_ld(nw_html_result *r, const GumboElement *el)
 
 static void append_node_text(nw_buf *b, const GumboNode *n, int depth);
 
+/* <a href="#..."> points into the page (a section heading linked to its own anchor, as
+ * Sphinx and Wikipedia do, a footnote mark): its text is not a link away, so such a heading
+ * is not a linked headline that starts another story. */
+static int is_in_page_link(const GumboElement *el)
+{
+    GumboAttribute *h = gumbo_get_attribute(&el->attributes, "href");
+    return h && h->value[0] == '#';
+}
+
 /* "tag.class#id<TAB>its text" for a tool's trace of what pruning removed */
 static void trace_pruned(nw_buf *t, const GumboNode *n, int depth)
 {
@@ -444,7 +453,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
     } else if (el->tag == GUMBO_TAG_TD || el->tag == GUMBO_TAG_TH) {
         w->rc = nw_paras_add_text(w->ps, " ", 1, in_link); /* cells apart, as words */
     }
-    int link = in_link || el->tag == GUMBO_TAG_A;
+    int link = in_link || (el->tag == GUMBO_TAG_A && !is_in_page_link(el));
     int body = attr_has_word(el, "itemprop", article_body_words);
     int box = is_box_tag(el->tag) && w->nboxes < NW_EXTRACT_MAX_DEPTH + 2;
     w->in_body += body;

@@ -343,6 +343,21 @@ static void test_quotes_count_for_their_post(void **state)
     assert_dropped(text, "Reply");
 }
 
+/* a section heading linked to its own anchor is the article's heading, not a headline of
+ * another story that splits the run */
+static void test_in_page_links_are_not_links_away(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=section>" PARA("Part one") PARA("Part two")             /**/
+        "<h2><a class=toc-backref href='#id2'>Sharing with a single developer</a></h2>" /**/
+        PARA("Part three") "</div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "Part two, and then");
+    assert_kept(text, "Sharing with a single developer");
+    assert_kept(text, "Part three, and then");
+}
+
 /* what the page hides is not its article: inline display:none or visibility:hidden, the
  * hidden attribute, aria-hidden="true" */
 #define HIDDEN_P "<p>Hidden text, long enough to be a paragraph of the article, with commas.</p>"
@@ -399,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_site_notices),
         cmocka_unit_test(test_widget_headings_in_other_languages),
         cmocka_unit_test(test_quotes_count_for_their_post),
+        cmocka_unit_test(test_in_page_links_are_not_links_away),
         cmocka_unit_test(test_hidden_elements),
         cmocka_unit_test(test_reasons_in_the_schema),
         cmocka_unit_test(test_best_box_tips_the_run),
