@@ -24,7 +24,12 @@ int nw_best_box(nw_box_scores *b, const nw_paras *ps, const char *reasons, uintp
 /* 1 when paragraph p lies in box. */
 static inline int nw_para_in_box(const nw_para *p, uintptr_t box)
 {
-    return box && (p->box[0] == box || p->box[1] == box || p->box[2] == box);
+    for (int k = 0; box && k < NW_PARA_BOXES; k++) {
+        if (p->box[k] == box) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 #endif

@@ -379,7 +379,7 @@ static void keep_introduced_lists(nw_cleaner *c)
 static uintptr_t parent_box(const nw_paras *ps, uintptr_t box)
 {
     for (size_t i = 0; i < ps->n; i++) {
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k + 1 < NW_PARA_BOXES; k++) {
             if (ps->v[i].box[k] == box && ps->v[i].box[k + 1]) {
                 return ps->v[i].box[k + 1];
             }

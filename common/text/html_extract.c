@@ -425,7 +425,7 @@ static void walk_node(walk *w, const GumboNode *n, int depth, int in_link)
             cur->in_body = 1;
         }
         if (cur && !cur->box[0]) {
-            for (int k = 0; k < 3 && k < w->nboxes; k++) {
+            for (int k = 0; k < NW_PARA_BOXES && k < w->nboxes; k++) {
                 cur->box[k] = (uintptr_t)w->boxes[w->nboxes - 1 - k];
             }
         }

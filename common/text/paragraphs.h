@@ -9,6 +9,10 @@
 
 #include "../core/buf.h"
 
+/* How many enclosing boxes a paragraph records: scoring uses the nearest three, membership
+ * all five (a code block sits two boxes deeper than the paragraphs beside it). */
+#define NW_PARA_BOXES 5
+
 typedef struct nw_para {
     size_t off;        /* into nw_paras.text */
     size_t len;        /* bytes, excluding the NUL */
@@ -16,7 +20,8 @@ typedef struct nw_para {
     int heading;       /* came from h1..h6 */
     int bullet;        /* a list item */
     int in_body;       /* inside an element marked itemprop="articleBody" (HTML microdata) */
-    uintptr_t box[3];  /* the nearest containing boxes (HTML elements), nearest first; 0 = none */
+    uintptr_t box[NW_PARA_BOXES]; /* the nearest containing boxes (HTML elements), nearest
+                                     first; 0 = none */
 } nw_para;
 
 typedef struct nw_paras {

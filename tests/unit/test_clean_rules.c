@@ -358,6 +358,23 @@ static void test_in_page_links_are_not_links_away(void **state)
     assert_kept(text, "Part three, and then");
 }
 
+/* a code block two boxes deeper than the paragraphs beside it is still inside the article's
+ * box (a paragraph records five enclosing boxes) */
+static void test_deep_code_block_in_the_article(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<html><body><div class=doc><div class=section>" PARA("Part one") PARA("Part two") /**/
+        "<div class=section>" PARA("Part three")                                           /**/
+        "<div class=highlight-python><div class=highlight><pre>$ hg clone public test-repo "
+        "updating to branch default 0 files updated, 0 files merged, 0 files removed, 0 "
+        "files unresolved</pre></div></div>" /**/
+        PARA("Part four") "</div></div></div></body></html>";
+    const char *text = clean_html(page);
+    assert_kept(text, "$ hg clone public test-repo updating");
+    assert_kept(text, "Part four, and then");
+}
+
 /* what the page hides is not its article: inline display:none or visibility:hidden, the
  * hidden attribute, aria-hidden="true" */
 #define HIDDEN_P "<p>Hidden text, long enough to be a paragraph of the article, with commas.</p>"
@@ -415,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_widget_headings_in_other_languages),
         cmocka_unit_test(test_quotes_count_for_their_post),
         cmocka_unit_test(test_in_page_links_are_not_links_away),
+        cmocka_unit_test(test_deep_code_block_in_the_article),
         cmocka_unit_test(test_hidden_elements),
         cmocka_unit_test(test_reasons_in_the_schema),
         cmocka_unit_test(test_best_box_tips_the_run),
