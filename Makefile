@@ -131,6 +131,9 @@ soak-hostile: all ## hostile and normal messages through the pipeline for SOAK_M
 fuzz: ## run the libFuzzer harnesses of tests/fuzz for FUZZ_SECONDS each (default 60)
 	@scripts/fuzz.sh
 
+profile: all ## CPU per article by stage and by part (Kafka client, JSON, Redis client, kernel, libc, the stage's own work) over Reuters-21578, sampled with perf
+	@scripts/profile.sh
+
 eval-clean: all dev-tools ## score clean's article text: the article-extraction-benchmark (181 pages), and Readability's test pages and Dragnet from ../shared/data when there
 	@scripts/eval_clean.sh
 
@@ -171,7 +174,7 @@ clean: ## remove build outputs
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.PHONY: all dev-tools setup unit integration test check asan bench bench-memory kafka eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
+.PHONY: all dev-tools setup unit integration test check asan bench bench-memory profile kafka eval eval-clean hostile soak-hostile fuzz up down status demo format format-check install clean help
 .SECONDARY:
 
 -include $(ALL_OBJ:.o=.d)
