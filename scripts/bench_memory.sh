@@ -19,19 +19,8 @@ head -n "$DOCS" "$T/rounds.jsonl" >"$T/feed.jsonl"
 nw_start_redis_any "$T"
 nw_start_broker "$T" 8
 BOOT=$(cat "$T/bootstrap")
-declare -A PORT
-for s in "${NW_STAGES[@]}"; do
-    nw_start_stage "$T" "$s" "$BOOT" "redis://127.0.0.1:$NW_REDIS_PORT"
-done
-for s in "${NW_STAGES[@]}"; do
-    PORT[$s]=$(nw_stage_port "$T" "$s")
-    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
-done
-metric() { # STAGE NAME: the sum of the metric's series
-    curl -fsS "http://127.0.0.1:${PORT[$1]}/metrics" |
-        awk -v m="$2" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%d\n", s }'
-}
-enriched_at_least() { [ "$(metric enrich nearwire_messages_in_total)" -ge "$1" ]; }
+nw_start_pipeline "$T" "$BOOT" "redis://127.0.0.1:$NW_REDIS_PORT"
+enriched_at_least() { [ "$(nw_stage_metric enrich nearwire_messages_in_total)" -ge "$1" ]; }
 
 printf '%-10s' docs
 for s in "${NW_STAGES[@]}"; do printf '%16s' "$s MB"; done
@@ -45,7 +34,7 @@ for fifth in 1 2 3 4 5; do
     nw_wait_for 600 "enrich reaches $sent" enriched_at_least "$sent"
     printf '%-10s' "$sent"
     for s in "${NW_STAGES[@]}"; do
-        printf '%16.1f' "$(metric "$s" process_resident_memory_bytes | awk '{ print $1 / 1048576 }')"
+        printf '%16.1f' "$(nw_stage_metric "$s" process_resident_memory_bytes | awk '{ print $1 / 1048576 }')"
     done
     printf '%16.1f\n' "$(redis-cli -p "$NW_REDIS_PORT" info memory |
         awk -F: '$1 == "used_memory" { print $2 / 1048576 }')"

@@ -179,6 +179,28 @@ nw_stage_port() {
     nw_logged_port "$log"
 }
 
+# nw_start_pipeline DIR BOOTSTRAP REDIS_URL [--set k=v ...]: one instance of each stage on that
+# broker and Redis, waiting until each is ready; PORT[stage] gets its HTTP port.
+nw_start_pipeline() {
+    local dir=$1 boot=$2 redis=$3 s
+    shift 3
+    declare -gA PORT
+    for s in "${NW_STAGES[@]}"; do
+        nw_start_stage "$dir" "$s" "$boot" "$redis" "$@"
+    done
+    for s in "${NW_STAGES[@]}"; do
+        PORT[$s]=$(nw_stage_port "$dir" "$s")
+        nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
+    done
+}
+
+# nw_stage_metric STAGE NAME: the sum of the stage's series of a metric (PORT from
+# nw_start_pipeline).
+nw_stage_metric() {
+    curl -fsS "http://127.0.0.1:${PORT[$1]}/metrics" |
+        awk -v m="$2" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%d\n", s }'
+}
+
 NW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NW_BIN=${NW_BIN:-$NW_ROOT/build/bin}
 NW_STAGES=(clean fingerprint cluster enrich)

@@ -24,14 +24,7 @@ nw_start_redis_any "$T"
 port=$NW_REDIS_PORT
 nw_start_broker "$T" 16
 BOOT=$(cat "$T/bootstrap")
-declare -A PORT
-for s in "${NW_STAGES[@]}"; do
-    nw_start_stage "$T" "$s" "$BOOT" "redis://127.0.0.1:$port"
-done
-for s in "${NW_STAGES[@]}"; do
-    PORT[$s]=$(nw_stage_port "$T" "$s")
-    nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
-done
+nw_start_pipeline "$T" "$BOOT" "redis://127.0.0.1:$port"
 
 cpu_of() { # PID: user + system seconds so far
     sed 's/.*) //' "/proc/$1/stat" | awk -v t="$(getconf CLK_TCK)" '{ print ($12 + $13) / t }'
@@ -49,14 +42,10 @@ for s in "${NW_STAGES[@]}"; do
 done
 sleep 1 # perf attached
 
-metric() { # STAGE NAME: the sum of the stage's series of that metric
-    curl -fsS "http://127.0.0.1:${PORT[$1]}/metrics" |
-        awk -v m="$2" 'index($1, m) == 1 { s += $2 } END { printf "%d\n", s }'
-}
 # every article decided, and enrich has taken in all cluster wrote (articles and revisions)
 decided() {
-    [ "$(metric cluster nearwire_decisions_total)" -ge "$n" ] &&
-        [ "$(metric enrich nearwire_messages_out_total)" -ge "$(metric cluster nearwire_messages_out_total)" ]
+    [ "$(nw_stage_metric cluster nearwire_decisions_total)" -ge "$n" ] &&
+        [ "$(nw_stage_metric enrich nearwire_messages_out_total)" -ge "$(nw_stage_metric cluster nearwire_messages_out_total)" ]
 }
 t0=$(date +%s.%N)
 "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$T/docs.jsonl"
