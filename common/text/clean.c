@@ -226,6 +226,12 @@ static void apply_microdata(nw_cleaner *c)
  * paragraphs on both sides are kept: the short ones are kept, and the link-dense ones under
  * 80% links when both neighbours sit in the same box as they do (a numbered list of linked
  * titles with their dates, in a roundup; a blogroll of bare links stays out). */
+/* under 80% of the paragraph is link text: partly linked (a linked title and its date) */
+static int partly_linked(const nw_para *p)
+{
+    return p->link_chars * 5 <= p->len * 4;
+}
+
 static int joinable(const nw_cleaner *c, size_t i)
 {
     char why = c->reasons.data[i];
@@ -250,7 +256,7 @@ static void keep_short_between_kept(nw_cleaner *c)
             for (size_t k = i; k < j; k++) {
                 const nw_para *p = &c->paras.v[k];
                 if (c->reasons.data[k] == NW_BP_SHORT ||
-                    (same && nw_para_in_box(p, box) && p->link_chars * 5 <= p->len * 4)) {
+                    (same && nw_para_in_box(p, box) && partly_linked(p))) {
                     c->reasons.data[k] = NW_BP_NONE;
                 }
             }
@@ -354,7 +360,7 @@ static int list_item(const nw_cleaner *c, size_t i)
     const nw_para *p = &c->paras.v[i];
     char why = c->reasons.data[i];
     return why == NW_BP_SHORT || why == NW_BP_TIMESTAMP ||
-           (why == NW_BP_LINK_DENSE && p->link_chars * 5 <= p->len * 4);
+           (why == NW_BP_LINK_DENSE && partly_linked(p));
 }
 
 static void keep_introduced_lists(nw_cleaner *c)

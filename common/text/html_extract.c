@@ -222,17 +222,23 @@ static int is_comments(const GumboElement *el)
     return attr_has_word(el, "class", comment_words) || attr_has_word(el, "id", comment_words);
 }
 
-static int attr_marks_boilerplate(const GumboElement *el)
+/* What an element's class and id call it: a pruning word and no keeping word (NAME_PRUNE);
+ * else caption or byline and no keeping word (NAME_SMALL); else nothing to prune it for. Both
+ * attributes are read once. */
+enum attr_name { NAME_NONE, NAME_PRUNE, NAME_SMALL };
+
+static enum attr_name attr_name_of(const GumboElement *el)
 {
     int c = attr_verdict(el, "class"), i = attr_verdict(el, "id");
-    return c >= 0 && i >= 0 && (c > 0 || i > 0);
-}
-
-/* 1 when the class or id says caption or byline and no keeping word */
-static int attr_marks_small(const GumboElement *el)
-{
-    return attr_verdict(el, "class") >= 0 && attr_verdict(el, "id") >= 0 &&
-           (attr_has_word(el, "class", small_words) || attr_has_word(el, "id", small_words));
+    if (c < 0 || i < 0) {
+        return NAME_NONE;
+    }
+    if (c > 0 || i > 0) {
+        return NAME_PRUNE;
+    }
+    return attr_has_word(el, "class", small_words) || attr_has_word(el, "id", small_words)
+               ? NAME_SMALL
+               : NAME_NONE;
 }
 
 static size_t text_bytes(const GumboNode *n, int depth);
@@ -281,12 +287,12 @@ static int is_pruned(const GumboNode *n, int depth, size_t page_text, size_t *te
         el->tag == GUMBO_TAG_MAIN) {
         return 0;
     }
-    int small = !is_pruned_tag(el->tag) && !attr_marks_boilerplate(el);
-    if (small && !attr_marks_small(el)) {
+    enum attr_name name = is_pruned_tag(el->tag) ? NAME_PRUNE : attr_name_of(el);
+    if (name == NAME_NONE) {
         return 0;
     }
     size_t text = text_bytes(n, depth);
-    if (small && text >= NW_CONTENT_MIN) {
+    if (name == NAME_SMALL && text >= NW_CONTENT_MIN) {
         return 0;
     }
     if ((double)text > NW_WRAPPER_SHARE * (double)page_text) {
