@@ -30,9 +30,9 @@ char *nw_key_link(char *out, size_t cap, const char *prefix, const char *kind, u
     return out;
 }
 
-char *nw_key_story(char *out, size_t cap, const char *prefix, const char *story, const char *part)
+char *nw_key_story(char *out, size_t cap, const char *prefix, const char *story)
 {
-    snprintf(out, cap, "%sst:%s%s%s", prefix, story, part ? ":" : "", part ? part : "");
+    snprintf(out, cap, "%ssh:%s", prefix, story);
     return out;
 }
 
@@ -53,9 +53,9 @@ char *nw_key_article(char *out, size_t cap, const char *prefix, uint64_t h)
     return out;
 }
 
-char *nw_key_counted(char *out, size_t cap, const char *prefix, const char *doc_id)
+char *nw_key_counted(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)
 {
-    snprintf(out, cap, "%sdf:seen:%s", prefix, doc_id);
+    snprintf(out, cap, "%sdf:seen:%" PRId64 ":%u", prefix, gen, shard);
     return out;
 }
 

@@ -513,10 +513,11 @@ long nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, co
 long nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
                              const size_t *lens)
 {
-    const char *av[16];
-    size_t al[16];
+    enum { MAX_ARGS = 64 };
+    const char *av[MAX_ARGS];
+    size_t al[MAX_ARGS];
     char nk[16];
-    if (argc + 3 > 16) {
+    if (argc + 3 > MAX_ARGS) {
         return NW_E_FATAL;
     }
     snprintf(nk, sizeof nk, "%d", nkeys);

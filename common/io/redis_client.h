@@ -55,6 +55,7 @@ int nw_redis_connect(nw_redis *r, nw_err *err);
  * A round is what was appended since the last one was sent: exec without appending first
  * answers for the last round again. */
 long nw_redis_append(nw_redis *r, int argc, const char **argv, const size_t *lens);
+/* argv: the keys, then the arguments, 61 in all at most (else NW_E_FATAL, nothing sent) */
 long nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const char **argv,
                              const size_t *lens);
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);

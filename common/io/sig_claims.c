@@ -38,7 +38,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
     /* one more than an anchor may have: a fuller bucket is common text (see read_entry) */
     snprintf(anchor_limit, sizeof anchor_limit, "%u", s->p.anchor_df_max + 1);
     s->nticket = 0;
-    nw_sig_expiry_begin(s, gen);
+    nw_shard_expiry_begin(&s->expiry, gen, nw_now_seconds());
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
@@ -76,7 +76,7 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
             int due = 0; /* a query adds nothing, so sets no expiry */
             if (!s->dry) {
                 nw_redis_append(s->r, 4, zadd, zl);
-                due = nw_sig_expiry_due(s, shard);
+                due = nw_shard_expiry_due(&s->expiry, shard);
             }
             if (due < 0) {
                 return NW_E_NOMEM;

@@ -72,6 +72,7 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
         return NULL;
     }
     s->p = *p;
+    nw_shard_expiry_init(&s->expiry, p->shards);
     s->match = p->match;
     snprintf(s->prefix, sizeof s->prefix, "%s", p->prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", p->window_s);
@@ -103,7 +104,7 @@ void nw_store_free(nw_store *s)
         free(s->w[i].hits);
     }
     free(s->w);
-    free(s->expiry_set);
+    nw_shard_expiry_release(&s->expiry);
     free(s->tickets);
     free(s->ord);
     free(s->slots);
@@ -170,36 +171,6 @@ int nw_sig_batch_index(const nw_store *s, uint64_t h)
         }
     }
     return -1;
-}
-
-void nw_sig_expiry_begin(nw_store *s, int64_t gen)
-{
-    double now = nw_now_seconds();
-    if (gen != s->expiry_gen || now >= s->expiry_reset_at) {
-        nw_sig_expiry_forget(s);
-        s->expiry_gen = gen;
-        s->expiry_reset_at = now + 60;
-    }
-}
-
-int nw_sig_expiry_due(nw_store *s, unsigned shard)
-{
-    if (!s->expiry_set && !(s->expiry_set = calloc(s->p.shards / 8 + 1, 1))) {
-        return -1;
-    }
-    uint8_t bit = (uint8_t)(1u << (shard % 8));
-    if (s->expiry_set[shard / 8] & bit) {
-        return 0;
-    }
-    s->expiry_set[shard / 8] |= bit;
-    return 1;
-}
-
-void nw_sig_expiry_forget(nw_store *s)
-{
-    if (s->expiry_set) {
-        memset(s->expiry_set, 0, s->p.shards / 8 + 1);
-    }
 }
 
 unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d)
@@ -349,7 +320,7 @@ static int run_round(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, 
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     if (rc != NW_OK) {
-        nw_sig_expiry_forget(s); /* an EXPIREAT may not have run */
+        nw_shard_expiry_forget(&s->expiry); /* an EXPIREAT may not have run */
         return rc;
     }
     if (nw_sig_mutual_hits(s, n) != NW_OK || nw_sig_order_pending(s, docs, n) != NW_OK) {

@@ -11,6 +11,7 @@
 
 #include "../core/arena.h"
 #include "../core/buf.h"
+#include "../core/shard_expiry.h"
 #include "../sketch/exact_set.h"
 #include "metrics.h"
 #include "redis_client.h"
@@ -93,12 +94,8 @@ struct nw_store {
     int *fetch_slots; /* open addressing on h: fetch + 1 */
     size_t nfetch_slots;
     nw_arena arena;
-    /* shard keys whose expiry this store has set in generation expiry_gen (a bit per shard),
-     * forgotten every minute and after a failed batch */
-    uint8_t *expiry_set;
-    int64_t expiry_gen;
-    double expiry_reset_at;
-    long *tickets; /* phase 1's replies to read, in reading order (sig_claims.c) */
+    nw_shard_expiry expiry; /* the bucket shard keys whose EXPIREAT is set */
+    long *tickets;          /* phase 1's replies to read, in reading order (sig_claims.c) */
     size_t nticket, ticket_cap;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
     nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
@@ -112,13 +109,6 @@ void nw_sig_free_replies(nw_store *s);
 void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h);
 void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
 int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document with hash h */
-/* Shard keys' expiry is set once a minute per key, not with every entry (an EXPIREAT per entry
- * was a quarter of the store's commands). At a batch's start: forgets what was set when the
- * minute or the generation is over. Then per entry: whether the entry sent to the shard's key
- * of this generation must set its expiry; -1 when out of memory. */
-void nw_sig_expiry_begin(nw_store *s, int64_t gen);
-int nw_sig_expiry_due(nw_store *s, unsigned shard);
-void nw_sig_expiry_forget(nw_store *s); /* a batch failed: set every expiry again */
 /* A document's bucket entries: its bands, then its anchors (none when anchor_df_max is 0). */
 unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d);
 uint32_t nw_sig_entry(const nw_store *s, const nw_store_doc *d, unsigned e, unsigned *band);

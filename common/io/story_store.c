@@ -1,7 +1,7 @@
-/* story_store.c - one pipelined round trip per batch of articles: for each, add to the docs,
- * sources and merged-from sets, run the single-key script that keeps first/last, read size,
- * sources and merged-from. A batch that joins stories reads the joined stories' sources in a
- * round before. Every command names one key, so it runs on Redis Cluster. */
+/* story_store.c - one pipelined round trip per batch of articles: for each, the single-key
+ * script that adds the article, its source and the stories it joined to the story's hash,
+ * keeps first/last and returns the hash. A batch that joins stories reads the joined stories'
+ * sources in a round before. Every command names one key, so it runs on Redis Cluster. */
 #include "story_store.h"
 
 #include <stdio.h>
@@ -14,40 +14,45 @@
 #include "metrics.h"
 #include "redis_client.h"
 
-/* ARGV: doc id, first_seen, headline, agency, ttl. Keeps the earliest article as "first"
- * and the latest as "last"; returns the hash. One key, so it runs on Redis Cluster too. */
+/* ARGV: doc id, first_seen, headline, agency, ttl, source ("" for a revision: the article
+ * joined late, so it brings no source and first and last stand), then the stories it joined.
+ * Members, sources and joined stories are fields "d:<id>", "s:<source>", "m:<story>" with
+ * empty values. Keeps the earliest article as first and the latest as last; last_id and
+ * last_seen are written only once they differ from first (most stories are one article).
+ * Returns the hash. One key, so it runs on Redis Cluster too. */
 static const char story_lua[] =
     "local k = KEYS[1] "
-    "local cur = redis.call('HGET', k, 'first_seen') "
-    "if (not cur) or ARGV[2] < cur or (ARGV[2] == cur and "
-    "    ARGV[1] < redis.call('HGET', k, 'first_id')) then "
-    "  redis.call('HSET', k, 'first_id', ARGV[1], 'first_seen', ARGV[2], "
-    "             'headline', ARGV[3], 'agency', ARGV[4]) "
-    "end "
-    "local last = redis.call('HGET', k, 'last_seen') "
-    "if (not last) or ARGV[2] >= last then "
-    "  redis.call('HSET', k, 'last_id', ARGV[1], 'last_seen', ARGV[2]) "
+    "redis.call('HSET', k, 'd:' .. ARGV[1], '') "
+    "for i = 7, #ARGV do redis.call('HSET', k, 'm:' .. ARGV[i], '') end "
+    "if ARGV[6] ~= '' then "
+    "  redis.call('HSET', k, 's:' .. ARGV[6], '') "
+    "  local fs = redis.call('HGET', k, 'first_seen') "
+    "  local ls = redis.call('HGET', k, 'last_seen') or fs "
+    "  if (not fs) or ARGV[2] < fs or (ARGV[2] == fs and "
+    "      ARGV[1] < redis.call('HGET', k, 'first_id')) then "
+    "    if fs and fs == ls and not redis.call('HEXISTS', k, 'last_seen') then "
+    "      redis.call('HSET', k, 'last_id', redis.call('HGET', k, 'first_id'), 'last_seen', fs) "
+    "    end "
+    "    redis.call('HSET', k, 'first_id', ARGV[1], 'first_seen', ARGV[2], "
+    "               'headline', ARGV[3], 'agency', ARGV[4]) "
+    "  end "
+    "  if ls and ARGV[2] >= ls then "
+    "    redis.call('HSET', k, 'last_id', ARGV[1], 'last_seen', ARGV[2]) "
+    "  end "
     "end "
     "redis.call('EXPIRE', k, ARGV[5]) "
     "return redis.call('HGETALL', k)";
-
-/* What an article's view is read from: its story's hash (script or HGETALL), size (SCARD),
- * sources and merged-from (SMEMBERS), and for a read with members its docs (SMEMBERS).
- * Tickets while the round runs, then the replies. */
-enum { R_HASH, R_SIZE, R_SOURCES, R_MERGED, R_MEMBERS, R_COUNT };
-typedef struct story_replies {
-    long ticket[R_COUNT];
-    redisReply *rep[R_COUNT];
-} story_replies;
 
 struct nw_story_store {
     nw_redis *r;
     int script;
     char prefix[64];
     char ttl[24];
-    story_replies *got; /* per article of the last batch; the views point into them */
+    redisReply **got; /* per story of the last batch or read: its hash; the views point in */
     size_t ngot, got_cap;
-    redisReply **src; /* the last batch's joined stories' sources, read before its round */
+    long *tickets; /* per story of the round: its hash's ticket */
+    size_t tickets_cap;
+    redisReply **src; /* the last batch's joined stories' fields, read before its round */
     size_t nsrc, src_cap;
     long long window_ms;
     const char **members; /* the last read's member lists, back to back */
@@ -72,22 +77,20 @@ nw_story_store *nw_story_store_new(nw_redis *r, const char *prefix, long long wi
     return s;
 }
 
+static void free_replies(redisReply **rep, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (rep[i]) {
+            freeReplyObject(rep[i]);
+        }
+    }
+    *n = 0;
+}
+
 static void release(nw_story_store *s)
 {
-    for (size_t i = 0; i < s->ngot; i++) {
-        for (int k = 0; k < R_COUNT; k++) {
-            if (s->got[i].rep[k]) {
-                freeReplyObject(s->got[i].rep[k]);
-            }
-        }
-    }
-    s->ngot = 0;
-    for (size_t i = 0; i < s->nsrc; i++) {
-        if (s->src[i]) {
-            freeReplyObject(s->src[i]);
-        }
-    }
-    s->nsrc = 0;
+    free_replies(s->got, &s->ngot);
+    free_replies(s->src, &s->nsrc);
     for (int k = 0; k < NW_RECENT_SHARDS; k++) {
         if (s->recent[k]) {
             freeReplyObject(s->recent[k]);
@@ -101,6 +104,7 @@ void nw_story_store_free(nw_story_store *s)
     if (s) {
         release(s);
         free(s->got);
+        free(s->tickets);
         free(s->src);
         free(s->members);
         free(s->rec);
@@ -118,11 +122,33 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void read_hash(const redisReply *h, nw_story_view *v)
+/* A field "<kind>:<rest>": rest, else NULL. */
+static const char *part_of(const redisReply *field, char kind)
+{
+    return field->len > 2 && field->str[0] == kind && field->str[1] == ':' ? field->str + 2 : NULL;
+}
+
+/* The hash's fields into the view: first and last, members counted, sources and joined
+ * stories listed (up to their caps, sorted); the members' ids too when asked for. */
+static void read_hash(const redisReply *h, nw_story_view *v, const char **members)
 {
     for (size_t i = 0; i + 1 < h->elements; i += 2) {
-        const char *k = h->element[i]->str, *val = h->element[i + 1]->str;
-        if (!strcmp(k, "first_id")) {
+        const redisReply *f = h->element[i];
+        const char *k = f->str, *val = h->element[i + 1]->str, *part;
+        if ((part = part_of(f, 'd'))) {
+            if (members) {
+                members[v->size] = part;
+            }
+            v->size++;
+        } else if ((part = part_of(f, 's'))) {
+            if (v->nsources < NW_STORY_MAX_SOURCES) {
+                v->sources[v->nsources++] = part;
+            }
+        } else if ((part = part_of(f, 'm'))) {
+            if (v->nmerged < NW_STORY_MAX_MERGED) {
+                v->merged[v->nmerged++] = part;
+            }
+        } else if (!strcmp(k, "first_id")) {
             v->first_id = val;
         } else if (!strcmp(k, "first_seen")) {
             v->first_seen = val;
@@ -136,19 +162,30 @@ static void read_hash(const redisReply *h, nw_story_view *v)
             v->last_seen = val;
         }
     }
+    if (!v->last_id) { /* one article so far, or all at one moment: last is first */
+        v->last_id = v->first_id;
+        v->last_seen = v->first_seen;
+    }
+    qsort(v->sources, v->nsources, sizeof *v->sources, cmp_str);
+    qsort(v->merged, v->nmerged, sizeof *v->merged, cmp_str);
 }
 
-/* SADD key with a set's members (a SMEMBERS reply), in chunks. */
-static void add_members(nw_story_store *s, const char *key, const redisReply *set)
+/* HSET of a joined story's sources (the "s:" fields of its hash) into key, in chunks. */
+static void add_sources(nw_story_store *s, const char *key, const redisReply *joined)
 {
-    enum { CHUNK = 256 };
-    const char *av[2 + CHUNK] = {"SADD", key};
-    for (size_t i = 0; set && set->type == REDIS_REPLY_ARRAY && i < set->elements; i += CHUNK) {
-        size_t n = set->elements - i < CHUNK ? set->elements - i : CHUNK;
-        for (size_t k = 0; k < n; k++) {
-            av[2 + k] = set->element[i + k]->str;
+    enum { CHUNK = 128 };
+    const char *av[2 + 2 * CHUNK] = {"HSET", key};
+    size_t ac = 2;
+    for (size_t i = 0; joined && joined->type == REDIS_REPLY_ARRAY && i < joined->elements; i++) {
+        const redisReply *f = joined->element[i];
+        if (part_of(f, 's')) {
+            av[ac++] = f->str;
+            av[ac++] = "";
         }
-        nw_redis_append(s->r, (int)(2 + n), av, NULL);
+        if (ac == 2 + 2 * CHUNK || (ac > 2 && i + 1 == joined->elements)) {
+            nw_redis_append(s->r, (int)ac, av, NULL);
+            ac = 2;
+        }
     }
 }
 
@@ -187,97 +224,45 @@ static void trim_recent(nw_story_store *s, const nw_story_update *u, size_t n)
     }
 }
 
-/* A story's four keys: its hash and its docs, sources and merged-from sets. */
-typedef struct story_keys {
-    char hash[400], docs[410], src[410], merged[410];
-} story_keys;
-
-static void keys_of(const nw_story_store *s, const char *story, story_keys *k)
-{
-    nw_key_story(k->hash, sizeof k->hash, s->prefix, story, NULL);
-    nw_key_story(k->docs, sizeof k->docs, s->prefix, story, "docs");
-    nw_key_story(k->src, sizeof k->src, s->prefix, story, "src");
-    nw_key_story(k->merged, sizeof k->merged, s->prefix, story, "merged");
-}
-
-/* Sends one article's commands, keeping the tickets of the replies its view needs. joined:
- * per merged story, its sources as read before this round. */
-static void send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined,
-                     story_replies *got)
-{
-    story_keys k;
-    keys_of(s, u->story_id, &k);
-    if (u->nmerged) {
-        const char *av[2 + NW_STORY_MAX_MERGED] = {"SADD", k.merged};
-        size_t n = u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
-        for (size_t i = 0; i < n; i++) {
-            av[2 + i] = u->merged[i];
-        }
-        nw_redis_append(s->r, (int)(2 + n), av, NULL);
-        append(s, 3, (const char *[]){"EXPIRE", k.merged, s->ttl});
-        /* a joined story's sources are this story's now (its articles' records are revised
-         * without their sources); copied member by member, as the two stories' keys may live
-         * on different Redis Cluster nodes (no SUNIONSTORE across slots) */
-        for (size_t i = 0; i < n; i++) {
-            add_members(s, k.src, joined[i]);
-        }
-    }
-    const char *src = u->source && *u->source ? u->source : "(unknown)";
-    append(s, 3, (const char *[]){"SADD", k.docs, u->doc_id});
-    append(s, 3, (const char *[]){"EXPIRE", k.docs, s->ttl});
-    if (u->revision) { /* a decision changed: no source to add, first and last stand */
-        append(s, 3, (const char *[]){"EXPIRE", k.src, s->ttl});
-    } else {
-        append(s, 3, (const char *[]){"SADD", k.src, src});
-    }
-    append(s, 3, (const char *[]){"EXPIRE", k.src, s->ttl});
-    const char *sargv[] = {k.hash,
-                           u->doc_id,
-                           u->first_seen,
-                           u->headline ? u->headline : "",
-                           u->agency ? u->agency : "",
-                           s->ttl};
-    size_t slens[6];
-    for (int i = 0; i < 6; i++) {
-        slens[i] = strlen(sargv[i]);
-    }
-    got->ticket[R_HASH] = u->revision
-                              ? append(s, 2, (const char *[]){"HGETALL", k.hash})
-                              : nw_redis_append_evalsha(s->r, s->script, 1, 6, sargv, slens);
-    got->ticket[R_SIZE] = append(s, 2, (const char *[]){"SCARD", k.docs});
-    got->ticket[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", k.src});
-    got->ticket[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", k.merged});
-    got->ticket[R_MEMBERS] = -1;
-    mark_active(s, u);
-}
-
-static int read_one(const story_replies *got, nw_story_view *v, nw_err *err)
-{
-    redisReply *const *r = got->rep;
-    memset(v, 0, sizeof *v);
-    if (r[R_HASH]->type != REDIS_REPLY_ARRAY || r[R_SIZE]->type != REDIS_REPLY_INTEGER ||
-        r[R_SOURCES]->type != REDIS_REPLY_ARRAY || r[R_MERGED]->type != REDIS_REPLY_ARRAY) {
-        return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update");
-    }
-    for (size_t i = 0; i < r[R_MERGED]->elements && v->nmerged < NW_STORY_MAX_MERGED; i++) {
-        v->merged[v->nmerged++] = r[R_MERGED]->element[i]->str;
-    }
-    qsort(v->merged, v->nmerged, sizeof *v->merged, cmp_str);
-    read_hash(r[R_HASH], v);
-    v->size = r[R_SIZE]->integer;
-    for (size_t i = 0; i < r[R_SOURCES]->elements && v->nsources < NW_STORY_MAX_SOURCES; i++) {
-        v->sources[v->nsources++] = r[R_SOURCES]->element[i]->str;
-    }
-    qsort(v->sources, v->nsources, sizeof *v->sources, cmp_str);
-    return NW_OK;
-}
-
 static size_t merged_count(const nw_story_update *u)
 {
     return u->nmerged < NW_STORY_MAX_MERGED ? u->nmerged : NW_STORY_MAX_MERGED;
 }
 
-/* The sources of every story an article of the batch joins: a round of its own, only in the
+/* Sends one article's commands; the ticket of the reply its view is read from. joined: per
+ * merged story, its hash's fields as read before this round. */
+static long send_one(nw_story_store *s, const nw_story_update *u, redisReply *const *joined)
+{
+    char key[400];
+    nw_key_story(key, sizeof key, s->prefix, u->story_id);
+    size_t nm = merged_count(u);
+    /* a joined story's sources are this story's now (its articles' records are revised
+     * without their sources); copied field by field, as the two stories' keys may live on
+     * different Redis Cluster nodes */
+    for (size_t i = 0; i < nm; i++) {
+        add_sources(s, key, joined[i]);
+    }
+    const char *src = u->revision ? "" : u->source && *u->source ? u->source : "(unknown)";
+    const char *argv[7 + NW_STORY_MAX_MERGED] = {key,
+                                                 u->doc_id,
+                                                 u->first_seen,
+                                                 u->headline ? u->headline : "",
+                                                 u->agency ? u->agency : "",
+                                                 s->ttl,
+                                                 src};
+    for (size_t i = 0; i < nm; i++) {
+        argv[7 + i] = u->merged[i];
+    }
+    size_t lens[7 + NW_STORY_MAX_MERGED];
+    for (size_t i = 0; i < 7 + nm; i++) {
+        lens[i] = strlen(argv[i]);
+    }
+    long t = nw_redis_append_evalsha(s->r, s->script, 1, (int)(7 + nm), argv, lens);
+    mark_active(s, u);
+    return t;
+}
+
+/* The fields of every story an article of the batch joins: a round of its own, only in the
  * batches that join stories. */
 static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size_t n, nw_err *err)
 {
@@ -293,9 +278,9 @@ static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < merged_count(&u[i]); j++) {
-            char other[410];
-            nw_key_story(other, sizeof other, s->prefix, u[i].merged[j], "src");
-            append(s, 2, (const char *[]){"SMEMBERS", other});
+            char other[400];
+            nw_key_story(other, sizeof other, s->prefix, u[i].merged[j]);
+            append(s, 2, (const char *[]){"HKEYS", other});
         }
     }
     int rc = NW_OK;
@@ -306,21 +291,29 @@ static int read_merged_sources(nw_story_store *s, const nw_story_update *u, size
     return rc;
 }
 
-/* Story i's replies, taken by their tickets (R_MEMBERS only when it was asked for). */
-static void take_replies(nw_story_store *s, size_t i)
+/* Story i's hash by its ticket, into its view (with its members' ids when members is not
+ * NULL: room for all of them). */
+static int take_view(nw_story_store *s, size_t i, long ticket, nw_story_view *v,
+                     const char **members, nw_err *err)
 {
-    for (int k = 0; k < R_COUNT; k++) {
-        long t = s->got[i].ticket[k];
-        s->got[i].rep[k] = t >= 0 ? nw_redis_take(s->r, t) : NULL;
-    }
+    s->got[i] = nw_redis_take(s->r, ticket);
     s->ngot = i + 1;
+    memset(v, 0, sizeof *v);
+    const redisReply *h = s->got[i];
+    if (!h || h->type != REDIS_REPLY_ARRAY) {
+        return nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to the story update: %s",
+                          h && h->type == REDIS_REPLY_ERROR ? h->str : "not a hash");
+    }
+    read_hash(s->got[i], v, members);
+    return NW_OK;
 }
 
 /* A round for n stories: the last replies freed, room for n, the Redis layer connected. */
 static int begin(nw_story_store *s, size_t n, nw_err *err)
 {
     release(s);
-    if (nw_array_reserve((void **)&s->got, &s->got_cap, n, sizeof *s->got) != NW_OK) {
+    if (nw_array_reserve((void **)&s->got, &s->got_cap, n, sizeof *s->got) != NW_OK ||
+        nw_array_reserve((void **)&s->tickets, &s->tickets_cap, n, sizeof *s->tickets) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     return nw_redis_connect(s->r, err);
@@ -343,15 +336,14 @@ int nw_story_store_update(nw_story_store *s, const nw_story_update *u, nw_story_
         return rc;
     }
     for (size_t i = 0, m = 0; i < n; i++) {
-        send_one(s, &u[i], s->src + m, &s->got[i]);
+        s->tickets[i] = send_one(s, &u[i], s->src + m);
         m += merged_count(&u[i]);
     }
     trim_recent(s, u, n);
     rc = nw_redis_exec_all(s->r, "story update", err);
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        take_replies(s, i);
-        rc = read_one(&s->got[i], &v[i], err);
+        rc = take_view(s, i, s->tickets[i], &v[i], NULL, err);
     }
     return rc;
 }
@@ -365,21 +357,14 @@ static int cmp_recent(const void *pa, const void *pb)
     return strcmp(a->story_id, b->story_id);
 }
 
-/* The members' ids, sorted, into the shared list; NW_E_NOMEM when it cannot grow. */
-static int take_members(nw_story_store *s, const redisReply *set, size_t *used, nw_story_view *v)
+/* The number of articles in a story's hash (its "d:" fields). */
+static size_t members_in(const redisReply *h)
 {
-    size_t n = set && set->type == REDIS_REPLY_ARRAY ? set->elements : 0;
-    if (nw_array_reserve((void **)&s->members, &s->members_cap, *used + n + 1,
-                         sizeof *s->members) != NW_OK) {
-        return NW_E_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; h && h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements; i += 2) {
+        n += part_of(h->element[i], 'd') != NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        s->members[*used + i] = set->element[i]->str;
-    }
-    qsort(s->members + *used, n, sizeof *s->members, cmp_str);
-    v->nmembers = n;
-    *used += n;
-    return NW_OK;
+    return n;
 }
 
 int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n, nw_story_view *v,
@@ -394,29 +379,28 @@ int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n,
         return rc;
     }
     for (size_t i = 0; i < n; i++) {
-        story_keys k;
-        keys_of(s, stories[i], &k);
-        long *t = s->got[i].ticket;
-        t[R_HASH] = append(s, 2, (const char *[]){"HGETALL", k.hash});
-        t[R_SIZE] = append(s, 2, (const char *[]){"SCARD", k.docs});
-        t[R_SOURCES] = append(s, 2, (const char *[]){"SMEMBERS", k.src});
-        t[R_MERGED] = append(s, 2, (const char *[]){"SMEMBERS", k.merged});
-        t[R_MEMBERS] = members ? append(s, 2, (const char *[]){"SMEMBERS", k.docs}) : -1;
+        char key[400];
+        nw_key_story(key, sizeof key, s->prefix, stories[i]);
+        s->tickets[i] = append(s, 2, (const char *[]){"HGETALL", key});
     }
     rc = nw_redis_exec_all(s->r, "reading stories", err);
-    size_t used = 0;
-    for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        take_replies(s, i);
-        rc = read_one(&s->got[i], &v[i], err);
-        if (rc == NW_OK && members &&
-            take_members(s, s->got[i].rep[R_MEMBERS], &used, &v[i]) != NW_OK) {
-            rc = nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
-        }
+    size_t total = 0;
+    for (size_t i = 0; i < n && rc == NW_OK && members; i++) {
+        total += members_in(nw_redis_at(s->r, s->tickets[i]));
     }
-    /* the lists are placed once the shared array stops moving */
-    for (size_t i = 0, at = 0; i < n && rc == NW_OK && members; i++) {
-        v[i].members = s->members + at;
-        at += v[i].nmembers;
+    if (rc == NW_OK && members &&
+        nw_array_reserve((void **)&s->members, &s->members_cap, total + 1, sizeof *s->members) !=
+            NW_OK) {
+        rc = nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    for (size_t i = 0, at = 0; i < n && rc == NW_OK; i++) {
+        rc = take_view(s, i, s->tickets[i], &v[i], members ? s->members + at : NULL, err);
+        if (rc == NW_OK && members) {
+            v[i].members = s->members + at;
+            v[i].nmembers = (size_t)v[i].size;
+            qsort(v[i].members, v[i].nmembers, sizeof *v[i].members, cmp_str);
+            at += v[i].nmembers;
+        }
     }
     return rc;
 }

@@ -1,9 +1,10 @@
 /* story_store.h - per-story aggregates in Redis, updated atomically as articles arrive so
  * several enrich instances agree. Keys (prefix P, TTL = the window, refreshed on update):
- *   P st:<story>       hash: first_id, first_seen, headline, agency, last_id, last_seen
- *   P st:<story>:docs  set of doc ids (size; a replayed article is counted once)
- *   P st:<story>:src   set of sources
- *   P st:<story>:merged  set of story ids that joined this one (cluster.merged_from)
+ *   P sh:<story>       hash: first_id, first_seen, headline, agency, last_id and last_seen
+ *                      (once they differ from first); "d:<id>" per article (the size: a
+ *                      replayed article is counted once), "s:<source>" per source and
+ *                      "m:<story>" per story that joined this one (cluster.merged_from), all
+ *                      with empty values: one key per story, a listpack while it is small
  *   P sr:<shard>       recently active stories: sorted set, score = last update (ms), 16
  *                      shards by story id (one key would put every update on one node)
  * "First" is the earliest first_seen (ties: smallest id), not arrival order at enrich. */

@@ -11,6 +11,7 @@
 #include "../core/buf.h"
 #include "../core/nw_error.h"
 #include "../core/redis_keys.h"
+#include "../core/shard_expiry.h"
 #include "../core/window.h"
 #include "metrics.h"
 #include "redis_client.h"
@@ -37,8 +38,10 @@ struct nw_term_store {
     size_t acap, lcap;
     unsigned char *fresh; /* per document: claimed now (not a replay) */
     size_t fcap;
-    long *claim; /* per document: its claim's ticket */
+    long *claim; /* per document: the tickets of its marker in this generation and the last */
     size_t ccap;
+    int64_t gen; /* the generation of the last update, which the marks go to */
+    nw_shard_expiry expiry;
 };
 
 nw_term_store *nw_term_store_new(nw_redis *r, const char *prefix, long long window_s, nw_err *err)
@@ -51,6 +54,7 @@ nw_term_store *nw_term_store_new(nw_redis *r, const char *prefix, long long wind
     s->r = r;
     snprintf(s->prefix, sizeof s->prefix, "%s", prefix);
     s->window_s = window_s > 0 ? window_s : 1;
+    nw_shard_expiry_init(&s->expiry, NW_COUNTED_SHARDS);
     return s;
 }
 
@@ -64,6 +68,7 @@ void nw_term_store_free(nw_term_store *s)
         free(s->lens);
         free(s->fresh);
         free(s->claim);
+        nw_shard_expiry_release(&s->expiry);
         free(s);
     }
 }
@@ -114,30 +119,79 @@ static int index_terms(nw_term_store *s, const nw_term_doc *docs, size_t n)
     return NW_OK;
 }
 
-static void seen_key(const nw_term_store *s, const char *doc_id, char *key, size_t n)
+/* A document's marker: the field (its id's 64-bit hash, big-endian) in the shard key (the
+ * hash's top bits) of a generation. */
+typedef struct marker {
+    char field[8];
+    unsigned shard;
+} marker;
+
+static marker marker_of(const char *doc_id)
 {
-    nw_key_counted(key, n, s->prefix, doc_id);
+    uint64_t h = XXH3_64bits(doc_id, strlen(doc_id));
+    marker m = {.shard = (unsigned)(h >> 52) % NW_COUNTED_SHARDS};
+    for (int b = 0; b < 8; b++) {
+        m.field[b] = (char)(h >> (56 - 8 * b));
+    }
+    return m;
 }
 
-/* Round trip 1: claim each document ("0": claimed, else counted); fresh[i] = 1 when it was
- * not counted before. A batch that failed after claiming is counted when retried. */
-static int claim(nw_term_store *s, nw_term_doc *docs, size_t n, nw_err *err)
+/* HSET (or HSETNX) of a document's marker in generation gen; the ticket. */
+static long send_mark(nw_term_store *s, const char *cmd, int64_t gen, const marker *m,
+                      const char *value)
 {
-    char ttl[24];
-    snprintf(ttl, sizeof ttl, "%lld", s->window_s);
+    char key[160];
+    nw_key_counted(key, sizeof key, s->prefix, gen, m->shard);
+    const char *av[] = {cmd, key, m->field, value};
+    size_t al[] = {strlen(cmd), strlen(key), sizeof m->field, strlen(value)};
+    return nw_redis_append(s->r, 4, av, al);
+}
+
+static long get_mark(nw_term_store *s, int64_t gen, const marker *m)
+{
+    char key[160];
+    nw_key_counted(key, sizeof key, s->prefix, gen, m->shard);
+    const char *av[] = {"HGET", key, m->field};
+    size_t al[] = {4, strlen(key), sizeof m->field};
+    return nw_redis_append(s->r, 3, av, al);
+}
+
+/* What a marker says: NULL when the document was not counted ("0": claimed only). */
+static const char *counted_as(const redisReply *mark)
+{
+    return mark->type == REDIS_REPLY_STRING && strcmp(mark->str, "0") != 0 ? mark->str : NULL;
+}
+
+/* Round trip 1: claim each document in this generation ("0": claimed, else counted) and read
+ * its marker in the last; fresh[i] = 1 when neither says it was counted. A batch that failed
+ * after claiming is counted when retried. A shard key's expiry is set once a minute. */
+static int claim(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t gen, nw_err *err)
+{
+    char at[24];
+    snprintf(at, sizeof at, "%" PRId64, nw_window_expire_at(gen, s->window_s));
+    nw_shard_expiry_begin(&s->expiry, gen, nw_now_seconds());
     for (size_t i = 0; i < n; i++) {
-        char key[400];
-        seen_key(s, docs[i].doc_id, key, sizeof key);
-        const char *av[] = {"SET", key, "0", "NX", "GET", "EX", ttl};
-        s->claim[i] = nw_redis_append(s->r, 7, av, NULL);
+        marker m = marker_of(docs[i].doc_id);
+        send_mark(s, "HSETNX", gen, &m, "0");
+        s->claim[2 * i] = get_mark(s, gen, &m);
+        s->claim[2 * i + 1] = get_mark(s, gen - 1, &m);
+        int due = nw_shard_expiry_due(&s->expiry, m.shard);
+        if (due < 0) {
+            return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+        }
+        if (due) {
+            char key[160];
+            nw_key_counted(key, sizeof key, s->prefix, gen, m.shard);
+            nw_redis_append(s->r, 3, (const char *[]){"EXPIREAT", key, at}, NULL);
+        }
     }
     int rc = nw_redis_exec_all(s->r, "term frequencies", err);
     for (size_t i = 0; i < n && rc == NW_OK; i++) {
-        const redisReply *was = nw_redis_at(s->r, s->claim[i]);
-        int counted = was->type == REDIS_REPLY_STRING && strcmp(was->str, "0") != 0;
-        s->fresh[i] = !counted;
-        docs[i].replay = counted;
-        snprintf(docs[i].mark, sizeof docs[i].mark, "%s", counted ? was->str : "");
+        const char *was = counted_as(nw_redis_at(s->r, s->claim[2 * i]));
+        was = was ? was : counted_as(nw_redis_at(s->r, s->claim[2 * i + 1]));
+        s->fresh[i] = !was;
+        docs[i].replay = was != NULL;
+        snprintf(docs[i].mark, sizeof docs[i].mark, "%s", was ? was : "");
     }
     return rc;
 }
@@ -173,10 +227,8 @@ static int count_and_read(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t
     nw_redis_append(s->r, 3, exp2, NULL);
     for (size_t i = 0; i < n; i++) { /* counted: a replay will not count again */
         if (s->fresh[i]) {
-            char key[400];
-            seen_key(s, docs[i].doc_id, key, sizeof key);
-            const char *av[] = {"SET", key, "1", "XX", "KEEPTTL"};
-            nw_redis_append(s->r, 5, av, NULL);
+            marker m = marker_of(docs[i].doc_id);
+            send_mark(s, "HSET", gen, &m, "1");
         }
     }
     long df[2] = {-1, -1};
@@ -222,10 +274,8 @@ int nw_term_store_mark(nw_term_store *s, const nw_term_doc *docs, size_t n,
     size_t sent = 0;
     for (size_t i = 0; i < n; i++) {
         if (values[i]) {
-            char key[400];
-            seen_key(s, docs[i].doc_id, key, sizeof key);
-            const char *av[] = {"SET", key, values[i], "XX", "KEEPTTL"};
-            nw_redis_append(s->r, 5, av, NULL);
+            marker m = marker_of(docs[i].doc_id);
+            send_mark(s, "HSET", s->gen, &m, values[i]);
             sent++;
         }
     }
@@ -247,13 +297,14 @@ int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t 
     }
     if (index_terms(s, docs, n) != NW_OK || ensure_args(s, s->nd + 2) != NW_OK ||
         nw_array_reserve((void **)&s->fresh, &s->fcap, n, 1) != NW_OK ||
-        nw_array_reserve((void **)&s->claim, &s->ccap, n, sizeof *s->claim) != NW_OK) {
+        nw_array_reserve((void **)&s->claim, &s->ccap, 2 * n, sizeof *s->claim) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }
     int rc = nw_redis_connect(s->r, err);
     double t0 = nw_now_seconds();
+    s->gen = nw_window_gen(now_s, s->window_s);
     if (rc == NW_OK) {
-        rc = claim(s, docs, n, err);
+        rc = claim(s, docs, n, s->gen, err);
     }
     if (rc == NW_OK) {
         size_t t = 0;
@@ -262,9 +313,12 @@ int nw_term_store_update(nw_term_store *s, nw_term_doc *docs, size_t n, int64_t 
                 s->d[s->of[t]].new_docs += s->fresh[i];
             }
         }
-        rc = count_and_read(s, docs, n, nw_window_gen(now_s, s->window_s), err);
+        rc = count_and_read(s, docs, n, s->gen, err);
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
+    if (rc != NW_OK) {
+        nw_shard_expiry_forget(&s->expiry); /* an EXPIREAT may not have run */
+    }
     if (rc == NW_E_NOMEM) {
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
     }

@@ -2,12 +2,15 @@
  * every enrich instance. Keys (prefix P):
  *   P df:<gen>       hash term -> documents of window generation gen that use it
  *   P df:n:<gen>     documents counted in generation gen
- *   P df:seen:<id>   marks a document counted (a replay is not counted twice); TTL = window.
- *                    "0": claimed, "1": counted, or what the caller marked it with since
+ *   P df:seen:<gen>:<shard>  marks documents counted (a replay is not counted twice): a hash
+ *                    of 8-byte id hashes -> "0": claimed, "1": counted, or what the caller
+ *                    marked it with since; one of NW_COUNTED_SHARDS keys per generation, read
+ *                    in this generation and the last, expiring with the generation
  * Generations are window-long; a term's frequency is its count in this generation and the
  * last, so the window rolls without a scan. A batch takes two pipelined round trips of native
- * commands: claim every document (SET NX), then one HINCRBY per distinct term of the new
- * documents and one HMGET per generation for every distinct term of the batch. */
+ * commands: claim every document (HSETNX, and HGET here and in the last generation), then one
+ * HINCRBY per distinct term of the new documents and one HMGET per generation for every distinct
+ * term of the batch. */
 #ifndef NW_TERM_STORE_H
 #define NW_TERM_STORE_H
 

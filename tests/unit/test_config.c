@@ -267,12 +267,12 @@ static void test_redis_keys(void **state)
     assert_string_equal(nw_key_bucket(k, sizeof k, "nw:", 2925, 17), "nw:b:2925:17");
     assert_string_equal(nw_key_inserted(k, sizeof k, "nw:", 2925), "nw:n:2925");
     assert_string_equal(nw_key_link(k, sizeof k, "nw:", "sa", 1), "nw:sa:0000000000000001");
-    assert_string_equal(nw_key_story(k, sizeof k, "nw:", "000_x", NULL), "nw:st:000_x");
-    assert_string_equal(nw_key_story(k, sizeof k, "nw:", "000_x", "src"), "nw:st:000_x:src");
-    assert_string_equal(nw_key_counted(k, sizeof k, "nw:lines:", "d1"), "nw:lines:df:seen:d1");
+    assert_string_equal(nw_key_story(k, sizeof k, "nw:", "000_x"), "nw:sh:000_x");
+    assert_string_equal(nw_key_counted(k, sizeof k, "nw:lines:", 20470, 4095),
+                        "nw:lines:df:seen:20470:4095");
     assert_string_equal(nw_key_df(k, sizeof k, "nw:", -1), "nw:df:-1");
     assert_string_equal(nw_key_df_docs(k, sizeof k, "nw:", 7), "nw:df:n:7");
-    assert_null(strchr(nw_key_story(k, sizeof k, "nw:", "a", "docs"), '{')); /* no hash tag */
+    assert_null(strchr(nw_key_story(k, sizeof k, "nw:", "a"), '{')); /* no hash tag */
 }
 
 int main(void)
