@@ -66,6 +66,10 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# bench_core measures libxml2's HTML parser beside gumbo (tests/bench/bench_core.c)
+$(BUILD)/obj/tests/bench/bench_core.o: PKG_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+$(BUILD)/bench/bench_core: LDLIBS += $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+
 # development aids (tests/tools): built by `make dev-tools`, used by the eval scripts
 DEV_SRC := $(sort $(wildcard tests/tools/*.c))
 DEV_BINS := $(DEV_SRC:tests/tools/%.c=$(BUILD)/dev/%)

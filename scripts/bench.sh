@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh - the performance figures of README "Performance", on this machine:
-#   1. clean and fingerprint throughput on Reuters-21578 (pure core, one core);
+#   1. clean and fingerprint throughput on Reuters-21578 (pure core, one core); clean on the
+#      181 benchmark pages beside the HTML parsers alone (gumbo, libxml2's tree and SAX);
 #   2. store match+insert throughput, Redis bytes and commands per document (100k documents),
 #      on one redis-server and on a Redis Cluster of 3 masters;
 #   3. the whole pipeline over redis-server and the development broker, then (with Java) a
@@ -20,7 +21,7 @@ echo "== pure core, one core, Reuters-21578 ($(wc -l <"$T/reuters.jsonl") articl
 "$B/bench_core" 3 <"$T/reuters.jsonl"
 echo "== pure core, one core, the article-extraction-benchmark's 181 HTML pages"
 python3 "$NW_ROOT/tests/eval/clean_benchmark.py" prepare "$NW_ROOT/tests/data/article-extraction-benchmark" "$T/pages.jsonl"
-"$B/bench_core" 3 <"$T/pages.jsonl" | grep "^clean"
+"$B/bench_core" 3 parsers <"$T/pages.jsonl" | grep -E "^(clean|gumbo|libxml2)"
 
 echo
 echo "== signature store against one local redis-server"

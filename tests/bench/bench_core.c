@@ -3,7 +3,12 @@
  * and term counting (documents/s). Reads input documents as JSONL on stdin (field "body" or
  * "text"); repeats the corpus until at least --seconds have passed. Prints one line per
  * measurement. Run from the repository root (the gazetteer and stoplists are read from
- * config/). */
+ * config/). With "parsers" after the seconds (HTML pages): the HTML parsers alone on the same
+ * pages, for what a parser change could gain (#18): gumbo (the HTML5 parser clean uses, its
+ * tree built and freed), libxml2's HTML parser building its tree, and libxml2's SAX
+ * tokenizer with no tree. */
+#include <libxml/HTMLparser.h>
+#include <gumbo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +101,49 @@ static void run_terms(work *w, const char *text, size_t n)
 }
 
 /* Runs fn over the corpus until min_seconds have passed; prints docs/s and MB/s. */
+static void run_gumbo(work *w, const char *text, size_t n)
+{
+    GumboOutput *out = gumbo_parse_with_options(&kGumboDefaultOptions, text, n);
+    w->sink += out->root->v.element.children.length;
+    gumbo_destroy_output(&kGumboDefaultOptions, out);
+}
+
+enum { LIBXML2_OPTIONS = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                         HTML_PARSE_NONET | HTML_PARSE_COMPACT };
+
+static void run_libxml2_tree(work *w, const char *text, size_t n)
+{
+    htmlDocPtr doc = htmlReadMemory(text, (int)n, NULL, "UTF-8", LIBXML2_OPTIONS);
+    w->sink += doc != NULL;
+    xmlFreeDoc(doc);
+}
+
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+    (void)ch;
+    ((work *)((htmlParserCtxtPtr)ctx)->_private)->sink += (uint64_t)len;
+}
+
+static void run_libxml2_sax(work *w, const char *text, size_t n)
+{
+    htmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.characters = on_characters;
+    sax.initialized = 1;
+    htmlParserCtxtPtr ctx = htmlCreateMemoryParserCtxt(text, (int)n);
+    if (ctx) {
+        memcpy(ctx->sax, &sax, sizeof sax);
+        ctx->_private = w;
+        ctx->userData = ctx;
+        htmlCtxtUseOptions(ctx, LIBXML2_OPTIONS);
+        htmlParseDocument(ctx);
+        if (ctx->myDoc) {
+            xmlFreeDoc(ctx->myDoc);
+        }
+        htmlFreeParserCtxt(ctx);
+    }
+}
+
 static void measure(const char *name, void (*fn)(work *, const char *, size_t), work *w,
                     const corpus *c, double min_seconds, const char *note)
 {
@@ -140,6 +188,13 @@ int main(int argc, char **argv)
             "MinHash-128 + SimHash-64, 1 core");
     measure("entities", run_entities, &w, &c, min_seconds, "people, places, organisations, 1 core");
     measure("terms", run_terms, &w, &c, min_seconds, "keyword terms with stopwords, 1 core");
+    if (argc > 2 && !strcmp(argv[2], "parsers")) {
+        measure("gumbo", run_gumbo, &w, &c, min_seconds, "gumbo parse, tree built and freed");
+        measure("libxml2-tree", run_libxml2_tree, &w, &c, min_seconds,
+                "libxml2 HTML parser, tree built and freed");
+        measure("libxml2-sax", run_libxml2_sax, &w, &c, min_seconds,
+                "libxml2 HTML tokenizer, SAX, no tree");
+    }
     printf("%s", w.sink == 42 ? " \n" : "");
     nw_fingerprinter_release(&w.fp);
     nw_cleaner_free(w.cleaner);
