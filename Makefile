@@ -114,7 +114,7 @@ asan: ## build everything with ASan+UBSan(+LeakSanitizer) into build-asan/, run 
 	@NW_TEST_BROKER=mock BUILD=build-asan NW_BIN=$(CURDIR)/build-asan/bin tests/run.sh all
 
 bench: all $(BENCH_BINS) ## measure throughput and memory (see README "Performance")
-	@scripts/bench.sh
+	@PEERS=$(PEERS) scripts/bench.sh
 	@scripts/bench_memory.sh
 
 kafka: all ## fetch the pinned Apache Kafka (Maven Central, into ~/.cache/nearwire) for scripts/kafka.sh

@@ -8,7 +8,11 @@
 #      real Apache Kafka, at least once and exactly once: sustained documents/s for 20k
 #      Reuters articles, end-to-end latency at 1k documents/s, and the latency of one article
 #      sent alone to the idle stack;
-#   4. nearwire-api's routes over what the first pipeline run stored (tests/bench/bench_api.py).
+#   4. nearwire-api's routes over what the first pipeline run stored (tests/bench/bench_api.py);
+#   5. with PEERS=1 (`make bench PEERS=1`): datasketch's MinHash LSH on Redis beside
+#      fingerprint | cluster on the same 5,000 cleaned Reuters articles (tests/bench/
+#      peer_datasketch.py, from PyPI into build/peers);
+# then one table of every figure with its goal (tests/bench/bench_summary.py).
 # Figures vary with the machine and its load; run it on an idle machine.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,6 +20,10 @@ B=$NW_ROOT/build/bench
 nw_run_dir bench
 
 nw_reuters_docs "$T/reuters.jsonl"
+# everything printed is also kept for the summary table at the end
+exec 3>&1
+exec > >(tee "$T/bench.log")
+TEE_PID=$!
 
 echo "== pure core, one core, Reuters-21578 ($(wc -l <"$T/reuters.jsonl") articles with text)"
 "$B/bench_core" 3 <"$T/reuters.jsonl"
@@ -116,9 +124,12 @@ cpu_seconds() {
     done
 }
 
+used_memory() { redis-cli -p "$port" info memory | tr -d '\r' | sed -n 's/^used_memory://p'; }
+
 pipeline_figures() {
     local n t0 t1
     n=$(wc -l <"$T/reuters.jsonl")
+    used_memory >"$T/mem.before"
     cpu_seconds >"$T/cpu.before"
     t0=$(date +%s.%N)
     local TIMEFORMAT='ingest %U %S'
@@ -126,6 +137,7 @@ pipeline_figures() {
     all_of "$n"
     t1=$(date +%s.%N)
     cpu_seconds >"$T/cpu.after"
+    used_memory >"$T/mem.after"
     awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "throughput   %8.0f docs/s  (%d Reuters articles through all four stages, %.1f s)\n", n / (b - a), n, b - a }'
     # CPU per article by process over that run: where the 2 cores went
     awk -v n="$n" -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
@@ -138,6 +150,7 @@ pipeline_figures() {
               printf "%s total %.0f us  (CPU of each process over the run; %.2f of 2 cores busy)\n",
                      line, total / n * 1e6, total / wall }' \
         "$T/cpu.before" "$T/cpu.ingest" "$T/cpu.after"
+    echo "redis bytes  $(( ($(cat "$T/mem.after") - $(cat "$T/mem.before")) / n )) per article  (used_memory grown over the run: every stage's keys, the article cards included)"
 
     # latency: 10k more articles at 1k/s; enrich's message-age histogram (age of each message,
     # from its ingest timestamp, when enrich processes it) before and after gives the quantiles
@@ -185,3 +198,25 @@ else
     echo "(no Java here: the whole pipeline on Apache Kafka is not measured)"
 fi
 
+if [ "${PEERS:-0}" = 1 ]; then
+    echo
+    echo "== peers: the same 5,000 cleaned Reuters articles, one process each, a fresh redis-server"
+    peer_py=$(nw_peers_python datasketch==2.0.0 redis==8.1.0)
+    head -5000 "$T/reuters.jsonl" |
+        "$NW_BIN/nearwire-clean" --pipe --set clean.repeated_after=0 2>/dev/null >"$T/clean5k.jsonl"
+    redis-cli -p "$port" FLUSHALL >/dev/null
+    m0=$(used_memory)
+    t0=$(date +%s.%N)
+    "$NW_BIN/nearwire-fingerprint" --pipe <"$T/clean5k.jsonl" 2>/dev/null |
+        "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=redis://127.0.0.1:$port" >/dev/null 2>&1
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" -v m="$(($(used_memory) - m0))" -v n="$(wc -l <"$T/clean5k.jsonl")" \
+        'BEGIN { printf "nearwire     %8.0f docs/s, %6.0f Redis bytes/doc  (fingerprint --pipe | cluster --pipe, %.1f s)\n", n / (b - a), m / n, b - a }'
+    "$peer_py" "$NW_ROOT/tests/bench/peer_datasketch.py" "$T/clean5k.jsonl" "$port"
+fi
+
+exec >&3 3>&- # the tee has all of it once it ends
+wait "$TEE_PID"
+echo
+echo "== summary"
+python3 "$NW_ROOT/tests/bench/bench_summary.py" "$T/bench.log"

@@ -29,11 +29,8 @@ losses() { # NAME GOLD.json
     fi
 }
 
-PEER_PY=$NW_ROOT/build/peers/bin/python
-if [ "${NW_EVAL_PEERS:-0}" = 1 ] && ! "$PEER_PY" -c "import trafilatura" 2>/dev/null; then
-    echo "making the peers' virtualenv (build/peers: trafilatura 2.2.0 from PyPI)"
-    python3 -m venv "$NW_ROOT/build/peers"
-    "$NW_ROOT/build/peers/bin/pip" install -q trafilatura==2.2.0 lxml_html_clean
+if [ "${NW_EVAL_PEERS:-0}" = 1 ]; then
+    PEER_PY=$(nw_peers_python trafilatura==2.2.0 lxml_html_clean)
 fi
 
 peer() { # NAME GOLD.json: the peer's line for the set

@@ -248,6 +248,16 @@ _nw_run_dir_cleanup() {
     [ -n "${NW_KEEP_LOGS:-}" ] && echo "logs kept in $T/logs" >&2 || rm -rf "$T"
 }
 
+# nw_peers_python SPEC...: the python of build/peers, a virtualenv for the peers that evals and
+# benchmarks run beside nearwire (never a dependency of the stages), with SPEC... (pip
+# requirements, pinned) installed from PyPI the first time
+nw_peers_python() {
+    local venv=$NW_ROOT/build/peers
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install -q "$@" >&2
+    echo "$venv/bin/python"
+}
+
 # nw_reuters_docs OUT: Reuters-21578's articles with text, as input documents (text as body).
 nw_reuters_docs() {
     zcat "$NW_ROOT/tests/data/reuters21578.jsonl.gz" |

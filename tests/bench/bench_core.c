@@ -7,8 +7,8 @@
  * pages, for what a parser change could gain (#18): gumbo (the HTML5 parser clean uses, its
  * tree built and freed), libxml2's HTML parser building its tree, and libxml2's SAX
  * tokenizer with no tree. */
-#include <libxml/HTMLparser.h>
 #include <gumbo.h>
+#include <libxml/HTMLparser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +108,10 @@ static void run_gumbo(work *w, const char *text, size_t n)
     gumbo_destroy_output(&kGumboDefaultOptions, out);
 }
 
-enum { LIBXML2_OPTIONS = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                         HTML_PARSE_NONET | HTML_PARSE_COMPACT };
+enum {
+    LIBXML2_OPTIONS = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_NONET | HTML_PARSE_COMPACT
+};
 
 static void run_libxml2_tree(work *w, const char *text, size_t n)
 {
