@@ -1,6 +1,9 @@
 /* json_scan.c - brackets counted outside strings; \u escapes decoded and paired inside them. */
 #include "json_scan.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "nw_error.h"
 
 /* The 16-bit value of the four hex digits at p, or -1. */
@@ -71,21 +74,27 @@ int nw_json_scan_balance(const char *text, size_t len, unsigned max_depth, int *
     unsigned depth = 0;
     int unmatched = 0;                        /* a closing bracket at depth 0 */
     int in_string = 0, closed = 0, extra = 0; /* the top value closed; something after it */
+    size_t quote = SIZE_MAX; /* the next '"' at or after i once looked up (len: none) */
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
         extra |= closed && c != ' ' && c != '\n' && c != '\t' && c != '\r';
         if (in_string) {
-            /* most of a message is string content: skip to the next quote or backslash */
-            while (c != '"' && c != '\\' && i + 1 < len) {
-                c = text[++i];
+            /* most of a message is string content: memchr to the next quote, then to the
+             * next backslash before it (each byte is searched once for each) */
+            if (quote == SIZE_MAX || quote < i) {
+                const char *q = memchr(text + i, '"', len - i);
+                quote = q ? (size_t)(q - text) : len;
             }
-            if (c == '\\') {
+            const char *bs = memchr(text + i, '\\', quote - i);
+            if (bs) {
+                i = (size_t)(bs - text);
                 int rc = scan_escape(text, len, &i, err);
                 if (rc != NW_OK) {
                     return rc;
                 }
-            } else if (c == '"') {
-                in_string = 0;
+            } else {
+                i = quote; /* len: the string is left open */
+                in_string = quote == len;
             }
         } else if (c == '"') {
             in_string = 1;
