@@ -166,23 +166,24 @@ check "learned, the stories are right again (ARI 0.95 at least)" awk -v a="$with
 
 # the "counted" markers are fields of per-generation shard keys: a replay a generation later
 # is found in the last generation's keys, counts nothing again and drops the same lines
-next_generation() { python3 -c 'import time; time.sleep(4 - time.time() % 4 + 0.2)'; }
-gen_clean() { clean --set redis.prefix=gen: --set clean.window_seconds=4 --set batch.size=7 <"$T/footers.jsonl"; }
+# (generations of 8 s: the replay's keys outlive the checks, at least 8 s, even under ASan)
+next_generation() { python3 -c 'import time; time.sleep(8 - time.time() % 8 + 0.2)'; }
+gen_clean() { clean --set redis.prefix=gen: --set clean.window_seconds=8 --set batch.size=7 <"$T/footers.jsonl"; }
 next_generation
 gen_clean >"$T/gen.first"
 next_generation
-gen=$(($(date +%s) / 4))
+gen=$(($(date +%s) / 8))
 gen_clean >"$T/gen.replay"
+rc --scan --pattern "gen:lines:df:seen:$gen:*" >"$T/gen.keys"
+of_markers() { while read -r k; do rc "$@" "$k"; done <"$T/gen.keys" | grep -v '^$' | sort -u; }
 check "a replay a generation later loses the same lines as the first time" \
     cmp -s "$T/gen.first" "$T/gen.replay"
 check "the first pass dropped site lines (the replay had something to repeat)" \
     test "$(jq -r '.clean.dropped[]? | select(.reason == "repeated")' "$T/gen.first" | wc -l)" -gt 300
 check "the replay's generation counted no article again" eq "$(rc GET "gen:lines:df:n:$gen")" 0
-check "its markers there are claims only (\"0\")" eq \
-    "$(rc --scan --pattern "gen:lines:df:seen:$gen:*" | while read -r k; do rc HVALS "$k"; done | sort -u)" 0
-check "in small listpack-encoded hashes" eq \
-    "$(rc --scan --pattern "gen:lines:df:seen:$gen:*" | while read -r k; do rc OBJECT ENCODING "$k"; done | sort -u)" listpack
-check "every marker shard key has a TTL (-2: expired since the scan)" eq \
-    "$(rc --scan --pattern "gen:lines:df:seen:*" | while read -r k; do rc TTL "$k"; done | awk '$1 == -1' | wc -l)" 0
+check "the replay claimed its articles in that generation's shard keys" test "$(wc -l <"$T/gen.keys")" -gt 100
+check "its markers there are claims only (\"0\")" eq "$(of_markers HVALS)" 0
+check "in small listpack-encoded hashes" eq "$(of_markers OBJECT ENCODING)" listpack
+check "every marker shard key has a TTL" eq "$(of_markers TTL | awk '$1 == -1' | wc -l)" 0
 
 finish
