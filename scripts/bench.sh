@@ -7,7 +7,7 @@
 #   3. the whole pipeline over redis-server and the development broker, then (with Java) a
 #      real Apache Kafka, at least once and exactly once: sustained documents/s for 20k
 #      Reuters articles, end-to-end latency at 1k documents/s, and the latency of one article
-#      sent alone to the idle stack;
+#      sent to the fresh stack once it is ready (first traffic) and to the idle stack after;
 #   4. nearwire-api's routes over what the first pipeline run stored (tests/bench/bench_api.py);
 #   5. with PEERS=1 (`make bench PEERS=1`): datasketch's MinHash LSH on Redis beside
 #      fingerprint | cluster on the same 5,000 cleaned Reuters articles (tests/bench/
@@ -77,6 +77,7 @@ pipeline() {
         PORT[$s]=$(nw_stage_port "$d" "$s")
         nw_wait_for 60 "$s ready" nw_http_ok "http://127.0.0.1:${PORT[$s]}/readyz"
     done
+    one_article first "the first article on the fresh stack, once every stage is ready"
     pipeline_figures
     for s in "${NW_STAGES[@]}" broker kafka; do nw_stop "$d/pids/$s.pid" 30; done
     if [ "$1" = mock ]; then api_figures "$d"; fi
@@ -169,19 +170,25 @@ pipeline_figures() {
               }
               printf "latency      p50 <= %s s, p99 <= %s s  (raw -> enrich at 1k docs/s, %d messages; histogram bucket bounds)\n", p50, p99, total }'
 
-    # one article alone on the idle stack: from sending it to reading it on news.enriched
-    local alone=$T/alone.jsonl took
-    head -1 "$T/reuters.jsonl" | jq -c '.id += "-alone"' >"$alone"
     sleep 2
-    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched -o end -c 1 -T 30 >"$T/alone.out" &
+    one_article alone "one article sent to the idle stack"
+}
+
+# one_article NAME WHAT: one Reuters article (id suffixed -NAME) sent, and the seconds until it
+# is read on news.enriched
+one_article() {
+    local file=$T/$1.jsonl t0 t1 took
+    head -1 "$T/reuters.jsonl" | jq -c --arg s "-$1-${PIPE_DIR##*/}" '.id += $s' >"$file"
+    "$NW_BIN/nearwire-tail" -b "$BOOT" -t news.enriched -o end -c 1 -T 30 >"$T/$1.out" &
     local tailer=$!
     sleep 2 # (the tail has its partitions and sits at their ends)
     t0=$(date +%s.%N)
-    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$alone"
+    "$NW_BIN/nearwire-ingest" -q -b "$BOOT" "$file"
     wait "$tailer" || true
     t1=$(date +%s.%N)
     took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    echo "alone        $took s  (one article sent to the idle stack, until read on news.enriched$(grep -q -- -alone "$T/alone.out" || echo "; NOT SEEN"))"
+    printf '%-12s %s s  (%s, until read on news.enriched%s)\n' "$1" "$took" "$2" \
+        "$(grep -q -- "-$1-" "$T/$1.out" || echo "; NOT SEEN")"
 }
 
 echo

@@ -57,6 +57,8 @@ int nw_doc_parse(nw_doc *doc, const char *payload, size_t len, size_t max_bytes,
     doc->root = NULL;
     doc->id = NULL;
     doc->decoded_from[0] = '\0';
+    doc->raw = payload;
+    doc->raw_len = len;
     if (len > max_bytes) {
         return nw_err_set(err, NW_E_INPUT, "oversize", "message is %zu bytes, limit %zu", len,
                           max_bytes);
@@ -113,6 +115,22 @@ yajl_val nw_json_parse(const char *text, size_t len, nw_err *err)
     return nw_json_tree(text, len, err);
 }
 
+int nw_doc_can_extend(const nw_doc *doc, const char *key, size_t *body_len)
+{
+    if (!doc->raw || !doc->root || nw_doc_get(doc, key)) {
+        return 0;
+    }
+    size_t n = doc->raw_len;
+    while (n > 0 && strchr(" \t\r\n", doc->raw[n - 1])) {
+        n--;
+    }
+    if (n == 0 || doc->raw[n - 1] != '}') {
+        return 0;
+    }
+    *body_len = n - 1;
+    return 1;
+}
+
 void nw_doc_release(nw_doc *doc)
 {
     if (doc->root) {
@@ -120,6 +138,7 @@ void nw_doc_release(nw_doc *doc)
     }
     doc->root = NULL;
     doc->id = NULL;
+    doc->raw = NULL;
 }
 
 yajl_val nw_doc_get(const nw_doc *doc, const char *key)

@@ -17,6 +17,10 @@ typedef struct nw_doc {
     yajl_val root;         /* a JSON object; owned, freed by nw_doc_release() */
     const char *id;        /* borrowed from root */
     char decoded_from[32]; /* the charset its strings were decoded from, or "" (UTF-8) */
+    /* the message as parsed (borrowed: valid while the caller keeps the payload; NULL when
+     * it was parsed from a buffer that does not last, such as a charset's decoding) */
+    const char *raw;
+    size_t raw_len;
 } nw_doc;
 
 /* Validates and parses one message (not NUL-terminated). On failure returns NW_E_INPUT with
@@ -36,6 +40,12 @@ const char *nw_doc_str(const nw_doc *doc, const char *key);
 
 /* Required string field: NW_E_INPUT with reason missing_field / bad_field_type when it is not. */
 int nw_doc_require_str(const nw_doc *doc, const char *key, const char **out, nw_err *err);
+
+/* Whether an output that is doc with one more member, key, can keep doc's input bytes as they
+ * are instead of encoding every member again (most of a message is text a stage does not
+ * touch): doc->raw is set and doc has no member key. *body_len: the bytes of doc->raw before
+ * its closing brace. */
+int nw_doc_can_extend(const nw_doc *doc, const char *key, size_t *body_len);
 
 /* Writing. nw_json_gen_new() returns a generator (caller frees with yajl_gen_free). */
 yajl_gen nw_json_gen_new(void);

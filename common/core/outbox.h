@@ -8,6 +8,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "buf.h"
+#include "doc.h"
 
 typedef struct nw_record {
     const char *topic; /* borrowed (configuration); NULL = main output */
@@ -28,6 +29,19 @@ int nw_outbox_add(nw_outbox *o, const char *topic, const char *key, size_t klen,
                   size_t vlen);
 /* Adds a record whose value is what o->gen generated so far, and resets the generator. */
 int nw_outbox_add_gen(nw_outbox *o, const char *topic, const char *key);
+
+/* An output document: the input doc with one member, key, set to what the step generates
+ * into o->gen between nw_outbox_doc_begin() and nw_outbox_doc_end() (one JSON value). The
+ * input's bytes are kept as they are when nw_doc_can_extend() allows, else every member but
+ * key is encoded again. */
+typedef struct nw_doc_out {
+    const nw_doc *doc;
+    const char *key;
+    size_t body_len; /* > 0: the input's bytes up to its closing brace are kept */
+} nw_doc_out;
+void nw_outbox_doc_begin(nw_outbox *o, const nw_doc *doc, const char *key, nw_doc_out *d);
+/* Adds the record (topic NULL: the main output, keyed by the document's id). */
+int nw_outbox_doc_end(nw_outbox *o, const char *topic, nw_doc_out *d);
 
 static inline const char *nw_record_key(const nw_outbox *o, const nw_record *r)
 {

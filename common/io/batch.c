@@ -143,6 +143,7 @@ static int parse_decoded(nw_batch *b, nw_batch_item *it, const char *payload, si
         return rc;
     }
     memcpy(it->doc.decoded_from, charset, sizeof charset);
+    it->doc.raw = NULL; /* b->decoded holds the next message's decoding soon */
     return NW_OK;
 }
 

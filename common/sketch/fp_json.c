@@ -30,7 +30,6 @@ void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp)
 {
     char sim[17];
     snprintf(sim, sizeof sim, "%016llx", (unsigned long long)fp->simhash);
-    nw_json_key(g, "fp");
     yajl_gen_map_open(g);
     nw_json_str(g, "scheme", scheme);
     nw_json_int(g, "tokens", (long long)fp->tokens);

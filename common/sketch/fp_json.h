@@ -18,7 +18,7 @@
 #include "../core/nw_err.h"
 #include "fingerprint.h"
 
-/* Writes "fp": {...} as a member of the map the caller has open. */
+/* Writes the fp object (the value of a message's "fp" member). */
 void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp);
 
 /* What the matcher reads back. */

@@ -172,14 +172,10 @@ static int ensure(cluster_ctx *c, size_t n)
 /* The document as it came, with its cluster object. */
 static int write_output(const nw_doc *doc, const nw_sig_record *rec, int conflict, nw_outbox *out)
 {
-    static const char *const replaced[] = {"cluster", NULL};
-    yajl_gen g = out->gen;
-    yajl_gen_map_open(g);
-    nw_json_copy_fields(g, doc->root, replaced);
-    nw_json_key(g, "cluster");
-    nw_cluster_json_write(g, rec, conflict);
-    yajl_gen_map_close(g);
-    return nw_outbox_add_gen(out, NULL, doc->id);
+    nw_doc_out d;
+    nw_outbox_doc_begin(out, doc, "cluster", &d);
+    nw_cluster_json_write(out->gen, rec, conflict);
+    return nw_outbox_doc_end(out, NULL, &d);
 }
 
 /* Another article's decision as this document changed it: its id, who revised it, and its

@@ -292,10 +292,8 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a, con
         }
     }
     yajl_gen g = out->gen;
-    static const char *const replaced[] = {"enrich", NULL};
-    yajl_gen_map_open(g);
-    nw_json_copy_fields(g, doc->root, replaced);
-    nw_json_key(g, "enrich");
+    nw_doc_out d;
+    nw_outbox_doc_begin(out, doc, "enrich", &d);
     yajl_gen_map_open(g);
     if (!a->revised_by) {
         nw_json_str(g, "agency", a->dateline.agency);
@@ -307,8 +305,7 @@ static int write_records(enrich_ctx *c, const nw_doc *doc, const article *a, con
     nw_json_key(g, "story");
     nw_story_json_write(g, v, story, 0);
     yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
-    int rc = nw_outbox_add_gen(out, NULL, doc->id);
+    int rc = nw_outbox_doc_end(out, NULL, &d);
     if (rc != NW_OK) {
         return rc;
     }

@@ -72,11 +72,8 @@ int fingerprint_step(void *ctx, const nw_doc *doc, nw_outbox *out, nw_err *err)
     if (nw_fingerprint_text(f, text, strlen(text), &fp) != NW_OK) {
         return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory while fingerprinting");
     }
-    yajl_gen g = out->gen;
-    static const char *const replaced[] = {"fp", NULL};
-    yajl_gen_map_open(g);
-    nw_json_copy_fields(g, doc->root, replaced);
-    nw_fp_json_write(g, f->scheme, &fp);
-    yajl_gen_map_close(g);
-    return nw_outbox_add_gen(out, NULL, doc->id);
+    nw_doc_out d;
+    nw_outbox_doc_begin(out, doc, "fp", &d);
+    nw_fp_json_write(out->gen, f->scheme, &fp);
+    return nw_outbox_doc_end(out, NULL, &d);
 }

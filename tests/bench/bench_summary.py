@@ -21,6 +21,8 @@ GOALS = {
     "CPU per article, Apache Kafka": "<= 200 us",
     "latency p99 at 1k docs/s, development broker": "<= 0.25 s",
     "latency p99 at 1k docs/s, Apache Kafka": "<= 0.25 s",
+    "first article on a fresh stack, development broker": "",
+    "first article on a fresh stack, Apache Kafka": "",
     "one article alone, development broker": "",
     "one article alone, Apache Kafka": "",
 }
@@ -32,6 +34,7 @@ PIPELINE_LINES = [
     (r"latency\s+p50 <= ([\d.+Inf]+) s, p99 <= ([\d.+Inf]+) s", "latency p99 at 1k docs/s, {}",
      lambda m: f"<= {m[2]} s (p50 <= {m[1]} s)"),
     (r"alone\s+([\d.]+) s", "one article alone, {}", lambda m: f"{m[1]} s"),
+    (r"first\s+([\d.]+) s", "first article on a fresh stack, {}", lambda m: f"{m[1]} s"),
     (r"cpu/article .* total (\d+) us", "CPU per article, {}", lambda m: f"{int(m[1]):,} us"),
     (r"redis bytes\s+(\d+) per article", "Redis bytes per article after the pipeline run, {}",
      lambda m: f"{int(m[1]):,} B (cards included)"),

@@ -178,6 +178,7 @@ static yajl_val written(const char *text, const char *scheme, nw_fingerprint *fp
     nw_fingerprinter_release(&f);
     yajl_gen g = nw_json_gen_new();
     yajl_gen_map_open(g);
+    nw_json_key(g, "fp");
     nw_fp_json_write(g, scheme, fp);
     yajl_gen_map_close(g);
     const unsigned char *buf;

@@ -17,6 +17,7 @@
 #include "core/json_scan.h"
 #include "core/json_tree.h"
 #include "core/nw_error.h"
+#include "core/outbox.h"
 #include "core/utf8.h"
 
 static const char *reason_of(const char *msg)
@@ -246,6 +247,48 @@ static void test_round_trip_passes_fields_through(void **state)
     nw_doc_release(&doc);
 }
 
+/* The output of a step that adds member key (value 7) to msg: its one record's value. */
+static const char *extended(nw_outbox *o, const char *msg, const char *key, int decoded)
+{
+    nw_doc doc;
+    nw_err err;
+    assert_int_equal(nw_doc_parse(&doc, msg, strlen(msg), 1000, &err), NW_OK);
+    doc.raw = decoded ? NULL : doc.raw; /* what a charset's decoding leaves */
+    nw_outbox_reset(o);
+    nw_doc_out d;
+    nw_outbox_doc_begin(o, &doc, key, &d);
+    yajl_gen_integer(o->gen, 7);
+    assert_int_equal(nw_outbox_doc_end(o, NULL, &d), NW_OK);
+    assert_int_equal(o->n, 1);
+    assert_string_equal(nw_record_key(o, &o->rec[0]), "x1");
+    nw_doc_release(&doc);
+    return nw_record_val(o, &o->rec[0]);
+}
+
+static void test_output_keeps_the_input_bytes(void **state)
+{
+    (void)state;
+    nw_outbox o;
+    assert_int_equal(nw_outbox_init(&o), NW_OK);
+    /* the input's bytes are kept as they came (escapes, spacing, number forms) */
+    const char *msg = "{\"id\":\"x1\", \"t\":\"caf\\u00e9 \\/\",\"n\":1.50}\n";
+    assert_string_equal(extended(&o, msg, "fp", 0),
+                        "{\"id\":\"x1\", \"t\":\"caf\\u00e9 \\/\",\"n\":1.50,\"fp\":7}");
+    assert_int_equal(o.rec[0].val_len, strlen(nw_record_val(&o, &o.rec[0])));
+    /* a member of that name already there is replaced: everything is encoded again */
+    assert_string_equal(extended(&o, "{\"fp\":1,\"id\":\"x1\"}", "fp", 0),
+                        "{\"id\":\"x1\",\"fp\":7}");
+    /* so is a message decoded from another charset (its bytes were not UTF-8) */
+    assert_string_equal(extended(&o, "{\"id\":\"x1\",\"t\":\"\\u00e9\"}", "fp", 1),
+                        "{\"id\":\"x1\",\"t\":\"\xc3\xa9\",\"fp\":7}");
+    /* both ways give one JSON text a reader parses to the same object */
+    const char *a = extended(&o, "{\"id\":\"x1\",\"m\":{\"k\":[1,2]}}", "enrich", 0);
+    char kept[128];
+    snprintf(kept, sizeof kept, "%s", a);
+    assert_string_equal(kept, extended(&o, "{\"id\":\"x1\",\"m\":{\"k\":[1,2]}}", "enrich", 1));
+    nw_outbox_release(&o);
+}
+
 static void test_utf8(void **state)
 {
     (void)state;
@@ -284,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_hostile_json),
         cmocka_unit_test(test_require_str),
         cmocka_unit_test(test_round_trip_passes_fields_through),
+        cmocka_unit_test(test_output_keeps_the_input_bytes),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_base64),
     };
