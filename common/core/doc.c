@@ -121,8 +121,9 @@ int nw_doc_can_extend(const nw_doc *doc, const char *key, size_t *body_len)
         return 0;
     }
     size_t n = doc->raw_len;
-    while (n > 0 && strchr(" \t\r\n", doc->raw[n - 1])) {
-        n--;
+    while (n > 0 && (doc->raw[n - 1] == ' ' || doc->raw[n - 1] == '\t' || doc->raw[n - 1] == '\r' ||
+                     doc->raw[n - 1] == '\n')) {
+        n--; /* JSON's whitespace after the object */
     }
     if (n == 0 || doc->raw[n - 1] != '}') {
         return 0;

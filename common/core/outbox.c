@@ -79,7 +79,6 @@ void nw_outbox_doc_begin(nw_outbox *o, const nw_doc *doc, const char *key, nw_do
     *d = (nw_doc_out){doc, key, 0};
     if (!nw_doc_can_extend(doc, key, &d->body_len)) {
         const char *const skip[] = {key, NULL};
-        d->body_len = 0;
         yajl_gen_map_open(o->gen);
         nw_json_copy_fields(o->gen, doc->root, skip);
         nw_json_key(o->gen, key);

@@ -27,10 +27,11 @@ static const char story_lua[] =
     "if ARGV[6] ~= '' then "
     "  redis.call('HSET', k, 's:' .. ARGV[6], '') "
     "  local fs = redis.call('HGET', k, 'first_seen') "
-    "  local ls = redis.call('HGET', k, 'last_seen') or fs "
+    "  local last = redis.call('HGET', k, 'last_seen') "
+    "  local ls = last or fs "
     "  if (not fs) or ARGV[2] < fs or (ARGV[2] == fs and "
     "      ARGV[1] < redis.call('HGET', k, 'first_id')) then "
-    "    if fs and fs == ls and not redis.call('HEXISTS', k, 'last_seen') then "
+    "    if fs and not last then "
     "      redis.call('HSET', k, 'last_id', redis.call('HGET', k, 'first_id'), 'last_seen', fs) "
     "    end "
     "    redis.call('HSET', k, 'first_id', ARGV[1], 'first_seen', ARGV[2], "
@@ -357,16 +358,6 @@ static int cmp_recent(const void *pa, const void *pb)
     return strcmp(a->story_id, b->story_id);
 }
 
-/* The number of articles in a story's hash (its "d:" fields). */
-static size_t members_in(const redisReply *h)
-{
-    size_t n = 0;
-    for (size_t i = 0; h && h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements; i += 2) {
-        n += part_of(h->element[i], 'd') != NULL;
-    }
-    return n;
-}
-
 int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n, nw_story_view *v,
                         int members, nw_err *err)
 {
@@ -384,9 +375,10 @@ int nw_story_store_read(nw_story_store *s, const char *const *stories, size_t n,
         s->tickets[i] = append(s, 2, (const char *[]){"HGETALL", key});
     }
     rc = nw_redis_exec_all(s->r, "reading stories", err);
-    size_t total = 0;
+    size_t total = 0; /* room for the members: at most every field of every hash */
     for (size_t i = 0; i < n && rc == NW_OK && members; i++) {
-        total += members_in(nw_redis_at(s->r, s->tickets[i]));
+        const redisReply *h = nw_redis_at(s->r, s->tickets[i]);
+        total += h && h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0;
     }
     if (rc == NW_OK && members &&
         nw_array_reserve((void **)&s->members, &s->members_cap, total + 1, sizeof *s->members) !=
