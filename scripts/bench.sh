@@ -39,6 +39,9 @@ for threads in 1 2; do
     redis-cli -p "$port" FLUSHALL >/dev/null
     "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 "$threads" 2>/dev/null
 done
+echo "-- without the common-text counters (cluster.common_after=0)"
+redis-cli -p "$port" FLUSHALL >/dev/null
+"$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 1 0 0 0 2>/dev/null
 echo "-- with anchors (cluster.anchor_df_max=32, cluster.bands=4)"
 redis-cli -p "$port" FLUSHALL >/dev/null
 "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 4 1 32 2>/dev/null

@@ -18,6 +18,12 @@ char *nw_key_bucket(char *out, size_t cap, const char *prefix, int64_t gen, unsi
     return out;
 }
 
+char *nw_key_common(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)
+{
+    snprintf(out, cap, "%sc:%" PRId64 ":%u", prefix, gen, shard);
+    return out;
+}
+
 char *nw_key_inserted(char *out, size_t cap, const char *prefix, int64_t gen)
 {
     snprintf(out, cap, "%sn:%" PRId64, prefix, gen);

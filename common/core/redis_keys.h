@@ -6,6 +6,8 @@
  *   s:<h>               a document's signature record (h: 64-bit hash of its id, hex)
  *   b:<gen>:<shard>     a bucket shard: LSH entries of one window generation
  *   n:<gen>             documents inserted in a generation (the size gauges)
+ *   c:<gen>:<shard>     common text: 65,472 byte counters of the counting sketch of
+ *                       shingles' articles (match/common_text.h), a document's generation
  *   sa:<h>, sm:<h>      story links: a document's story parent; a story root's members
  *   sh:<story>          a story's aggregate: one hash (story_store.h)
  *   sr:<shard>          recently active stories (sorted set by last activity), 16 shards
@@ -21,6 +23,7 @@
 
 char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h);
 char *nw_key_bucket(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard);
+char *nw_key_common(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard);
 char *nw_key_inserted(char *out, size_t cap, const char *prefix, int64_t gen);
 /* kind: "sa" (a document's parent) or "sm" (a root's members) */
 char *nw_key_link(char *out, size_t cap, const char *prefix, const char *kind, uint64_t h);

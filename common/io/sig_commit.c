@@ -243,6 +243,7 @@ int nw_sig_save_decisions(nw_store *s, nw_store_doc *docs, const int *nodes, nw_
         const redisReply *saved = nw_redis_at(s->r, s->w[i].ticket);
         if (saved->type == REDIS_REPLY_INTEGER && saved->integer == 1) {
             s->w[i].pending = 0;
+            s->w[i].counted = s->w[i].dec.dup_of < 0 && docs[i].nkeys;
             docs[i].rec = nw_sig_keep_record(s, s->w[i].next.data, s->w[i].next.len);
             rc = docs[i].rec || rc != NW_OK ? rc : NW_E_NOMEM;
             inserted++;

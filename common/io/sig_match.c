@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/nw_error.h"
+#include "../match/common_text.h"
 #include "../match/order.h"
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
@@ -157,18 +158,25 @@ static double exact_containment(const nw_store *s, const uint16_t *a, size_t na,
 }
 
 /* Exactly when both are short texts with exact sets (records from before them have none),
- * with the template guard when both have masked sets; else from the MinHash. */
-static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, const work *w,
+ * with the template guard when both have masked sets and the common-text discount when the
+ * document's shingles are counted; else from the MinHash. */
+static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w,
                     const other *o)
 {
     if (d->nexact && o->nexact) {
         c->containment = exact_containment(s, d->exact, d->nexact, o->exact, o->nexact, d->shingles,
                                            o->shingles, &c->jaccard);
+        if (nw_match_relation(&s->match, c->jaccard, c->containment) == NW_REL_NONE) {
+            return; /* (most candidates: nothing to guard or discount) */
+        }
         if (d->nmasked && o->nmasked) {
             double mj, mc = exact_containment(s, d->masked, d->nmasked, o->masked, o->nmasked,
                                               d->shingles, o->shingles, &mj);
             c->template = nw_match_is_template(c->containment, mc);
         }
+        const uint8_t *common = c->template ? NULL : nw_sig_common_marks(s, d, w);
+        c->common = common && nw_common_only(d->exact, common, d->nexact, o->exact, o->nexact,
+                                             s->match.story_containment);
         return;
     }
     c->jaccard = nw_minhash_jaccard8(w->sig8, o->sig);
@@ -219,6 +227,7 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
     nw_store_doc *d = &docs[i];
     work *w = &s->w[i];
     w->ncands = 0;
+    w->common_known = 0;
     for (size_t c = 0; c < w->nhits; c++) {
         nw_candidate *cand = &w->cands[w->ncands];
         memset(cand, 0, sizeof *cand);
@@ -248,7 +257,11 @@ static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
         w->ncands++;
     }
     nw_metric_add(s->m_candidates, (double)w->ncands);
+    for (size_t c = 0; c < w->ncands; c++) {
+        nw_metric_add(s->m_common, w->cands[c].common);
+    }
     nw_decide(&s->match, w->order_ms, d->doc_id, w->cands, w->ncands, &w->dec);
+    nw_sig_count_local(s, d, w);
     return NW_OK;
 }
 
@@ -259,6 +272,10 @@ int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_
         if (rc != NW_OK) {
             return rc;
         }
+    }
+    int rc = nw_sig_read_common(s, err);
+    if (rc != NW_OK) {
+        return rc;
     }
     for (size_t k = 0; k < s->nord; k++) {
         if (decide_one(s, docs, s->ord[k], now_ms) != NW_OK) {

@@ -9,6 +9,7 @@
 
 #include "../core/nw_error.h"
 #include "../core/redis_keys.h"
+#include "../match/common_text.h"
 #include "../match/order.h"
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
@@ -38,6 +39,10 @@ static void metrics_init(nw_store *s)
                                 "Stored decisions revised by a later-arriving article.", NULL);
     s->m_pokes = nw_counter("nearwire_store_pokes_total",
                             "Decisions in flight elsewhere sent back to be made again.", NULL);
+    s->m_common = nw_counter("nearwire_store_common_text_total",
+                             "Candidates not related because the text they share is common to many "
+                             "articles of the window.",
+                             NULL);
     s->m_again = nw_counter("nearwire_store_redecisions_total",
                             "Documents decided again because a revision raced their save.", NULL);
     s->g_docs =
@@ -66,6 +71,11 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
                    NW_STORE_MAX_BANDS, NW_REC_MAX_MATCHES);
         return NULL;
     }
+    if (p->common_after && (p->common_log2 < 16 || p->common_log2 > 32 || p->common_after > 255)) {
+        nw_err_set(err, NW_E_FATAL, "config",
+                   "common text needs 1 <= common_after <= 255 and 16 <= common_log2 <= 32");
+        return NULL;
+    }
     nw_store *s = calloc(1, sizeof *s);
     if (!s) {
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
@@ -73,6 +83,12 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     }
     s->p = *p;
     nw_shard_expiry_init(&s->expiry, p->shards);
+    s->common_shards =
+        p->common_after ? (unsigned)((((uint64_t)1 << p->common_log2) - 1) / NW_COMMON_PER_KEY + 1)
+                        : 0;
+    nw_shard_expiry_init(&s->common_expiry, s->common_shards);
+    s->made_gen = -1;
+    s->made = calloc(1, s->common_shards / 8 + 1);
     s->match = p->match;
     snprintf(s->prefix, sizeof s->prefix, "%s", p->prefix);
     snprintf(s->ttl, sizeof s->ttl, "%lld", p->window_s);
@@ -82,7 +98,7 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     s->cas = nw_redis_add_script(s->r, nw_revise_cas_lua);
     s->links = nw_links_new(s->r, s->prefix, p->window_s);
     s->rev = nw_revise_new(s->r, s->prefix, s->cas, &s->match, p->max_matches);
-    if (s->cas < 0 || !s->links || !s->rev) {
+    if (s->cas < 0 || !s->links || !s->rev || !s->made) {
         nw_store_free(s);
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         return NULL;
@@ -105,6 +121,9 @@ void nw_store_free(nw_store *s)
     }
     free(s->w);
     nw_shard_expiry_release(&s->expiry);
+    nw_shard_expiry_release(&s->common_expiry);
+    free(s->made);
+    free(s->zeros);
     free(s->tickets);
     free(s->ord);
     free(s->slots);
@@ -297,6 +316,7 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
         d->nrevisions = 0;
         w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
         w->nhits = w->ncands = w->nrevised = 0;
+        w->counted = 0;
         nw_minhash_pack8(d->sig, w->sig8);
         nw_sig_record_put_u16s(d->exact, d->nexact, w->exact_le);
         nw_sig_record_put_u16s(d->masked, d->nmasked, w->masked_le);
@@ -331,7 +351,8 @@ static int run_round(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, 
     }
     t0 = nw_now_seconds();
     nw_sig_free_replies(s);
-    if ((rc = nw_sig_send_fetches(s)) == NW_OK) {
+    if ((rc = nw_sig_send_fetches(s)) == NW_OK &&
+        (rc = nw_sig_send_common_reads(s, docs, now_ms)) == NW_OK) {
         rc = nw_sig_read_fetches_and_decide(s, docs, now_ms, err);
     }
     if (rc == NW_OK) {
@@ -371,6 +392,9 @@ int nw_store_decide(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, n
                             "%s was revised while being decided, %d times", docs[i].doc_id,
                             MAX_ROUNDS);
         }
+    }
+    if (rc == NW_OK) {
+        rc = nw_sig_count_common(s, docs, n, now_ms, err);
     }
     if (rc == NW_OK) {
         rc = read_replayed_revisions(s, docs, n, err);
@@ -420,6 +444,9 @@ int nw_store_query(nw_store *s, nw_store_doc *d, int64_t now_ms, nw_store_answer
     if (rc == NW_OK) {
         nw_sig_free_replies(s);
         rc = nw_sig_send_fetches(s);
+    }
+    if (rc == NW_OK) {
+        rc = nw_sig_send_common_reads(s, d, now_ms);
     }
     if (rc == NW_OK) {
         rc = nw_sig_read_fetches_and_decide(s, d, now_ms, err);

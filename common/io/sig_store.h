@@ -12,7 +12,8 @@
  * to and read every band's and anchor's bucket (every document adds before it reads, so of two
  * racing on a bucket the later reader sees the other); read the candidates' records; decide each
  * document against the articles before it in the publication order (match/decide.h), the batch
- * itself sorted into that order; link the stories of related articles; revise the records of
+ * itself sorted into that order, short texts' shared text discounted when common
+ * (match/common_text.h, sig_common.c); link the stories of related articles; revise the records of
  * articles later in the order that a document changes (a better original, a new match, an older
  * story); then write each decision. Records change only by compare-and-set on their exact bytes: a
  * revision that finds a record still being decided bumps its counter, so its owner's write fails
@@ -39,6 +40,8 @@ typedef struct nw_store_params {
     unsigned shards;         /* bucket sorted sets */
     unsigned bucket_limit;   /* members read per bucket at most */
     unsigned anchor_df_max;  /* an anchor in more documents is common text; 0: no anchors */
+    unsigned common_after;   /* a shingle in this many non-duplicates is common text; 0: off */
+    unsigned common_log2;    /* the common-text sketch's counters: 2^common_log2 (16..32) */
     unsigned max_matches;    /* matches kept per record (<= NW_REC_MAX_MATCHES) */
     unsigned max_revisions;  /* articles revised per joined story at most */
     long long clock_skew_ms; /* published_at may run this far ahead of arrival */
@@ -57,6 +60,8 @@ typedef struct nw_store_doc {
     size_t nexact;
     const uint16_t *masked; /* the same with names and numbers masked; may be none */
     size_t nmasked;
+    const uint32_t *exact_keys; /* the exact values' whole anchor keys (sketch/exact_set.h) */
+    size_t nkeys;               /* nexact, or 0: no common-text discount */
     int has_published;
     int64_t published_ms;
     /* results */

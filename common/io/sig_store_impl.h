@@ -60,6 +60,9 @@ typedef struct work {
      * round's own reading of the links can predate the other's join. */
     const char *moved_story;
     int64_t moved_order;
+    uint8_t common[NW_EXACT_MAX]; /* per exact value: common text (sig_common.c) */
+    int common_known;             /* common[] is this decision's (marked when first needed) */
+    int counted;                  /* saved by this batch, not a duplicate: counts in the sketch */
 } work;
 
 struct nw_store {
@@ -98,8 +101,20 @@ struct nw_store {
     long *tickets;          /* phase 1's replies to read, in reading order (sig_claims.c) */
     size_t nticket, ticket_cap;
     nw_buf expired; /* "shard\0member" pairs to unlink lazily */
+    /* common text (sig_common.c): this round's counters, ascending and distinct; per counter
+     * the articles Redis counts and this round's earlier non-duplicates */
+    uint32_t *counters;
+    size_t ncounters;
+    uint16_t *counts, *local;
+    size_t *read_firsts; /* per BITFIELD GET sent: its first counter */
+    size_t ncounter_reads;
+    unsigned common_shards;        /* sketch keys per generation */
+    nw_shard_expiry common_expiry; /* the keys whose EXPIREAT is set */
+    uint8_t *made;                 /* a bit per sketch key: created at full size in made_gen */
+    int64_t made_gen;
+    char *zeros; /* a sketch key's initial value */
     nw_metric *m_docs, *m_replays, *m_candidates, *m_revisions, *m_pokes, *m_again;
-    nw_metric *m_conflicts;
+    nw_metric *m_conflicts, *m_common;
     nw_metric *g_docs, *g_bytes, *g_keys, *g_max;
     double next_report;
 };
@@ -126,6 +141,18 @@ int nw_sig_mutual_hits(nw_store *s, size_t n);
 int nw_sig_order_pending(nw_store *s, const nw_store_doc *docs, size_t n);
 int nw_sig_send_fetches(nw_store *s);
 int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err);
+
+/* common text (sig_common.c): the counters' reads sent after phase 2's fetches and read after
+ * their replies; a document's common values marked when a related candidate needs them, and
+ * counted for the round's later documents once decided; the batch's saved non-duplicates
+ * counted in Redis after the last round */
+int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_ms);
+int nw_sig_read_common(nw_store *s, nw_err *err);
+/* the document's common values, marked on first use in a decision; NULL when not counted */
+const uint8_t *nw_sig_common_marks(const nw_store *s, const nw_store_doc *d, work *w);
+void nw_sig_count_local(nw_store *s, const nw_store_doc *d, const work *w);
+int nw_sig_count_common(nw_store *s, const nw_store_doc *docs, size_t n, int64_t now_ms,
+                        nw_err *err);
 
 /* phases 3-5 (sig_commit.c): story links, revisions of others, the decisions saved */
 int nw_sig_link_stories(nw_store *s, const nw_store_doc *docs, int *nodes, nw_err *err);

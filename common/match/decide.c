@@ -122,8 +122,9 @@ void nw_decide(const nw_match_params *p, int64_t order_ms, const char *id, nw_ca
     out->nmatches = 0;
     out->nlater = 0;
     for (size_t i = 0; i < n; i++) {
-        c[i].relation =
-            c[i].template ? NW_REL_NONE : nw_match_relation(p, c[i].jaccard, c[i].containment);
+        c[i].relation = c[i].template || c[i].common
+                            ? NW_REL_NONE
+                            : nw_match_relation(p, c[i].jaccard, c[i].containment);
         c[i].earlier = nw_order_cmp(c[i].order_ms, c[i].id, order_ms, id) < 0;
         if (c[i].relation != NW_REL_NONE) {
             out->nmatches += c[i].earlier != 0;

@@ -33,6 +33,7 @@ typedef struct nw_candidate {
     double jaccard;
     double containment;
     int template;         /* the shared text is a template (nw_match_is_template) */
+    int common;           /* the shared text is common to many articles (common_text.h) */
     nw_relation relation; /* set by nw_decide(): none for a template */
     int earlier;          /* set by nw_decide(): the candidate comes first in the order */
 } nw_candidate;
@@ -76,8 +77,9 @@ int nw_match_is_template(double containment, double masked_containment);
  * version alike: the closer copy wins), then the earliest in the order. */
 int nw_match_rank_cmp(const nw_candidate *a, const nw_candidate *b);
 
-/* Sets each candidate's relation and side, and sorts: related earlier candidates by rank,
- * then related later ones by rank, then the unrelated. dup_of is the best earlier duplicate. */
+/* Sets each candidate's relation (none for a template or common text) and side, and sorts: related
+ * earlier candidates by rank, then related later ones by rank, then the unrelated. dup_of is the
+ * best earlier duplicate. */
 void nw_decide(const nw_match_params *p, int64_t order_ms, const char *id, nw_candidate *c,
                size_t n, nw_decision *out);
 

@@ -3,13 +3,14 @@
 
 #include "anchors.h"
 
-/* Two counting passes of 8 bits (least significant first), no comparisons: qsort's calls were
- * half of fingerprinting a short text. */
-static void sort_u16(uint16_t *v, size_t n)
+/* Two counting passes of 8 bits over the top 16 bits (least significant first), no
+ * comparisons: qsort's calls were half of fingerprinting a short text. Stable: of two keys with
+ * the same top half, the one met first in the text comes first. */
+static void sort_by_top16(uint32_t *v, size_t n)
 {
-    uint16_t tmp[NW_EXACT_MAX];
-    uint16_t *from = v, *to = tmp;
-    for (int shift = 0; shift < 16; shift += 8) {
+    uint32_t tmp[NW_EXACT_MAX];
+    uint32_t *from = v, *to = tmp;
+    for (int shift = 16; shift < 32; shift += 8) {
         size_t at[257] = {0};
         for (size_t i = 0; i < n; i++) {
             at[((from[i] >> shift) & 0xff) + 1]++;
@@ -20,25 +21,31 @@ static void sort_u16(uint16_t *v, size_t n)
         for (size_t i = 0; i < n; i++) {
             to[at[(from[i] >> shift) & 0xff]++] = from[i];
         }
-        uint16_t *t = from;
+        uint32_t *t = from;
         from = to;
         to = t;
     }
 }
 
-size_t nw_exact_set(const uint64_t *shingles, size_t n, uint64_t seed, uint16_t *out)
+size_t nw_exact_set(const uint64_t *shingles, size_t n, uint64_t seed, uint16_t *out,
+                    uint32_t *keys)
 {
     if (n == 0 || n > NW_EXACT_MAX) {
         return 0;
     }
+    uint32_t k[NW_EXACT_MAX];
     for (size_t i = 0; i < n; i++) {
-        out[i] = (uint16_t)(nw_anchor_key(shingles[i], seed) >> 16);
+        k[i] = nw_anchor_key(shingles[i], seed);
     }
-    sort_u16(out, n);
+    sort_by_top16(k, n);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (m == 0 || out[m - 1] != out[i]) {
-            out[m++] = out[i];
+        uint16_t top = (uint16_t)(k[i] >> 16);
+        if (m == 0 || out[m - 1] != top) {
+            if (keys) {
+                keys[m] = k[i];
+            }
+            out[m++] = top;
         }
     }
     return m;

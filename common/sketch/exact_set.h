@@ -15,8 +15,11 @@
 #define NW_EXACT_MAX 256 /* texts with more shingles have no exact set */
 
 /* Writes the text's set (ascending, distinct) to 'out' (room for NW_EXACT_MAX) and returns its
- * size, or 0 when the text has more than NW_EXACT_MAX shingles (or none). */
-size_t nw_exact_set(const uint64_t *shingles, size_t n, uint64_t seed, uint16_t *out);
+ * size, or 0 when the text has more than NW_EXACT_MAX shingles (or none). 'keys', unless NULL,
+ * gets each value's whole 32-bit anchor key (the first met of those sharing the value): what
+ * counts a shingle's documents (match/common_text.h). */
+size_t nw_exact_set(const uint64_t *shingles, size_t n, uint64_t seed, uint16_t *out,
+                    uint32_t *keys);
 
 /* Jaccard and containment of the smaller set in the larger, from two sets as above. */
 void nw_exact_measure(const uint16_t *a, size_t na, const uint16_t *b, size_t nb, double *jaccard,

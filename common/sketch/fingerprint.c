@@ -49,15 +49,16 @@ int nw_fingerprint_text(nw_fingerprinter *f, const char *text, size_t n, nw_fing
     nw_minhash_sign(f->shingles.v, f->shingles.n, f->params.seed, out->minhash);
     out->nanchors = nw_anchors_select(f->shingles.v, f->shingles.n, f->params.seed,
                                       &f->params.anchors, out->anchors);
-    out->nexact = nw_exact_set(f->shingles.v, f->shingles.n, f->params.seed, out->exact);
+    out->nexact =
+        nw_exact_set(f->shingles.v, f->shingles.n, f->params.seed, out->exact, out->exact_keys);
     out->nmasked = 0;
     if (out->nexact) { /* a short text: its masked set too, for the template guard (decide.h) */
         if (nw_shingle(f->masked_tokens.v, f->masked_tokens.n, f->params.shingle,
                        &f->masked_shingles) != NW_OK) {
             return NW_E_NOMEM;
         }
-        out->nmasked =
-            nw_exact_set(f->masked_shingles.v, f->masked_shingles.n, f->params.seed, out->masked);
+        out->nmasked = nw_exact_set(f->masked_shingles.v, f->masked_shingles.n, f->params.seed,
+                                    out->masked, NULL);
     }
     out->tokens = f->tokens.n;
     out->shingles = f->shingles.n;

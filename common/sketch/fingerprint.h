@@ -34,7 +34,8 @@ typedef struct nw_fingerprint {
     uint32_t minhash[NW_MINHASH_BINS];
     uint32_t anchors[NW_ANCHORS_MAX]; /* ascending */
     size_t nanchors;
-    uint16_t exact[NW_EXACT_MAX]; /* exact_set.h: short texts only */
+    uint16_t exact[NW_EXACT_MAX];      /* exact_set.h: short texts only */
+    uint32_t exact_keys[NW_EXACT_MAX]; /* each value's whole anchor key */
     size_t nexact;
     uint16_t masked[NW_EXACT_MAX]; /* the same of its names-and-numbers-masked shingles */
     size_t nmasked;

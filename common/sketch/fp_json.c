@@ -37,7 +37,12 @@ void nw_fp_json_write(yajl_gen g, const char *scheme, const nw_fingerprint *fp)
     write_le(g, "minhash", fp->minhash, NULL, NW_MINHASH_BINS, 4);
     write_le(g, "anchors", fp->anchors, NULL, fp->nanchors, 4);
     if (fp->nexact) {
+        uint16_t lo[NW_EXACT_MAX];
+        for (size_t i = 0; i < fp->nexact; i++) {
+            lo[i] = (uint16_t)fp->exact_keys[i];
+        }
         write_le(g, "exact", NULL, fp->exact, fp->nexact, 2);
+        write_le(g, "exact_lo", NULL, lo, fp->nexact, 2);
         write_le(g, "masked", NULL, fp->masked, fp->nmasked, 2);
     }
     nw_json_str(g, "simhash", sim);
@@ -79,19 +84,21 @@ int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *er
         return nw_err_set(err, NW_E_INPUT, "missing_field", "object \"fp\" is missing");
     }
     const char *sp[] = {"scheme", NULL}, *np[] = {"shingles", NULL}, *mp[] = {"minhash", NULL},
-               *ap[] = {"anchors", NULL}, *ep[] = {"exact", NULL}, *kp[] = {"masked", NULL};
+               *ap[] = {"anchors", NULL}, *ep[] = {"exact", NULL}, *kp[] = {"masked", NULL},
+               *lp[] = {"exact_lo", NULL};
     yajl_val s = yajl_tree_get(fp, sp, yajl_t_string);
     yajl_val n = yajl_tree_get(fp, np, yajl_t_number);
     yajl_val mh = yajl_tree_get(fp, mp, yajl_t_string);
     yajl_val an = yajl_tree_get(fp, ap, yajl_t_any);
     yajl_val ex = yajl_tree_get(fp, ep, yajl_t_any);
     yajl_val mk = yajl_tree_get(fp, kp, yajl_t_any);
+    yajl_val lo = yajl_tree_get(fp, lp, yajl_t_any);
     if (!s || !n || !mh || !YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0 ||
         YAJL_GET_INTEGER(n) > UINT32_MAX || (an && !YAJL_IS_STRING(an)) ||
-        (ex && !YAJL_IS_STRING(ex)) || (mk && !YAJL_IS_STRING(mk))) {
+        (ex && !YAJL_IS_STRING(ex)) || (mk && !YAJL_IS_STRING(mk)) || (lo && !YAJL_IS_STRING(lo))) {
         return nw_err_set(err, NW_E_INPUT, "bad_field_type",
                           "fp needs scheme (string), shingles (integer), minhash (string) and "
-                          "may have anchors, exact and masked (strings)");
+                          "may have anchors, exact, exact_lo and masked (strings)");
     }
     if (strcmp(s->u.string, scheme) != 0) {
         return nw_err_set(err, NW_E_INPUT, "scheme_mismatch",
@@ -116,6 +123,16 @@ int nw_fp_json_read(yajl_val fp, const char *scheme, nw_fp_read *out, nw_err *er
                           "of at most %d ascending u16",
                           NW_EXACT_MAX);
     }
+    uint16_t low[NW_EXACT_MAX];
+    long nl = lo && ne ? read_le(lo->u.string, NULL, low, NW_EXACT_MAX, 2, 0) : 0;
+    if (nl < 0 || (nl && nl != ne)) {
+        return nw_err_set(err, NW_E_INPUT, "bad_signature",
+                          "fp.exact_lo must be base64 of one u16 per fp.exact value");
+    }
+    for (long i = 0; i < nl; i++) {
+        out->exact_keys[i] = (uint32_t)out->exact[i] << 16 | low[i];
+    }
+    out->nkeys = (size_t)nl;
     out->nmasked = ne ? (size_t)nm : 0;
     out->nanchors = (size_t)na;
     out->nexact = (size_t)ne;

@@ -3,10 +3,13 @@
  *   {scheme, tokens, shingles, minhash: base64 of 128 little-endian u32,
  *    anchors: base64 of n little-endian u32 (ascending),
  *    exact: base64 of n little-endian u16 (ascending; texts of up to 256 shingles only),
+ *    exact_lo: base64 of the n low halves of those values' 32-bit anchor keys (with exact;
+ *      what counts how many articles share a shingle, match/common_text.h),
  *    masked: the same of the text with its names and numbers masked (tokenize.h; with exact),
  *    simhash: 16 hex digits}
  * Messages written before anchors and exact sets existed have neither: they are found through
- * the MinHash bands alone and verified from the MinHash. */
+ * the MinHash bands alone and verified from the MinHash; messages without exact_lo (before
+ * 2026-12-03) are decided without the common-text discount. */
 #ifndef NW_FP_JSON_H
 #define NW_FP_JSON_H
 
@@ -29,6 +32,8 @@ typedef struct nw_fp_read {
     size_t nanchors;
     uint16_t exact[NW_EXACT_MAX];
     size_t nexact; /* 0: verify through the MinHash */
+    uint32_t exact_keys[NW_EXACT_MAX];
+    size_t nkeys; /* nexact, or 0: no keys, no common-text discount */
     uint16_t masked[NW_EXACT_MAX];
     size_t nmasked; /* 0: no template guard */
 } nw_fp_read;

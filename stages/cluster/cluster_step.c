@@ -31,6 +31,15 @@ const nw_cfg_key cluster_keys[] = {
      "find candidates by anchors too (32 is a good value: an anchor shared by more documents "
      "in the window is common text and finds none); 0: bands only",
      0, 0, 100000},
+    {"cluster.common_after", NW_CFG_INT, "4", F(common_after),
+     "a shingle of short texts that this many articles of the window carry (copies not "
+     "counted) is common text: a pair sharing little else is not related; 0: off",
+     0, 0, 255},
+    {"cluster.common_log2", NW_CFG_INT, "24", F(common_log2),
+     "the common-text counters: 2^N bytes of Redis for each of two window generations (24: 16 "
+     "MiB); keep the shingles counted in a window (about 100 per short article that is not a "
+     "copy) under 2^N / 4",
+     0, 16, 32},
     {"cluster.max_matches", NW_CFG_INT, "5", F(max_matches), "matches listed per document", 0, 1,
      16},
     {"cluster.min_shingles", NW_CFG_INT, "20", F(min_shingles),
@@ -73,6 +82,8 @@ nw_store *cluster_store_new(const cluster_config *cc, nw_redis *r, const char *p
                          (unsigned)cc->shards,
                          (unsigned)cc->bucket_limit,
                          (unsigned)cc->anchor_df_max,
+                         (unsigned)cc->common_after,
+                         (unsigned)cc->common_log2,
                          (unsigned)cc->max_matches,
                          (unsigned)cc->max_revisions,
                          cc->clock_skew_seconds * 1000,
@@ -234,7 +245,9 @@ int cluster_step_batch(void *ctx, nw_batch_item *items, size_t n, nw_err *err)
                             .exact = fp->exact,
                             .nexact = fp->nexact,
                             .masked = fp->masked,
-                            .nmasked = fp->nmasked};
+                            .nmasked = fp->nmasked,
+                            .exact_keys = fp->exact_keys,
+                            .nkeys = fp->nkeys};
         d->has_published = published(&items[i].doc, &d->published_ms);
         c->item_of[k++] = i;
     }

@@ -51,12 +51,13 @@ static uint64_t rnd(void)
 
 static const char *url;
 static size_t n, batch, nthreads;
-static unsigned bands, anchor_df_max;
+static unsigned bands, anchor_df_max, common_after;
 static int wait_replicas; /* redis.wait_replicas */
 static uint32_t *anchors; /* document i's from anchors + anchor_at[i], anchor_n[i] of them */
 static size_t *anchor_at, *anchor_n;
 static uint16_t *exact; /* document i's from exact + exact_at[i], exact_n[i] of them */
 static size_t *exact_at, *exact_n;
+static uint32_t *exact_keys; /* parallel to exact */
 static uint32_t (*sigs)[NW_MINHASH_BINS];
 static uint32_t *shingles;
 static char (*ids)[32];
@@ -79,6 +80,8 @@ static void *worker(void *arg)
                          65536,
                          64,
                          anchor_df_max,
+                         common_after,
+                         24,
                          5,
                          200,
                          600000,
@@ -96,7 +99,9 @@ static void *worker(void *arg)
                                      .exact = exact + exact_at[off + i],
                                      .nexact = exact_n[off + i],
                                      .masked = exact + exact_at[off + i],
-                                     .nmasked = exact_n[off + i]};
+                                     .nmasked = exact_n[off + i],
+                                     .exact_keys = exact_keys + exact_at[off + i],
+                                     .nkeys = exact_n[off + i]};
         }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts); /* Redis expiry is wall-clock: so is the store */
@@ -130,6 +135,7 @@ static void make_documents(void)
     anchor_at = malloc(n * sizeof *anchor_at);
     anchor_n = malloc(n * sizeof *anchor_n);
     exact = malloc((n * 100 + NW_EXACT_MAX) * sizeof *exact); /* a third have 80..256 */
+    exact_keys = malloc((n * 100 + NW_EXACT_MAX) * sizeof *exact_keys);
     exact_at = malloc(n * sizeof *exact_at);
     exact_n = malloc(n * sizeof *exact_n);
     size_t nexact = 0;
@@ -159,7 +165,7 @@ static void make_documents(void)
         anchor_n[i] = (size_t)nw_anchors_select(set, k, 1, &ap, anchors + nanchors);
         nanchors += anchor_n[i];
         exact_at[i] = nexact;
-        exact_n[i] = nw_exact_set(set, k, 1, exact + nexact);
+        exact_n[i] = nw_exact_set(set, k, 1, exact + nexact, exact_keys + nexact);
         nexact += exact_n[i];
         snprintf(ids[i], sizeof ids[i], "bench-%zu-%llu", i, (unsigned long long)(rnd() % 1000000));
     }
@@ -173,7 +179,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_store REDIS_URL [N] [BATCH] [BANDS] [THREADS] "
-                        "[ANCHOR_DF_MAX] [WAIT_REPLICAS]\n");
+                        "[ANCHOR_DF_MAX] [WAIT_REPLICAS] [COMMON_AFTER]\n");
         return 2;
     }
     url = argv[1];
@@ -183,6 +189,7 @@ int main(int argc, char **argv)
     nthreads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
     anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 0;
     wait_replicas = argc > 7 ? atoi(argv[7]) : 0;
+    common_after = argc > 8 ? (unsigned)atoi(argv[8]) : 4; /* cluster.common_after's default */
     if (nthreads < 1 || nthreads > 64) {
         nthreads = 1;
     }

@@ -16,7 +16,8 @@ FAULT_BROKER=kafka-cluster
 REDIS_ARGS=()
 STAGE_ARGS=()
 INGEST_ARGS=()
-export NEARWIRE_CLEAN_REPEATED_AFTER=0
+# site lines and common text are learned in arrival order (README "Same articles, same answer")
+export NEARWIRE_CLEAN_REPEATED_AFTER=0 NEARWIRE_CLUSTER_COMMON_AFTER=0
 fault_setup
 for s in "${NW_STAGES[@]}"; do
     fault_start "$s"

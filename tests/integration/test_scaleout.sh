@@ -34,8 +34,9 @@ trap cleanup EXIT
 # come first depends on the order they arrive in: 4 of these 20,000 decisions differed with it
 # on (Reuters' "The following proposed securities offerings were filed..." heading linking
 # filings into one story in one run and not in the other). This test checks that scaling out
-# changes nothing else; `make eval` measures the order sensitivity.
-export NEARWIRE_CLEAN_REPEATED_AFTER=0
+# changes nothing else; `make eval` measures the order sensitivity. The same holds for common
+# text (cluster.common_after): which articles a shingle's count has seen depends on arrival.
+export NEARWIRE_CLEAN_REPEATED_AFTER=0 NEARWIRE_CLUSTER_COMMON_AFTER=0
 
 # articles as the cleaner leaves them, of 20+ shingles (a table of figures cleans to nothing),
 # whose words are nobody else's (Reuters-21578 resent some verbatim: a copy of one twin would

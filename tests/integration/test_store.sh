@@ -126,6 +126,46 @@ check "no pair of template notices is related" \
 check "a copy with a corrected figure is still a duplicate (59 of 60 at least)" \
     test "$(corrected "$T/exact.out" | cut -d/ -f1)" -ge 59
 
+# common text (cluster.common_after, default 4): notices of one template about different
+# companies share only text that many articles carry, so they are not chained into stories
+# once a few of them are in the window; without the counts (0, or messages from before
+# fp.exact_lo) they are
+cluster --set redis.prefix=nocommon: --set cluster.common_after=0 <"$T/templates.fp" \
+    >"$T/nocommon.out"
+jq -c 'del(.fp.exact_lo)' "$T/templates.fp" | cluster --set redis.prefix=nolo: >"$T/nolo.out"
+common=$(false_relations "$T/exact.out")
+nocommon=$(false_relations "$T/nocommon.out")
+check "common text relates fewer template notices across pairs ($common against $nocommon)" \
+    test "$((common * 3))" -lt "$nocommon"
+decisions() { python3 "$NW_ROOT/tests/eval/final_state.py" "$1" | jq -c '[.id, .story_id, .dup_of]'; }
+check "messages without fp.exact_lo are decided as with the counts off" \
+    eq "$(decisions "$T/nolo.out" | md5sum)" "$(decisions "$T/nocommon.out" | md5sum)"
+# what the counters hold: every short text saved as a non-duplicate, once per shingle value;
+# copies and replays add nothing
+counter_sum() { # the sum of every counter byte under a prefix, added up by the server
+    rc EVAL "local s = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do
+        local v = redis.call('GET', k) for i = 1, #v do s = s + string.byte(v, i) end end
+        return s" 0 "$1c:*"
+}
+expected=$(python3 - "$T/exact.out" <<'PY'
+import base64, json, sys
+n = 0
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if "revised_by" in d or d["cluster"]["dup_of"] is not None or "exact" not in d["fp"]:
+        continue
+    n += len(base64.b64decode(d["fp"]["exact"])) // 2
+print(n)
+PY
+)
+before=$(counter_sum exact:)
+check "the counters hold each non-duplicate short text's values once ($before, expected $expected)" \
+    eq "$before" "$expected"
+cluster --set redis.prefix=exact: <"$T/templates.fp" >/dev/null
+check "a replay adds nothing to the counters" eq "$(counter_sum exact:)" "$before"
+check "the counter keys were made at their full size (65,472 bytes, not grown by doubling)" \
+    eq "$(rc --scan --pattern 'exact:c:*' | while read -r k; do rc STRLEN "$k"; done | sort -u)" 65472
+
 # an anchor in more than cluster.anchor_df_max documents is common text and finds nothing: at
 # a limit of 1 every shared anchor is over it, and the decisions are the bands' alone
 cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 <"$T/contained.fp" >"$T/df1.out"

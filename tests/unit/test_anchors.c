@@ -140,9 +140,9 @@ static void test_exact_sets(void **state)
     for (size_t i = 0; i < 300; i++) {
         set[i] = rnd();
     }
-    assert_int_equal(nw_exact_set(set, 257, 1, a), 0);
-    assert_int_equal(nw_exact_set(set, 0, 1, a), 0);
-    size_t na = nw_exact_set(set, 200, 1, a), nb = nw_exact_set(set, 100, 1, b);
+    assert_int_equal(nw_exact_set(set, 257, 1, a, NULL), 0);
+    assert_int_equal(nw_exact_set(set, 0, 1, a, NULL), 0);
+    size_t na = nw_exact_set(set, 200, 1, a, NULL), nb = nw_exact_set(set, 100, 1, b, NULL);
     assert_true(na >= 199 && na <= 200); /* two of 200 may share their 16 bits */
     assert_true(nb >= 99 && nb <= 100);
     for (size_t i = 1; i < na; i++) {
@@ -153,7 +153,7 @@ static void test_exact_sets(void **state)
     assert_true(j == 1.0 && ct == 1.0);
     nw_exact_measure(a, na, b, nb, &j, &ct); /* the first 100 of the 200 */
     assert_true(ct == 1.0 && fabs(j - 0.5) < 0.01);
-    size_t nc = nw_exact_set(set + 200, 100, 1, c); /* 100 others */
+    size_t nc = nw_exact_set(set + 200, 100, 1, c, NULL); /* 100 others */
     nw_exact_measure(b, nb, c, nc, &j, &ct);
     assert_true(ct < 0.03);
 }
@@ -218,6 +218,12 @@ static void test_fp_json_round_trip(void **state)
     assert_memory_equal(r.anchors, fp.anchors, fp.nanchors * sizeof *r.anchors);
     assert_true(fp.nexact > 20 && fp.nexact == r.nexact); /* a short text: its exact set */
     assert_memory_equal(r.exact, fp.exact, fp.nexact * sizeof *r.exact);
+    /* each value's whole key travels too (exact_lo), and its top half is the value */
+    assert_int_equal(r.nkeys, fp.nexact);
+    assert_memory_equal(r.exact_keys, fp.exact_keys, fp.nexact * sizeof *r.exact_keys);
+    for (size_t i = 0; i < fp.nexact; i++) {
+        assert_int_equal(fp.exact_keys[i] >> 16, fp.exact[i]);
+    }
     assert_true(fp.nmasked > 20 && fp.nmasked == r.nmasked); /* and its masked set */
     assert_memory_equal(r.masked, fp.masked, fp.nmasked * sizeof *r.masked);
     assert_int_equal(read_back(root, "v2-other", &r, &err), NW_E_INPUT);
@@ -265,6 +271,10 @@ static void test_fp_json_refuses_damage(void **state)
         {",\"exact\":\"AQACAAMABAAFAAYA\"", NW_E_INPUT, "bad_signature"}, /* 6 > 5 shingles */
         /* a masked set larger than the shingle count is fine: case splits masked words */
         {",\"exact\":\"AQA=\",\"masked\":\"AQACAAMABAAFAAYA\"", NW_OK, NULL},
+        /* the keys' low halves: one per exact value, any order */
+        {",\"exact\":\"AQACAA==\",\"exact_lo\":\"AgABAA==\"", NW_OK, NULL},
+        {",\"exact\":\"AQACAA==\",\"exact_lo\":\"AgA=\"", NW_E_INPUT, "bad_signature"},
+        {",\"exact\":\"AQACAA==\",\"exact_lo\":2", NW_E_INPUT, "bad_field_type"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(json, sizeof json, "{\"scheme\":\"s\",\"shingles\":5,\"minhash\":\"%s\"%s}", sig,
@@ -276,7 +286,11 @@ static void test_fp_json_refuses_damage(void **state)
         if (cases[i].reason) {
             assert_string_equal(err.reason, cases[i].reason);
         } else {
-            assert_int_equal(r.nanchors + r.nexact + r.nmasked, i == 0 ? 0 : i < 6 ? 2 : 7);
+            assert_int_equal(r.nanchors + r.nexact + r.nmasked, i == 0 ? 0 : i == 8 ? 7 : 2);
+            assert_int_equal(r.nkeys, i == 9 ? 2 : 0);
+        }
+        if (i == 9) { /* 1 << 16 | 2, 2 << 16 | 1 */
+            assert_true(r.exact_keys[0] == 0x10002 && r.exact_keys[1] == 0x20001);
         }
         yajl_tree_free(fp);
     }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/nw_error.h"
+#include "match/common_text.h"
 #include "match/decide.h"
 #include "match/order.h"
 #include "match/sig_record.h"
@@ -184,6 +185,61 @@ static void test_template_guard(void **state)
     assert_string_equal(c[0].id, "b");
     assert_int_equal(d.dup_of, 0);
     assert_int_equal(c[1].relation, NW_REL_NONE);
+}
+
+/* Common text: two notices of one template share only counted-common shingles and are not
+ * related; a copy with a corrected figure shares its rare ones (the name) too and stays one; a
+ * pair sharing nothing common, or a text common through and through, is left to the
+ * thresholds. Sets: values 0..39 in a (30 common: 0..29), b by case. */
+static void test_common_text(void **state)
+{
+    (void)state;
+    uint16_t a[40], b[40];
+    uint8_t common[40];
+    for (int i = 0; i < 40; i++) {
+        a[i] = (uint16_t)i;
+        common[i] = i < 30;
+    }
+    /* another notice: the 28 common values, then 12 of its own (100..111) */
+    for (int i = 0; i < 40; i++) {
+        b[i] = (uint16_t)(i < 28 ? i : 100 + i);
+    }
+    assert_true(nw_common_only(a, common, 40, b, 40, 0.12));
+    /* the corrected figure: all but 4 of a's values (two of them rare) */
+    for (int i = 0; i < 40; i++) {
+        b[i] = (uint16_t)(i < 36 ? i + (i >= 30 ? 2 : 0) : 200 + i);
+    }
+    assert_false(nw_common_only(a, common, 40, b, 40, 0.12)); /* 6 of 10 rare shared */
+    /* one rare value shared of 10: under 0.12 of the rare part */
+    for (int i = 0; i < 40; i++) {
+        b[i] = (uint16_t)(i < 29 ? i : i == 29 ? 35 : 300 + i);
+    }
+    assert_true(nw_common_only(a, common, 40, b, 40, 0.12));
+    assert_false(nw_common_only(a, common, 40, b, 40, 0.09)); /* 1 of 10 passes a lower bar */
+    /* nothing common shared: the thresholds decide */
+    memset(common, 0, sizeof common);
+    assert_false(nw_common_only(a, common, 40, a, 40, 0.12));
+    /* a text common through and through (a notice resent as is) */
+    memset(common, 1, sizeof common);
+    assert_false(nw_common_only(a, common, 40, a, 40, 0.12));
+    /* the decision: a common-only candidate is no match */
+    nw_candidate c[2] = {cand("a", 100, 0.3, 0.62), cand("b", 200, 0.2, 0.3)};
+    c[0].common = 1;
+    nw_decision d;
+    nw_decide(&P, 900, "x", c, 2, &d);
+    assert_int_equal(d.nmatches, 1);
+    assert_string_equal(c[0].id, "b");
+    assert_int_equal(d.dup_of, -1);
+    assert_int_equal(c[1].relation, NW_REL_NONE);
+    /* the sketch's counter: fixed per key, within range, spread over the array */
+    assert_int_equal(nw_common_slot(12345, 20), nw_common_slot(12345, 20));
+    unsigned high = 0;
+    for (uint32_t k = 0; k < 1000; k++) {
+        uint32_t slot = nw_common_slot(k << 16, 20); /* keys alike in their low half */
+        assert_true(slot < (1u << 20));
+        high += slot >= (1u << 19);
+    }
+    assert_true(high > 430 && high < 570);
 }
 
 static nw_candidate ranked(const char *id, int64_t order, double j, double c)
@@ -461,6 +517,7 @@ int main(void)
         cmocka_unit_test_setup(test_story_only_has_no_dup_of, setup),
         cmocka_unit_test_setup(test_small_sets_do_not_use_containment, setup),
         cmocka_unit_test_setup(test_matches_insert, setup),
+        cmocka_unit_test_setup(test_common_text, setup),
         cmocka_unit_test_setup(test_final_state_ignores_arrival, setup),
         cmocka_unit_test(test_record_round_trip),
     };
