@@ -175,7 +175,7 @@ int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_
     size_t n = 0;
     for (size_t k = 0; k < s->nord; k++) {
         const nw_store_doc *d = &docs[s->ord[k]];
-        n += s->w[s->ord[k]].nhits ? d->nkeys : 0;
+        n += s->w[s->ord[k]].nchecks ? d->nkeys : 0;
     }
     uint32_t *v = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *v);
     if (!v) {
@@ -184,7 +184,7 @@ int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_
     n = 0;
     for (size_t k = 0; k < s->nord; k++) {
         const nw_store_doc *d = &docs[s->ord[k]];
-        for (size_t i = 0; s->w[s->ord[k]].nhits && i < d->nkeys; i++) {
+        for (size_t i = 0; s->w[s->ord[k]].nchecks && i < d->nkeys; i++) {
             v[n++] = nw_common_slot(d->exact_keys[i], s->p.common_log2);
         }
     }

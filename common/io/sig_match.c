@@ -158,29 +158,34 @@ static double exact_containment(const nw_store *s, const uint16_t *a, size_t na,
 }
 
 /* Exactly when both are short texts with exact sets (records from before them have none),
- * with the template guard when both have masked sets and the common-text discount when the
- * document's shingles are counted; else from the MinHash. */
-static void measure(const nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w,
-                    const other *o)
+ * with the template guard when both have masked sets; else from the MinHash. A related pair of
+ * short texts is listed for the common-text check (sig_common.c) when the document's shingles
+ * can be counted. */
+static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w, const other *o)
 {
     if (d->nexact && o->nexact) {
         c->containment = exact_containment(s, d->exact, d->nexact, o->exact, o->nexact, d->shingles,
                                            o->shingles, &c->jaccard);
         if (nw_match_relation(&s->match, c->jaccard, c->containment) == NW_REL_NONE) {
-            return; /* (most candidates: nothing to guard or discount) */
+            return NW_OK; /* (most candidates: nothing to guard or discount) */
         }
         if (d->nmasked && o->nmasked) {
             double mj, mc = exact_containment(s, d->masked, d->nmasked, o->masked, o->nmasked,
                                               d->shingles, o->shingles, &mj);
             c->template = nw_match_is_template(c->containment, mc);
         }
-        const uint8_t *common = c->template ? NULL : nw_sig_common_marks(s, d, w);
-        c->common = common && nw_common_only(d->exact, common, d->nexact, o->exact, o->nexact,
-                                             s->match.story_containment);
-        return;
+        if (!c->template && d->nkeys && s->p.common_after) {
+            if (!w->checks && !(w->checks = nw_arena_alloc(&s->arena, (w->nhits ? w->nhits : 1) *
+                                                                          sizeof *w->checks))) {
+                return NW_E_NOMEM;
+            }
+            w->checks[w->nchecks++] = (struct common_check){w->ncands, o->exact, o->nexact};
+        }
+        return NW_OK;
     }
     c->jaccard = nw_minhash_jaccard8(w->sig8, o->sig);
     c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, o->shingles);
+    return NW_OK;
 }
 
 /* A record's u16 set, read into the batch arena (a non-NULL pointer even when empty); NULL
@@ -194,7 +199,6 @@ static const uint16_t *u16s_of(nw_store *s, const uint8_t *le, size_t n)
     return v;
 }
 
-/* The candidates of one document, from memory or from the records read; then its decision. */
 /* Takes from a neighbour's record only what verifying it needs; its signature stays in the
  * reply's bytes. (A decoded record is 6.3 KB: kept for each of the tens of thousands of
  * neighbours a batch reads, they made cluster's memory grow with the store.) */
@@ -222,47 +226,60 @@ static int decode_fetched(nw_store *s, struct fetch *f)
     return NW_OK;
 }
 
-static int decide_one(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
+/* One document's candidates, from memory or from the records read, measured. */
+static int measure_candidates(nw_store *s, nw_store_doc *docs, size_t i, int64_t now_ms)
 {
     nw_store_doc *d = &docs[i];
     work *w = &s->w[i];
-    w->ncands = 0;
+    w->ncands = w->nchecks = 0;
+    w->checks = NULL;
     w->common_known = 0;
     for (size_t c = 0; c < w->nhits; c++) {
         nw_candidate *cand = &w->cands[w->ncands];
         memset(cand, 0, sizeof *cand);
+        other o;
         if (w->in_batch[c] >= 0) {
             size_t j = (size_t)w->in_batch[c];
-            cand->id = docs[j].doc_id;
-            cand->order_ms = s->w[j].order_ms;
             const nw_store_doc *e = &docs[j];
-            measure(
-                s, cand, d, w,
-                &(other){s->w[j].sig8, e->shingles, e->exact, e->masked, e->nexact, e->nmasked});
-            w->ncands++;
-            continue;
+            cand->id = e->doc_id;
+            cand->order_ms = s->w[j].order_ms;
+            o = (other){s->w[j].sig8, e->shingles, e->exact, e->masked, e->nexact, e->nmasked};
+        } else {
+            struct fetch *f = &s->fetch[w->fetched[c]];
+            if (!f->decoded && decode_fetched(s, f) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+            if (!f->sig) {
+                remember_expired(s, &w->hits[c], now_ms); /* expired: unlink lazily */
+                continue;
+            }
+            cand->id = f->id;
+            cand->order_ms = f->order_ms;
+            o = (other){f->sig, f->shingles, f->exact, f->masked, f->nexact, f->nmasked};
         }
-        struct fetch *f = &s->fetch[w->fetched[c]];
-        if (!f->decoded && decode_fetched(s, f) != NW_OK) {
+        if (measure(s, cand, d, w, &o) != NW_OK) {
             return NW_E_NOMEM;
         }
-        if (!f->sig) {
-            remember_expired(s, &w->hits[c], now_ms); /* expired: unlink lazily */
-            continue;
-        }
-        cand->id = f->id;
-        cand->order_ms = f->order_ms;
-        measure(s, cand, d, w,
-                &(other){f->sig, f->shingles, f->exact, f->masked, f->nexact, f->nmasked});
         w->ncands++;
     }
     nw_metric_add(s->m_candidates, (double)w->ncands);
-    for (size_t c = 0; c < w->ncands; c++) {
-        nw_metric_add(s->m_common, w->cands[c].common);
+    return NW_OK;
+}
+
+/* The document's decision, once its related short-text pairs are checked for common text; a
+ * non-duplicate then counts for the round's later documents. */
+static void decide_one(nw_store *s, const nw_store_doc *d, work *w)
+{
+    for (size_t k = 0; k < w->nchecks; k++) {
+        const struct common_check *ch = &w->checks[k];
+        const uint8_t *common = nw_sig_common_marks(s, d, w);
+        nw_candidate *c = &w->cands[ch->cand];
+        c->common = common && nw_common_only(d->exact, common, d->nexact, ch->exact, ch->nexact,
+                                             s->match.story_containment);
+        nw_metric_add(s->m_common, c->common);
     }
     nw_decide(&s->match, w->order_ms, d->doc_id, w->cands, w->ncands, &w->dec);
     nw_sig_count_local(s, d, w);
-    return NW_OK;
 }
 
 int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err)
@@ -273,14 +290,19 @@ int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_
             return rc;
         }
     }
-    int rc = nw_sig_read_common(s, err);
-    if (rc != NW_OK) {
-        return rc;
-    }
     for (size_t k = 0; k < s->nord; k++) {
-        if (decide_one(s, docs, s->ord[k], now_ms) != NW_OK) {
+        if (measure_candidates(s, docs, s->ord[k], now_ms) != NW_OK) {
             return NW_E_NOMEM;
         }
     }
-    return NW_OK;
+    /* the counters of the documents with a related short-text pair: one more round trip, in
+     * the batches that have such a pair */
+    int rc = nw_sig_send_common_reads(s, docs, now_ms);
+    if (rc == NW_OK) {
+        rc = nw_sig_read_common(s, err);
+    }
+    for (size_t k = 0; k < s->nord && rc == NW_OK; k++) {
+        decide_one(s, &docs[s->ord[k]], &s->w[s->ord[k]]);
+    }
+    return rc;
 }

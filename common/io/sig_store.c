@@ -351,8 +351,7 @@ static int run_round(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, 
     }
     t0 = nw_now_seconds();
     nw_sig_free_replies(s);
-    if ((rc = nw_sig_send_fetches(s)) == NW_OK &&
-        (rc = nw_sig_send_common_reads(s, docs, now_ms)) == NW_OK) {
+    if ((rc = nw_sig_send_fetches(s)) == NW_OK) {
         rc = nw_sig_read_fetches_and_decide(s, docs, now_ms, err);
     }
     if (rc == NW_OK) {
@@ -444,9 +443,6 @@ int nw_store_query(nw_store *s, nw_store_doc *d, int64_t now_ms, nw_store_answer
     if (rc == NW_OK) {
         nw_sig_free_replies(s);
         rc = nw_sig_send_fetches(s);
-    }
-    if (rc == NW_OK) {
-        rc = nw_sig_send_common_reads(s, d, now_ms);
     }
     if (rc == NW_OK) {
         rc = nw_sig_read_fetches_and_decide(s, d, now_ms, err);

@@ -60,6 +60,12 @@ typedef struct work {
      * round's own reading of the links can predate the other's join. */
     const char *moved_story;
     int64_t moved_order;
+    struct common_check { /* a related short-text candidate, to check for common text */
+        size_t cand;
+        const uint16_t *exact;
+        size_t nexact;
+    } * checks; /* this round's, in the batch arena */
+    size_t nchecks;
     uint8_t common[NW_EXACT_MAX]; /* per exact value: common text (sig_common.c) */
     int common_known;             /* common[] is this decision's (marked when first needed) */
     int counted;                  /* saved by this batch, not a duplicate: counts in the sketch */
@@ -142,8 +148,9 @@ int nw_sig_order_pending(nw_store *s, const nw_store_doc *docs, size_t n);
 int nw_sig_send_fetches(nw_store *s);
 int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err);
 
-/* common text (sig_common.c): the counters' reads sent after phase 2's fetches and read after
- * their replies; a document's common values marked when a related candidate needs them, and
+/* common text (sig_common.c): the counters of the documents with a related short-text
+ * candidate read once every candidate is measured; a document's common values marked when
+ * one of them needs them, and
  * counted for the round's later documents once decided; the batch's saved non-duplicates
  * counted in Redis after the last round */
 int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_ms);
