@@ -113,8 +113,8 @@ jq -r 'select(.cluster.dup_of != null) | [.cluster.containment, .cluster.jaccard
     { n++; if ($2 >= 0.9) same++; else if ($1 >= 0.9) contained++; else partial++ }
     END { printf "  %d of %d articles with text name a dup_of: %d near-identical (Jaccard >= 0.9), " \
           "%d contained (containment >= 0.9), %d partial copies\n", n, total, same, contained, partial }'
-jq -r '.cluster.story_id' "$OUT/reuters.clustered.jsonl" | sort | uniq -c | sort -rn | head -3 |
-    awk '{ s = s (s ? ", " : "") $1 } END { print "  largest stories: " s " articles" }'
+jq -r '.cluster.story_id' "$OUT/reuters.clustered.jsonl" | sort | uniq -c | sort -rn |
+    awk 'NR <= 3 { s = s (s ? ", " : "") $1 } END { print "  largest stories: " s " articles" }'
 jq -r '[.id, .title] | @tsv' "$OUT/reuters.clustered.jsonl" >"$T/titles.tsv"
 echo "  order sensitivity: the same articles with their publication times, fed in published"
 echo "  order and shuffled (batches of 500): final decisions (story, dup_of) that differ"

@@ -144,8 +144,8 @@ static void remember_expired(nw_store *s, const hit *h, int64_t now_ms)
 typedef struct other {
     const uint8_t *sig;
     uint32_t shingles;
-    const uint16_t *exact, *masked;
-    size_t nexact, nmasked;
+    const uint16_t *exact, *masked, *tops;
+    size_t nexact, nmasked, ntops;
 } other;
 
 /* Containment of two exact sets, by the rule for small sets (decide.h). */
@@ -158,7 +158,9 @@ static double exact_containment(const nw_store *s, const uint16_t *a, size_t na,
 }
 
 /* Exactly when both are short texts with exact sets (records from before them have none),
- * with the template guard when both have masked sets; else from the MinHash. A related pair of
+ * with the template guard when both have masked sets; else from the MinHash, a short text in a
+ * long one checked by the long one's anchors (records from before 2026-12-03 have none). A
+ * related pair of
  * short texts is listed for the common-text check (sig_common.c) when the document's shingles
  * can be counted. */
 static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w, const other *o)
@@ -185,6 +187,13 @@ static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w,
     }
     c->jaccard = nw_minhash_jaccard8(w->sig8, o->sig);
     c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, o->shingles);
+    unsigned k = 0, m = 0; /* a short text and a long one: checked by the long one's anchors */
+    if (d->nexact && o->ntops) {
+        nw_match_sample(d->exact, d->nexact, o->tops, o->ntops, &k, &m);
+    } else if (o->nexact && w->ntops) {
+        nw_match_sample(o->exact, o->nexact, w->tops, w->ntops, &k, &m);
+    }
+    c->containment = nw_match_sampled_containment(c->containment, k, m);
     return NW_OK;
 }
 
@@ -217,8 +226,10 @@ static int decode_fetched(nw_store *s, struct fetch *f)
     f->sig = r.sig;
     f->nexact = r.nexact;
     f->nmasked = r.nmasked;
+    f->ntops = r.ntops;
     if (!(f->exact = u16s_of(s, r.exact, r.nexact)) ||
-        !(f->masked = u16s_of(s, r.masked, r.nmasked))) {
+        !(f->masked = u16s_of(s, r.masked, r.nmasked)) ||
+        !(f->tops = u16s_of(s, r.tops, r.ntops))) {
         return NW_E_NOMEM;
     }
     f->order_ms = r.order_ms;
@@ -243,7 +254,14 @@ static int measure_candidates(nw_store *s, nw_store_doc *docs, size_t i, int64_t
             const nw_store_doc *e = &docs[j];
             cand->id = e->doc_id;
             cand->order_ms = s->w[j].order_ms;
-            o = (other){s->w[j].sig8, e->shingles, e->exact, e->masked, e->nexact, e->nmasked};
+            o = (other){.sig = s->w[j].sig8,
+                        .shingles = e->shingles,
+                        .exact = e->exact,
+                        .nexact = e->nexact,
+                        .masked = e->masked,
+                        .nmasked = e->nmasked,
+                        .tops = s->w[j].tops,
+                        .ntops = s->w[j].ntops};
         } else {
             struct fetch *f = &s->fetch[w->fetched[c]];
             if (!f->decoded && decode_fetched(s, f) != NW_OK) {
@@ -255,7 +273,14 @@ static int measure_candidates(nw_store *s, nw_store_doc *docs, size_t i, int64_t
             }
             cand->id = f->id;
             cand->order_ms = f->order_ms;
-            o = (other){f->sig, f->shingles, f->exact, f->masked, f->nexact, f->nmasked};
+            o = (other){.sig = f->sig,
+                        .shingles = f->shingles,
+                        .exact = f->exact,
+                        .nexact = f->nexact,
+                        .masked = f->masked,
+                        .nmasked = f->nmasked,
+                        .tops = f->tops,
+                        .ntops = f->ntops};
         }
         if (measure(s, cand, d, w, &o) != NW_OK) {
             return NW_E_NOMEM;

@@ -234,6 +234,8 @@ nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work
         r->nexact = d->nexact;
         r->masked = w->masked_le;
         r->nmasked = d->nmasked;
+        r->tops = w->tops_le;
+        r->ntops = w->ntops;
     }
     return r;
 }
@@ -320,6 +322,17 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
         nw_minhash_pack8(d->sig, w->sig8);
         nw_sig_record_put_u16s(d->exact, d->nexact, w->exact_le);
         nw_sig_record_put_u16s(d->masked, d->nmasked, w->masked_le);
+        w->ntops = 0; /* a long text keeps its anchors' top halves to check short texts with */
+        for (size_t a = 0; !d->nexact && a < d->nanchors; a++) {
+            uint16_t top = (uint16_t)(d->anchors[a] >> 16);
+            if (!w->ntops || w->tops[w->ntops - 1] != top) {
+                w->tops[w->ntops++] = top;
+            }
+        }
+        for (size_t t = 0; t < w->ntops; t++) {
+            w->tops_le[2 * t] = (uint8_t)w->tops[t];
+            w->tops_le[2 * t + 1] = (uint8_t)(w->tops[t] >> 8);
+        }
         int j = nw_sig_batch_index(s, w->h);
         w->same_as = j >= 0 && strcmp(docs[j].doc_id, d->doc_id) == 0 ? j : -1;
         w->pending = w->same_as < 0;

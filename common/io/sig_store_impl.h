@@ -12,6 +12,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/shard_expiry.h"
+#include "../sketch/anchors.h"
 #include "../sketch/exact_set.h"
 #include "metrics.h"
 #include "redis_client.h"
@@ -37,6 +38,9 @@ typedef struct work {
     uint8_t sig8[NW_MINHASH_BINS];
     uint8_t exact_le[2 * NW_EXACT_MAX]; /* the document's exact set as its record holds it */
     uint8_t masked_le[2 * NW_EXACT_MAX];
+    uint16_t tops[NW_ANCHORS_MAX]; /* a long text's anchors' top halves (decide.h), distinct */
+    uint8_t tops_le[2 * NW_ANCHORS_MAX];
+    size_t ntops;
     nw_buf blob; /* the record as last read or written: what compare-and-set expects */
     nw_buf next; /* the record to write */
     hit *hits;   /* sorted by h once read; mutual hits appended after */
@@ -90,10 +94,10 @@ struct nw_store {
     /* the records read this round, one GET per distinct neighbour of the round */
     struct fetch { /* a neighbour's record read this batch: what verifying it needs */
         uint64_t h;
-        redisReply *rep;                /* its bytes, until the batch ends */
-        const uint8_t *sig;             /* into rep; decoded on first use; NULL when expired */
-        const uint16_t *exact, *masked; /* in the batch arena */
-        size_t nexact, nmasked;
+        redisReply *rep;    /* its bytes, until the batch ends */
+        const uint8_t *sig; /* into rep; decoded on first use; NULL when expired */
+        const uint16_t *exact, *masked, *tops; /* in the batch arena */
+        size_t nexact, nmasked, ntops;
         const char *id; /* the record's id, NUL-terminated */
         int64_t order_ms;
         uint32_t shingles;

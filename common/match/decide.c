@@ -67,6 +67,29 @@ double nw_match_exact_containment(const nw_match_params *p, double jaccard, doub
     return too_small(p, na, nb) ? jaccard : containment;
 }
 
+void nw_match_sample(const uint16_t *exact, size_t nexact, const uint16_t *tops, size_t ntops,
+                     unsigned *k, unsigned *m)
+{
+    *k = *m = 0;
+    if (!ntops) {
+        return;
+    }
+    uint16_t cut = tops[ntops - 1]; /* (its own top half may hold keys above the last anchor) */
+    for (size_t i = 0, j = 0; i < nexact && exact[i] < cut; i++) {
+        ++*m;
+        while (j < ntops && tops[j] < exact[i]) {
+            j++;
+        }
+        *k += j < ntops && tops[j] == exact[i];
+    }
+}
+
+double nw_match_sampled_containment(double c, unsigned k, unsigned m)
+{
+    double sampled = ((double)k + 2 * c) / ((double)m + 2);
+    return sampled < c ? sampled : c;
+}
+
 int nw_match_is_template(double containment, double masked_containment)
 {
     return containment < NW_TEMPLATE_SAME && masked_containment - containment >= NW_TEMPLATE_GAIN;

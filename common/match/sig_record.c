@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "../core/nw_error.h"
+#include "../sketch/anchors.h"
 #include "../sketch/exact_set.h"
 
-#define REC_VERSION 4
+#define REC_VERSION 5
+#define REC_VERSION_NO_TOPS 4
 #define REC_VERSION_NO_EXACT 3
 #define DEC_MARK 'D'
 
@@ -63,7 +65,8 @@ int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out)
               put(out, r->id.len, 2) || nw_buf_append(out, r->sig, NW_MINHASH_BINS) ||
               nw_buf_append(out, r->id.p, r->id.len) || put(out, r->nexact, 2) ||
               nw_buf_append(out, r->exact, 2 * r->nexact) || put(out, r->nmasked, 2) ||
-              nw_buf_append(out, r->masked, 2 * r->nmasked);
+              nw_buf_append(out, r->masked, 2 * r->nmasked) || put(out, r->ntops, 2) ||
+              nw_buf_append(out, r->tops, 2 * r->ntops);
     if (!bad && r->decided) {
         bad = put(out, DEC_MARK, 1) || put(out, (uint64_t)r->story_order_ms, 8) ||
               put_str(out, r->story) || put(out, r->nmatches, 1);
@@ -172,10 +175,11 @@ int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
     r->decided = 0;
     r->nmatches = r->nmerged = r->nrevised = 0;
     r->story = (nw_bytes){NULL, 0};
-    r->exact = r->masked = NULL;
-    r->nexact = r->nmasked = 0;
+    r->exact = r->masked = r->tops = NULL;
+    r->nexact = r->nmasked = r->ntops = 0;
     uint64_t version = get(&c, 1);
-    if (version != REC_VERSION && version != REC_VERSION_NO_EXACT) {
+    if (version != REC_VERSION && version != REC_VERSION_NO_TOPS &&
+        version != REC_VERSION_NO_EXACT) {
         return -1;
     }
     r->revision = (uint32_t)get(&c, 4);
@@ -186,12 +190,19 @@ int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r)
     r->sig = take(&c, NW_MINHASH_BINS);
     r->id.p = (const char *)take(&c, idlen);
     r->id.len = idlen;
-    if (version == REC_VERSION) {
+    if (version >= REC_VERSION_NO_TOPS) {
         r->nexact = (size_t)get(&c, 2);
         r->exact = take(&c, 2 * r->nexact);
         r->nmasked = (size_t)get(&c, 2);
         r->masked = take(&c, 2 * r->nmasked);
         if (r->nexact > NW_EXACT_MAX || r->nmasked > NW_EXACT_MAX) {
+            return -1;
+        }
+    }
+    if (version == REC_VERSION) {
+        r->ntops = (size_t)get(&c, 2);
+        r->tops = take(&c, 2 * r->ntops);
+        if (r->ntops > NW_ANCHORS_MAX) {
             return -1;
         }
     }

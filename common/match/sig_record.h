@@ -3,14 +3,15 @@
  * earlier matches, merged stories, revised articles) is added once made and rewritten by each
  * revision, whose counter also invalidates a claim another writer still holds. Pure.
  * Layout, little endian:
- *   u8 version=4 | u32 revision | u32 shingles | i64 first_seen_ms | i64 order_ms | u16 id_len
- *   | u8 sig[128] | id | u16 n | n x u16 exact (sketch/exact_set.h) | u16 n | n x u16 masked,
- *   then once decided: u8 'D' |
+ *   u8 version=5 | u32 revision | u32 shingles | i64 first_seen_ms | i64 order_ms | u16 id_len
+ *   | u8 sig[128] | id | u16 n | n x u16 exact (sketch/exact_set.h) | u16 n | n x u16 masked
+ *   | u16 n | n x u16 tops (a long text's anchors' top 16 bits, decide.h), then once decided:
+ *   u8 'D' |
  * i64 story_order_ms | u16 len | story | u8 n | n x (i64 order_ms | f64 jaccard | f64 containment |
  * u8 relation | u16 len | id) | u8 n | n x (u16 len | merged story) | u16 n | n x (u16 len |
- * revised id) Version 3 (before 2026-12-02's exact sets) is the same without the exact set: still
- * read, so records in the window when the store is upgraded stay matchable (through their MinHash).
- */
+ * revised id) Version 4 (before 2026-12-03's tops) is the same without the tops, version 3
+ * (before 2026-12-02's exact sets) without the exact and masked sets too: both still read, so
+ * records in the window when the store is upgraded stay matchable (less exactly). */
 #ifndef NW_SIG_RECORD_H
 #define NW_SIG_RECORD_H
 
@@ -49,6 +50,8 @@ typedef struct nw_sig_record {
     size_t nexact;
     const uint8_t *masked; /* nmasked little-endian u16: the same, names and numbers masked */
     size_t nmasked;
+    const uint8_t *tops; /* ntops little-endian u16: a long text's anchors' top halves */
+    size_t ntops;
     int decided;
     /* the decision */
     int64_t story_order_ms; /* the story's earliest article's order time */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 /* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,29 @@ static void test_common_text(void **state)
     assert_true(high > 430 && high < 570);
 }
 
+/* A short text inside a long page, checked against the page's anchors: a pair the MinHash
+ * scales up from a few shared stock phrases is brought down; a real copy keeps its figure. */
+static void test_sampled_containment(void **state)
+{
+    (void)state;
+    const uint16_t tops[] = {10, 20, 30, 40, 50, 60}; /* below 60: the page's anchors */
+    const uint16_t inside[] = {5, 10, 20, 30, 40, 50, 60, 70}, apart[] = {11, 21, 31, 41, 55, 61};
+    unsigned k, m;
+    nw_match_sample(inside, 8, tops, 6, &k, &m);
+    assert_true(k == 5 && m == 6); /* 5 of 6 under the cut (60 is not: the cut's own half) */
+    nw_match_sample(apart, 6, tops, 6, &k, &m);
+    assert_true(k == 0 && m == 5);
+    nw_match_sample(inside, 8, tops, 0, &k, &m);
+    assert_true(k == 0 && m == 0);
+    /* an estimate of 0.53 from the MinHash, 0 of 2 in the sample: not the same story (0.3) */
+    assert_true(nw_match_sampled_containment(0.53, 0, 2) < 0.3);
+    assert_true(nw_match_sampled_containment(0.36, 0, 1) < 0.3);
+    /* a real copy: 9 of 10 sampled keeps its 0.8; nothing sampled keeps the estimate */
+    assert_true(nw_match_sampled_containment(0.8, 9, 10) == 0.8);
+    assert_true(nw_match_sampled_containment(0.46, 0, 0) == 0.46);
+    assert_true(fabs(nw_match_sampled_containment(0.46, 5, 13) - 5.92 / 15) < 1e-9);
+}
+
 static nw_candidate ranked(const char *id, int64_t order, double j, double c)
 {
     nw_candidate x = cand(id, order, j, c);
@@ -448,20 +472,25 @@ static void test_record_round_trip(void **state)
     assert_false(back.decided);
     assert_int_equal(back.order_ms, r.order_ms);
     assert_int_equal(back.nexact, 0);
-    /* a version 3 record (written before exact sets: no counts after the id) is still read */
-    nw_buf v3;
-    nw_buf_init(&v3);
-    assert_int_equal(nw_buf_append(&v3, b.data, b.len - 4), NW_OK);
-    v3.data[0] = 3;
-    assert_int_equal(nw_sig_record_decode(v3.data, v3.len, &back), 0);
-    assert_int_equal(back.nexact, 0);
-    assert_memory_equal(back.id.p, "003", 3);
-    nw_buf_release(&v3);
+    /* a version 3 record (written before exact sets: no counts after the id) and a version 4
+     * one (before tops: two counts) are still read */
+    for (int v = 3; v <= 4; v++) {
+        nw_buf old;
+        nw_buf_init(&old);
+        assert_int_equal(nw_buf_append(&old, b.data, b.len - (v == 3 ? 6 : 2)), NW_OK);
+        old.data[0] = (char)v;
+        assert_int_equal(nw_sig_record_decode(old.data, old.len, &back), 0);
+        assert_int_equal(back.nexact + back.ntops, 0);
+        assert_memory_equal(back.id.p, "003", 3);
+        nw_buf_release(&old);
+    }
     const uint8_t exact[6] = {1, 0, 2, 0, 0, 1}; /* 1, 2, 256 */
     r.exact = exact;
     r.nexact = 3;
     r.masked = exact + 2;
     r.nmasked = 2;
+    r.tops = exact; /* (a record has tops or an exact set; the codec takes both) */
+    r.ntops = 2;
     r.decided = 1;
     r.story = (nw_bytes){"002", 3};
     r.story_order_ms = 1158105600000LL;
@@ -484,6 +513,8 @@ static void test_record_round_trip(void **state)
     assert_memory_equal(back.exact, exact, sizeof exact);
     assert_int_equal(back.nmasked, 2);
     assert_memory_equal(back.masked, exact + 2, 4);
+    assert_int_equal(back.ntops, 2);
+    assert_memory_equal(back.tops, exact, 4);
     assert_memory_equal(back.story.p, "002", 3);
     assert_int_equal(back.story_order_ms, r.story_order_ms);
     assert_int_equal(back.nmatches, 1);
@@ -518,6 +549,7 @@ int main(void)
         cmocka_unit_test_setup(test_small_sets_do_not_use_containment, setup),
         cmocka_unit_test_setup(test_matches_insert, setup),
         cmocka_unit_test_setup(test_common_text, setup),
+        cmocka_unit_test_setup(test_sampled_containment, setup),
         cmocka_unit_test_setup(test_final_state_ignores_arrival, setup),
         cmocka_unit_test(test_record_round_trip),
     };
