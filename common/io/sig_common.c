@@ -13,6 +13,7 @@
 
 #include "../core/nw_error.h"
 #include "../core/redis_keys.h"
+#include "../core/sort_u32.h"
 #include "../core/window.h"
 #include "../match/common_text.h"
 #include "sig_store_impl.h"
@@ -24,29 +25,15 @@ static int on(const nw_store *s)
     return s->p.common_after > 0;
 }
 
-/* Sorts n counters ascending: four 8-bit counting passes (a round has tens of thousands). */
+/* Sorts n counters ascending (a round has tens of thousands). */
 static int sort_u32(nw_store *s, uint32_t *v, size_t n)
 {
-    uint32_t *tmp = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *tmp), *from = v, *to = tmp;
+    uint32_t *tmp = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *tmp);
     if (!tmp) {
         return NW_E_NOMEM;
     }
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t at[257] = {0};
-        for (size_t i = 0; i < n; i++) {
-            at[((from[i] >> shift) & 0xff) + 1]++;
-        }
-        for (int b = 0; b < 256; b++) {
-            at[b + 1] += at[b];
-        }
-        for (size_t i = 0; i < n; i++) {
-            to[at[(from[i] >> shift) & 0xff]++] = from[i];
-        }
-        uint32_t *t = from;
-        from = to;
-        to = t;
-    }
-    return NW_OK; /* an even number of passes: the result is back in v */
+    nw_sort_u32(v, tmp, n, 0);
+    return NW_OK;
 }
 
 /* Makes sure a sketch key this instance is about to count in exists at its full size: BITFIELD

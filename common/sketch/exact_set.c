@@ -1,31 +1,9 @@
-/* exact_set.c - a sort of at most 256 values, and a merge to count the overlap. */
+/* exact_set.c - a short text's values sorted by radix (core/sort_u32.h), and a merge to count
+ * the overlap. */
 #include "exact_set.h"
 
+#include "../core/sort_u32.h"
 #include "anchors.h"
-
-/* Two counting passes of 8 bits over the top 16 bits (least significant first), no
- * comparisons: qsort's calls were half of fingerprinting a short text. Stable: of two keys with
- * the same top half, the one met first in the text comes first. */
-static void sort_by_top16(uint32_t *v, size_t n)
-{
-    uint32_t tmp[NW_EXACT_MAX];
-    uint32_t *from = v, *to = tmp;
-    for (int shift = 16; shift < 32; shift += 8) {
-        size_t at[257] = {0};
-        for (size_t i = 0; i < n; i++) {
-            at[((from[i] >> shift) & 0xff) + 1]++;
-        }
-        for (int b = 0; b < 256; b++) {
-            at[b + 1] += at[b];
-        }
-        for (size_t i = 0; i < n; i++) {
-            to[at[(from[i] >> shift) & 0xff]++] = from[i];
-        }
-        uint32_t *t = from;
-        from = to;
-        to = t;
-    }
-}
 
 size_t nw_exact_set(const uint64_t *shingles, size_t n, uint64_t seed, uint16_t *out,
                     uint32_t *keys)
@@ -33,11 +11,12 @@ size_t nw_exact_set(const uint64_t *shingles, size_t n, uint64_t seed, uint16_t 
     if (n == 0 || n > NW_EXACT_MAX) {
         return 0;
     }
-    uint32_t k[NW_EXACT_MAX];
+    uint32_t k[NW_EXACT_MAX], tmp[NW_EXACT_MAX];
     for (size_t i = 0; i < n; i++) {
         k[i] = nw_anchor_key(shingles[i], seed);
     }
-    sort_by_top16(k, n);
+    /* by the top half only: of keys sharing a value, the first met in the text is kept */
+    nw_sort_u32(k, tmp, n, 16);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         uint16_t top = (uint16_t)(k[i] >> 16);

@@ -14,6 +14,7 @@
 
 #include "core/doc.h"
 #include "core/nw_error.h"
+#include "core/sort_u32.h"
 #include "sketch/anchors.h"
 #include "sketch/exact_set.h"
 #include "sketch/fingerprint.h"
@@ -156,6 +157,30 @@ static void test_exact_sets(void **state)
     size_t nc = nw_exact_set(set + 200, 100, 1, c, NULL); /* 100 others */
     nw_exact_measure(b, nb, c, nc, &j, &ct);
     assert_true(ct < 0.03);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The radix sort: whole values as qsort has them; by the top half, stable. */
+static void test_sort_u32(void **state)
+{
+    (void)state;
+    static uint32_t v[1000], w[1000], tmp[1000];
+    for (size_t i = 0; i < 1000; i++) {
+        v[i] = w[i] = (uint32_t)rnd();
+    }
+    nw_sort_u32(v, tmp, 1000, 0);
+    qsort(w, 1000, sizeof *w, cmp_u32);
+    assert_memory_equal(v, w, sizeof v);
+    const uint32_t keys[] = {0x00020001, 0x00010009, 0x00020000, 0x00010003};
+    memcpy(v, keys, sizeof keys);
+    nw_sort_u32(v, tmp, 4, 16);
+    const uint32_t want[] = {0x00010009, 0x00010003, 0x00020001, 0x00020000};
+    assert_memory_equal(v, want, sizeof want);
 }
 
 /* The fp object round-trips; messages from before anchors have none; a damaged one is refused
@@ -308,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_anchors_are_consistent),
         cmocka_unit_test(test_anchor_params_checked),
         cmocka_unit_test(test_exact_sets),
+        cmocka_unit_test(test_sort_u32),
         cmocka_unit_test(test_fp_json_round_trip),
         cmocka_unit_test(test_fp_json_refuses_damage),
         cmocka_unit_test(test_fp_json_masked_may_be_larger),
