@@ -1,11 +1,12 @@
 /* sig_common.c - the store's side of common text (match/common_text.h): the counting sketch in
  * Redis and the marks it gives each short text's shingles. A document counts in the sketch
- * keys of its generation; a read sums this generation's and the last's. Reads ride in phase 2's
- * round with the candidates' records (one BITFIELD GET per sketch key for the whole round, each
- * counter once); the round's earlier non-duplicates are counted in memory, so a batch decides as if
- * its articles had come one at a time in publication order; the saved non-duplicates are counted in
- * Redis in one more round after the batch (a replay is never saved again, so never counted twice).
- */
+ * keys of its generation; a read sums this generation's and the last's. Once every candidate
+ * of a round is measured, the counters of the documents with a related short-text candidate
+ * are read in one more round trip (one BITFIELD GET per sketch key, each counter once; none
+ * when no document needs them); the round's earlier non-duplicates are counted in memory, so a
+ * batch decides as if its articles had come one at a time in publication order; the saved
+ * non-duplicates are counted in Redis in one more round after the batch (a replay is never
+ * saved again, so never counted twice). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
