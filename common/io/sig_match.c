@@ -160,9 +160,8 @@ static double exact_containment(const nw_store *s, const uint16_t *a, size_t na,
 /* Exactly when both are short texts with exact sets (records from before them have none),
  * with the template guard when both have masked sets; else from the MinHash, a short text in a
  * long one checked by the long one's anchors (records from before 2026-12-03 have none). A
- * related pair of
- * short texts is listed for the common-text check (sig_common.c) when the document's shingles
- * can be counted. */
+ * related pair of short texts is listed for the common-text check (sig_common.c) when the
+ * document's shingles can be counted. */
 static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w, const other *o)
 {
     if (d->nexact && o->nexact) {
