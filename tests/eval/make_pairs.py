@@ -137,7 +137,9 @@ TEMPLATES = [r"\d(ST|ND|RD|TH) QTR (NET|LOSS)$", r"SETS QUARTERLY", r"YEAR (NET|
 
 
 def template_pairs(rng, docs, n):
-    """Pairs of notices of one kind about different companies: each notice used once."""
+    """Pairs of notices of one kind about different companies: each notice used once, and none
+    that is a resend of one already used (Reuters sent some notices twice: the two are one
+    story, not two)."""
     groups = {}
     for d in docs:
         for i, t in enumerate(TEMPLATES):
@@ -145,13 +147,18 @@ def template_pairs(rng, docs, n):
                 groups.setdefault(i, []).append(d)
                 break
     out = []
+    used = {}  # shingle -> the notices used so far that have it
     while len(out) < n and any(len(g) >= 2 for g in groups.values()):
         for g in groups.values():
             if len(g) >= 2 and len(out) < n:
                 a, b = g.pop(), g.pop()
-                if a["title"] == b["title"] or shares_much({s: [0] for s in shingles(a["text"])},
-                                                           shingles(b["text"]), 0.8):
+                sa, sb = shingles(a["text"]), shingles(b["text"])
+                if a["title"] == b["title"] or shares_much({s: [0] for s in sa}, sb, 0.8) or \
+                        shares_much(used, sa, 0.8) or shares_much(used, sb, 0.8):
                     continue  # a resend, not another company's notice
+                for k, sh in enumerate((sa, sb)):
+                    for s in sh:
+                        used.setdefault(s, []).append(2 * len(out) + k)
                 meta = {"pair": a["id"], "kind": "template notice", "expect": "none"}
                 out.append([article(a["id"], a["title"], paragraphs(a["text"]), meta),
                             article(b["id"], b["title"], paragraphs(b["text"]), meta)])
