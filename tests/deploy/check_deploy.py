@@ -75,6 +75,20 @@ def check_config(bin_dir):
         if served != ENDPOINTS:
             problem(bin_dir, f"nearwire-{stage} serves {sorted(served)}, expected {sorted(ENDPOINTS)}")
 
+    # config/<service>.conf lists every key with its default (commented out)
+    for stage in SERVICES:
+        path = os.path.join(ROOT, "config", f"{stage}.conf")
+        listed = {}
+        for line in open(path):
+            m = re.match(r"^#\s*([a-z][a-z0-9_]*\.[a-z0-9_.]+)\s*=\s*(.*?)\s*$", line)
+            if m and m.group(1) not in listed:
+                listed[m.group(1)] = m.group(2)
+        for key, value in stage_config(bin_dir, stage).items():
+            if key not in listed:
+                problem(path, f"{key} is a key of nearwire-{stage} but not listed")
+            elif listed[key] != value:
+                problem(path, f"{key} is listed as {listed[key]!r}, its default is {value!r}")
+
     # every YAML file parses
     for path in sorted(glob.glob(os.path.join(DEPLOY, "**", "*.y*ml"), recursive=True)):
         try:
