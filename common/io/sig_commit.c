@@ -93,8 +93,10 @@ static int attach_revision(nw_store *s, nw_store_doc *docs, size_t cause, const 
     return NW_OK;
 }
 
-/* Phase 4: later related articles get this document as a match; articles of the stories that
- * were joined get the older story. */
+/* Phase 4: later related articles get this document as a match and their story as it stands
+ * now (a retried batch finds its earlier attempt's join already made, so the join alone would
+ * not move them: seen after a Redis failover), and articles of the stories that were joined
+ * get the older story. */
 int nw_sig_revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_err *err)
 {
     nw_revise_begin(s->rev);
@@ -107,6 +109,13 @@ int nw_sig_revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_e
             me.id = docs[i].doc_id;
             me.order_ms = w->order_ms;
             rc = nw_revise_add_match(s->rev, w->cands[c].id, i, &me);
+            int node = nw_links_node(s->links, w->cands[c].id, w->cands[c].order_ms);
+            int64_t order;
+            const char *story = node >= 0 ? nw_links_story(s->links, node, &order) : NULL;
+            if (rc == NW_OK) {
+                rc = story ? nw_revise_add_story(s->rev, w->cands[c].id, i, story, order)
+                           : NW_E_NOMEM;
+            }
         }
     }
     if (rc == NW_OK) {
