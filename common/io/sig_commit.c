@@ -109,12 +109,15 @@ int nw_sig_revise_others(nw_store *s, nw_store_doc *docs, const int *nodes, nw_e
             me.id = docs[i].doc_id;
             me.order_ms = w->order_ms;
             rc = nw_revise_add_match(s->rev, w->cands[c].id, i, &me);
+            /* (registered by nw_sig_link_stories: found, not added) */
             int node = nw_links_node(s->links, w->cands[c].id, w->cands[c].order_ms);
-            int64_t order;
-            const char *story = node >= 0 ? nw_links_story(s->links, node, &order) : NULL;
+            if (rc == NW_OK && node < 0) {
+                rc = NW_E_NOMEM;
+            }
             if (rc == NW_OK) {
-                rc = story ? nw_revise_add_story(s->rev, w->cands[c].id, i, story, order)
-                           : NW_E_NOMEM;
+                int64_t order;
+                const char *story = nw_links_story(s->links, node, &order);
+                rc = nw_revise_add_story(s->rev, w->cands[c].id, i, story, order);
             }
         }
     }

@@ -247,7 +247,7 @@ const uint8_t *nw_sig_common_marks(const nw_store *s, const nw_store_doc *d, wor
 
 void nw_sig_count_local(nw_store *s, const nw_store_doc *d, const work *w)
 {
-    if (!on(s) || w->dec.dup_of >= 0) {
+    if (!on(s) || w->dec.dup_of >= 0 || !s->ncounters) { /* (no counter read: none to count) */
         return;
     }
     for (size_t i = 0; i < d->nkeys; i++) {

@@ -329,10 +329,7 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
                 w->tops[w->ntops++] = top;
             }
         }
-        for (size_t t = 0; t < w->ntops; t++) {
-            w->tops_le[2 * t] = (uint8_t)w->tops[t];
-            w->tops_le[2 * t + 1] = (uint8_t)(w->tops[t] >> 8);
-        }
+        nw_sig_record_put_u16s(w->tops, w->ntops, w->tops_le);
         int j = nw_sig_batch_index(s, w->h);
         w->same_as = j >= 0 && strcmp(docs[j].doc_id, d->doc_id) == 0 ? j : -1;
         w->pending = w->same_as < 0;

@@ -43,6 +43,9 @@ static int put_strs(nw_buf *b, const nw_bytes *s, size_t n, int count_bytes)
     return bad;
 }
 
+/* a long text's tops go through the same u16 helpers as the exact sets */
+_Static_assert(NW_ANCHORS_MAX <= NW_EXACT_MAX, "tops fit nw_sig_record_put_u16s");
+
 void nw_sig_record_put_u16s(const uint16_t *v, size_t n, uint8_t *le)
 {
     for (size_t k = 0; k < n && k < NW_EXACT_MAX; k++) {

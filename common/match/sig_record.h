@@ -71,8 +71,9 @@ int nw_sig_record_encode(const nw_sig_record *r, nw_buf *out);
 /* Reads a record; every nw_bytes points into buf. 0, or -1 when it is not a record. */
 int nw_sig_record_decode(const char *buf, size_t len, nw_sig_record *r);
 
-/* A short text's set (exact or masked) between its values and the record's bytes: n
- * little-endian u16 (n at most NW_EXACT_MAX). */
+/* A record's u16 values (a short text's exact or masked set, a long text's tops) between
+ * their values and the record's bytes: n little-endian u16 (n at most NW_EXACT_MAX, which
+ * NW_ANCHORS_MAX does not exceed). */
 void nw_sig_record_put_u16s(const uint16_t *v, size_t n, uint8_t *le);
 void nw_sig_record_get_u16s(const uint8_t *le, size_t n, uint16_t *v);
 
