@@ -1,4 +1,4 @@
-/* base64.c - table-driven encoder and a strict decoder (padding required). */
+/* base64.c - table-driven encoder and a strict table-driven decoder (padding required). */
 #include "base64.h"
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -23,52 +23,51 @@ size_t nw_base64_encode(const unsigned char *in, size_t n, char *out)
     return o;
 }
 
-static int val(char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+') {
-        return 62;
-    }
-    if (c == '/') {
-        return 63;
-    }
-    return -1;
-}
+/* Each character's value plus one; 0 for every byte outside the alphabet (a table: the
+ * comparisons it replaces were 5% of cluster's CPU, decoding each message's fingerprint). */
+#define R4(c, v) [c] = (v) + 1, [(c) + 1] = (v) + 2, [(c) + 2] = (v) + 3, [(c) + 3] = (v) + 4
+static const unsigned char plus_one[256] = {
+    R4('A', 0),   R4('E', 4),   R4('I', 8),   R4('M', 12),  R4('Q', 16), R4('U', 20),
+    [('Y')] = 25, [('Z')] = 26, R4('a', 26),  R4('e', 30),  R4('i', 34), R4('m', 38),
+    R4('q', 42),  R4('u', 46),  [('y')] = 51, [('z')] = 52, R4('0', 52), R4('4', 56),
+    [('8')] = 61, [('9')] = 62, [('+')] = 63, [('/')] = 64,
+};
+#undef R4
 
 long nw_base64_decode(const char *in, size_t n, unsigned char *out, size_t cap)
 {
     if (n % 4) {
         return -1;
     }
+    const unsigned char *p = (const unsigned char *)in;
+    /* the last group may end in padding: the others are decoded without looking for it */
+    size_t pad = n && p[n - 1] == '=' ? (p[n - 2] == '=' ? 2 : 1) : 0;
+    size_t whole = pad ? n - 4 : n;
+    if (whole / 4 * 3 + (pad ? 3 - pad : 0) > cap) {
+        return -1;
+    }
     size_t o = 0;
-    for (size_t i = 0; i < n; i += 4) {
-        int a = val(in[i]), b = val(in[i + 1]);
-        int last = i + 4 == n;
-        int c = (last && in[i + 2] == '=') ? -2 : val(in[i + 2]);
-        int d = (last && in[i + 3] == '=') ? -2 : val(in[i + 3]);
-        if (a < 0 || b < 0 || c == -1 || d == -1 || (c == -2 && d != -2)) {
+    for (size_t i = 0; i < whole; i += 4) {
+        unsigned a = plus_one[p[i]], b = plus_one[p[i + 1]], c = plus_one[p[i + 2]],
+                 d = plus_one[p[i + 3]];
+        if (!a || !b || !c || !d) {
             return -1;
         }
-        unsigned v = (unsigned)a << 18 | (unsigned)b << 12 | (unsigned)(c < 0 ? 0 : c) << 6 |
-                     (unsigned)(d < 0 ? 0 : d);
-        size_t k = c == -2 ? 1 : d == -2 ? 2 : 3;
-        if (o + k > cap) {
-            return -1;
-        }
+        unsigned v = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
         out[o++] = (unsigned char)(v >> 16);
-        if (k > 1) {
-            out[o++] = (unsigned char)(v >> 8);
+        out[o++] = (unsigned char)(v >> 8);
+        out[o++] = (unsigned char)v;
+    }
+    if (pad) {
+        unsigned a = plus_one[p[whole]], b = plus_one[p[whole + 1]];
+        unsigned c = pad == 1 ? plus_one[p[whole + 2]] : 1;
+        if (!a || !b || !c) {
+            return -1;
         }
-        if (k > 2) {
-            out[o++] = (unsigned char)v;
+        unsigned v = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6;
+        out[o++] = (unsigned char)(v >> 16);
+        if (pad == 1) {
+            out[o++] = (unsigned char)(v >> 8);
         }
     }
     return (long)o;

@@ -88,7 +88,7 @@ void nw_revise_free(nw_revise *v)
 
 void nw_revise_begin(nw_revise *v)
 {
-    nw_arena_reset(&v->arena);
+    nw_arena_rewind(&v->arena);
     v->nin = v->nt = v->nresults = v->pokes = 0;
 }
 

@@ -307,7 +307,7 @@ static int read_replayed_revisions(nw_store *s, nw_store_doc *docs, size_t n, nw
 static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
 {
     nw_sig_free_replies(s);
-    nw_arena_reset(&s->arena);
+    nw_arena_rewind(&s->arena);
     nw_buf_reset(&s->expired);
     for (size_t i = 0; i < n; i++) {
         nw_store_doc *d = &docs[i];
@@ -476,7 +476,7 @@ int nw_store_records(nw_store *s, const char *const *ids, size_t n, const nw_sig
                      nw_err *err)
 {
     nw_sig_free_replies(s);
-    nw_arena_reset(&s->arena);
+    nw_arena_rewind(&s->arena);
     if (!n) {
         return NW_OK;
     }

@@ -115,6 +115,8 @@ struct nw_store {
      * the articles Redis counts and this round's earlier non-duplicates */
     uint32_t *counters;
     size_t ncounters;
+    uint32_t *counter_table; /* open addressing by slot: a counter's index + 1, 0 empty */
+    size_t counter_mask;
     uint16_t *counts, *local;
     size_t *read_firsts; /* per BITFIELD GET sent: its first counter */
     size_t ncounter_reads;

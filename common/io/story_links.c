@@ -79,7 +79,7 @@ void nw_links_free(nw_links *l)
 
 void nw_links_begin(nw_links *l)
 {
-    nw_arena_reset(&l->arena);
+    nw_arena_rewind(&l->arena);
     l->n = l->nedges = l->nmoved = 0;
     if (l->index) {
         memset(l->index, 0, l->icap * sizeof *l->index);

@@ -265,6 +265,14 @@ static void test_redis_keys(void **state)
     char k[128];
     assert_string_equal(nw_key_record(k, sizeof k, "nw:", 0xabcULL), "nw:s:0000000000000abc");
     assert_string_equal(nw_key_bucket(k, sizeof k, "nw:", 2925, 17), "nw:b:2925:17");
+    assert_string_equal(nw_key_bucket(k, sizeof k, "nw:", -3, 0), "nw:b:-3:0");
+    assert_string_equal(nw_key_common(k, sizeof k, "p:", INT64_MIN, 4294967295u),
+                        "p:c:-9223372036854775808:4294967295");
+    assert_string_equal(nw_key_record(k, sizeof k, "", UINT64_MAX), "s:ffffffffffffffff");
+    assert_string_equal(nw_key_article(k, sizeof k, "nw:", 0x0123456789abcdefULL),
+                        "nw:a:0123456789abcdef");
+    assert_string_equal(nw_key_record(k, 9, "nw:", 0xabcULL), "nw:s:000"); /* truncated */
+    assert_string_equal(nw_key_bucket(k, 8, "nw:", 2925, 17), "nw:b:29");
     assert_string_equal(nw_key_inserted(k, sizeof k, "nw:", 2925), "nw:n:2925");
     assert_string_equal(nw_key_link(k, sizeof k, "nw:", "sa", 1), "nw:sa:0000000000000001");
     assert_string_equal(nw_key_story(k, sizeof k, "nw:", "000_x"), "nw:sh:000_x");

@@ -1,6 +1,6 @@
 /* test_doc.c - the JSON document model: validation reasons (also for hostile messages: deep
  * nesting, escaped NULs, lone surrogates, duplicate keys), pass-through of user fields, UTF-8
- * validation and base64. */
+ * validation, base64, and the arena a batch's decoded values live in. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/base64.h"
 #include "core/doc.h"
 #include "core/json_check.h"
@@ -314,7 +315,58 @@ static void test_base64(void **state)
     assert_memory_equal(dec, "foob", 4);
     assert_int_equal(nw_base64_decode("Zm9vYg=", 7, dec, sizeof dec), -1);
     assert_int_equal(nw_base64_decode("Zm9v!g==", 8, dec, sizeof dec), -1);
-    assert_int_equal(nw_base64_decode("Zm9vYmFy", 8, dec, 4), -1); /* too long for cap */
+    assert_int_equal(nw_base64_decode("Zm9vYmFy", 8, dec, 4), -1);          /* too long for cap */
+    assert_int_equal(nw_base64_decode("Zm=vYg==", 8, dec, sizeof dec), -1); /* '=' inside */
+    assert_int_equal(nw_base64_decode("Zg==Zm9v", 8, dec, sizeof dec), -1); /* not at the end */
+    assert_int_equal(nw_base64_decode("Z===", 4, dec, sizeof dec), -1);
+    assert_int_equal(nw_base64_decode("", 0, dec, sizeof dec), 0);
+    /* every byte value, at every length's padding, round trips */
+    unsigned char all[256], back[256];
+    char text[400];
+    for (size_t i = 0; i < 256; i++) {
+        all[i] = (unsigned char)(255 - i);
+    }
+    for (size_t n = 0; n <= 256; n += n < 8 ? 1 : 31) {
+        size_t len = nw_base64_encode(all, n, text);
+        assert_int_equal(nw_base64_decode(text, len, back, sizeof back), (long)n);
+        assert_memory_equal(back, all, n);
+        if (n) { /* one byte short of room is refused */
+            assert_int_equal(nw_base64_decode(text, len, back, n - 1), -1);
+        }
+    }
+}
+
+/* A rewind keeps blocks for the next batch: the same memory comes back, zeroed when asked. */
+static void test_arena_rewind_reuses_blocks(void **state)
+{
+    (void)state;
+    nw_arena a;
+    nw_arena_init(&a);
+    unsigned char *small = nw_arena_alloc_raw(&a, 1000);
+    unsigned char *own = nw_arena_alloc_raw(&a, 100000); /* over 16 KiB: a block of its own */
+    assert_non_null(small);
+    assert_non_null(own);
+    memset(small, 0xff, 1000);
+    memset(own, 0xff, 100000);
+    nw_arena_rewind(&a);
+    unsigned char *again = nw_arena_alloc(&a, 1000);
+    assert_ptr_equal(again, small);
+    for (size_t i = 0; i < 1000; i++) {
+        assert_int_equal(again[i], 0);
+    }
+    assert_ptr_equal(nw_arena_alloc_raw(&a, 80000), own); /* the smallest kept block that fits */
+    assert_ptr_not_equal(nw_arena_alloc_raw(&a, 80000), own);
+    /* what is kept is bounded: a batch of 8 MiB keeps at most NW_ARENA_SPARE of it */
+    nw_arena_rewind(&a);
+    for (int i = 0; i < 8; i++) {
+        assert_non_null(nw_arena_alloc_raw(&a, (size_t)1 << 20));
+    }
+    nw_arena_rewind(&a);
+    assert_true(a.spare_bytes <= NW_ARENA_SPARE);
+    assert_true(a.spare_bytes >= NW_ARENA_SPARE / 2);
+    nw_arena_reset(&a); /* frees the kept blocks too (the ASan run checks for leaks) */
+    assert_null(a.spare);
+    assert_int_equal(a.spare_bytes, 0);
 }
 
 int main(void)
@@ -330,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_output_keeps_the_input_bytes),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_arena_rewind_reuses_blocks),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
