@@ -18,5 +18,5 @@ while :; do
   [ "$(m enrich nearwire_messages_in_total)" -ge 19779 ] && break
   sleep 1
 done
-for s in "${NW_STAGES[@]}"; do echo "$s $(curl -fsS "http://127.0.0.1:${P[$s]}/metrics" | grep -E '^nearwire_processing_seconds_(sum|count)' | tr '\n' ' ')"; done
+for s in "${NW_STAGES[@]}"; do echo "$s $(curl -fsS "http://127.0.0.1:${P[$s]}/metrics" | grep -E '^nearwire_(processing_seconds|redis_roundtrip_seconds|batch_size|batch)[a-z_]*_(sum|count)' | awk '{printf "%s=%.3f ", $1, $2}')"; done
 for s in "${NW_STAGES[@]}" broker; do nw_stop "$d/pids/$s.pid" 30; done

@@ -3,6 +3,8 @@
  * then the id contract. yajl needs a NUL-terminated copy, made once per message. */
 #include "doc.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +260,34 @@ void nw_json_dbl(yajl_gen g, const char *key, double val)
         nw_json_key(g, key);
     }
     char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%.4f", val);
-    yajl_gen_number(g, tmp, (size_t)n);
+    size_t n = nw_format_4f(tmp, val);
+    yajl_gen_number(g, tmp, n);
+}
+
+size_t nw_format_4f(char out[32], double val)
+{
+    /* what "%.4f" prints, without its format parsing (1,800 instructions a score): the value in
+     * ten-thousandths rounds as printf's exact decimal does unless it sits at a half, which,
+     * like negatives, huge values and NaN, is left to snprintf */
+    double x = val * 10000.0;
+    double frac = x - floor(x);
+    if (!(val >= 0 && x < 1e9) || fabs(frac - 0.5) < 1e-6) {
+        return (size_t)snprintf(out, 32, "%.4f", val);
+    }
+    uint64_t units = (uint64_t)(frac < 0.5 ? floor(x) : floor(x) + 1);
+    char tmp[24], *p = tmp + sizeof tmp;
+    for (int d = 0; d < 4; d++, units /= 10) {
+        *--p = (char)('0' + units % 10);
+    }
+    *--p = '.';
+    do {
+        *--p = (char)('0' + units % 10);
+        units /= 10;
+    } while (units);
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
 }
 
 void nw_json_bool(yajl_gen g, const char *key, int val)

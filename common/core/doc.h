@@ -58,6 +58,8 @@ void nw_json_str(yajl_gen g, const char *key, const char *val); /* val NULL -> n
 void nw_json_strn(yajl_gen g, const char *key, const char *val, size_t len);
 void nw_json_int(yajl_gen g, const char *key, long long val);
 void nw_json_dbl(yajl_gen g, const char *key, double val); /* 4 decimals, stable output */
+/* val as "%.4f" prints it, into out; the length */
+size_t nw_format_4f(char out[32], double val);
 void nw_json_bool(yajl_gen g, const char *key, int val);
 /* Moves the generated text into 'out' (appends) and resets the generator for reuse. */
 int nw_json_take(yajl_gen g, nw_buf *out);

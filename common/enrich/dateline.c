@@ -111,13 +111,10 @@ void nw_dateline_parse(const char *text, size_t n, nw_dateline *out)
     if (out->agency) {
         return;
     }
-    for (const agency_name *c = credits; c->tag; c++) {
-        size_t tl = strlen(c->tag);
-        for (size_t i = 0; i + tl <= n; i++) {
-            if (text[i] == c->tag[0] && strncmp(text + i, c->tag, tl) == 0) {
-                out->agency = c->name;
-                return;
-            }
+    for (const agency_name *c = credits; c->tag; c++) { /* (memmem: 7 scans of every text) */
+        if (memmem(text, n, c->tag, strlen(c->tag))) {
+            out->agency = c->name;
+            return;
         }
     }
 }

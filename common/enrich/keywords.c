@@ -253,13 +253,19 @@ size_t nw_keywords_top(const nw_term *terms, const long long *df, size_t n, long
         long long d = df[i] < 0 ? 0 : df[i];
         double idf = log((1.0 + (double)ndocs) / (1.0 + (double)d)) + 1.0;
         nw_keyword kw = {&terms[i], (1.0 + log((double)terms[i].tf)) * idf};
+        /* kept in order by moving the weaker ones down (a qsort after each was 2% of enrich) */
+        size_t at;
         if (kept < k) {
-            out[kept++] = kw;
-            qsort(out, kept, sizeof *out, by_score);
+            at = kept++;
         } else if (k && by_score(&kw, &out[k - 1]) < 0) {
-            out[k - 1] = kw;
-            qsort(out, kept, sizeof *out, by_score);
+            at = k - 1; /* the weakest is dropped */
+        } else {
+            continue;
         }
+        for (; at > 0 && by_score(&kw, &out[at - 1]) < 0; at--) {
+            out[at] = out[at - 1];
+        }
+        out[at] = kw;
     }
     return kept;
 }

@@ -505,6 +505,11 @@ int nw_redis_masters(nw_redis *r)
     return (int)r->nmasters;
 }
 
+int nw_redis_single(const nw_redis *r)
+{
+    return !r->cluster;
+}
+
 long nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens)
 {
     return queue(r, argc, argv, lens, master < 0 ? 0 : master);

@@ -72,6 +72,10 @@ int nw_redis_exec_all(nw_redis *r, const char *what, nw_err *err);
 int nw_redis_masters(nw_redis *r);
 long nw_redis_append_to(nw_redis *r, int master, int argc, const char **argv, const size_t *lens);
 
+/* 1 when connected to one server that is not a cluster node: a command may name keys of any
+ * slots (MGET of many keys). 0 on a cluster, which refuses keys of more than one slot. */
+int nw_redis_single(const nw_redis *r);
+
 /* The SHA1 of a registered script, for building a long EVALSHA with nw_redis_append (valid
  * once connected). */
 const char *nw_redis_script_sha(const nw_redis *r, int script);

@@ -47,8 +47,8 @@ int nw_sig_order_pending(nw_store *s, const nw_store_doc *docs, size_t n)
     return NW_OK;
 }
 
-/* The fetch of neighbour h this round, added (and its GET sent) on first sight; -1 when out
- * of memory. Documents of a batch share many neighbours: each record is read once. */
+/* The fetch of neighbour h this round, added on first sight; -1 when out of memory. Documents
+ * of a batch share many neighbours: each record is read once. */
 static int fetch_of(nw_store *s, uint64_t h)
 {
     if (2 * (s->nfetch + 1) > s->nfetch_slots) {
@@ -78,13 +78,39 @@ static int fetch_of(nw_store *s, uint64_t h)
         NW_OK) {
         return -1;
     }
-    char key[64];
-    nw_sig_record_key(s, key, sizeof key, h);
-    const char *av[] = {"GET", key};
-    nw_redis_append(s->r, 2, av, NULL);
     s->fetch[s->nfetch] = (struct fetch){.h = h};
     s->fetch_slots[i] = (int)s->nfetch + 1;
     return (int)s->nfetch++;
+}
+
+/* The reads of the round's neighbour records. One server takes them as MGETs: a GET each made
+ * them a quarter of the store's Redis commands, each costing the server its parsing and reply
+ * as much as the read itself. */
+static int send_record_reads(nw_store *s)
+{
+    size_t per = nw_redis_single(s->r) ? NW_FETCH_MGET : 1;
+    const char **argv = nw_arena_alloc(&s->arena, (per + 1) * sizeof *argv);
+    size_t *lens = nw_arena_alloc(&s->arena, (per + 1) * sizeof *lens);
+    char *keys = nw_arena_alloc_raw(&s->arena, (s->nfetch ? s->nfetch : 1) * NW_FETCH_KEY);
+    if (!argv || !lens || !keys) {
+        return NW_E_NOMEM;
+    }
+    argv[0] = per > 1 ? "MGET" : "GET";
+    lens[0] = strlen(argv[0]);
+    for (size_t f = 0; f < s->nfetch;) {
+        size_t argc = 1;
+        for (; argc <= per && f < s->nfetch; argc++, f++) {
+            char *key = keys + f * NW_FETCH_KEY;
+            nw_sig_record_key(s, key, NW_FETCH_KEY, s->fetch[f].h);
+            argv[argc] = key;
+            lens[argc] = strlen(key);
+        }
+        if (nw_redis_append(s->r, (int)argc, argv, lens) < 0) {
+            return NW_E_NOMEM;
+        }
+    }
+    s->fetch_per_read = per;
+    return NW_OK;
 }
 
 /* Phase 2, sending: the records of each document's neighbours. A document of this round is
@@ -123,7 +149,7 @@ int nw_sig_send_fetches(nw_store *s)
         }
         w->nhits = keep;
     }
-    return NW_OK;
+    return send_record_reads(s);
 }
 
 /* An expired record's bucket entry: ZREM it from both generations it may sit in. */
@@ -308,10 +334,28 @@ static void decide_one(nw_store *s, const nw_store_doc *d, work *w)
 
 int nw_sig_read_fetches_and_decide(nw_store *s, nw_store_doc *docs, int64_t now_ms, nw_err *err)
 {
-    for (size_t f = 0; f < s->nfetch; f++) {
-        int rc = nw_redis_reply(s->r, &s->fetch[f].rep, err);
+    size_t per = s->fetch_per_read, reads = (s->nfetch + per - 1) / per;
+    if (nw_array_reserve((void **)&s->fetch_replies, &s->fetch_replies_cap, reads,
+                         sizeof *s->fetch_replies) != NW_OK) {
+        return nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
+    }
+    for (size_t r = 0; r < reads; r++) {
+        redisReply *rep;
+        int rc = nw_redis_reply(s->r, &rep, err);
         if (rc != NW_OK) {
             return rc;
+        }
+        s->fetch_replies[s->nfetch_replies++] = rep;
+        size_t first = r * per, n = s->nfetch - first < per ? s->nfetch - first : per;
+        if (per == 1) {
+            s->fetch[first].rep = rep; /* (an error reply reads as no record, as it did) */
+        } else if (rep->type != REDIS_REPLY_ARRAY || rep->elements != n) {
+            return nw_err_set(err, NW_E_RETRY, "redis", "reading neighbour records: %s",
+                              rep->type == REDIS_REPLY_ERROR ? rep->str : "not an array");
+        } else {
+            for (size_t e = 0; e < n; e++) {
+                s->fetch[first + e].rep = rep->element[e];
+            }
         }
     }
     for (size_t k = 0; k < s->nord; k++) {

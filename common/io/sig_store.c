@@ -16,11 +16,10 @@
 
 void nw_sig_free_replies(nw_store *s)
 {
-    for (size_t f = 0; f < s->nfetch; f++) {
-        if (s->fetch[f].rep) {
-            freeReplyObject(s->fetch[f].rep);
-        }
+    for (size_t i = 0; i < s->nfetch_replies; i++) {
+        freeReplyObject(s->fetch_replies[i]);
     }
+    s->nfetch_replies = 0;
     s->nfetch = 0;
 }
 
@@ -128,6 +127,7 @@ void nw_store_free(nw_store *s)
     free(s->ord);
     free(s->slots);
     free(s->fetch);
+    free(s->fetch_replies);
     free(s->fetch_slots);
     nw_buf_release(&s->expired);
     nw_links_free(s->links);

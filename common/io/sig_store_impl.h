@@ -23,7 +23,9 @@
 /* Distinct bucket neighbours verified per document. Every neighbour is verified: a cut that
  * kept some would depend on which others were stored first, and so would the decisions. */
 #define MAX_HITS 4096
-#define MAX_ROUNDS 4 /* a document poked while it was being decided decides again */
+#define MAX_ROUNDS 4      /* a document poked while it was being decided decides again */
+#define NW_FETCH_MGET 256 /* neighbour records an MGET reads (one server) */
+#define NW_FETCH_KEY 96   /* room for a record's key: the prefix (< 64) and "s:<16 hex>" */
 
 typedef struct hit {
     uint64_t h;
@@ -91,11 +93,12 @@ struct nw_store {
     size_t nord, ordcap;
     int *slots; /* open addressing on h: batch document + 1 */
     size_t nslots;
-    /* the records read this round, one GET per distinct neighbour of the round */
+    /* the records read this round, once per distinct neighbour of the round: MGETs of up to
+     * NW_FETCH_MGET keys on one server, a GET each on a cluster (keys of many slots) */
     struct fetch { /* a neighbour's record read this batch: what verifying it needs */
         uint64_t h;
-        redisReply *rep;    /* its bytes, until the batch ends */
-        const uint8_t *sig; /* into rep; decoded on first use; NULL when expired */
+        const redisReply *rep; /* its bytes (in one of fetch_replies), until the batch ends */
+        const uint8_t *sig;    /* into rep; decoded on first use; NULL when expired */
         const uint16_t *exact, *masked, *tops; /* in the batch arena */
         size_t nexact, nmasked, ntops;
         const char *id; /* the record's id, NUL-terminated */
@@ -104,7 +107,10 @@ struct nw_store {
         int decoded;
     } * fetch;
     size_t nfetch, fetch_cap;
-    int *fetch_slots; /* open addressing on h: fetch + 1 */
+    redisReply **fetch_replies; /* the round's GET or MGET replies, freed when the batch ends */
+    size_t nfetch_replies, fetch_replies_cap;
+    size_t fetch_per_read; /* records a reply holds: NW_FETCH_MGET, or 1 (GET) */
+    int *fetch_slots;      /* open addressing on h: fetch + 1 */
     size_t nfetch_slots;
     nw_arena arena;
     nw_shard_expiry expiry; /* the bucket shard keys whose EXPIREAT is set */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 /* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +337,30 @@ static void test_base64(void **state)
     }
 }
 
+/* The scores' format is printf's "%.4f" exactly, halves and odd values included. */
+static void test_format_4f_is_printf(void **state)
+{
+    (void)state;
+    const double fixed[] = {0,           1,       0.5,      0.00005, 0.00015, 0.12345,
+                            2.5,         1e-9,    0.99995,  0.99994, 12.3456, 1e8,
+                            123456789.5, 1e12,    -0.00001, -3.25,   NAN,     INFINITY,
+                            0.1 + 0.2,   1.0 / 3, 2.0 / 3,  0.6125,  0.61255, 7.00005};
+    char got[32], want[32];
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        snprintf(want, sizeof want, "%.4f", fixed[i]);
+        assert_int_equal(nw_format_4f(got, fixed[i]), strlen(want));
+        assert_string_equal(got, want);
+    }
+    unsigned long long r = 88172645463325252ULL; /* xorshift: a million values of every size */
+    for (int i = 0; i < 1000000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        double v = (double)(r >> 11) / (double)(1ULL << 53) * pow(10, (double)(i % 12) - 3);
+        snprintf(want, sizeof want, "%.4f", v);
+        nw_format_4f(got, v);
+        assert_string_equal(got, want);
+    }
+}
+
 /* A rewind keeps blocks for the next batch: the same memory comes back, zeroed when asked. */
 static void test_arena_rewind_reuses_blocks(void **state)
 {
@@ -383,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_arena_rewind_reuses_blocks),
+        cmocka_unit_test(test_format_4f_is_printf),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
