@@ -19,6 +19,8 @@ GOALS = {
     "whole pipeline, Kafka exactly once": "",
     "Redis bytes per article after the pipeline run, development broker": "<= 1,024 B",
     "CPU per article, development broker": "<= 200 us (2 cores at 10k/s)",
+    "cluster's batches: busy, of it waiting for Redis, development broker": "",
+    "cluster's batches: busy, of it waiting for Redis, Apache Kafka": "",
     "CPU per article, Apache Kafka": "<= 200 us",
     "latency p99 at 1k docs/s, development broker": "<= 0.25 s",
     "latency p99 at 1k docs/s, Apache Kafka": "<= 0.25 s",
@@ -37,6 +39,9 @@ PIPELINE_LINES = [
     (r"alone\s+([\d.]+) s", "one article alone, {}", lambda m: f"{m[1]} s"),
     (r"first\s+([\d.]+) s", "first article on a fresh stack, {}", lambda m: f"{m[1]} s"),
     (r"cpu/article .* total (\d+) us", "CPU per article, {}", lambda m: f"{int(m[1]):,} us"),
+    (r"busy .* cluster ([\d.]+) s \(Redis ([\d.]+) s\),.* of the run's ([\d.]+) s",
+     "cluster's batches: busy, of it waiting for Redis, {}",
+     lambda m: f"{m[1]} s, {m[2]} s (of the run's {m[3]} s)"),
     (r"redis bytes\s+(\d+) per article", "Redis bytes per article after the pipeline run, {}",
      lambda m: f"{int(m[1]):,} B (cards included)"),
 ]
