@@ -20,6 +20,7 @@ static int cmp_keys(const void *a, const void *b)
 }
 
 /* A key that one object of the tree has twice, or NULL. Depth is bounded by the pre-scan. */
+#define SMALL_OBJECT 16
 static const char *duplicate_key(yajl_val v)
 {
     if (YAJL_IS_ARRAY(v)) {
@@ -36,7 +37,16 @@ static const char *duplicate_key(yajl_val v)
     }
     size_t n = v->u.object.len;
     const char *found = NULL;
-    if (n > 1) {
+    if (n > 1 && n <= SMALL_OBJECT) {
+        /* most objects: each key against the ones before it, no copy (a malloc and a qsort
+         * per object were 2% of a stage's parsing) */
+        for (size_t i = 1; i < n && !found; i++) {
+            for (size_t j = 0; j < i && !found; j++) {
+                found = strcmp(v->u.object.keys[j], v->u.object.keys[i]) == 0 ? v->u.object.keys[i]
+                                                                              : NULL;
+            }
+        }
+    } else if (n > 1) {
         const char **keys = malloc(n * sizeof *keys);
         if (!keys) {
             return NULL; /* the check is skipped, not the message */

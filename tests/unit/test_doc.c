@@ -106,6 +106,19 @@ static void test_hostile_json(void **state)
     assert_string_equal(reason_of("{\"id\":\"d1\",\"m\":[{\"a\":1,\"b\":2,\"a\":3}]}"),
                         "duplicate_key");
     assert_string_equal(reason_of("{\"id\":\"d1\",\"m\":{\"a\":{\"a\":1}}}"), "ok");
+    /* objects small and large are checked differently: both find the same duplicates */
+    char big[512];
+    for (int keys = 15; keys <= 20; keys++) {
+        for (int dup = 0; dup < 2; dup++) {
+            int at = snprintf(big, sizeof big, "{\"id\":\"d1\"");
+            for (int k = 1; k < keys; k++) {
+                at += snprintf(big + at, sizeof big - (size_t)at, ",\"k%d\":%d",
+                               dup && k == keys - 1 ? 3 : k, k);
+            }
+            snprintf(big + at, sizeof big - (size_t)at, "}");
+            assert_string_equal(reason_of(big), dup ? "duplicate_key" : "ok");
+        }
+    }
 }
 
 /* What a stage is about to produce: only JSON the next stage takes. The check is structural
