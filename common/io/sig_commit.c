@@ -19,7 +19,7 @@
  * document; candidates follow. */
 int nw_sig_link_stories(nw_store *s, const nw_store_doc *docs, int *nodes, nw_err *err)
 {
-    nw_links_begin(s->links);
+    nw_links_begin(s->links, s->batch_token);
     for (size_t k = 0; k < s->nord; k++) {
         size_t i = s->ord[k];
         nodes[k] = nw_links_node(s->links, docs[i].doc_id, s->w[i].order_ms);

@@ -309,6 +309,7 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
     nw_sig_free_replies(s);
     nw_arena_rewind(&s->arena);
     nw_buf_reset(&s->expired);
+    s->batch_token = 0x6e77626174636821ULL;
     for (size_t i = 0; i < n; i++) {
         nw_store_doc *d = &docs[i];
         work *w = &s->w[i];
@@ -317,6 +318,7 @@ static void begin_batch(nw_store *s, nw_store_doc *docs, size_t n)
         d->revisions = NULL;
         d->nrevisions = 0;
         w->h = XXH3_64bits(d->doc_id, strlen(d->doc_id));
+        s->batch_token = XXH3_64bits_withSeed(&w->h, sizeof w->h, s->batch_token);
         w->nhits = w->ncands = w->nrevised = 0;
         w->counted = 0;
         nw_minhash_pack8(d->sig, w->sig8);

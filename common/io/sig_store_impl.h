@@ -110,6 +110,7 @@ struct nw_store {
     redisReply **fetch_replies; /* the round's GET or MGET replies, freed when the batch ends */
     size_t nfetch_replies, fetch_replies_cap;
     size_t fetch_per_read; /* records a reply holds: NW_FETCH_MGET, or 1 (GET) */
+    uint64_t batch_token;  /* the batch's documents' ids hashed: the same again when retried */
     int *fetch_slots;      /* open addressing on h: fetch + 1 */
     size_t nfetch_slots;
     nw_arena arena;

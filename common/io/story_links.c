@@ -27,6 +27,8 @@ typedef struct node {
     int before;                    /* the story it had before this batch (first find) */
     int dsu;                       /* in memory: union over the roots */
     int linked;                    /* this batch linked it under another story */
+    int mine;                      /* its link names this batch's token: linked by an earlier
+                                      attempt of this batch, whose reply may have been lost */
     long set_ticket, check_ticket; /* its link's SET NX and its target's check, when sent */
     int used; /* in an edge or a chain: its story is read; an article related to nothing
                  stands for its own story (a racer that links it also revises it) */
@@ -36,6 +38,7 @@ struct nw_links {
     nw_redis *r;
     char prefix[64];
     char ttl[24];
+    uint64_t token; /* the batch's (nw_links_begin) */
     nw_arena arena;
     node *nodes;
     size_t n, cap;
@@ -77,8 +80,9 @@ void nw_links_free(nw_links *l)
     free(l);
 }
 
-void nw_links_begin(nw_links *l)
+void nw_links_begin(nw_links *l, uint64_t token)
 {
+    l->token = token;
     nw_arena_rewind(&l->arena);
     l->n = l->nedges = l->nmoved = 0;
     if (l->index) {
@@ -131,7 +135,7 @@ static int add_node(nw_links *l, const char *id, size_t idlen, int64_t order_ms)
         nw_array_reserve((void **)&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes) != NW_OK) {
         return -1;
     }
-    l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0, -1, -1, 0};
+    l->nodes[l->n] = (node){h, copy, order_ms, UNKNOWN, UNKNOWN, (int)l->n, 0, 0, -1, -1, 0};
     l->index[slot] = (int)l->n + 1;
     return (int)l->n++;
 }
@@ -194,7 +198,17 @@ static int read_parent(nw_links *l, int i, const redisReply *rep, nw_err *err)
     for (int b = 0; b < 8; b++) {
         order |= (int64_t)((uint64_t)(unsigned char)rep->str[b] << (8 * b));
     }
-    int p = add_node(l, rep->str + 8, rep->len - 8, order);
+    /* the parent's id, then (links made since 2026-12-03) a NUL and the linker's token */
+    const char *id = rep->str + 8, *nul = memchr(id, '\0', rep->len - 8);
+    size_t idlen = nul ? (size_t)(nul - id) : rep->len - 8;
+    if (nul && rep->len - 8 - idlen - 1 == 8) {
+        uint64_t token = 0;
+        for (int b = 0; b < 8; b++) {
+            token |= (uint64_t)(unsigned char)nul[1 + b] << (8 * b);
+        }
+        l->nodes[i].mine = token == l->token;
+    }
+    int p = add_node(l, id, idlen, order);
     if (p < 0) {
         return NW_E_NOMEM;
     }
@@ -250,15 +264,19 @@ static int find_all(nw_links *l, nw_err *err)
     return rc;
 }
 
-static void encode_link(const node *to, nw_buf *b)
+/* A link's value: the parent's order (8 bytes, little-endian), its id, a NUL and the linking
+ * batch's token (8 bytes, little-endian). */
+static void encode_link(const node *to, uint64_t token, nw_buf *b)
 {
-    unsigned char o[8];
+    unsigned char o[8], t[9] = {0};
     for (int k = 0; k < 8; k++) {
         o[k] = (unsigned char)((uint64_t)to->order_ms >> (8 * k));
+        t[1 + k] = (unsigned char)(token >> (8 * k));
     }
     nw_buf_reset(b);
     nw_buf_append(b, o, 8);
     nw_buf_append(b, to->id, strlen(to->id));
+    nw_buf_append(b, t, 9);
 }
 
 /* Unions the roots the edges join (earliest wins), then sends the links and the checks. */
@@ -289,7 +307,7 @@ static size_t send_links(nw_links *l, nw_buf *val)
         char sa[64], sm[64];
         key(l, sa, sizeof sa, "sa", q->h);
         key(l, sm, sizeof sm, "sm", t->h);
-        encode_link(t, val);
+        encode_link(t, l->token, val);
         const char *set[] = {"SET", sa, val->data, "NX", "EX", l->ttl};
         size_t sl[] = {3, strlen(sa), val->len, 2, 2, strlen(l->ttl)};
         const char *add[] = {"SADD", sm, q->id}, *exp[] = {"EXPIRE", sm, l->ttl};
@@ -408,6 +426,11 @@ static int collect_one(nw_links *l, int q, size_t max, nw_err *err)
             if (r2 != NW_OK) {
                 return r2;
             }
+            if (rep->type == REDIS_REPLY_ERROR && rc == NW_OK) {
+                /* not "no members": the joined story's articles would keep their old story */
+                rc = nw_err_set(err, NW_E_RETRY, "redis", "reading a joined story's articles: %s",
+                                rep->str);
+            }
             for (size_t e = 0; rc == NW_OK && rep->type == REDIS_REPLY_ARRAY && e < rep->elements;
                  e++) {
                 const redisReply *id = rep->element[e];
@@ -432,7 +455,7 @@ int nw_links_collect_moved(nw_links *l, size_t max_per_story, nw_err *err)
     int rc = NW_OK;
     l->nmoved = 0;
     for (size_t i = 0; i < l->n && rc == NW_OK; i++) {
-        if (l->nodes[i].linked) {
+        if (l->nodes[i].linked || l->nodes[i].mine) {
             rc = collect_one(l, (int)i, max_per_story, err);
         }
     }

@@ -24,8 +24,10 @@ typedef struct nw_links nw_links;
 nw_links *nw_links_new(nw_redis *r, const char *prefix, long long window_s);
 void nw_links_free(nw_links *l);
 
-/* Forgets the last batch. */
-void nw_links_begin(nw_links *l);
+/* Forgets the last batch. token names this one (the same documents give the same token): a
+ * link found made under it is this batch's own from an attempt that failed after making it
+ * (a retry after a Redis failover), and the stories it joined are collected as moved. */
+void nw_links_begin(nw_links *l, uint64_t token);
 /* The node of article 'id' (copied), added once; -1 when out of memory. */
 int nw_links_node(nw_links *l, const char *id, int64_t order_ms);
 /* The two articles are related: their stories become one. */

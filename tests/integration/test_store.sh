@@ -166,6 +166,36 @@ check "a replay adds nothing to the counters" eq "$(counter_sum exact:)" "$befor
 check "the counter keys were made at their full size (65,472 bytes, not grown by doubling)" \
     eq "$(rc --scan --pattern 'exact:c:*' | while read -r k; do rc STRLEN "$k"; done | sort -u)" 65472
 
+# a batch that joins two stories and fails after its link was made (here: Redis refuses the
+# SMEMBERS that reads the joined story's articles) is retried, finds the link already there,
+# and still moves the joined story's articles: the link names the batch that made it (seen
+# after Redis failovers, where the retried batch had left the joined articles in their story)
+seed() { jq -c --arg id "$2" --arg at "$3" "$4" "$NW_ROOT/tests/data/seeds/seeds.jsonl" |
+    sed -n "$1p"; }
+{
+    seed 1 join-a 2006-09-13T20:19:00Z '.id = $id | .published_at = $at'
+    seed 5 join-b 2006-09-14T10:00:00Z '.id = $id | .published_at = $at'
+    seed 5 join-b-copy 2006-09-14T11:00:00Z '.id = $id | .published_at = $at'
+} | clean --set clean.repeated_after=0 | "$NW_BIN/nearwire-fingerprint" --pipe >"$T/join1.fp"
+ap=$(sed -n 1p "$NW_ROOT/tests/data/seeds/seeds.jsonl" | jq -r .body)
+sed -n 5p "$NW_ROOT/tests/data/seeds/seeds.jsonl" |
+    jq -c --arg ap "$ap" '.id = "join-both" | .published_at = "2006-09-15T10:00:00Z" |
+        .body = $ap + "\n\n" + .body' |
+    clean --set clean.repeated_after=0 | "$NW_BIN/nearwire-fingerprint" --pipe >"$T/join2.fp"
+cluster --set redis.prefix=join: <"$T/join1.fp" >"$T/join1.out"
+logged=$(wc -l <"$T/logs/cluster.log")
+rc ACL SETUSER default -smembers >/dev/null
+(sleep 2 && rc ACL SETUSER default +smembers >/dev/null) &
+allow=$!
+cluster --set redis.prefix=join: <"$T/join2.fp" >"$T/join2.out"
+wait "$allow"
+check "the joining batch was refused once and retried" \
+    test "$(tail -n +$((logged + 1)) "$T/logs/cluster.log" | grep -c 'event=step_retry')" -ge 1
+stories=$(cat "$T/join1.out" "$T/join2.out" | decisions /dev/stdin | jq -r '"\(.[0])=\(.[1])"' |
+    sort | tr '\n' ' ')
+check "its retry still moves the joined story's articles ($stories)" eq "$stories" \
+    "join-a=join-a join-b-copy=join-a join-b=join-a join-both=join-a "
+
 # an anchor in more than cluster.anchor_df_max documents is common text and finds nothing: at
 # a limit of 1 every shared anchor is over it, and the decisions are the bands' alone
 cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 <"$T/contained.fp" >"$T/df1.out"
