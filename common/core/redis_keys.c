@@ -52,25 +52,30 @@ static void put_hex16(key *k, uint64_t h)
     put(k, tmp, sizeof tmp);
 }
 
-/* prefix, kind, then a 16-digit hash */
-static char *hashed(char *out, size_t cap, const char *prefix, const char *kind, uint64_t h)
+/* "<prefix><kind>:" begun in out */
+static key begin(char *out, size_t cap, const char *prefix, const char *kind)
 {
     key k = {out, cap, 0};
     out[0] = '\0';
     put_str(&k, prefix);
     put_str(&k, kind);
+    put(&k, ":", 1);
+    return k;
+}
+
+/* prefix, kind, then ":" and a 16-digit hash */
+static char *hashed(char *out, size_t cap, const char *prefix, const char *kind, uint64_t h)
+{
+    key k = begin(out, cap, prefix, kind);
     put_hex16(&k, h);
     return out;
 }
 
-/* prefix, kind, then "<gen>:<shard>" */
+/* prefix, kind, then ":<gen>:<shard>" */
 static char *sharded(char *out, size_t cap, const char *prefix, const char *kind, int64_t gen,
                      unsigned shard)
 {
-    key k = {out, cap, 0};
-    out[0] = '\0';
-    put_str(&k, prefix);
-    put_str(&k, kind);
+    key k = begin(out, cap, prefix, kind);
     put_dec(&k, gen);
     put(&k, ":", 1);
     put_dec(&k, shard);
@@ -79,17 +84,17 @@ static char *sharded(char *out, size_t cap, const char *prefix, const char *kind
 
 char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h)
 {
-    return hashed(out, cap, prefix, "s:", h);
+    return hashed(out, cap, prefix, "s", h);
 }
 
 char *nw_key_bucket(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)
 {
-    return sharded(out, cap, prefix, "b:", gen, shard);
+    return sharded(out, cap, prefix, "b", gen, shard);
 }
 
 char *nw_key_common(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)
 {
-    return sharded(out, cap, prefix, "c:", gen, shard);
+    return sharded(out, cap, prefix, "c", gen, shard);
 }
 
 char *nw_key_inserted(char *out, size_t cap, const char *prefix, int64_t gen)
@@ -100,13 +105,7 @@ char *nw_key_inserted(char *out, size_t cap, const char *prefix, int64_t gen)
 
 char *nw_key_link(char *out, size_t cap, const char *prefix, const char *kind, uint64_t h)
 {
-    key k = {out, cap, 0};
-    out[0] = '\0';
-    put_str(&k, prefix);
-    put_str(&k, kind);
-    put(&k, ":", 1);
-    put_hex16(&k, h);
-    return out;
+    return hashed(out, cap, prefix, kind, h);
 }
 
 char *nw_key_story(char *out, size_t cap, const char *prefix, const char *story)
@@ -128,12 +127,12 @@ char *nw_key_recent(char *out, size_t cap, const char *prefix, unsigned shard)
 
 char *nw_key_article(char *out, size_t cap, const char *prefix, uint64_t h)
 {
-    return hashed(out, cap, prefix, "a:", h);
+    return hashed(out, cap, prefix, "a", h);
 }
 
 char *nw_key_counted(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)
 {
-    return sharded(out, cap, prefix, "df:seen:", gen, shard);
+    return sharded(out, cap, prefix, "df:seen", gen, shard);
 }
 
 char *nw_key_df(char *out, size_t cap, const char *prefix, int64_t gen)
