@@ -52,13 +52,23 @@ def distinct_articles(docs, lo, hi):
     return out
 
 
-def leading_part(paras, share):
-    """The article's first sentences, up to 'share' of its shingles: a story, not a copy."""
-    whole = shingles(" ".join(paras))
+def leading_part(paras, share, most):
+    """The article's opening with 'share' to 'most' of its shingles: a story, not a copy. Its
+    first sentences, the last of them cut at a word when a whole one would pass 'most' (a
+    sentence can be half of a short article: whole sentences alone made parts of up to 100%,
+    true duplicates labelled as stories)."""
+    whole = len(shingles(" ".join(paras)))
     ss = sentences(" ".join(paras))
     for n in range(1, len(ss) + 1):
-        if len(shingles(" ".join(ss[:n]))) >= share * len(whole):
+        if len(shingles(" ".join(ss[:n]))) < share * whole:
+            continue
+        if len(shingles(" ".join(ss[:n]))) <= most * whole:
             return [" ".join(ss[:n])]
+        words = ss[n - 1].split()
+        for w in range(1, len(words) + 1):
+            text = " ".join(ss[:n - 1] + [" ".join(words[:w])])
+            if len(shingles(text)) >= share * whole:
+                return [text]
     return ss
 
 
@@ -74,7 +84,7 @@ def contained_pairs(rng, bases, fillers, n):
         part = "whole" if i % 2 == 0 else "part"
         host_first = (i // 6) % 2 == 1
         ps = paragraphs(d["text"])
-        inside = ps if part == "whole" else leading_part(ps, 0.4)
+        inside = ps if part == "whole" else leading_part(ps, 0.4, 0.5)
         words = sum(len(p.split()) for p in ps)
         page, have = [], 0
         while have < (ratio - 1) * words and fillers:
