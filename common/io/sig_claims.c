@@ -61,7 +61,8 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
         if (!s->dry && keep_ticket(s, nw_redis_append(s->r, 7, av, al)) != NW_OK) {
             return NW_E_NOMEM;
         }
-        for (unsigned e = 0; e < nw_sig_entries(s, d); e++) {
+        unsigned entries = nw_sig_entries(s, d);
+        for (unsigned e = 0; e < entries; e++) {
             unsigned band;
             uint32_t value = nw_sig_entry(s, d, e, &band);
             unsigned char m[NW_LSH_ENTRY], lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
@@ -215,7 +216,8 @@ int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
         } else if (!w->fresh) {
             rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET");
         }
-        for (unsigned e = 0; e < nw_sig_entries(s, d) && rc == NW_OK; e++, t += 2) {
+        unsigned entries = nw_sig_entries(s, d);
+        for (unsigned e = 0; e < entries && rc == NW_OK; e++, t += 2) {
             unsigned band;
             uint32_t value = nw_sig_entry(s, d, e, &band);
             const redisReply *bucket[2] = {nw_redis_at(s->r, s->tickets[t]),

@@ -11,6 +11,7 @@
 #include "../core/redis_keys.h"
 #include "../match/common_text.h"
 #include "../match/order.h"
+#include "../sketch/anchors.h"
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
 
@@ -68,6 +69,10 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
                    "need 1 <= bands <= %d, 1 <= max_matches <= %d, a positive window, shards "
                    "and bucket limit",
                    NW_STORE_MAX_BANDS, NW_REC_MAX_MATCHES);
+        return NULL;
+    }
+    if (p->anchor_every == 0) {
+        nw_err_set(err, NW_E_FATAL, "config", "anchor_every must be at least 1");
         return NULL;
     }
     if (p->common_after && (p->common_log2 < 16 || p->common_log2 > 32 || p->common_after > 255)) {
@@ -197,7 +202,14 @@ unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d)
     if (!d->shingles) {
         return 0; /* an empty text matches nothing */
     }
-    return s->p.bands + (s->p.anchor_df_max ? (unsigned)d->nanchors : 0);
+    if (!s->p.anchor_df_max) {
+        return s->p.bands;
+    }
+    /* the message's anchors are a denser sample than the index takes (sketch/anchors.h) */
+    nw_anchor_params index;
+    nw_anchor_params_default(&index);
+    index.every = s->p.anchor_every;
+    return s->p.bands + (unsigned)nw_anchors_prefix(d->anchors, d->nanchors, &index);
 }
 
 uint32_t nw_sig_entry(const nw_store *s, const nw_store_doc *d, unsigned e, unsigned *band)

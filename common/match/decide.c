@@ -86,6 +86,9 @@ void nw_match_sample(const uint16_t *exact, size_t nexact, const uint16_t *tops,
 
 double nw_match_sampled_containment(double c, unsigned k, unsigned m)
 {
+    if (m >= NW_SAMPLE_ALONE) {
+        return ((double)k + 4 * c) / ((double)m + 4);
+    }
     double sampled = ((double)k + 2 * c) / ((double)m + 2);
     return sampled < c ? sampled : c;
 }

@@ -15,6 +15,28 @@ void nw_anchor_params_default(nw_anchor_params *p)
     *p = (nw_anchor_params){16, 16, 128};
 }
 
+void nw_anchor_params_sample(nw_anchor_params *p)
+{
+    *p = (nw_anchor_params){4, 16, 256};
+}
+
+size_t nw_anchors_prefix(const uint32_t *anchors, size_t n, const nw_anchor_params *p)
+{
+    const uint64_t cut = (1ULL << 32) / p->every;
+    size_t lo = 0, hi = n; /* the first key at or above the cut */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (anchors[mid] < cut) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    size_t keep = lo < p->least ? p->least : lo;
+    keep = keep < p->most ? keep : p->most;
+    return keep < n ? keep : n;
+}
+
 const char *nw_anchor_params_check(const nw_anchor_params *p)
 {
     if (p->every < 1) {

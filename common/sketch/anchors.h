@@ -23,8 +23,14 @@ typedef struct nw_anchor_params {
 /* A shingle's anchor key. */
 uint32_t nw_anchor_key(uint64_t shingle, uint64_t seed);
 
-/* The defaults: every 16, least 16, most 128. */
+/* The defaults of the candidate index (cluster's bucket entries): every 16, least 16, most 128. */
 void nw_anchor_params_default(nw_anchor_params *p);
+
+/* The defaults of the sample fingerprint sends: every 4, least 16, most 256. Denser than the
+ * index, which takes its prefix (nw_anchors_prefix); a long text's record keeps it all, to
+ * check the short texts inside it (match/decide.h: a short text inside a page ten times its
+ * size is sampled 25-75 times instead of 6-19). */
+void nw_anchor_params_sample(nw_anchor_params *p);
 
 /* NULL when the parameters make sense, else a sentence saying which does not. */
 const char *nw_anchor_params_check(const nw_anchor_params *p);
@@ -33,6 +39,12 @@ const char *nw_anchor_params_check(const nw_anchor_params *p);
  * distinct, and returns how many. */
 size_t nw_anchors_select(const uint64_t *shingles, size_t n, uint64_t seed,
                          const nw_anchor_params *p, uint32_t *out);
+
+/* How many of a text's anchors (ascending), selected at p's rate or a denser one, p's rule
+ * keeps: its keys below p's cut-off, but at least p->least and at most p->most. Both rules
+ * keep a text's smallest keys, so p's anchors are a prefix of the denser ones; anchors
+ * selected at a sparser rate are kept whole. */
+size_t nw_anchors_prefix(const uint32_t *anchors, size_t n, const nw_anchor_params *p);
 
 /* Probability that two documents sharing 'shared' shingles share an anchor, when the larger
  * of their cut-offs' reciprocals is 'every' (both are long enough to sample at the rate). */

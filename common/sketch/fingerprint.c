@@ -12,7 +12,7 @@ void nw_fp_params_default(nw_fp_params *p)
 {
     p->shingle = 3;
     p->seed = 1;
-    nw_anchor_params_default(&p->anchors);
+    nw_anchor_params_sample(&p->anchors);
 }
 
 void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p)

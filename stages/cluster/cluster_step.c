@@ -31,6 +31,11 @@ const nw_cfg_key cluster_keys[] = {
      "find candidates by anchors too (32 is a good value: an anchor shared by more documents "
      "in the window is common text and finds none); 0: bands only",
      0, 0, 100000},
+    {"cluster.anchor_every", NW_CFG_INT, "16", F(anchor_every),
+     "with anchor_df_max: the anchors indexed, one shingle in this many, taken from the "
+     "message's denser sample (fp.anchor_every, which checks containment); a smaller number "
+     "indexes more and costs Redis work",
+     0, 1, 1000000},
     {"cluster.common_after", NW_CFG_INT, "4", F(common_after),
      "a shingle of short texts that this many articles of the window carry (copies not "
      "counted) is common text: a pair sharing little else is not related; 0: off",
@@ -82,6 +87,7 @@ nw_store *cluster_store_new(const cluster_config *cc, nw_redis *r, const char *p
                          (unsigned)cc->shards,
                          (unsigned)cc->bucket_limit,
                          (unsigned)cc->anchor_df_max,
+                         (unsigned)cc->anchor_every,
                          (unsigned)cc->common_after,
                          (unsigned)cc->common_log2,
                          (unsigned)cc->max_matches,

@@ -16,13 +16,14 @@ const nw_cfg_key fingerprint_keys[] = {
      1, 16},
     {"fp.seed", NW_CFG_INT, "1", offsetof(fingerprint_config, seed),
      "hash seed (changes the signature scheme)", 0, 0, 4294967295},
-    {"fp.anchor_every", NW_CFG_INT, "16", offsetof(fingerprint_config, anchor_every),
-     "one shingle in this many is an anchor (finds short texts inside long pages; fewer costs "
-     "Redis work, more misses small overlaps)",
+    {"fp.anchor_every", NW_CFG_INT, "4", offsetof(fingerprint_config, anchor_every),
+     "one shingle in this many is an anchor: a long text's sample, which checks the short "
+     "texts inside it (cluster indexes the sparser cluster.anchor_every of them); a larger "
+     "number samples fewer and checks worse",
      0, 1, 1000000},
     {"fp.anchor_least", NW_CFG_INT, "16", offsetof(fingerprint_config, anchor_least),
      "anchors of a short text at least", 0, 0, NW_ANCHORS_MAX},
-    {"fp.anchor_most", NW_CFG_INT, "128", offsetof(fingerprint_config, anchor_most),
+    {"fp.anchor_most", NW_CFG_INT, "256", offsetof(fingerprint_config, anchor_most),
      "anchors of a long page at most", 0, 1, NW_ANCHORS_MAX},
     {NULL, 0, NULL, 0, NULL, 0, 0, 0}};
 

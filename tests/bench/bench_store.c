@@ -73,19 +73,8 @@ static void *worker(void *arg)
     if (redis) {
         nw_redis_set_wait(redis, wait_replicas, 1000);
     }
-    nw_store_params p = {redis,
-                         "bench:",
-                         3600,
-                         bands,
-                         65536,
-                         64,
-                         anchor_df_max,
-                         common_after,
-                         24,
-                         5,
-                         200,
-                         600000,
-                         {0.6, 0.5, 0.3, 0.2, 20}};
+    nw_store_params p = {redis, "bench:",     3600, bands, 65536, 64,     anchor_df_max,
+                         16,    common_after, 24,   5,     200,   600000, {0.6, 0.5, 0.3, 0.2, 20}};
     nw_store *s = redis ? nw_store_new(&p, &err) : NULL;
     nw_store_doc *docs = calloc(batch, sizeof *docs);
     for (size_t off = t * batch; s && off < n; off += nthreads * batch) {
@@ -131,7 +120,7 @@ static void make_documents(void)
     sigs = malloc(n * sizeof *sigs);
     shingles = malloc(n * sizeof *shingles);
     ids = malloc(n * sizeof *ids);
-    anchors = malloc((n * 64 + NW_ANCHORS_MAX) * sizeof *anchors); /* 600 shingles: 50 a doc */
+    anchors = malloc((n * 160 + NW_ANCHORS_MAX) * sizeof *anchors); /* 600 shingles: 150 a doc */
     anchor_at = malloc(n * sizeof *anchor_at);
     anchor_n = malloc(n * sizeof *anchor_n);
     exact = malloc((n * 100 + NW_EXACT_MAX) * sizeof *exact); /* a third have 80..256 */
@@ -140,7 +129,7 @@ static void make_documents(void)
     exact_n = malloc(n * sizeof *exact_n);
     size_t nexact = 0;
     nw_anchor_params ap;
-    nw_anchor_params_default(&ap);
+    nw_anchor_params_sample(&ap); /* what fingerprint sends; the store indexes its prefix */
     size_t nanchors = 0;
     uint64_t set[600];
     uint64_t **keep = calloc(n, sizeof *keep);

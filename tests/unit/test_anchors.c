@@ -118,6 +118,34 @@ static void test_anchors_are_consistent(void **state)
     }
 }
 
+/* The index's anchors are a prefix of fingerprint's denser sample, whatever the text's size:
+ * cluster indexes nw_anchors_prefix of what the message carries, and messages selected at the
+ * index's own rate (before 2026-12-03) are indexed whole. */
+static void test_index_anchors_are_a_prefix_of_the_sample(void **state)
+{
+    (void)state;
+    static uint64_t set[6000];
+    uint32_t sample[NW_ANCHORS_MAX], index[NW_ANCHORS_MAX];
+    nw_anchor_params ps, pi;
+    nw_anchor_params_sample(&ps);
+    nw_anchor_params_default(&pi);
+    assert_true(ps.every < pi.every && ps.most > pi.most);
+    const size_t sizes[] = {0, 5, 16, 40, 100, 300, 700, 1000, 2048, 3000, 6000};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        for (size_t i = 0; i < sizes[t]; i++) {
+            set[i] = rnd();
+        }
+        size_t ns = nw_anchors_select(set, sizes[t], 1, &ps, sample);
+        size_t ni = nw_anchors_select(set, sizes[t], 1, &pi, index);
+        assert_int_equal(nw_anchors_prefix(sample, ns, &pi), ni);
+        assert_memory_equal(sample, index, ni * sizeof *index);
+        assert_int_equal(nw_anchors_prefix(index, ni, &pi), ni);
+        if (sizes[t] >= 1000) {
+            assert_true(ns >= 2 * ni); /* the sample: twice the anchors at least */
+        }
+    }
+}
+
 static void test_anchor_params_checked(void **state)
 {
     (void)state;
@@ -331,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_anchor_counts_follow_size),
         cmocka_unit_test(test_contained_text_shares_an_anchor),
         cmocka_unit_test(test_anchors_are_consistent),
+        cmocka_unit_test(test_index_anchors_are_a_prefix_of_the_sample),
         cmocka_unit_test(test_anchor_params_checked),
         cmocka_unit_test(test_exact_sets),
         cmocka_unit_test(test_sort_u32),

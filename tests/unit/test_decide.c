@@ -263,7 +263,16 @@ static void test_sampled_containment(void **state)
     /* a real copy: 9 of 10 sampled keeps its 0.8; nothing sampled keeps the estimate */
     assert_true(nw_match_sampled_containment(0.8, 9, 10) == 0.8);
     assert_true(nw_match_sampled_containment(0.46, 0, 0) == 0.46);
-    assert_true(fabs(nw_match_sampled_containment(0.46, 5, 13) - 5.92 / 15) < 1e-9);
+    assert_true(fabs(nw_match_sampled_containment(0.46, 5, 11) - 5.92 / 13) < 1e-9);
+    /* from NW_SAMPLE_ALONE draws the sample decides, raising too: a whole copy the MinHash put
+     * at 0.45 (16 of 16 sampled) is a duplicate (0.6), a 40-50% part (7 of 16) the same story,
+     * two stock phrases (2 of 14, MinHash 0) nothing; one draw fewer only lowers */
+    assert_true(nw_match_sampled_containment(0.45, 16, 16) >= 0.6);
+    double part = nw_match_sampled_containment(0.5, 7, 16);
+    assert_true(part >= 0.3 && part < 0.6);
+    assert_true(nw_match_sampled_containment(0.0, 2, 14) < 0.3);
+    assert_true(nw_match_sampled_containment(0.45, 11, 11) == 0.45);
+    assert_true(fabs(nw_match_sampled_containment(0.46, 5, 13) - 6.84 / 17) < 1e-9);
 }
 
 static nw_candidate ranked(const char *id, int64_t order, double j, double c)
