@@ -177,6 +177,14 @@ static int index_counters(nw_store *s, size_t m)
     return NW_OK;
 }
 
+/* The anchor keys a document's common values are counted by: a short text's exact values', a
+ * long text's anchors (its tops are their top halves). */
+static size_t keys_of(const nw_store_doc *d, const uint32_t **keys)
+{
+    *keys = d->nexact ? d->exact_keys : d->anchors;
+    return d->nexact ? d->nkeys : d->nanchors;
+}
+
 int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_ms)
 {
     s->ncounters = s->ncounter_reads = 0;
@@ -184,9 +192,9 @@ int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_
         return NW_OK;
     }
     size_t n = 0;
+    const uint32_t *keys;
     for (size_t k = 0; k < s->nord; k++) {
-        const nw_store_doc *d = &docs[s->ord[k]];
-        n += s->w[s->ord[k]].nchecks ? d->nkeys : 0;
+        n += s->w[s->ord[k]].nchecks ? keys_of(&docs[s->ord[k]], &keys) : 0;
     }
     uint32_t *v = nw_arena_alloc(&s->arena, (n ? n : 1) * sizeof *v);
     if (!v) {
@@ -194,9 +202,9 @@ int nw_sig_send_common_reads(nw_store *s, const nw_store_doc *docs, int64_t now_
     }
     n = 0;
     for (size_t k = 0; k < s->nord; k++) {
-        const nw_store_doc *d = &docs[s->ord[k]];
-        for (size_t i = 0; s->w[s->ord[k]].nchecks && i < d->nkeys; i++) {
-            v[n++] = nw_common_slot(d->exact_keys[i], s->p.common_log2);
+        size_t nkeys = s->w[s->ord[k]].nchecks ? keys_of(&docs[s->ord[k]], &keys) : 0;
+        for (size_t i = 0; i < nkeys; i++) {
+            v[n++] = nw_common_slot(keys[i], s->p.common_log2);
         }
     }
     if (sort_u32(s, v, n) != NW_OK) {
@@ -254,17 +262,21 @@ int nw_sig_read_common(nw_store *s, nw_err *err)
 
 const uint8_t *nw_sig_common_marks(const nw_store *s, const nw_store_doc *d, work *w)
 {
-    if (!on(s) || !d->nkeys) {
+    const uint32_t *keys;
+    size_t nkeys = keys_of(d, &keys);
+    if (!on(s) || !nkeys) {
         return NULL;
     }
-    if (!w->common_known) {
-        for (size_t i = 0; i < d->nkeys; i++) {
-            long c = counter_index(s, nw_common_slot(d->exact_keys[i], s->p.common_log2));
-            unsigned count = c < 0 ? 0 : (unsigned)s->counts[c] + s->local[c];
-            w->common[i] = count >= s->p.common_after;
+    for (size_t i = 0, t = 0; !w->common_known && i < nkeys; i++) {
+        long c = counter_index(s, nw_common_slot(keys[i], s->p.common_log2));
+        unsigned count = c < 0 ? 0 : (unsigned)s->counts[c] + s->local[c];
+        if (!d->nexact && t && w->tops[t - 1] == (uint16_t)(keys[i] >> 16)) {
+            w->common[t - 1] |= count >= s->p.common_after; /* two anchors, one top half */
+            continue;
         }
-        w->common_known = 1;
+        w->common[t++] = count >= s->p.common_after;
     }
+    w->common_known = 1;
     return w->common;
 }
 

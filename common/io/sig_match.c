@@ -183,11 +183,31 @@ static double exact_containment(const nw_store *s, const uint16_t *a, size_t na,
     return nw_match_exact_containment(&s->match, *jaccard, c, sa, sb);
 }
 
+/* Lists a related candidate for the common-text check (sig_common.c): the document's first
+ * 'nmine' values (a short text's exact values, a long text's tops) against the other's. Only
+ * the document's values have counts: a short text's by its exact_keys, a long one's by its
+ * anchors. */
+static int check_common(nw_store *s, const nw_store_doc *d, work *w, const uint16_t *theirs,
+                        size_t ntheirs, size_t nmine)
+{
+    if (!(d->nexact ? d->nkeys : d->nanchors) || !s->p.common_after) {
+        return NW_OK;
+    }
+    if (!w->checks &&
+        !(w->checks = nw_arena_alloc(&s->arena, (w->nhits ? w->nhits : 1) * sizeof *w->checks))) {
+        return NW_E_NOMEM;
+    }
+    w->checks[w->nchecks++] = (struct common_check){w->ncands, theirs, ntheirs, nmine};
+    return NW_OK;
+}
+
 /* Exactly when both are short texts with exact sets (records from before them have none),
  * with the template guard when both have masked sets; else from the MinHash, a short text in a
  * long one checked by the long one's anchors (records from before 2026-12-03 have none). A
- * related pair of short texts is listed for the common-text check (sig_common.c) when the
- * document's shingles can be counted. */
+ * related pair of short texts is listed for the common-text check when the document's
+ * shingles can be counted; so is a related short-and-long pair, compared where the long text's
+ * tops sample both: the short text's values under its cut-off against the tops (a template
+ * line in a long page is as common as in a short notice). */
 static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w, const other *o)
 {
     if (d->nexact && o->nexact) {
@@ -201,14 +221,7 @@ static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w,
                                               d->shingles, o->shingles, &mj);
             c->template = nw_match_is_template(c->containment, mc);
         }
-        if (!c->template && d->nkeys && s->p.common_after) {
-            if (!w->checks && !(w->checks = nw_arena_alloc(&s->arena, (w->nhits ? w->nhits : 1) *
-                                                                          sizeof *w->checks))) {
-                return NW_E_NOMEM;
-            }
-            w->checks[w->nchecks++] = (struct common_check){w->ncands, o->exact, o->nexact};
-        }
-        return NW_OK;
+        return c->template ? NW_OK : check_common(s, d, w, o->exact, o->nexact, d->nexact);
     }
     c->jaccard = nw_minhash_jaccard8(w->sig8, o->sig);
     c->containment = nw_match_containment(&s->match, c->jaccard, d->shingles, o->shingles);
@@ -219,7 +232,12 @@ static int measure(nw_store *s, nw_candidate *c, const nw_store_doc *d, work *w,
         nw_match_sample(o->exact, o->nexact, w->tops, w->ntops, &k, &m);
     }
     c->containment = nw_match_sampled_containment(c->containment, k, m);
-    return NW_OK;
+    if (!m || nw_match_relation(&s->match, c->jaccard, c->containment) == NW_REL_NONE) {
+        return NW_OK;
+    }
+    /* m: the short text's values under the long one's cut-off, its first m */
+    return d->nexact ? check_common(s, d, w, o->tops, o->ntops, m)
+                     : check_common(s, d, w, o->exact, m, w->ntops);
 }
 
 /* A record's u16 set, read into the batch arena (a non-NULL pointer even when empty); NULL
@@ -324,7 +342,8 @@ static void decide_one(nw_store *s, const nw_store_doc *d, work *w)
         const struct common_check *ch = &w->checks[k];
         const uint8_t *common = nw_sig_common_marks(s, d, w);
         nw_candidate *c = &w->cands[ch->cand];
-        c->common = common && nw_common_only(d->exact, common, d->nexact, ch->exact, ch->nexact,
+        const uint16_t *mine = d->nexact ? d->exact : w->tops;
+        c->common = common && nw_common_only(mine, common, ch->nmine, ch->exact, ch->nexact,
                                              s->match.story_containment);
         nw_metric_add(s->m_common, c->common);
     }

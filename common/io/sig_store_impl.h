@@ -66,11 +66,12 @@ typedef struct work {
      * round's own reading of the links can predate the other's join. */
     const char *moved_story;
     int64_t moved_order;
-    struct common_check { /* a related short-text candidate, to check for common text */
+    struct common_check { /* a related candidate of a short text, to check for common text */
         size_t cand;
-        const uint16_t *exact;
+        const uint16_t *exact; /* the other's exact set, or a long text's tops */
         size_t nexact;
-    } * checks; /* this round's, in the batch arena */
+        size_t nmine; /* the document's exact values compared: all, or those the tops sample */
+    } * checks;       /* this round's, in the batch arena */
     size_t nchecks;
     uint8_t common[NW_EXACT_MAX]; /* per exact value: common text (sig_common.c) */
     int common_known;             /* common[] is this decision's (marked when first needed) */

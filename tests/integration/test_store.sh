@@ -166,6 +166,49 @@ check "a replay adds nothing to the counters" eq "$(counter_sum exact:)" "$befor
 check "the counter keys were made at their full size (65,472 bytes, not grown by doubling)" \
     eq "$(rc --scan --pattern 'exact:c:*' | while read -r k; do rc STRLEN "$k"; done | sort -u)" 65472
 
+# common text between a short text and a long one: a paragraph that four notices already
+# carry (each its own 90 words, then the paragraph) is common, so a short text that is half
+# that paragraph is not related to a long page that also carries it, whichever comes first;
+# with the counts off (cluster.common_after=0) both pairs are the same story (anchors on: the
+# bands find a pair at Jaccard 0.07 by chance)
+python3 - "$NW_ROOT/tests/data/reuters21578.jsonl.gz" >"$T/shortlong.jsonl" <<'PY'
+import gzip, json, sys
+seen, short, long = set(), [], []
+for line in gzip.open(sys.argv[1], "rt"):
+    w = json.loads(line)["text"].split()
+    if len(w) < 90 or " ".join(w[:12]) in seen:  # (Reuters resends: first words differ)
+        continue
+    seen.add(" ".join(w[:12]))
+    (long if len(w) >= 450 else short).append(w)
+para = " ".join(short[0][:40])
+minute = iter(range(60))
+def doc(i, words):  # (published a minute apart, in this order)
+    return {"id": i, "source": "Wire %s" % i, "content_type": "text/plain",
+            "published_at": "2026-01-01T10:%02d:00Z" % next(minute),
+            "body": " ".join(words) + "\n\n" + para}
+for n in range(1, 7):
+    print(json.dumps(doc("notice-%d" % n, short[n][:90])))
+print(json.dumps(doc("page-1", long[0][:450])))
+print(json.dumps(doc("short-1", short[7][:40])))
+print(json.dumps(doc("short-2", short[8][:40])))
+print(json.dumps(doc("page-2", long[1][:450])))
+PY
+clean --set clean.repeated_after=0 <"$T/shortlong.jsonl" |
+    "$NW_BIN/nearwire-fingerprint" --pipe >"$T/shortlong.fp"
+related_to() { jq -r --arg id "$2" --arg other "$3" \
+    'select(.id == $id) | [.cluster.matches[] | select(.id == $other) | .relation] | first // "none"' "$1"; }
+cluster --set redis.prefix=sl: --set batch.size=1 --set cluster.anchor_df_max=32 \
+    --set cluster.max_matches=16 <"$T/shortlong.fp" >"$T/shortlong.out"
+cluster --set redis.prefix=sl0: --set batch.size=1 --set cluster.anchor_df_max=32 --set cluster.common_after=0 \
+    --set cluster.max_matches=16 \
+    <"$T/shortlong.fp" >"$T/shortlong0.out"
+check "without the counts a short text half in a long page is its story, either order" \
+    eq "$(related_to "$T/shortlong0.out" short-1 page-1) $(related_to "$T/shortlong0.out" page-2 short-2)" \
+    "story story"
+check "with them, sharing only common text, it is not related (short later, long later)" \
+    eq "$(related_to "$T/shortlong.out" short-1 page-1) $(related_to "$T/shortlong.out" page-2 short-2)" \
+    "none none"
+
 # a batch that joins two stories and fails after its link was made (here: Redis refuses the
 # SMEMBERS that reads the joined story's articles) is retried, finds the link already there,
 # and still moves the joined story's articles: the link names the batch that made it (seen
