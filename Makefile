@@ -101,11 +101,12 @@ integration: all ## run the integration and fault tests (real redis-server and t
 test: all $(UNIT_BINS) $(BENCH_BINS) ## run every test (assumes packages are installed; the benchmarks are built, not run)
 	@NW_TEST_BROKER=$(TEST_BROKER) BUILD=$(BUILD) tests/run.sh all
 
-check: ## install packages, build, run every test, then again under ASan+UBSan: what CI runs
+check: ## install packages, build, run every test and the eval's goals, then the tests under ASan+UBSan: what CI runs
 	@scripts/setup.sh
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory eval
 	@$(MAKE) --no-print-directory asan
 
 ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined OPT="-O1 -g"
@@ -123,7 +124,7 @@ kafka: all ## fetch the pinned Apache Kafka (Maven Central, into ~/.cache/nearwi
 bench-memory: all ## each stage's RSS over 100,000 documents (README "Performance")
 	@scripts/bench_memory.sh
 
-eval: all ## score duplicate and story decisions on the seeds and a synthetic syndication set
+eval: all ## score duplicate and story decisions on every eval set, each figure against its goal (fails under a floor)
 	@scripts/eval.sh
 
 hostile: all ## peak RSS and time of every stage on each hostile case (README "Guarantees")

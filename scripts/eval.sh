@@ -4,7 +4,9 @@
 # (tests/eval/make_syndication.py); the candidate probability of contained texts; pair sets of
 # contained and of short copies, and template notices as hard negatives
 # (tests/eval/make_pairs.py); copies of Chinese, Japanese and Korean articles
-# (tests/eval/make_cjk_pairs.py); and Reuters-21578's own resends and corrections.
+# (tests/eval/make_cjk_pairs.py); and Reuters-21578's own resends and corrections. Then every
+# figure against its goal (tests/eval/goals.py): a figure under its goal's floor fails the run,
+# which CI's `make check` includes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,6 +32,7 @@ pipeline() { # pipeline IN OUT [--clean K=V] [cluster --set ...]: clean | finger
         "$NW_BIN/nearwire-cluster" --pipe --set "redis.url=$REDIS" "$@" 2>>"$T/logs/eval.log" >"$out"
 }
 
+scores() { # every set scored; the report goes through tee and then to the goals
 echo "== seeds (tests/data/seeds/seeds.jsonl, in file order, then together in reverse order)"
 pipeline "$NW_ROOT/tests/data/seeds/seeds.jsonl" "$OUT/seeds.clustered.jsonl" --set batch.size=1
 bash "$NW_ROOT/tests/eval/seeds_check.sh" "$OUT/seeds.clustered.jsonl"
@@ -137,5 +140,9 @@ jq -r 'select(.cluster.dup_of != null and .cluster.containment < 0.9) |
         printf '    J %.2f C %.2f  %-40.40s <- %s\n' "$j" "$c" "$title" \
             "$(awk -F'\t' -v d="$dup" '$1 == d { print $2 }' "$T/titles.tsv" | cut -c1-40)"
     done
+}
+scores | tee "$OUT/eval.log"
 echo
-echo "outputs kept in build/eval/"
+echo "== goals (tests/eval/goals.py: each figure against its goal; a known miss against a floor)"
+python3 "$NW_ROOT/tests/eval/goals.py" "$OUT/eval.log"
+echo "outputs kept in build/eval/ (the report: build/eval/eval.log)"
