@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "json_scan.h"
 #include "json_tree.h"
 #include "nw_error.h"
@@ -285,19 +286,13 @@ size_t nw_format_4f(char out[32], double val)
         return (size_t)snprintf(out, 32, "%.4f", val);
     }
     uint64_t units = (uint64_t)(frac < 0.5 ? floor(x) : floor(x) + 1);
-    char tmp[24], *p = tmp + sizeof tmp;
-    for (int d = 0; d < 4; d++, units /= 10) {
-        *--p = (char)('0' + units % 10);
+    size_t n = nw_decimal(out, units / 10000);
+    out[n++] = '.';
+    for (int d = 3; d >= 0; d--, units /= 10) {
+        out[n + (size_t)d] = (char)('0' + units % 10);
     }
-    *--p = '.';
-    do {
-        *--p = (char)('0' + units % 10);
-        units /= 10;
-    } while (units);
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    memcpy(out, p, n);
-    out[n] = '\0';
-    return n;
+    out[n + 4] = '\0';
+    return n + 4;
 }
 
 void nw_json_bool(yajl_gen g, const char *key, int val)

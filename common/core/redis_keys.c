@@ -8,6 +8,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "decimal.h"
+
 /* A key being written into out[cap]: parts appended while there is room, always terminated. */
 typedef struct key {
     char *out;
@@ -30,16 +32,13 @@ static void put_str(key *k, const char *s)
 
 static void put_dec(key *k, int64_t v)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    char tmp[1 + NW_DECIMAL_MAX];
+    size_t n = 0;
     if (v < 0) {
-        *--p = '-';
+        tmp[n++] = '-';
     }
-    put(k, p, (size_t)(tmp + sizeof tmp - p));
+    n += nw_decimal(tmp + n, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    put(k, tmp, n);
 }
 
 static void put_hex16(key *k, uint64_t h)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../core/buf.h"
+#include "../core/decimal.h"
 #include "../core/nw_error.h"
 #include "../core/redis_slot.h"
 #include "../core/redis_url.h"
@@ -420,16 +421,8 @@ int nw_redis_connect(nw_redis *r, nw_err *err)
 /* "<kind><v>\r\n" at p; returns the end. */
 static char *put_len(char *p, char kind, size_t v)
 {
-    char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
     *p++ = kind;
-    while (n) {
-        *p++ = tmp[--n];
-    }
+    p += nw_decimal(p, v);
     *p++ = '\r';
     *p++ = '\n';
     return p;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/decimal.h"
 #include "../core/nw_error.h"
 #include "../core/redis_keys.h"
 #include "../core/sort_u32.h"
@@ -69,24 +70,12 @@ static int prepare_key(nw_store *s, const char *key, unsigned shard, int64_t gen
     return NW_OK;
 }
 
-/* Writes the decimal digits of v after 'prefix' (0 or 1 characters) to out; returns the length.
- * (snprintf was a tenth of the stage's time here.) */
+/* Writes the decimal digits of v after 'prefix' (0 or 1 characters) to out; returns the length. */
 static size_t put_number(char *out, const char *prefix, unsigned v)
 {
-    size_t n = 0;
-    if (*prefix) {
-        out[n++] = *prefix;
-    }
-    char digits[12];
-    size_t d = 0;
-    do {
-        digits[d++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (d) {
-        out[n++] = digits[--d];
-    }
-    return n;
+    size_t n = *prefix ? 1 : 0;
+    out[0] = *prefix;
+    return n + nw_decimal(out + n, v);
 }
 
 /* Appends BITFIELD commands over sorted counters v[0..n) of generation gen's sketch: GETs, or

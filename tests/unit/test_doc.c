@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/base64.h"
+#include "core/decimal.h"
 #include "core/doc.h"
 #include "core/json_check.h"
 #include "core/json_scan.h"
@@ -351,6 +352,24 @@ static void test_base64(void **state)
 }
 
 /* The scores' format is printf's "%.4f" exactly, halves and odd values included. */
+/* The digits every hand-written number (Redis lengths, key names, counters, scores) goes
+ * through: what printf's %llu writes, from 0 to the largest value. */
+static void test_decimal_is_printf(void **state)
+{
+    (void)state;
+    char got[NW_DECIMAL_MAX + 1], want[32];
+    uint64_t v = 0;
+    for (int i = 0; i < 200000; i++) {
+        v = i < 100 ? (uint64_t)i : v * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t x = i % 3 == 0 ? v >> (i % 64) : v; /* short and long values alike */
+        size_t n = nw_decimal(got, x);
+        got[n] = '\0';
+        snprintf(want, sizeof want, "%llu", (unsigned long long)x);
+        assert_string_equal(got, want);
+    }
+    assert_int_equal(nw_decimal(got, UINT64_MAX), NW_DECIMAL_MAX);
+}
+
 static void test_format_4f_is_printf(void **state)
 {
     (void)state;
@@ -421,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_arena_rewind_reuses_blocks),
+        cmocka_unit_test(test_decimal_is_printf),
         cmocka_unit_test(test_format_4f_is_printf),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
