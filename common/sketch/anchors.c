@@ -20,19 +20,25 @@ void nw_anchor_params_sample(nw_anchor_params *p)
     *p = (nw_anchor_params){4, 16, 256};
 }
 
-size_t nw_anchors_prefix(const uint32_t *anchors, size_t n, const nw_anchor_params *p)
+/* How many of the ascending keys v[0..n) are below 'bound'. */
+static size_t count_below(const uint32_t *v, size_t n, uint64_t bound)
 {
-    const uint64_t cut = (1ULL << 32) / p->every;
-    size_t lo = 0, hi = n; /* the first key at or above the cut */
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (anchors[mid] < cut) {
+        if (v[mid] < bound) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    size_t keep = lo < p->least ? p->least : lo;
+    return lo;
+}
+
+size_t nw_anchors_prefix(const uint32_t *anchors, size_t n, const nw_anchor_params *p)
+{
+    size_t below = count_below(anchors, n, (1ULL << 32) / p->every);
+    size_t keep = below < p->least ? p->least : below;
     keep = keep < p->most ? keep : p->most;
     return keep < n ? keep : n;
 }
@@ -63,15 +69,7 @@ static void keep_smallest(uint32_t k, uint32_t *out, size_t *m, size_t want)
     if (*m == want && k >= out[*m - 1]) {
         return;
     }
-    size_t lo = 0, hi = *m;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (out[mid] < k) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
+    size_t lo = count_below(out, *m, k);
     if (lo < *m && out[lo] == k) { /* keys of two shingles can tie */
         return;
     }
