@@ -160,16 +160,11 @@ def main():
             bases.append((d, ps))
         else:
             others.append(d)
-    # unrelated articles must not be copies of a base, nor of each other (Reuters-21578 has
-    # resends: two of them came in as "unrelated" and counted against the stories)
-    unrelated, seen = [], {}
+    # unrelated articles must not be copies of a base either
+    unrelated = []
     for d in others:
-        sh = shingles(d["text"])
-        if shares_much(index, sh, 0.1) or shares_much(seen, sh, 0.1):
-            continue
-        for s in sh:
-            seen.setdefault(s, []).append(len(unrelated))
-        unrelated.append(d)
+        if not shares_much(index, shingles(d["text"]), 0.1):
+            unrelated.append(d)
         if len(unrelated) == a.unrelated:
             break
     out = []
