@@ -9,6 +9,7 @@
 
 #include "../core/arena.h"
 #include "../core/buf.h"
+#include "../core/le.h"
 #include "../core/nw_error.h"
 #include "../core/redis_keys.h"
 #include "../match/order.h"
@@ -194,19 +195,12 @@ static int read_parent(nw_links *l, int i, const redisReply *rep, nw_err *err)
     if (rep->type != REDIS_REPLY_STRING || rep->len < 9) {
         return nw_err_set(err, NW_E_RETRY, "redis", "unexpected story link for %s", l->nodes[i].id);
     }
-    int64_t order = 0;
-    for (int b = 0; b < 8; b++) {
-        order |= (int64_t)((uint64_t)(unsigned char)rep->str[b] << (8 * b));
-    }
+    int64_t order = (int64_t)nw_le_get((const unsigned char *)rep->str, 8);
     /* the parent's id, then (links made since 2026-12-03) a NUL and the linker's token */
     const char *id = rep->str + 8, *nul = memchr(id, '\0', rep->len - 8);
     size_t idlen = nul ? (size_t)(nul - id) : rep->len - 8;
     if (nul && rep->len - 8 - idlen - 1 == 8) {
-        uint64_t token = 0;
-        for (int b = 0; b < 8; b++) {
-            token |= (uint64_t)(unsigned char)nul[1 + b] << (8 * b);
-        }
-        l->nodes[i].mine = token == l->token;
+        l->nodes[i].mine = nw_le_get((const unsigned char *)nul + 1, 8) == l->token;
     }
     int p = add_node(l, id, idlen, order);
     if (p < 0) {
@@ -268,11 +262,9 @@ static int find_all(nw_links *l, nw_err *err)
  * batch's token (8 bytes, little-endian). */
 static void encode_link(const node *to, uint64_t token, nw_buf *b)
 {
-    unsigned char o[8], t[9] = {0};
-    for (int k = 0; k < 8; k++) {
-        o[k] = (unsigned char)((uint64_t)to->order_ms >> (8 * k));
-        t[1 + k] = (unsigned char)(token >> (8 * k));
-    }
+    unsigned char o[8], t[9] = {0}; /* (t: the NUL, then the token) */
+    nw_le_put(o, (uint64_t)to->order_ms, 8);
+    nw_le_put(t + 1, token, 8);
     nw_buf_reset(b);
     nw_buf_append(b, o, 8);
     nw_buf_append(b, to->id, strlen(to->id));

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../core/le.h"
 #include "../core/nw_error.h"
 #include "../sketch/anchors.h"
 #include "../sketch/exact_set.h"
@@ -15,9 +16,7 @@
 static int put(nw_buf *b, uint64_t v, int bytes)
 {
     unsigned char p[8];
-    for (int i = 0; i < bytes; i++) {
-        p[i] = (unsigned char)(v >> (8 * i));
-    }
+    nw_le_put(p, v, bytes);
     return nw_buf_append(b, p, (size_t)bytes);
 }
 
@@ -97,10 +96,7 @@ static uint64_t get(cursor *c, int bytes)
         c->bad = 1;
         return 0;
     }
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) {
-        v |= (uint64_t)c->p[i] << (8 * i);
-    }
+    uint64_t v = nw_le_get(c->p, bytes);
     c->p += bytes;
     c->left -= (size_t)bytes;
     return v;

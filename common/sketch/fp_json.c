@@ -7,6 +7,7 @@
 
 #include "../core/base64.h"
 #include "../core/doc.h"
+#include "../core/le.h"
 #include "../core/nw_error.h"
 
 #define RAW_MAX (NW_ANCHORS_MAX * 4) /* the longest array's bytes (exact: 256 x 2) */
@@ -18,10 +19,7 @@ static void write_le(yajl_gen g, const char *key, const uint32_t *v32, const uin
     unsigned char raw[RAW_MAX];
     char b64[RAW_MAX * 4 / 3 + 4];
     for (size_t i = 0; i < n; i++) {
-        uint32_t v = width == 4 ? v32[i] : v16[i];
-        for (int k = 0; k < width; k++) {
-            raw[width * i + (size_t)k] = (unsigned char)(v >> (8 * k));
-        }
+        nw_le_put(raw + (size_t)width * i, width == 4 ? v32[i] : v16[i], width);
     }
     nw_json_strn(g, key, b64, nw_base64_encode(raw, (size_t)width * n, b64));
 }

@@ -4,30 +4,18 @@
 #include <math.h>
 #include <xxhash.h>
 
-static void put_le(unsigned char *p, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++) {
-        p[i] = (unsigned char)(v >> (8 * i));
-    }
-}
+#include "../core/le.h"
 
 void nw_lsh_entry(unsigned band, uint32_t value, uint64_t doc, unsigned char *entry)
 {
     entry[0] = (unsigned char)band;
-    put_le(entry + 1, value, 4);
-    put_le(entry + NW_LSH_BUCKET, doc, 8);
+    nw_le_put(entry + 1, value, 4);
+    nw_le_put(entry + NW_LSH_BUCKET, doc, 8);
 }
 
 uint64_t nw_lsh_entry_doc(const unsigned char *entry, size_t len)
 {
-    uint64_t v = 0;
-    if (len != NW_LSH_ENTRY) {
-        return 0;
-    }
-    for (int i = 0; i < 8; i++) {
-        v |= (uint64_t)entry[NW_LSH_BUCKET + i] << (8 * i);
-    }
-    return v;
+    return len == NW_LSH_ENTRY ? nw_le_get(entry + NW_LSH_BUCKET, 8) : 0;
 }
 
 unsigned nw_lsh_shard(const unsigned char *entry, unsigned shards)
