@@ -207,7 +207,7 @@ unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d)
     }
     /* the message's anchors are a denser sample than the index takes (sketch/anchors.h) */
     nw_anchor_params index;
-    nw_anchor_params_default(&index);
+    nw_anchor_params_index(&index);
     index.every = s->p.anchor_every;
     return s->p.bands + (unsigned)nw_anchors_prefix(d->anchors, d->nanchors, &index);
 }

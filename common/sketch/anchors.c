@@ -10,7 +10,7 @@
 /* anchor keys must not follow the MinHash values, which use the same shingle hashes */
 #define ANCHOR_SALT 0x6a09e667f3bcc909ULL
 
-void nw_anchor_params_default(nw_anchor_params *p)
+void nw_anchor_params_index(nw_anchor_params *p)
 {
     *p = (nw_anchor_params){16, 16, 128};
 }

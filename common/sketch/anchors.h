@@ -24,12 +24,12 @@ typedef struct nw_anchor_params {
 uint32_t nw_anchor_key(uint64_t shingle, uint64_t seed);
 
 /* The defaults of the candidate index (cluster's bucket entries): every 16, least 16, most 128. */
-void nw_anchor_params_default(nw_anchor_params *p);
+void nw_anchor_params_index(nw_anchor_params *p);
 
 /* The defaults of the sample fingerprint sends: every 4, least 16, most 256. Denser than the
  * index, which takes its prefix (nw_anchors_prefix); a long text's record keeps it all, to
- * check the short texts inside it (match/decide.h: a short text inside a page ten times its
- * size is sampled 25-75 times instead of 6-19). */
+ * check the short texts inside it (match/decide.h: a 100-300-shingle text inside a page of up
+ * to 1,024 shingles is sampled 25-75 times instead of 6-19; fewer in longer pages). */
 void nw_anchor_params_sample(nw_anchor_params *p);
 
 /* NULL when the parameters make sense, else a sentence saying which does not. */

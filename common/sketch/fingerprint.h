@@ -48,7 +48,7 @@ typedef struct nw_fingerprinter {
     char scheme[NW_FP_SCHEME_MAX];
 } nw_fingerprinter;
 
-/* 3-word shingles, seed 1, nw_anchor_params_default(). */
+/* 3-word shingles, seed 1, nw_anchor_params_sample(). */
 void nw_fp_params_default(nw_fp_params *p);
 
 void nw_fingerprinter_init(nw_fingerprinter *f, const nw_fp_params *p);

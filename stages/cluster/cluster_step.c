@@ -80,21 +80,21 @@ typedef struct cluster_ctx {
 
 nw_store *cluster_store_new(const cluster_config *cc, nw_redis *r, const char *prefix, nw_err *err)
 {
-    nw_store_params p = {r,
-                         prefix,
-                         cc->window_seconds,
-                         (unsigned)cc->bands,
-                         (unsigned)cc->shards,
-                         (unsigned)cc->bucket_limit,
-                         (unsigned)cc->anchor_df_max,
-                         (unsigned)cc->anchor_every,
-                         (unsigned)cc->common_after,
-                         (unsigned)cc->common_log2,
-                         (unsigned)cc->max_matches,
-                         (unsigned)cc->max_revisions,
-                         cc->clock_skew_seconds * 1000,
-                         {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
-                          cc->story_jaccard, (unsigned)cc->min_shingles}};
+    nw_store_params p = {.redis = r,
+                         .prefix = prefix,
+                         .window_s = cc->window_seconds,
+                         .bands = (unsigned)cc->bands,
+                         .shards = (unsigned)cc->shards,
+                         .bucket_limit = (unsigned)cc->bucket_limit,
+                         .anchor_df_max = (unsigned)cc->anchor_df_max,
+                         .anchor_every = (unsigned)cc->anchor_every,
+                         .common_after = (unsigned)cc->common_after,
+                         .common_log2 = (unsigned)cc->common_log2,
+                         .max_matches = (unsigned)cc->max_matches,
+                         .max_revisions = (unsigned)cc->max_revisions,
+                         .clock_skew_ms = cc->clock_skew_seconds * 1000,
+                         .match = {cc->dup_containment, cc->dup_jaccard, cc->story_containment,
+                                   cc->story_jaccard, (unsigned)cc->min_shingles}};
     return nw_store_new(&p, err);
 }
 

@@ -73,8 +73,20 @@ static void *worker(void *arg)
     if (redis) {
         nw_redis_set_wait(redis, wait_replicas, 1000);
     }
-    nw_store_params p = {redis, "bench:",     3600, bands, 65536, 64,     anchor_df_max,
-                         16,    common_after, 24,   5,     200,   600000, {0.6, 0.5, 0.3, 0.2, 20}};
+    nw_store_params p = {.redis = redis,
+                         .prefix = "bench:",
+                         .window_s = 3600,
+                         .bands = bands,
+                         .shards = 65536,
+                         .bucket_limit = 64,
+                         .anchor_df_max = anchor_df_max,
+                         .anchor_every = 16,
+                         .common_after = common_after,
+                         .common_log2 = 24,
+                         .max_matches = 5,
+                         .max_revisions = 200,
+                         .clock_skew_ms = 600000,
+                         .match = {0.6, 0.5, 0.3, 0.2, 20}};
     nw_store *s = redis ? nw_store_new(&p, &err) : NULL;
     nw_store_doc *docs = calloc(batch, sizeof *docs);
     for (size_t off = t * batch; s && off < n; off += nthreads * batch) {

@@ -32,7 +32,7 @@ static uint64_t rnd(void)
 static size_t anchors_of(const uint64_t *set, size_t n, uint32_t *out)
 {
     nw_anchor_params p;
-    nw_anchor_params_default(&p);
+    nw_anchor_params_index(&p);
     return nw_anchors_select(set, n, 1, &p, out);
 }
 
@@ -128,7 +128,7 @@ static void test_index_anchors_are_a_prefix_of_the_sample(void **state)
     uint32_t sample[NW_ANCHORS_MAX], index[NW_ANCHORS_MAX];
     nw_anchor_params ps, pi;
     nw_anchor_params_sample(&ps);
-    nw_anchor_params_default(&pi);
+    nw_anchor_params_index(&pi);
     assert_true(ps.every < pi.every && ps.most > pi.most);
     const size_t sizes[] = {0, 5, 16, 40, 100, 300, 700, 1000, 2048, 3000, 6000};
     for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
