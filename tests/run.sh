@@ -8,11 +8,12 @@ what=${1:-all}
 passed=0
 failed=0
 broken=0
+failures="" # each failed case, named, repeated at the end: CI shows only the log's tail
 
 # run_suite CMD...: runs one suite, shows its output, adds its case counts (cmocka's
 # "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" or our "integration: N passed, M failed").
 run_suite() {
-    local out rc counts t0=$SECONDS
+    local out rc counts named t0=$SECONDS
     out=$("$@" 2>&1)
     rc=$?
     printf '%s\n' "$out"
@@ -22,11 +23,14 @@ run_suite() {
         /^\[  FAILED  \] [0-9]+ test/ { f += $4 }
         /^integration: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4 }
         END { print p + 0, f + 0 }' <<<"$out")
+    named=$(awk -v suite="${*: -1}" '
+        /^FAIL - / || /^\[  FAILED  \] [^0-9]/ || /^     log / { printf "  %s: %s\n", suite, $0 }' <<<"$out")
+    [ -z "$named" ] || failures+="$named"$'\n'
     passed=$((passed + ${counts% *}))
     failed=$((failed + ${counts#* }))
     if [ "$rc" -ne 0 ]; then
         broken=$((broken + 1))
-        [ "${counts#* }" -gt 0 ] || failed=$((failed + 1)) # a suite that died counts once
+        [ "${counts#* }" -gt 0 ] || { failed=$((failed + 1)); failures+="  ${*: -1}: exited $rc"$'\n'; } # a suite that died counts once
     fi
 }
 
@@ -43,5 +47,6 @@ if [ "$what" = integration ] || [ "$what" = all ]; then
     done
 fi
 echo
+[ -z "$failures" ] || printf 'failed:\n%s\n' "$failures"
 echo "$passed passed, $failed failed"
 [ "$broken" -eq 0 ]

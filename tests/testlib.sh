@@ -23,10 +23,22 @@ ne() { [ "$1" != "$2" ] || { echo "     expected something other than '$2'" >&2;
 die() { # a setup step failed: count it (so logs are kept) and stop
     echo "FAIL - $1"
     failed=$((failed + 1))
+    log_excerpt
     exit 1
 }
 
 finish() {
+    [ "$failed" -eq 0 ] || log_excerpt
     echo "integration: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
+}
+
+# log_excerpt: after a failure, the first sanitizer reports and error events in the run's logs
+# ($T/logs), so a CI log's tail (tests/run.sh repeats these lines) says what broke and where
+log_excerpt() {
+    [ -n "${T:-}" ] && [ -d "$T/logs" ] || return 0
+    { # a sanitizer's report with the top of its stack, then the first error events
+        grep -HE -A5 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/logs/*.log | head -12
+        grep -HE 'level=(error|fatal)' "$T"/logs/*.log | head -5
+    } 2>/dev/null | cut -c1-240 | grep -v "^--$" | sed -E "s|^$T/logs/([^/]*\.log)[:-]|     log \1: |"
 }

@@ -45,8 +45,8 @@ fault_start clean
 nw_wait_for 30 "clean's partitions after its restart" grep -q 'event=partitions_assigned' "$T/logs/clean.log"
 took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 echo "     clean had its partitions back ${took} s after it was started again"
-check "a stage restarted after SIGKILL owns its partitions again within 3 s (static membership)" \
-    awk -v t="$took" 'BEGIN { exit !(t < 3) }'
+check "a stage restarted after SIGKILL owns its partitions again before the dead one's 6 s session timeout (static membership)" \
+    awk -v t="$took" 'BEGIN { exit !(t < 5) }'
 
 # a consumer fenced by another member with its static id (what a coordinator's restart can
 # also do to a live member) is fatal to it: the stage puts a new consumer in its place instead

@@ -4,8 +4,9 @@
 # it holds, noeviction: each write in a pipeline answers OOM while the reads around it
 # succeed), then takes writes again. Before, a stage stopped reading a pipeline's replies at
 # the first error and kept the connection, so every later round read earlier answers: enrich
-# kept failing for minutes after the cause was gone. Asserts the stages recover within a few
-# seconds of maxmemory being lifted, that the errors were counted
+# kept failing for minutes after the cause was gone. Asserts the stages recover within 10 s
+# of maxmemory being lifted (1-1.5 s here, ASan included: the retry backoff is at most 0.8 s;
+# the bound leaves room for a slower machine, the figure is printed), that the errors were counted
 # (nearwire_redis_errors_total) and the stall seen alike by /readyz and nearwire_ready. Then
 # NOREPLICAS, NOPERM replies, killed connections and a busy server, each recovered from; and
 # the usual verdict (faultlib.sh): nothing lost.
@@ -44,7 +45,7 @@ check "during the stall cluster's /readyz answers 503 and its nearwire_ready is 
     nw_wait_for 10 "readiness and its gauge to drop" stalled_both_ways
 readyz_body() { curl -s "http://127.0.0.1:$(nw_stage_port "$T" cluster)/readyz"; }
 says_why() { readyz_body | jq -e '.ready == false and (.reason | test("retrying"))' >/dev/null; }
-check "/readyz says why it is not ready" nw_wait_for 5 "a reason on /readyz" says_why
+check "/readyz says why it is not ready" nw_wait_for 10 "a reason on /readyz" says_why
 check "error replies are counted in nearwire_redis_errors_total" \
     test "$(($(metric_sum cluster nearwire_redis_errors_total) + $(metric_sum enrich nearwire_redis_errors_total)))" -gt 0
 # recovered: a new batch of each store stage succeeds (its output counter moves)
@@ -58,14 +59,14 @@ c0=$(metric_sum cluster nearwire_messages_out_total)
 e0=$(metric_sum enrich nearwire_messages_out_total)
 redis-cli -p "$REDIS_PORT" config set maxmemory 0 >/dev/null
 lifted=$(date +%s.%N)
-check "cluster and enrich produce again within 4 s of the cause going away (ASan included)" \
-    nw_wait_for 4 "progress after maxmemory is lifted" progress
+check "cluster and enrich produce again within 10 s of the cause going away" \
+    nw_wait_for 10 "progress after maxmemory is lifted" progress
 awk -v a="$lifted" -v b="$(date +%s.%N)" 'BEGIN { printf "     recovered %.1f s after maxmemory was lifted\n", b - a }'
 
 # The other ways a Redis answers badly mid-pipeline, each for 2 s while the feed runs: writes
 # refused for want of replicas (NOREPLICAS), a permission error reply (ACL: NOPERM), every
 # connection killed, the server busy in a slow command (DEBUG SLEEP, past redis.timeout_ms).
-# Each time both stages must produce again within a few seconds of the cause going away.
+# Each time both stages must produce again within 10 s of the cause going away.
 rcli() { redis-cli -p "$REDIS_PORT" "$@" >/dev/null; }
 recovers_from() { # NAME APPLY-COMMAND LIFT-COMMAND
     local name=$1 apply=$2 lift=$3 t
@@ -75,7 +76,7 @@ recovers_from() { # NAME APPLY-COMMAND LIFT-COMMAND
     e0=$(metric_sum enrich nearwire_messages_out_total)
     $lift
     t=$(date +%s.%N)
-    check "recovered from $name within 4 s of its end" nw_wait_for 4 "progress after $name" progress
+    check "recovered from $name within 10 s of its end" nw_wait_for 10 "progress after $name" progress
     awk -v a="$t" -v b="$(date +%s.%N)" -v n="$name" 'BEGIN { printf "     %s: produced again %.1f s after it ended\n", n, b - a }'
 }
 noreplicas() { rcli config set min-replicas-to-write 1; }
