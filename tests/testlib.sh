@@ -40,5 +40,9 @@ log_excerpt() {
     { # a sanitizer's report with the top of its stack, then the first error events
         grep -HE -A5 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/logs/*.log | head -12
         grep -HE 'level=(error|fatal)' "$T"/logs/*.log | head -5
+        local f # and which of the run's processes are gone (some a test stopped on purpose)
+        for f in "$T"/pids/*.pid; do
+            kill -0 "$(cat "$f")" 2>/dev/null || echo "$T/logs/$(basename "$f" .pid).log:process not running"
+        done
     } 2>/dev/null | cut -c1-240 | grep -v "^--$" | sed -E "s|^$T/logs/([^/]*\.log)[:-]|     log \1: |"
 }
