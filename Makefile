@@ -9,7 +9,7 @@ BUILD ?= build
 CC ?= cc
 # quiet by default; `make V=1` shows the commands
 Q := $(if $(V),,@)
-PKGS := rdkafka yajl hiredis libmicrohttpd libxxhash libutf8proc gumbo
+PKGS := rdkafka yajl hiredis libmicrohttpd libxxhash libutf8proc gumbo libzstd
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
 # snprintf truncation is how we bound messages, not a bug (gcc only; clang lacks the option)

@@ -21,7 +21,7 @@ for src in tests/fuzz/fuzz_*.c; do
     clang -std=c11 -D_GNU_SOURCE -O1 -g -Icommon $(pkg-config --cflags yajl gumbo hiredis) \
         -fsanitize=fuzzer,address,undefined "$src" tests/fuzz/shapes.c stages/clean/clean_step.c \
         build-fuzz/libnearwire.a \
-        $(pkg-config --libs rdkafka yajl gumbo hiredis libmicrohttpd libxxhash libutf8proc) -lpthread -lm -o "build-fuzz/fuzz_$name"
+        $(pkg-config --libs rdkafka yajl gumbo hiredis libmicrohttpd libxxhash libutf8proc libzstd) -lpthread -lm -o "build-fuzz/fuzz_$name"
     rm -rf "build-fuzz/corpus-$name"
     mkdir -p "build-fuzz/corpus-$name"
     [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "build-fuzz/corpus-$name"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(build-essential pkg-config librdkafka-dev libyajl-dev libhiredis-dev libcmocka-dev
-          libmicrohttpd-dev libxxhash-dev libutf8proc-dev libgumbo-dev libxml2-dev redis-server jq curl
+          libmicrohttpd-dev libxxhash-dev libutf8proc-dev libzstd-dev libgumbo-dev libxml2-dev redis-server jq curl
           prometheus python3-yaml clang-format time openjdk-17-jre-headless maven chromium
           chromium-driver)
 # prometheus: promtool, which the tests run on /metrics and deploy/prometheus;

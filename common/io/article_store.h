@@ -1,8 +1,8 @@
 /* article_store.h - each article's card for nearwire-api: what the API shows and explains
  * matches with (id, title, source, url, published_at, lang and the cleaned text, cut to
- * enrich.text_max_bytes), one JSON string per article under P a:<h> (h: the 64-bit hash of
- * its id, as the signature record's key), with the window's TTL. enrich writes, the API reads.
- * Every command names one key, so it runs on Redis Cluster. */
+ * enrich.text_max_bytes), one zstd frame of the card's JSON per article under P a:<h> (h: the
+ * 64-bit hash of its id, as the signature record's key), with the window's TTL. enrich writes, the
+ * API reads. Every command names one key, so it runs on Redis Cluster. */
 #ifndef NW_ARTICLE_STORE_H
 #define NW_ARTICLE_STORE_H
 

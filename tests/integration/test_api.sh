@@ -63,6 +63,32 @@ check "?text=1 adds the cleaned text" \
     jqtrue '(.text | length) > 1000 and .text_cut == false' <(curl -fsS "$API/v1/articles/$S3?text=1")
 check "004 is alone in its own story" \
     eq "$(curl -fsS "$API/v1/articles/$S4" | jq -r '.cluster.story_id + " " + .cluster.relation')" "$S4 new"
+# cards are zstd frames in Redis (the largest thing the window keeps per article); a card
+# written as plain JSON (before 2026-12-04) still reads: 004's is put back that way
+card_heads() {
+    local p k
+    for p in $REDIS_MASTERS; do
+        redis-cli -p "$p" --scan --pattern 'api:a:*' | while read -r k; do
+            redis-cli -c -p "$p" --raw getrange "$k" 0 3 | head -c 4 | od -An -tx1 | tr -d ' \n'
+            echo
+        done
+    done | sort | uniq -c | awk '{ print $1, $2 }'
+}
+check "the five cards are stored compressed (zstd frames)" eq "$(card_heads)" "5 28b52ffd"
+card_key() { # the card's key: api:a:<XXH3-64 of the id, hex>
+    python3 -c 'import ctypes, sys
+x = ctypes.CDLL("libxxhash.so.0")
+x.XXH3_64bits.restype, x.XXH3_64bits.argtypes = ctypes.c_uint64, [ctypes.c_char_p, ctypes.c_size_t]
+i = sys.argv[1].encode()
+print("api:a:%016x" % x.XXH3_64bits(i, len(i)))' "$1"
+}
+curl -fsS "$API/v1/articles/$S4?text=1" >"$T/card4.json"
+jq -c '{id, title, source, url, published_at, lang, text, text_bytes: (.text | utf8bytelength), cut: false}' \
+    "$T/card4.json" | redis-cli -c -p "${REDIS_MASTERS%% *}" -x set "$(card_key "$S4")" >/dev/null
+check "a card stored as plain JSON is read as before" \
+    eq "$(curl -fsS "$API/v1/articles/$S4?text=1" | jq -c '[.title, .source, .text]')" \
+    "$(jq -c '[.title, .source, .text]' "$T/card4.json")"
+check "(it was plain JSON)" eq "$(redis-cli -c -p "${REDIS_MASTERS%% *}" --raw getrange "$(card_key "$S4")" 0 0)" "{"
 check "GET /v1/stories lists both stories, the seed story first by activity or tie" \
     jqtrue '[.stories[].story_id] | sort == ["'$S2'","'$S4'"]' <(curl -fsS "$API/v1/stories?since=1h")
 check "since after the last activity lists none" \
