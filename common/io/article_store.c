@@ -26,9 +26,11 @@ struct nw_article_store {
     size_t ngot, got_cap;
     ZSTD_CCtx *zc; /* kept across batches: a context is ~1 MB to set up */
     ZSTD_DCtx *zd;
-    nw_buf packed; /* a batch's frames, back to back */
-    size_t *offs, offs_cap;
+    nw_buf packed;   /* a batch's frames, back to back */
     nw_buf unpacked; /* the last read's cards, each NUL-terminated */
+    /* one index array for both directions: a write's frame bounds in packed (n + 1), a
+     * read's card starts in unpacked (SIZE_MAX: a card left where Redis's reply has it) */
+    size_t *offs, offs_cap;
 };
 
 /* A card decompressed past this is refused (a frame in Redis claiming more is not ours). */
