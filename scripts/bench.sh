@@ -37,26 +37,26 @@ nw_start_redis_any "$T"
 port=$NW_REDIS_PORT
 for threads in 1 2; do
     redis-cli -p "$port" FLUSHALL >/dev/null
-    "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 "$threads" 2>/dev/null
+    "$B/bench_store" "redis://127.0.0.1:$port" 100000 500 3 "$threads" 32 2>/dev/null
 done
 echo "-- without the common-text counters (cluster.common_after=0)"
 redis-cli -p "$port" FLUSHALL >/dev/null
-"$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 1 0 0 0 2>/dev/null
-echo "-- with anchors (cluster.anchor_df_max=32, cluster.bands=4)"
+"$B/bench_store" "redis://127.0.0.1:$port" 100000 500 3 1 32 0 0 2>/dev/null
+echo "-- bands only (cluster.anchor_df_max=0, cluster.bands=8)"
 redis-cli -p "$port" FLUSHALL >/dev/null
-"$B/bench_store" "redis://127.0.0.1:$port" 100000 500 4 1 32 2>/dev/null
+"$B/bench_store" "redis://127.0.0.1:$port" 100000 500 8 1 0 2>/dev/null
 echo "-- on a Redis Cluster of 3 masters (no replicas; this machine's 2 cores are shared by all)"
 "$NW_ROOT/scripts/redis_cluster.sh" start "$T/rc" 3 0 >/dev/null
 for threads in 1 2; do
     for p in $(cat "$T/rc/rc/ports"); do redis-cli -p "$p" FLUSHALL >/dev/null; done
-    "$B/bench_store" "$(cat "$T/rc/redis_url")" 100000 500 8 "$threads" 2>/dev/null
+    "$B/bench_store" "$(cat "$T/rc/redis_url")" 100000 500 3 "$threads" 32 2>/dev/null
 done
 "$NW_ROOT/scripts/redis_cluster.sh" stop "$T/rc"
 echo "-- on 3 masters with a replica each: without and with redis.wait_replicas=1"
 "$NW_ROOT/scripts/redis_cluster.sh" start "$T/rcr" 3 1 >/dev/null
 for wait in 0 1; do
     for p in $(cat "$T/rcr/rc/ports"); do redis-cli -p "$p" FLUSHALL >/dev/null 2>&1; done
-    "$B/bench_store" "$(cat "$T/rcr/redis_url")" 100000 500 8 1 0 "$wait" 2>/dev/null | head -1
+    "$B/bench_store" "$(cat "$T/rcr/redis_url")" 100000 500 3 1 32 "$wait" 2>/dev/null | head -1
 done
 "$NW_ROOT/scripts/redis_cluster.sh" stop "$T/rcr"
 

@@ -60,17 +60,26 @@ python3 "$NW_ROOT/tests/eval/score.py" "$OUT/footers.clustered.jsonl" --name "fo
     sed -n '1,4p;/stories larger/p'
 
 echo
-echo "== candidate probability for a pair whose smaller text (n shingles) is half inside the"
-echo "   larger (containment 0.5), by size ratio: 8 MinHash bands (by Jaccard) vs anchors (1 in 16)"
+echo "== candidate probability: the default (3 MinHash bands and anchors: 1 in 16 of a text's"
+echo "   shingles, at least 8, at most 128) against 8 bands alone (cluster.anchor_df_max=0)"
 python3 - <<'PY'
+def rate(n):  # the share of a text's shingles it indexes as anchors
+    return min(128, max(min(8, n), n / 16)) / n
+def default(j, shared, n_larger, n_smaller):  # a band or an anchor shared
+    r = min(rate(n_larger), rate(n_smaller))  # an anchor of both: under both cut-offs
+    return 1 - (1 - j) ** 3 * (1 - r) ** shared
+print("  a pair whose smaller text (n shingles) is half inside the larger (containment 0.5)")
 for n in (100, 125, 300):
-    print("  n = %d   ratio   Jaccard   bands   anchors   either" % n)
+    print("  n = %d   ratio   Jaccard   8 bands   default" % n)
     for r in (1, 2, 5, 10):
         shared = 0.5 * n
         j = shared / (n + r * n - shared)
-        rate = max(1 / 16, min(1.0, 16 / (r * n)))  # the larger text's cut-off
-        pb, pa = 1 - (1 - j) ** 8, 1 - (1 - rate) ** shared
-        print("            1:%-2d    %.3f     %.3f   %.4f    %.4f" % (r, j, pb, pa, 1 - (1 - pb) * (1 - pa)))
+        print("            1:%-2d    %.3f     %.3f     %.4f" % (r, j, 1 - (1 - j) ** 8, default(j, shared, r * n, n)))
+print("  two texts of n shingles at Jaccard 0.3")
+print("  n         8 bands   default")
+for n in (10, 30, 60, 100, 128, 200, 500, 2000):
+    shared = 2 * n * 0.3 / 1.3
+    print("  %-5d     %.3f     %.4f" % (n, 1 - 0.7 ** 8, default(0.3, shared, n, n)))
 PY
 
 for set in contained short templates; do
@@ -79,14 +88,15 @@ for set in contained short templates; do
     python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
         --set "$set" -o "$OUT/$set.jsonl"
     pipeline "$OUT/$set.jsonl" "$OUT/$set.clustered.jsonl"
-    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.clustered.jsonl" --name "$set (bands)"
-    pipeline "$OUT/$set.jsonl" "$OUT/$set.anchors.clustered.jsonl" --set cluster.anchor_df_max=32
-    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.anchors.clustered.jsonl" \
-        --name "$set (bands and anchors, cluster.anchor_df_max=32)"
+    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.clustered.jsonl" --name "$set"
+    pipeline "$OUT/$set.jsonl" "$OUT/$set.bands.clustered.jsonl" \
+        --set cluster.anchor_df_max=0 --set cluster.bands=8
+    python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.bands.clustered.jsonl" \
+        --name "$set (bands only: cluster.anchor_df_max=0, cluster.bands=8)"
     if [ "$set" = templates ]; then # what counting common text does for the template notices
         pipeline "$OUT/$set.jsonl" "$OUT/$set.nocommon.clustered.jsonl" --set cluster.common_after=0
         python3 "$NW_ROOT/tests/eval/score_pairs.py" "$OUT/$set.nocommon.clustered.jsonl" \
-            --name "$set (bands, common text not counted: cluster.common_after=0)" |
+            --name "$set (common text not counted: cluster.common_after=0)" |
             grep -E "pairs$|across|template pairs|adjusted"
     fi
 done

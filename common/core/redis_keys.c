@@ -86,9 +86,21 @@ char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h)
     return hashed(out, cap, prefix, "s", h);
 }
 
+char *nw_key_bucket_shard(char *out, size_t cap, const char *prefix, unsigned shard)
+{
+    snprintf(out, cap, "%sbs:%u", prefix, shard);
+    return out;
+}
+
 char *nw_key_bucket(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)
 {
     return sharded(out, cap, prefix, "b", gen, shard);
+}
+
+char *nw_key_bucket_layout(char *out, size_t cap, const char *prefix)
+{
+    snprintf(out, cap, "%sbl", prefix);
+    return out;
 }
 
 char *nw_key_common(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard)

@@ -4,7 +4,10 @@
  * into out (cap bytes, truncated if it must be) and returns out. Pure.
  *
  *   s:<h>               a document's signature record (h: 64-bit hash of its id, hex)
- *   b:<gen>:<shard>     a bucket shard: LSH entries of one window generation
+ *   bs:<shard>          a bucket shard: LSH entries of this window generation and the last,
+ *                       each entry ending in its generation's byte (sketch/lsh.h)
+ *   b:<gen>:<shard>     a bucket shard of one generation, before 2026-12-04: read, not written
+ *   bl                  the last generation whose b:<gen>:<shard> keys may hold entries
  *   n:<gen>             documents inserted in a generation (the size gauges)
  *   c:<gen>:<shard>     common text: 65,472 byte counters of the counting sketch of
  *                       shingles' articles (match/common_text.h), a document's generation
@@ -22,7 +25,9 @@
 #include <stdint.h>
 
 char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h);
+char *nw_key_bucket_shard(char *out, size_t cap, const char *prefix, unsigned shard);
 char *nw_key_bucket(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard);
+char *nw_key_bucket_layout(char *out, size_t cap, const char *prefix);
 char *nw_key_common(char *out, size_t cap, const char *prefix, int64_t gen, unsigned shard);
 char *nw_key_inserted(char *out, size_t cap, const char *prefix, int64_t gen);
 /* kind: "sa" (a document's parent) or "sm" (a root's members) */

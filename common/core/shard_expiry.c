@@ -24,6 +24,14 @@ void nw_shard_expiry_begin(nw_shard_expiry *e, int64_t gen, double now)
     }
 }
 
+void nw_shard_expiry_begin_generation(nw_shard_expiry *e, int64_t gen)
+{
+    if (gen != e->gen) {
+        nw_shard_expiry_forget(e);
+        e->gen = gen;
+    }
+}
+
 int nw_shard_expiry_due(nw_shard_expiry *e, unsigned shard)
 {
     if (!e->set && !(e->set = calloc(e->nshards / 8 + 1, 1))) {

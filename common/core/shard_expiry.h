@@ -22,6 +22,10 @@ void nw_shard_expiry_release(nw_shard_expiry *e);
  * generation is over. */
 void nw_shard_expiry_begin(nw_shard_expiry *e, int64_t gen, double now);
 
+/* The same for what is due once a generation (a shard's sweep of older generations' entries):
+ * forgets only when the generation is over. */
+void nw_shard_expiry_begin_generation(nw_shard_expiry *e, int64_t gen);
+
 /* Whether an entry added to this generation's shard must set the key's expiry (1, once until
  * forgotten), 0 if it is set, -1 when out of memory. */
 int nw_shard_expiry_due(nw_shard_expiry *e, unsigned shard);

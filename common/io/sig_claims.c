@@ -1,8 +1,8 @@
 /* sig_claims.c - phase 1 of a batch: per document SET NX GET on its record (a claim, a replay
- * or a collision), then per band and per anchor ZADD, EXPIREAT and ZRANGEBYLEX over this and
- * the previous generation's bucket; the neighbours found, one entry each with the buckets they
- * share; and,
- * since documents of one batch add in sending order, each hit on a batch document made mutual. */
+ * or a collision), then per band and per anchor ZADD, EXPIREAT and one ZRANGEBYLEX of its
+ * bucket (this generation's entries and the last's, sig_layout.c); the neighbours found, one
+ * entry each with the buckets they share; and, since documents of one batch add in sending
+ * order, each hit on a batch document made mutual. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +14,8 @@
 #include "../sketch/lsh.h"
 #include "sig_store_impl.h"
 
-/* Phase 1, sending: the claim-and-write of the record, then every band's and anchor's bucket:
- * add to this generation's shard, set its expiry, read the bucket in this and the previous
- * generation. */
 /* The replies phase 1 reads, in the order it reads them: per pending document its claim,
- * then per entry its bucket in this and the last generation. */
+ * then per entry its bucket (and, for a window after an upgrade, the old layout's two). */
 static int keep_ticket(nw_store *s, long ticket)
 {
     if (ticket < 0 || nw_array_reserve((void **)&s->tickets, &s->ticket_cap, s->nticket + 1,
@@ -29,9 +26,50 @@ static int keep_ticket(nw_store *s, long ticket)
     return NW_OK;
 }
 
+/* An entry added to its shard key: the key's expiry set once a minute, and once a generation
+ * the key swept of older generations' entries. */
+static int add_entry(nw_store *s, const char *key, unsigned shard, const unsigned char *m,
+                     const char *expire_at)
+{
+    const char *zadd[] = {"ZADD", key, "0", (const char *)m};
+    size_t zl[] = {4, strlen(key), 1, NW_LSH_ENTRY};
+    nw_redis_append(s->r, 4, zadd, zl);
+    int sweep = nw_sig_sweeps(s) ? nw_shard_expiry_due(&s->swept, shard) : 0;
+    int due = nw_shard_expiry_due(&s->expiry, shard);
+    if (sweep < 0 || due < 0) {
+        return NW_E_NOMEM;
+    }
+    if (sweep) {
+        nw_sig_append_sweep(s, key, s->gen);
+    }
+    if (due) {
+        const char *exp[] = {"EXPIREAT", key, expire_at};
+        nw_redis_append(s->r, 3, exp, NULL);
+    }
+    return NW_OK;
+}
+
+/* A read of the bucket entry m names: its range in a shard key of entries of 'len' bytes. */
+static int read_bucket(nw_store *s, const char *key, const unsigned char *m, size_t len,
+                       const char *limit)
+{
+    unsigned char lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
+    lo[0] = hi[0] = '[';
+    memcpy(lo + 1, m, NW_LSH_BUCKET);
+    memcpy(hi + 1, m, NW_LSH_BUCKET);
+    memset(hi + 1 + NW_LSH_BUCKET, 0xFF, len - NW_LSH_BUCKET);
+    const char *rng[] = {"ZRANGEBYLEX", key,  (const char *)lo, (const char *)hi, "LIMIT",
+                         "0",           limit};
+    size_t rl[] = {11, strlen(key), sizeof lo, 1 + len, 5, 1, strlen(limit)};
+    return keep_ticket(s, nw_redis_append(s->r, 7, rng, rl));
+}
+
+/* Phase 1, sending: the claim-and-write of the record, then every band's and anchor's bucket:
+ * add to its shard key, read it. */
 int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms)
 {
-    int64_t gen = nw_window_gen(now_ms / 1000, s->p.window_s);
+    int64_t gen = s->gen = nw_window_gen(now_ms / 1000, s->p.window_s);
+    int old = nw_sig_reads_old_layout(s);
     char expire_at[24], limit[16], anchor_limit[16];
     snprintf(expire_at, sizeof expire_at, "%" PRId64, nw_window_expire_at(gen, s->p.window_s));
     snprintf(limit, sizeof limit, "%u", s->p.bucket_limit);
@@ -39,6 +77,8 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
     snprintf(anchor_limit, sizeof anchor_limit, "%u", s->p.anchor_df_max + 1);
     s->nticket = 0;
     nw_shard_expiry_begin(&s->expiry, gen, nw_now_seconds());
+    nw_shard_expiry_begin_generation(&s->swept, gen);
+    nw_sig_renew_marker(s);
     for (size_t i = 0; i < n; i++) {
         work *w = &s->w[i];
         nw_store_doc *d = &docs[i];
@@ -54,10 +94,10 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
         if (!r || nw_sig_record_encode(r, &w->blob) != NW_OK) {
             return NW_E_NOMEM;
         }
-        char key[64];
-        nw_sig_record_key(s, key, sizeof key, w->h);
-        const char *av[] = {"SET", key, w->blob.data, "NX", "GET", "EX", s->ttl};
-        size_t al[] = {3, strlen(key), w->blob.len, 2, 3, 2, strlen(s->ttl)};
+        char rkey[64];
+        nw_sig_record_key(s, rkey, sizeof rkey, w->h);
+        const char *av[] = {"SET", rkey, w->blob.data, "NX", "GET", "EX", s->ttl};
+        size_t al[] = {3, strlen(rkey), w->blob.len, 2, 3, 2, strlen(s->ttl)};
         if (!s->dry && keep_ticket(s, nw_redis_append(s->r, 7, av, al)) != NW_OK) {
             return NW_E_NOMEM;
         }
@@ -65,39 +105,23 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
         for (unsigned e = 0; e < entries; e++) {
             unsigned band;
             uint32_t value = nw_sig_entry(s, d, e, &band);
-            unsigned char m[NW_LSH_ENTRY], lo[1 + NW_LSH_BUCKET], hi[1 + NW_LSH_ENTRY];
-            nw_lsh_entry(band, value, w->h, m);
+            unsigned char m[NW_LSH_ENTRY];
+            nw_lsh_entry(band, value, w->h, gen, m);
             unsigned shard = nw_lsh_shard(m, s->p.shards);
-            char cur[80], prev[80];
-            nw_sig_shard_key(s, cur, sizeof cur, gen, shard);
-            nw_sig_shard_key(s, prev, sizeof prev, gen - 1, shard);
-            /* score 0 for all: ZRANGEBYLEX is only defined over equal scores */
-            const char *zadd[] = {"ZADD", cur, "0", (const char *)m};
-            size_t zl[] = {4, strlen(cur), 1, NW_LSH_ENTRY};
-            int due = 0; /* a query adds nothing, so sets no expiry */
-            if (!s->dry) {
-                nw_redis_append(s->r, 4, zadd, zl);
-                due = nw_shard_expiry_due(&s->expiry, shard);
-            }
-            if (due < 0) {
+            char key[80];
+            nw_sig_shard_key(s, key, sizeof key, shard);
+            /* score 0 for all: ZRANGEBYLEX is only defined over equal scores; a query adds
+             * nothing */
+            if (!s->dry && add_entry(s, key, shard, m, expire_at) != NW_OK) {
                 return NW_E_NOMEM;
             }
-            if (due) {
-                const char *exp[] = {"EXPIREAT", cur, expire_at};
-                nw_redis_append(s->r, 3, exp, NULL);
-            }
-            lo[0] = '[';
-            memcpy(lo + 1, m, NW_LSH_BUCKET);
-            hi[0] = '[';
-            memcpy(hi + 1, m, NW_LSH_BUCKET);
-            memset(hi + 1 + NW_LSH_BUCKET, 0xFF, NW_LSH_ENTRY - NW_LSH_BUCKET);
             const char *lim = band == NW_LSH_ANCHOR_BAND ? anchor_limit : limit;
-            for (int g = 0; g < 2; g++) {
-                const char *key2 = g ? prev : cur;
-                const char *rng[] = {
-                    "ZRANGEBYLEX", key2, (const char *)lo, (const char *)hi, "LIMIT", "0", lim};
-                size_t rl[] = {11, strlen(key2), sizeof lo, sizeof hi, 5, 1, strlen(lim)};
-                if (keep_ticket(s, nw_redis_append(s->r, 7, rng, rl)) != NW_OK) {
+            if (read_bucket(s, key, m, NW_LSH_ENTRY, lim) != NW_OK) {
+                return NW_E_NOMEM;
+            }
+            for (int g = 0; old && g < 2; g++) {
+                nw_sig_old_shard_key(s, key, sizeof key, gen - g, shard);
+                if (read_bucket(s, key, m, NW_LSH_ENTRY_OLD, lim) != NW_OK) {
                     return NW_E_NOMEM;
                 }
             }
@@ -106,32 +130,43 @@ int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms
     return NW_OK;
 }
 
-static int add_hit(work *w, uint64_t h, unsigned band, uint32_t value)
+static int add_hit(work *w, uint64_t h, unsigned band, uint32_t value, int gen)
 {
     if (nw_array_reserve((void **)&w->hits, &w->hcap, w->nhits + 1, sizeof *w->hits) != NW_OK) {
         return NW_E_NOMEM;
     }
-    w->hits[w->nhits++] = (hit){h, 1, band, value};
+    w->hits[w->nhits++] = (hit){h, 1, band, value, gen};
     return NW_OK;
 }
 
-/* One entry's bucket in this and the last generation: their members become hits. An anchor's
- * bucket with more than anchor_df_max documents holds a shingle that many articles share (a
- * stock phrase, a site's footer): no evidence that any two of them are related, so it names no
- * candidates. */
+/* Whether a bucket read's member is an entry of the window (not of an older generation its
+ * shard key was not yet swept of). */
+static int live_member(const nw_store *s, const redisReply *m)
+{
+    return nw_lsh_entry_live((const unsigned char *)m->str, m->len, s->gen);
+}
+
+/* One entry's bucket reads (its shard key; in a window after an upgrade also the old
+ * layout's two): their members of the window become hits. An anchor's bucket with more than
+ * anchor_df_max documents holds a shingle that many articles share (a stock phrase, a site's
+ * footer): no evidence that any two of them are related, so it names no candidates. */
 static int read_entry(nw_store *s, work *w, unsigned band, uint32_t value,
-                      const redisReply *const *bucket)
+                      const redisReply *const *bucket, int nreads)
 {
     size_t members = 0;
-    for (int g = 0; g < 2; g++) {
-        members += bucket[g]->type == REDIS_REPLY_ARRAY ? bucket[g]->elements : 0;
+    for (int g = 0; g < nreads; g++) {
+        for (size_t e = 0; bucket[g]->type == REDIS_REPLY_ARRAY && e < bucket[g]->elements; e++) {
+            members += (size_t)live_member(s, bucket[g]->element[e]);
+        }
     }
     int common = band == NW_LSH_ANCHOR_BAND && members > s->p.anchor_df_max;
-    for (int g = 0; g < 2 && !common; g++) {
+    for (int g = 0; g < nreads && !common; g++) {
         for (size_t e = 0; bucket[g]->type == REDIS_REPLY_ARRAY && e < bucket[g]->elements; e++) {
             const redisReply *m = bucket[g]->element[e];
-            uint64_t h = nw_lsh_entry_doc((const unsigned char *)m->str, m->len);
-            if (h && h != w->h && add_hit(w, h, band, value) != NW_OK) {
+            const unsigned char *entry = (const unsigned char *)m->str;
+            uint64_t h = nw_lsh_entry_doc(entry, m->len);
+            if (h && h != w->h && live_member(s, m) &&
+                add_hit(w, h, band, value, nw_lsh_entry_gen(entry, m->len)) != NW_OK) {
                 return NW_E_NOMEM;
             }
         }
@@ -217,12 +252,15 @@ int nw_sig_read_claims(nw_store *s, nw_store_doc *docs, size_t n, nw_err *err)
             rc = nw_err_set(err, NW_E_RETRY, "redis", "unexpected reply to SET NX GET");
         }
         unsigned entries = nw_sig_entries(s, d);
-        for (unsigned e = 0; e < entries && rc == NW_OK; e++, t += 2) {
+        int nreads = nw_sig_reads_old_layout(s) ? 3 : 1;
+        for (unsigned e = 0; e < entries && rc == NW_OK; e++, t += (size_t)nreads) {
             unsigned band;
             uint32_t value = nw_sig_entry(s, d, e, &band);
-            const redisReply *bucket[2] = {nw_redis_at(s->r, s->tickets[t]),
-                                           nw_redis_at(s->r, s->tickets[t + 1])};
-            rc = read_entry(s, w, band, value, bucket);
+            const redisReply *bucket[3];
+            for (int g = 0; g < nreads; g++) {
+                bucket[g] = nw_redis_at(s->r, s->tickets[t + (size_t)g]);
+            }
+            rc = read_entry(s, w, band, value, bucket, nreads);
         }
         merge_hits(w);
     }
@@ -241,15 +279,15 @@ int nw_sig_mutual_hits(nw_store *s, size_t n)
                 continue;
             }
             work *o = &s->w[j];
-            hit key = {w->h, 0, 0, 0};
+            hit key = {w->h, 0, 0, 0, 0};
             if ((!o->nsorted || !bsearch(&key, o->hits, o->nsorted, sizeof *o->hits, cmp_hit_h)) &&
                 o->nhits < MAX_HITS) {
                 if (nw_array_reserve((void **)&o->hits, &o->hcap, o->nhits + 1, sizeof *o->hits) !=
                     NW_OK) {
                     return NW_E_NOMEM;
                 }
-                o->hits[o->nhits++] =
-                    (hit){w->h, w->hits[c].hits, w->hits[c].band, w->hits[c].value};
+                o->hits[o->nhits++] = (hit){w->h, w->hits[c].hits, w->hits[c].band,
+                                            w->hits[c].value, (int)(s->gen & 0xFF)};
             }
         }
     }

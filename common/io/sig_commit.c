@@ -212,12 +212,12 @@ static void send_counts_and_unlinks(nw_store *s, size_t inserted)
         nw_redis_append(s->r, 3, exp, NULL);
     }
     for (size_t off = 0; off < s->expired.len;) {
-        const char *shard = s->expired.data + off;
-        size_t sl = strlen(shard);
-        const char *av[] = {"ZREM", shard, shard + sl + 1};
-        size_t al[] = {4, sl, NW_LSH_ENTRY};
+        const char *shard = s->expired.data + off; /* "key\0", a length byte, the member */
+        size_t sl = strlen(shard), ml = (unsigned char)shard[sl + 1];
+        const char *av[] = {"ZREM", shard, shard + sl + 2};
+        size_t al[] = {4, sl, ml};
         nw_redis_append(s->r, 3, av, al);
-        off += sl + 1 + NW_LSH_ENTRY;
+        off += sl + 2 + ml;
     }
     nw_buf_reset(&s->expired);
 }

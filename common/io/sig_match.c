@@ -152,17 +152,26 @@ int nw_sig_send_fetches(nw_store *s)
     return send_record_reads(s);
 }
 
-/* An expired record's bucket entry: ZREM it from both generations it may sit in. */
+/* An expired record's bucket entry: ZREM it from its shard key (an entry of the old layout:
+ * from both generations' keys it may sit in). Each pair is "key\0" and a length byte before
+ * the member. */
 static void remember_expired(nw_store *s, const hit *h, int64_t now_ms)
 {
     unsigned char m[NW_LSH_ENTRY];
-    nw_lsh_entry(h->band, h->value, h->h, m);
+    nw_lsh_entry(h->band, h->value, h->h, h->gen, m);
+    unsigned shard = nw_lsh_shard(m, s->p.shards);
     int64_t gen = now_ms / 1000 / s->p.window_s;
-    for (int g = 0; g < 2; g++) {
-        char shard[80];
-        nw_sig_shard_key(s, shard, sizeof shard, gen - g, nw_lsh_shard(m, s->p.shards));
-        nw_buf_append(&s->expired, shard, strlen(shard) + 1);
-        nw_buf_append(&s->expired, m, NW_LSH_ENTRY);
+    for (int g = 0; g < (h->gen < 0 ? 2 : 1); g++) {
+        char key[80];
+        if (h->gen < 0) {
+            nw_sig_old_shard_key(s, key, sizeof key, gen - g, shard);
+        } else {
+            nw_sig_shard_key(s, key, sizeof key, shard);
+        }
+        unsigned char len = h->gen < 0 ? NW_LSH_ENTRY_OLD : NW_LSH_ENTRY;
+        nw_buf_append(&s->expired, key, strlen(key) + 1);
+        nw_buf_append(&s->expired, &len, 1);
+        nw_buf_append(&s->expired, m, len);
     }
 }
 

@@ -71,8 +71,11 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
                    NW_STORE_MAX_BANDS, NW_REC_MAX_MATCHES);
         return NULL;
     }
-    if (p->anchor_every == 0) {
-        nw_err_set(err, NW_E_FATAL, "config", "anchor_every must be at least 1");
+    nw_anchor_params index;
+    nw_anchor_params_index(&index);
+    if (p->anchor_every == 0 || p->anchor_least > index.most) {
+        nw_err_set(err, NW_E_FATAL, "config",
+                   "need anchor_every at least 1 and anchor_least at most %u", index.most);
         return NULL;
     }
     if (p->common_after && (p->common_log2 < 16 || p->common_log2 > 32 || p->common_after > 255)) {
@@ -87,6 +90,7 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     }
     s->p = *p;
     nw_shard_expiry_init(&s->expiry, p->shards);
+    nw_shard_expiry_init(&s->swept, p->shards);
     s->common_shards =
         p->common_after ? (unsigned)((((uint64_t)1 << p->common_log2) - 1) / NW_COMMON_PER_KEY + 1)
                         : 0;
@@ -100,9 +104,10 @@ nw_store *nw_store_new(const nw_store_params *p, nw_err *err)
     nw_arena_init(&s->arena);
     s->r = p->redis;
     s->cas = nw_redis_add_script(s->r, nw_revise_cas_lua);
+    s->sweep = nw_redis_add_script(s->r, nw_sig_sweep_lua);
     s->links = nw_links_new(s->r, s->prefix, p->window_s);
     s->rev = nw_revise_new(s->r, s->prefix, s->cas, &s->match, p->max_matches);
-    if (s->cas < 0 || !s->links || !s->rev || !s->made) {
+    if (s->cas < 0 || s->sweep < 0 || !s->links || !s->rev || !s->made) {
         nw_store_free(s);
         nw_err_set(err, NW_E_NOMEM, "nomem", "out of memory");
         return NULL;
@@ -125,6 +130,7 @@ void nw_store_free(nw_store *s)
     }
     free(s->w);
     nw_shard_expiry_release(&s->expiry);
+    nw_shard_expiry_release(&s->swept);
     nw_shard_expiry_release(&s->common_expiry);
     free(s->made);
     free(s->zeros);
@@ -145,7 +151,12 @@ void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h)
     nw_key_record(out, n, s->prefix, h);
 }
 
-void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard)
+void nw_sig_shard_key(const nw_store *s, char *out, size_t n, unsigned shard)
+{
+    nw_key_bucket_shard(out, n, s->prefix, shard);
+}
+
+void nw_sig_old_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard)
 {
     nw_key_bucket(out, n, s->prefix, gen, shard);
 }
@@ -209,6 +220,7 @@ unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d)
     nw_anchor_params index;
     nw_anchor_params_index(&index);
     index.every = s->p.anchor_every;
+    index.least = s->p.anchor_least;
     return s->p.bands + (unsigned)nw_anchors_prefix(d->anchors, d->nanchors, &index);
 }
 
@@ -358,13 +370,17 @@ static int run_round(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms, 
                      nw_err *err)
 {
     double t0 = nw_now_seconds();
-    int rc = nw_sig_send_claims(s, docs, n, now_ms);
+    int rc = nw_sig_check_layout(s, now_ms, err);
+    if (rc == NW_OK) {
+        rc = nw_sig_send_claims(s, docs, n, now_ms);
+    }
     if (rc == NW_OK) {
         rc = nw_sig_read_claims(s, docs, n, err);
     }
     nw_redis_observe_roundtrip(nw_now_seconds() - t0);
     if (rc != NW_OK) {
         nw_shard_expiry_forget(&s->expiry); /* an EXPIREAT may not have run */
+        nw_shard_expiry_forget(&s->swept);  /* nor a sweep */
         return rc;
     }
     if (nw_sig_mutual_hits(s, n) != NW_OK || nw_sig_order_pending(s, docs, n) != NW_OK) {
@@ -455,6 +471,9 @@ int nw_store_query(nw_store *s, nw_store_doc *d, int64_t now_ms, nw_store_answer
     s->dry = 1;
     double t0 = nw_now_seconds();
     int rc = nw_redis_connect(s->r, err);
+    if (rc == NW_OK) {
+        rc = nw_sig_check_layout(s, now_ms, err);
+    }
     if (rc == NW_OK) {
         rc = nw_sig_send_claims(s, d, 1, now_ms);
     }

@@ -41,6 +41,7 @@ typedef struct nw_store_params {
     unsigned bucket_limit;   /* members read per bucket at most */
     unsigned anchor_df_max;  /* an anchor in more documents is common text; 0: no anchors */
     unsigned anchor_every;   /* the anchors indexed: one shingle in this many (sketch/anchors.h) */
+    unsigned anchor_least;   /* ... but at least this many of a text (<= 128) */
     unsigned common_after;   /* a shingle in this many non-duplicates is common text; 0: off */
     unsigned common_log2;    /* the common-text sketch's counters: 2^common_log2 (16..32) */
     unsigned max_matches;    /* matches kept per record (<= NW_REC_MAX_MATCHES) */

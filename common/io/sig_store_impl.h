@@ -2,6 +2,7 @@
  * working state, and each phase of a batch as its own function. sig_store.c owns the store's
  * lifecycle and runs the phases; sig_claims.c claims records and reads buckets; sig_match.c
  * verifies candidates and decides; sig_commit.c links stories, revises and saves;
+ * sig_layout.c keeps the buckets' layout (one sorted set per shard, entries by generation);
  * sig_store_size.c reports the size gauges. Internal to those files. */
 #ifndef NW_SIG_STORE_IMPL_H
 #define NW_SIG_STORE_IMPL_H
@@ -32,6 +33,7 @@ typedef struct hit {
     unsigned hits;
     unsigned band;  /* of the first bucket shared: a band, or NW_LSH_ANCHOR_BAND */
     uint32_t value; /* its value: the band's bin value or the anchor key */
+    int gen;        /* its entry's generation byte; -1: an entry of the old layout */
 } hit;
 
 /* Per document working state, parallel to the caller's nw_store_doc array. */
@@ -116,9 +118,16 @@ struct nw_store {
     size_t nfetch_slots;
     nw_arena arena;
     nw_shard_expiry expiry; /* the bucket shard keys whose EXPIREAT is set */
+    nw_shard_expiry swept;  /* the bucket shard keys swept of older generations (sig_layout.c) */
+    int sweep;              /* the sweep's script */
+    int layout_known;       /* the marker is read (sig_layout.c) */
+    int64_t layout_since;   /* the generation the layout was first written in */
+    int layout_after_old;   /* the old layout was written before: read it a window longer */
+    int64_t marker_gen;     /* the generation the marker's expiry was last set in */
+    int64_t gen;            /* the generation of this round's claims */
     long *tickets;          /* phase 1's replies to read, in reading order (sig_claims.c) */
     size_t nticket, ticket_cap;
-    nw_buf expired; /* "shard\0member" pairs to unlink lazily */
+    nw_buf expired; /* "shard\0", a length byte, the member: entries to unlink lazily */
     /* common text (sig_common.c): this round's counters, ascending and distinct; per counter
      * the articles Redis counts and this round's earlier non-duplicates */
     uint32_t *counters;
@@ -142,7 +151,8 @@ struct nw_store {
 /* shared helpers (sig_store.c) */
 void nw_sig_free_replies(nw_store *s);
 void nw_sig_record_key(const nw_store *s, char *out, size_t n, uint64_t h);
-void nw_sig_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
+void nw_sig_shard_key(const nw_store *s, char *out, size_t n, unsigned shard);
+void nw_sig_old_shard_key(const nw_store *s, char *out, size_t n, int64_t gen, unsigned shard);
 int nw_sig_batch_index(const nw_store *s, uint64_t h); /* first batch document with hash h */
 /* A document's bucket entries: its bands, then its anchors (none when anchor_df_max is 0). */
 unsigned nw_sig_entries(const nw_store *s, const nw_store_doc *d);
@@ -151,6 +161,15 @@ nw_sig_record *nw_sig_head_record(nw_store *s, const nw_store_doc *d, const work
 /* read-only: sized to its own revised list (sig_store.c) */
 const nw_sig_record *nw_sig_keep_record(nw_store *s, const char *bytes, size_t len);
 int nw_sig_decided_here(void *arg, const char *id); /* a document this round decides itself */
+
+/* the buckets' layout (sig_layout.c): the old layout's last generation, read once; a shard
+ * key's sweep of older generations */
+extern const char nw_sig_sweep_lua[];
+int nw_sig_check_layout(nw_store *s, int64_t now_ms, nw_err *err);
+int nw_sig_reads_old_layout(const nw_store *s); /* in this round's generation */
+int nw_sig_sweeps(const nw_store *s); /* this generation's shard keys may hold older entries */
+void nw_sig_append_sweep(nw_store *s, const char *key, int64_t gen);
+void nw_sig_renew_marker(nw_store *s); /* once a generation: the marker lives two windows */
 
 /* phase 1 (sig_claims.c): claims, bucket adds and reads, neighbours made mutual in a batch */
 int nw_sig_send_claims(nw_store *s, nw_store_doc *docs, size_t n, int64_t now_ms);

@@ -19,23 +19,30 @@
 const nw_cfg_key cluster_keys[] = {
     {"cluster.window_seconds", NW_CFG_INT, "604800", F(window_seconds),
      "how long a document stays matchable (every store key's TTL)", 0, 1, 31622400},
-    {"cluster.bands", NW_CFG_INT, "8", F(bands),
-     "LSH bands, one MinHash bin each; more finds lower Jaccard, costs Redis work", 0, 1, 32},
+    {"cluster.bands", NW_CFG_INT, "3", F(bands),
+     "LSH bands, one MinHash bin each; more finds lower Jaccard, costs Redis work (with "
+     "anchors off, 8)",
+     0, 1, 32},
     {"cluster.shards", NW_CFG_INT, "65536", F(shards),
      "bucket sorted sets; keep docs-in-window x bands / shards under 128", 0, 1, 16777216},
     {"cluster.bucket_limit", NW_CFG_INT, "256", F(bucket_limit),
      "members read from one bucket at most (common shingles make big buckets; a bucket read "
      "in part can make decisions depend on arrival order)",
      0, 0, 1000000},
-    {"cluster.anchor_df_max", NW_CFG_INT, "0", F(anchor_df_max),
-     "find candidates by anchors too (32 is a good value: an anchor shared by more documents "
-     "in the window is common text and finds none); 0: bands only",
+    {"cluster.anchor_df_max", NW_CFG_INT, "32", F(anchor_df_max),
+     "find candidates by anchors too: an anchor shared by more documents of the window is "
+     "common text and finds none; 0: bands only (then set cluster.bands=8)",
      0, 0, 100000},
     {"cluster.anchor_every", NW_CFG_INT, "16", F(anchor_every),
      "with anchor_df_max: the anchors indexed, one shingle in this many, taken from the "
      "message's denser sample (fp.anchor_every, which checks containment); a smaller number "
      "indexes more and costs Redis work",
      0, 1, 1000000},
+    {"cluster.anchor_least", NW_CFG_INT, "8", F(anchor_least),
+     "with anchor_df_max: a short text indexes at least this many anchors (all its shingles "
+     "when fewer), so two short texts find each other by less shared text than one in "
+     "anchor_every; each costs Redis work",
+     0, 0, 128},
     {"cluster.common_after", NW_CFG_INT, "4", F(common_after),
      "a shingle of short texts that this many articles of the window carry (copies not "
      "counted) is common text: a pair sharing little else is not related; 0: off",
@@ -88,6 +95,7 @@ nw_store *cluster_store_new(const cluster_config *cc, nw_redis *r, const char *p
                          .bucket_limit = (unsigned)cc->bucket_limit,
                          .anchor_df_max = (unsigned)cc->anchor_df_max,
                          .anchor_every = (unsigned)cc->anchor_every,
+                         .anchor_least = (unsigned)cc->anchor_least,
                          .common_after = (unsigned)cc->common_after,
                          .common_log2 = (unsigned)cc->common_log2,
                          .max_matches = (unsigned)cc->max_matches,

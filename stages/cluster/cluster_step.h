@@ -9,8 +9,8 @@
 
 typedef struct cluster_config {
     long long window_seconds;
-    long long bands, shards, bucket_limit, anchor_df_max, anchor_every, common_after, common_log2,
-        max_matches, min_shingles;
+    long long bands, shards, bucket_limit, anchor_df_max, anchor_every, anchor_least, common_after,
+        common_log2, max_matches, min_shingles;
     long long max_revisions, clock_skew_seconds;
     double dup_containment, dup_jaccard, story_containment, story_jaccard;
     char scheme[NW_CFG_STR_MAX];

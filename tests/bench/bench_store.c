@@ -7,7 +7,8 @@
  * memory before and after, Redis bytes per document, and from INFO commands processed, Redis
  * commands per document; every host of the URL is measured (for a cluster: name its masters).
  * Usage: bench_store REDIS_URL [N] [BATCH]
- * [BANDS] [THREADS] [ANCHOR_DF_MAX (0: no anchors)] [WAIT_REPLICAS (redis.wait_replicas)] */
+ * [BANDS (3)] [THREADS] [ANCHOR_DF_MAX (32; 0: no anchors)] [WAIT_REPLICAS (redis.wait_replicas)]
+ * [COMMON_AFTER (4)]; anchors at least 8 a text, 1 in 16 (cluster's defaults) */
 #include <hiredis.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -81,6 +82,7 @@ static void *worker(void *arg)
                          .bucket_limit = 64,
                          .anchor_df_max = anchor_df_max,
                          .anchor_every = 16,
+                         .anchor_least = 8,
                          .common_after = common_after,
                          .common_log2 = 24,
                          .max_matches = 5,
@@ -186,9 +188,9 @@ int main(int argc, char **argv)
     url = argv[1];
     n = argc > 2 ? (size_t)atol(argv[2]) : 100000;
     batch = argc > 3 ? (size_t)atol(argv[3]) : 500;
-    bands = argc > 4 ? (unsigned)atoi(argv[4]) : 8;
+    bands = argc > 4 ? (unsigned)atoi(argv[4]) : 3; /* cluster's defaults */
     nthreads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
-    anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 0;
+    anchor_df_max = argc > 6 ? (unsigned)atoi(argv[6]) : 32;
     wait_replicas = argc > 7 ? atoi(argv[7]) : 0;
     common_after = argc > 8 ? (unsigned)atoi(argv[8]) : 4; /* cluster.common_after's default */
     if (nthreads < 1 || nthreads > 64) {

@@ -55,9 +55,10 @@ for k in $(seq 1 20); do
     final "$T/runs/together$k.out" | cmp -s - "$T/seeds.expected" || wrong=$((wrong + 1))
 done
 check "the seeds sent together, 20 times in a row: the expected final state" eq "$wrong" 0
+# (003, a part of 002, also shares enough with 001 for anchors to find it: it revises both)
 check "a late original revises its copies (002 after 000 revises 000 and 001)" eq \
     "$(jq -r 'select(.revised_by) | .id[0:3] + "<" + .revised_by[0:3]' "$T/runs/perm1.out" |
-        sort | tr '\n' ' ')" "000<002 000<003 001<002 "
+        sort | tr '\n' ' ')" "000<002 000<003 001<002 001<003 "
 
 # 2,000 Reuters articles and 600 copies
 python3 "$NW_ROOT/tests/eval/make_order_set.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
@@ -66,9 +67,11 @@ python3 "$NW_ROOT/tests/eval/make_order_set.py" "$NW_ROOT/tests/data/reuters2157
     "$NW_BIN/nearwire-fingerprint" --pipe >"$T/feed.fp" 2>/dev/null
 [ "$(wc -l <"$T/feed.fp")" = 2600 ] || die "the Reuters feed is fingerprinted"
 # Common text (cluster.common_after) is counted in arrival order: which articles a shingle's
-# count has seen when a pair is judged depends on it, so the invariance below is checked with
-# it off, and how far it moves decisions with it on is measured after.
-export NEARWIRE_CLUSTER_COMMON_AFTER=0
+# count has seen when a pair is judged depends on it; so does which 32 documents an anchor has
+# when it names none as common (cluster.anchor_df_max). The invariance below is checked with
+# both off (and 8 bands to find the copies without anchors), and how far they move decisions
+# when on is measured after.
+export NEARWIRE_CLUSTER_COMMON_AFTER=0 NEARWIRE_CLUSTER_ANCHOR_DF_MAX=0 NEARWIRE_CLUSTER_BANDS=8
 cluster --set redis.prefix=pub: --set batch.size=500 <"$T/feed.fp" >"$T/runs/pub.out"
 final "$T/runs/pub.out" >"$T/pub.final"
 dups=$(jq -r '.[2] // empty' "$T/pub.final" | wc -l)
@@ -87,12 +90,13 @@ check "shuffled, one at a time: the same final state" eq "$(differ "$T/runs/one.
 check "shuffled, batches of 500: the same final state" eq "$(differ "$T/runs/five.out")" 0
 check "shuffled, two racing instances: the same final state" eq \
     "$(differ "$T/runs/two-a.out" "$T/runs/two-b.out")" 0
-cluster --set redis.prefix=pub-common: --set batch.size=500 --set cluster.common_after=4 \
+learning=(--set cluster.common_after=4 --set cluster.anchor_df_max=32 --set cluster.bands=3)
+cluster --set redis.prefix=pub-common: --set batch.size=500 "${learning[@]}" \
     <"$T/feed.fp" >"$T/runs/pub-common.out"
 shuffle 2 <"$T/feed.fp" | cluster --set redis.prefix=five-common: --set batch.size=500 \
-    --set cluster.common_after=4 >"$T/runs/five-common.out"
+    "${learning[@]}" >"$T/runs/five-common.out"
 moved=$(final "$T/runs/five-common.out" | diff - <(final "$T/runs/pub-common.out") | grep -c '^>')
-check "with common text on, shuffling moves at most 1% of decisions ($moved of 2,600)" \
+check "with common text and anchors on, shuffling moves at most 1% of decisions ($moved of 2,600)" \
     test "$moved" -le 26
 revs=$(jq -r 'select(.revised_by) | .id' "$T/runs/one.out" | wc -l)
 echo "     revisions: $revs for 2,600 articles fed shuffled one at a time" \

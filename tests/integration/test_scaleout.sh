@@ -35,8 +35,11 @@ trap cleanup EXIT
 # on (Reuters' "The following proposed securities offerings were filed..." heading linking
 # filings into one story in one run and not in the other). This test checks that scaling out
 # changes nothing else; `make eval` measures the order sensitivity. The same holds for common
-# text (cluster.common_after): which articles a shingle's count has seen depends on arrival.
+# text (cluster.common_after): which articles a shingle's count has seen depends on arrival;
+# and for common anchors (cluster.anchor_df_max, off here with 8 bands in their place): which
+# 32 documents an anchor has when it names none depends on arrival too.
 export NEARWIRE_CLEAN_REPEATED_AFTER=0 NEARWIRE_CLUSTER_COMMON_AFTER=0
+export NEARWIRE_CLUSTER_ANCHOR_DF_MAX=0 NEARWIRE_CLUSTER_BANDS=8
 
 # articles as the cleaner leaves them, of 20+ shingles (a table of figures cleans to nothing),
 # whose words are nobody else's (Reuters-21578 resent some verbatim: a copy of one twin would

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_store.sh - the signature store on a real redis-server, through nearwire-cluster --pipe:
-# replays are idempotent, a short window really forgets, every key has a TTL, and two cluster
-# instances racing on near-duplicates still link them into one story.
+# replays are idempotent, a short window really forgets, every key has a TTL, two cluster
+# instances racing on near-duplicates still link them into one story, bucket keys are swept of
+# older generations, and a store upgraded from the old bucket layout still finds what it held.
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 source "$(dirname "$0")/../testlib.sh"
@@ -83,9 +84,9 @@ linked=$(paste -d'\t' <(awk '$1 !~ /-copy$/' "$T/race.tsv") <(awk '$1 ~ /-copy$/
                 END { print n + 0 }')
 check "racing instances link every copy to its original, in one story" eq "$linked" 150
 
-# anchors: a short article inside a page ten times its size shares too few MinHash bins to be
-# found by the bands; its anchors find it (whichever comes first). A message from before
-# anchors (no fp.anchors) is still decided, through the bands.
+# anchors (the default): a short article inside a page ten times its size shares too few
+# MinHash bins to be found by the bands, even 8; its anchors find it (whichever comes first).
+# A message from before anchors (no fp.anchors) is still decided, through the bands.
 python3 "$NW_ROOT/tests/eval/make_pairs.py" "$NW_ROOT/tests/data/reuters21578.jsonl.gz" \
     --set contained --pairs 90 -o "$T/contained.jsonl" >/dev/null
 clean <"$T/contained.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
@@ -93,13 +94,14 @@ clean <"$T/contained.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe \
 found_at_1_10() { # found_at_1_10 OUT: pairs of size ratio 1:10 whose later article lists the other
     python3 "$NW_ROOT/tests/eval/score_pairs.py" "$1" | awk '/contained 1:10/ { split($NF, r, "/"); n += r[1] } END { print n + 0 }'
 }
-cluster --set redis.prefix=anchors: --set cluster.anchor_df_max=32 <"$T/contained.fp" >"$T/anchors.out"
-cluster --set redis.prefix=bands: <"$T/contained.fp" >"$T/bands.out"
+cluster --set redis.prefix=anchors: <"$T/contained.fp" >"$T/anchors.out"
+bands_only=(--set cluster.anchor_df_max=0 --set cluster.bands=8)
+cluster --set redis.prefix=bands: "${bands_only[@]}" <"$T/contained.fp" >"$T/bands.out"
 with=$(found_at_1_10 "$T/anchors.out")
 without=$(found_at_1_10 "$T/bands.out")
 check "anchors find short articles inside pages ten times their size (24 of 30 at least)" \
     test "$with" -ge 24
-check "bands alone find fewer ($without, with anchors $with)" test "$without" -lt "$with"
+check "8 bands alone find fewer ($without, with anchors $with)" test "$without" -lt "$with"
 # a short text inside a long page is decided by the page's sample of its shingles (one in 4,
 # fp.anchor_every; from 12 draws it may raise the MinHash's estimate): whole copies are
 # duplicates, 40-50% parts the same story (all 45 copies here; 44 if the sample only lowered the
@@ -107,14 +109,15 @@ check "bands alone find fewer ($without, with anchors $with)" test "$without" -l
 # MinHash's coarse estimate decides more of them
 clean <"$T/contained.jsonl" | "$NW_BIN/nearwire-fingerprint" --pipe --set fp.anchor_every=16 \
     --set fp.anchor_most=128 >"$T/contained16.fp"
-cluster --set redis.prefix=sparse: --set cluster.anchor_df_max=32 <"$T/contained16.fp" >"$T/sparse.out"
+cluster --set redis.prefix=sparse: <"$T/contained16.fp" >"$T/sparse.out"
 dup_f1() { python3 "$NW_ROOT/tests/eval/score_pairs.py" "$1" | awk '$1 == "dup_of" { print $7 }'; }
 dense=$(dup_f1 "$T/anchors.out")
 sparse=$(dup_f1 "$T/sparse.out")
 check "short texts inside pages are decided by the page's sample (dup_of F1 $dense; $sparse with one in 16)" \
     python3 -c "import sys; sys.exit(not ($dense >= 0.995 and $dense > $sparse))"
+# (8 of them: with anchors the default is 3 bands, which finds 003 in 002 with p = 0.61)
 jq -c 'del(.fp.anchors)' "$T/seeds.fp" |
-    cluster --set redis.prefix=old: --set cluster.anchor_df_max=32 >"$T/old.out"
+    cluster --set redis.prefix=old: --set cluster.bands=8 >"$T/old.out"
 check "messages without anchors are decided through the bands" \
     eq "$(jq -r '.cluster.dup_of // "-"' "$T/old.out" | cut -c1-3 | tr '\n' ' ')" "- 000 - 002 - "
 # short texts are compared exactly, with the template guard: Reuters-21578's notices of one
@@ -210,9 +213,9 @@ clean --set clean.repeated_after=0 <"$T/shortlong.jsonl" |
     "$NW_BIN/nearwire-fingerprint" --pipe >"$T/shortlong.fp"
 related_to() { jq -r --arg id "$2" --arg other "$3" \
     'select(.id == $id) | [.cluster.matches[] | select(.id == $other) | .relation] | first // "none"' "$1"; }
-cluster --set redis.prefix=sl: --set batch.size=1 --set cluster.anchor_df_max=32 \
+cluster --set redis.prefix=sl: --set batch.size=1 \
     --set cluster.max_matches=16 <"$T/shortlong.fp" >"$T/shortlong.out"
-cluster --set redis.prefix=sl0: --set batch.size=1 --set cluster.anchor_df_max=32 --set cluster.common_after=0 \
+cluster --set redis.prefix=sl0: --set batch.size=1 --set cluster.common_after=0 \
     --set cluster.max_matches=16 \
     <"$T/shortlong.fp" >"$T/shortlong0.out"
 check "without the counts a short text half in a long page is its story, either order" \
@@ -254,7 +257,8 @@ check "its retry still moves the joined story's articles ($stories)" eq "$storie
 
 # an anchor in more than cluster.anchor_df_max documents is common text and finds nothing: at
 # a limit of 1 every shared anchor is over it, and the decisions are the bands' alone
-cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 <"$T/contained.fp" >"$T/df1.out"
+cluster --set redis.prefix=df1: --set cluster.anchor_df_max=1 --set cluster.bands=8 \
+    <"$T/contained.fp" >"$T/df1.out"
 check "anchors over the document-frequency limit find no candidates" \
     eq "$(python3 "$NW_ROOT/tests/eval/score_pairs.py" "$T/df1.out")" \
     "$(python3 "$NW_ROOT/tests/eval/score_pairs.py" "$T/bands.out")"
@@ -288,7 +292,10 @@ with=$(stories_ari "$T/footers5.out")
 echo "     stories' adjusted Rand index with site footers: $without kept, $with learned and dropped"
 check "unlearned, the footers link unrelated articles into stories (ARI under 0.5)" \
     awk -v a="$without" 'BEGIN { exit !(a < 0.5) }'
-check "learned, the stories are right again (ARI 0.95 at least)" awk -v a="$with" 'BEGIN { exit !(a >= 0.95) }'
+# (not all the way: a site's first 5 articles keep the line, and anchors find the short ones
+# among them sharing it, which the MinHash bands did not: 0.94 here, 0.99 with 8 bands alone;
+# make eval's footer set, 12 times this one, 0.992)
+check "learned, the stories are right again (ARI 0.93 at least)" awk -v a="$with" 'BEGIN { exit !(a >= 0.93) }'
 
 # the "counted" markers are fields of per-generation shard keys: a replay a generation later
 # is found in the last generation's keys, counts nothing again and drops the same lines
@@ -311,5 +318,51 @@ check "the replay claimed its articles in that generation's shard keys" test "$(
 check "its markers there are claims only (\"0\")" eq "$(of_markers HVALS)" 0
 check "in small listpack-encoded hashes" eq "$(of_markers OBJECT ENCODING)" listpack
 check "every marker shard key has a TTL" eq "$(of_markers TTL | awk '$1 == -1' | wc -l)" 0
+
+# buckets: one sorted set per shard holds a bucket's entries of this generation and the last,
+# each ending in its generation's byte; from a store's third generation on, a shard key is
+# swept of older generations' entries once a generation (generations of 8 s, one shard key)
+entries_of_gen() { # PREFIX GEN: the bucket entries whose generation byte is GEN's
+    rc EVAL "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1] .. 'bs:*')) do
+        for _, m in ipairs(redis.call('ZRANGE', k, 0, -1)) do
+            if string.byte(m, -1) == tonumber(ARGV[2]) % 256 then n = n + 1 end end end
+        return n" 0 "$1" "$2"
+}
+sweep() { cluster --set redis.prefix=sweep: --set cluster.window_seconds=8 --set cluster.shards=1; }
+next_generation
+g0=$(($(date +%s) / 8))
+sed -n 1,2p "$T/seeds.fp" | sweep >/dev/null
+marker=$(rc GET sweep:bl)
+next_generation
+sed -n 3,4p "$T/seeds.fp" | sweep >/dev/null # keeps the key alive into the next generation
+before=$(entries_of_gen sweep: "$g0")
+next_generation
+sed -n 5p "$T/seeds.fp" | sweep >/dev/null
+check "a new store's marker: its first generation, no older layout" eq "$marker" "$g0 0"
+check "entries stay while their generation is in the window ($before)" test "$before" -gt 0
+check "two generations on, the shard key is swept of them" eq "$(entries_of_gen sweep: "$g0")" 0
+check "the last generation's entries stay" test "$(entries_of_gen sweep: $((g0 + 1)))" -gt 0
+check "every bucket key has a TTL, the marker too" \
+    eq "$(rc --scan --pattern 'sweep:b*' | while read -r k; do rc TTL "$k"; done | awk '$1 < 0' | wc -l)" 0
+
+# an upgrade from the layout of one sorted set per generation (13-byte entries, before
+# 2026-12-04): the documents stored before it are still found for the window. 000 and 002 are
+# stored, their entries moved into the old layout's keys and the marker deleted, as an older
+# nearwire would have left them; then their copies 001 and 003 arrive
+sed -n '1p;3p' "$T/seeds.fp" | cluster --set redis.prefix=up: >/dev/null
+gen=$(($(date +%s) / 604800))
+rc EVAL "for _, k in ipairs(redis.call('KEYS', ARGV[1] .. 'bs:*')) do
+        local shard = string.match(k, 'bs:(%d+)$')
+        for _, m in ipairs(redis.call('ZRANGE', k, 0, -1)) do
+            redis.call('ZADD', ARGV[1] .. 'b:' .. ARGV[2] .. ':' .. shard, 0, string.sub(m, 1, 13))
+        end
+        redis.call('DEL', k) end
+    redis.call('DEL', ARGV[1] .. 'bl') return 0" 0 up: "$gen" >/dev/null
+sed -n '2p;4p' "$T/seeds.fp" | cluster --set redis.prefix=up: >"$T/up.out"
+check "after an upgrade, documents stored in the old layout are found" \
+    eq "$(jq -r 'select(.revised_by == null) | .cluster.dup_of // "-"' "$T/up.out" | cut -c1-3 |
+        tr '\n' ' ')" "000 002 "
+check "the marker says the old layout is read a window longer" eq "$(rc GET up:bl)" "$gen 1"
+check "new entries go to the new layout's keys" test "$(rc --scan --pattern 'up:bs:*' | wc -l)" -gt 0
 
 finish

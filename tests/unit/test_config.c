@@ -266,6 +266,8 @@ static void test_redis_keys(void **state)
     assert_string_equal(nw_key_record(k, sizeof k, "nw:", 0xabcULL), "nw:s:0000000000000abc");
     assert_string_equal(nw_key_bucket(k, sizeof k, "nw:", 2925, 17), "nw:b:2925:17");
     assert_string_equal(nw_key_bucket(k, sizeof k, "nw:", -3, 0), "nw:b:-3:0");
+    assert_string_equal(nw_key_bucket_shard(k, sizeof k, "nw:", 65535), "nw:bs:65535");
+    assert_string_equal(nw_key_bucket_layout(k, sizeof k, "nw:"), "nw:bl");
     assert_string_equal(nw_key_common(k, sizeof k, "p:", INT64_MIN, 4294967295u),
                         "p:c:-9223372036854775808:4294967295");
     assert_string_equal(nw_key_record(k, sizeof k, "", UINT64_MAX), "s:ffffffffffffffff");

@@ -1,5 +1,5 @@
 /* test_shard_expiry.c - a shard key's expiry is due once per minute and generation, and again
- * after a failed batch. */
+ * after a failed batch; a shard's sweep once per generation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,11 +42,28 @@ static void test_new_minute_or_generation_sets_again(void **state)
     nw_shard_expiry_release(&e);
 }
 
+static void test_once_a_generation(void **state)
+{
+    (void)state;
+    nw_shard_expiry e; /* a shard's sweep: due once a generation, however many minutes */
+    nw_shard_expiry_init(&e, 16);
+    nw_shard_expiry_begin_generation(&e, 7);
+    assert_int_equal(nw_shard_expiry_due(&e, 3), 1);
+    nw_shard_expiry_begin_generation(&e, 7);
+    assert_int_equal(nw_shard_expiry_due(&e, 3), 0);
+    nw_shard_expiry_begin_generation(&e, 8);
+    assert_int_equal(nw_shard_expiry_due(&e, 3), 1);
+    nw_shard_expiry_forget(&e); /* a batch failed: a sweep may not have run */
+    assert_int_equal(nw_shard_expiry_due(&e, 3), 1);
+    nw_shard_expiry_release(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_once_per_shard_until_forgotten),
         cmocka_unit_test(test_new_minute_or_generation_sets_again),
+        cmocka_unit_test(test_once_a_generation),
     };
     return cmocka_run_group_tests_name("shard_expiry", tests, NULL, NULL);
 }

@@ -183,17 +183,32 @@ static void test_simhash_matches_reference(void **state)
 static void test_lsh(void **state)
 {
     (void)state;
-    unsigned char a[NW_LSH_ENTRY], b[NW_LSH_ENTRY], c[NW_LSH_ENTRY];
-    nw_lsh_entry(3, 0xDEADBEEF, 42, a);
-    nw_lsh_entry(3, 0xDEADBEEF, 43, b); /* same band and bin value: same bucket */
-    nw_lsh_entry(4, 0xDEADBEEF, 42, c); /* equal values in another band: another bucket */
+    unsigned char a[NW_LSH_ENTRY], b[NW_LSH_ENTRY], c[NW_LSH_ENTRY], old[NW_LSH_ENTRY_OLD];
+    nw_lsh_entry(3, 0xDEADBEEF, 42, 2925, a);
+    nw_lsh_entry(3, 0xDEADBEEF, 43, 2926, b); /* same band and bin value: same bucket */
+    nw_lsh_entry(4, 0xDEADBEEF, 42, 2925, c); /* equal values in another band: another bucket */
+    nw_lsh_entry(3, 0xDEADBEEF, 42, -1, old); /* before the generation byte */
     assert_memory_equal(a, b, NW_LSH_BUCKET);
     assert_memory_not_equal(a, c, NW_LSH_BUCKET);
     assert_true(nw_lsh_shard(a, 65536) == nw_lsh_shard(b, 65536));
     assert_true(nw_lsh_shard(a, 7) < 7);
     assert_true(nw_lsh_entry_doc(a, NW_LSH_ENTRY) == 42);
     assert_true(nw_lsh_entry_doc(b, NW_LSH_ENTRY) == 43);
-    assert_true(nw_lsh_entry_doc(a, NW_LSH_ENTRY - 1) == 0);
+    assert_true(nw_lsh_entry_doc(a, NW_LSH_ENTRY - 2) == 0);
+    assert_true(nw_lsh_entry_doc(old, NW_LSH_ENTRY_OLD) == 42);
+    assert_memory_equal(a, old, NW_LSH_ENTRY_OLD); /* the old entry is the new one's prefix */
+    /* the generation byte: an entry is live in its generation and the next, not after, and
+     * an old entry (its sorted set is its generation's) always */
+    assert_int_equal(nw_lsh_entry_gen(a, NW_LSH_ENTRY), 2925 & 0xFF);
+    assert_int_equal(nw_lsh_entry_gen(old, NW_LSH_ENTRY_OLD), -1);
+    assert_true(nw_lsh_entry_live(a, NW_LSH_ENTRY, 2925));
+    assert_true(nw_lsh_entry_live(a, NW_LSH_ENTRY, 2926));
+    assert_false(nw_lsh_entry_live(a, NW_LSH_ENTRY, 2927));
+    assert_false(nw_lsh_entry_live(a, NW_LSH_ENTRY, 2924));
+    assert_false(nw_lsh_entry_live(b, NW_LSH_ENTRY, 2925)); /* a later generation's */
+    assert_true(nw_lsh_entry_live(old, NW_LSH_ENTRY_OLD, 99999));
+    nw_lsh_entry(0, 1, 1, 255, a); /* the byte wraps: 255 is 256's last generation */
+    assert_true(nw_lsh_entry_live(a, NW_LSH_ENTRY, 256));
     /* the README's figures: 8 bands find J = 0.27 with p = 0.92, J = 0.5 with p = 0.996 */
     assert_true(fabs(nw_lsh_candidate_probability(0.27, 8) - 0.919) < 0.001);
     assert_true(fabs(nw_lsh_candidate_probability(0.5, 8) - 0.996) < 0.001);
