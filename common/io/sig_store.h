@@ -3,10 +3,14 @@
  *   P s:<h hex>   string: the article's record (match/sig_record.h): signature, order time,
  *                 then its decision. TTL = the window: older documents are never matched.
  *   P n:<gen>     integer: documents inserted in window generation gen (for metrics).
- *   P b:<shard>   sorted set (small: a listpack) of bucket entries
- *                 <band u8><bin value u32><h u64>; a bucket is the lexicographic range of one
- *                 (band, value). Anchors (sketch/anchors.h) are entries of band 0x80 whose
- *                 value is the anchor key. TTL = the window, refreshed on write.
+ *   P bs:<shard>  sorted set (small: a listpack) of bucket entries
+ *                 <band u8><bin value u32><h u64><generation u8>; a bucket is the
+ *                 lexicographic range of one (band, value), this generation's entries and the
+ *                 last's (older ones are skipped, and swept once a generation: sig_layout.c).
+ *                 Anchors (sketch/anchors.h) are entries of band 0x80 whose value is the
+ *                 anchor key. Expires at the end of the next generation, refreshed on write.
+ *   P bl, P b:<gen>:<shard>  the layout's marker, and the old layout's keys (one per
+ *                 generation and shard), read for a window after an upgrade (sig_layout.c).
  *   P sa:, P sm:  the story links (story_links.h).
  * A batch: claim every record with SET NX GET (a replay gets its stored decision back) and add
  * to and read every band's and anchor's bucket (every document adds before it reads, so of two

@@ -150,9 +150,11 @@ fault_verdict() {
 # fault_verdict: per article its story and what it duplicates) is the one a single pass of the
 # same articles through the stages' --pipe modes on a fresh redis-server gives (decisions
 # follow the publication order, not the arrival order: README "Same articles, same answer").
-# Run with site lines and common text off (NEARWIRE_CLEAN_REPEATED_AFTER=0,
-# NEARWIRE_CLUSTER_COMMON_AFTER=0): which of a site's articles teach its lines, and which
-# articles a shingle's count has seen, do depend on arrival.
+# Run with site lines, common text and anchors off (NEARWIRE_CLEAN_REPEATED_AFTER=0,
+# NEARWIRE_CLUSTER_COMMON_AFTER=0, NEARWIRE_CLUSTER_ANCHOR_DF_MAX=0 with
+# NEARWIRE_CLUSTER_BANDS=8): which of a site's articles teach its lines, which articles a
+# shingle's count has seen, and which 32 documents an anchor has when it names none as common,
+# do depend on arrival.
 fault_same_as_one_pass() {
     local final=$NW_ROOT/tests/eval/final_state.py differ
     mkdir -p "$T/ref/pids" "$T/ref/logs"

@@ -16,8 +16,10 @@ FAULT_BROKER=kafka-cluster
 REDIS_ARGS=()
 STAGE_ARGS=()
 INGEST_ARGS=()
-# site lines and common text are learned in arrival order (README "Same articles, same answer")
+# site lines, common text and common anchors are learned in arrival order (README "Same
+# articles, same answer")
 export NEARWIRE_CLEAN_REPEATED_AFTER=0 NEARWIRE_CLUSTER_COMMON_AFTER=0
+export NEARWIRE_CLUSTER_ANCHOR_DF_MAX=0 NEARWIRE_CLUSTER_BANDS=8
 fault_setup
 for s in "${NW_STAGES[@]}"; do
     fault_start "$s"

@@ -16,8 +16,10 @@ source "$(dirname "$0")/faultlib.sh"
 FAULT_REDIS=cluster
 REDIS_ARGS=()
 STAGE_ARGS=(--set redis.wait_replicas="${NW_FAILOVER_WAIT:-1}")
-# site lines and common text are learned in arrival order (README "Same articles, same answer")
+# site lines, common text and common anchors are learned in arrival order (README "Same
+# articles, same answer")
 export NEARWIRE_CLEAN_REPEATED_AFTER=0 NEARWIRE_CLUSTER_COMMON_AFTER=0
+export NEARWIRE_CLUSTER_ANCHOR_DF_MAX=0 NEARWIRE_CLUSTER_BANDS=8
 INGEST_ARGS=()
 fault_setup
 fault_start_all

@@ -22,7 +22,9 @@ CLUSTER_URL=$(cat "$T/redis_url")
 SINGLE_URL=redis://127.0.0.1:$NW_REDIS_PORT
 masters() { for p in $(cat "$T/rc/ports"); do redis-cli -p "$p" role | head -1 | grep -q master && echo "$p"; done; }
 # (common text off: which articles a shingle's count has seen depends on arrival, and this test
-# compares orders; `make eval` measures how much)
+# compares orders; `make eval` measures how much. The same for common anchors: the order
+# comparisons below run with anchors off and 8 bands, the seeds with the defaults)
+orders=(--set cluster.anchor_df_max=0 --set cluster.bands=8)
 on() { # on URL PREFIX [ARGS...]: nearwire-cluster --pipe on that Redis
     local url=$1 prefix=$2
     shift 2
@@ -49,21 +51,21 @@ python3 "$NW_ROOT/tests/eval/make_order_set.py" "$NW_ROOT/tests/data/reuters2157
 "$NW_BIN/nearwire-clean" --pipe --set clean.repeated_after=0 <"$T/feed.jsonl" 2>/dev/null |
     "$NW_BIN/nearwire-fingerprint" --pipe >"$T/feed.fp" 2>/dev/null
 [ "$(wc -l <"$T/feed.fp")" = 2600 ] || die "the Reuters feed is fingerprinted"
-on "$SINGLE_URL" pub: --set batch.size=500 <"$T/feed.fp" >"$T/runs/single.out"
+on "$SINGLE_URL" pub: "${orders[@]}" --set batch.size=500 <"$T/feed.fp" >"$T/runs/single.out"
 final "$T/runs/single.out" >"$T/single.final"
 check "the single-node reference finds the copies (over 550 dup_of)" \
     test "$(jq -r '.[2] // empty' "$T/single.final" | wc -l)" -gt 550
 
-on "$CLUSTER_URL" pub: --set batch.size=500 <"$T/feed.fp" >"$T/runs/pub.out"
+on "$CLUSTER_URL" pub: "${orders[@]}" --set batch.size=500 <"$T/feed.fp" >"$T/runs/pub.out"
 check "on the cluster, in published order: the single node's final state" \
     eq "$(differ "$T/runs/pub.out")" 0
-shuffle 2 <"$T/feed.fp" | on "$CLUSTER_URL" five: --set batch.size=500 >"$T/runs/five.out"
+shuffle 2 <"$T/feed.fp" | on "$CLUSTER_URL" five: "${orders[@]}" --set batch.size=500 >"$T/runs/five.out"
 check "on the cluster, shuffled in batches of 500: the same final state" \
     eq "$(differ "$T/runs/five.out")" 0
 shuffle 3 <"$T/feed.fp" >"$T/feed3.fp"
-awk 'NR % 2' "$T/feed3.fp" | on "$CLUSTER_URL" two: --set batch.size=50 >"$T/runs/two-a.out" &
+awk 'NR % 2' "$T/feed3.fp" | on "$CLUSTER_URL" two: "${orders[@]}" --set batch.size=50 >"$T/runs/two-a.out" &
 a=$!
-awk 'NR % 2 == 0' "$T/feed3.fp" | on "$CLUSTER_URL" two: --set batch.size=50 >"$T/runs/two-b.out" &
+awk 'NR % 2 == 0' "$T/feed3.fp" | on "$CLUSTER_URL" two: "${orders[@]}" --set batch.size=50 >"$T/runs/two-b.out" &
 b=$!
 wait $a
 wait $b
@@ -131,7 +133,7 @@ for i, line in enumerate(lines):
     sys.stdout.write(line)
     if i % 20 == 19:
         sys.stdout.flush()
-        time.sleep(0.1)' "$T/moved" | on "$CLUSTER_URL" pub: --set batch.size=20 --set redis.prefix=moving: \
+        time.sleep(0.1)' "$T/moved" | on "$CLUSTER_URL" pub: "${orders[@]}" --set batch.size=20 --set redis.prefix=moving: \
     >"$T/runs/moving.out" &
 feeder=$!
 sleep 2
