@@ -88,7 +88,8 @@ char *nw_key_record(char *out, size_t cap, const char *prefix, uint64_t h)
 
 char *nw_key_bucket_shard(char *out, size_t cap, const char *prefix, unsigned shard)
 {
-    snprintf(out, cap, "%sbs:%u", prefix, shard);
+    key k = begin(out, cap, prefix, "bs"); /* one per band and anchor: by hand, see above */
+    put_dec(&k, shard);
     return out;
 }
 

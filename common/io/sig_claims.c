@@ -153,13 +153,13 @@ static int live_member(const nw_store *s, const redisReply *m)
 static int read_entry(nw_store *s, work *w, unsigned band, uint32_t value,
                       const redisReply *const *bucket, int nreads)
 {
-    size_t members = 0;
-    for (int g = 0; g < nreads; g++) {
+    size_t members = 0; /* an anchor's documents in the window; a band's are not counted */
+    for (int g = 0; band == NW_LSH_ANCHOR_BAND && g < nreads; g++) {
         for (size_t e = 0; bucket[g]->type == REDIS_REPLY_ARRAY && e < bucket[g]->elements; e++) {
             members += (size_t)live_member(s, bucket[g]->element[e]);
         }
     }
-    int common = band == NW_LSH_ANCHOR_BAND && members > s->p.anchor_df_max;
+    int common = members > s->p.anchor_df_max;
     for (int g = 0; g < nreads && !common; g++) {
         for (size_t e = 0; bucket[g]->type == REDIS_REPLY_ARRAY && e < bucket[g]->elements; e++) {
             const redisReply *m = bucket[g]->element[e];
