@@ -50,17 +50,20 @@ nw_stop() {
     rm -f "$pidfile"
 }
 
-# nw_wait_for SECONDS WHAT CMD...: runs CMD until it succeeds, at most SECONDS.
+# nw_wait_for SECONDS WHAT CMD...: runs CMD until it succeeds, at most SECONDS of wall time
+# (a deadline, not a count of tries: a check that itself takes a minute, like reading whole
+# topics, once made a 180-s wait last an hour).
 nw_wait_for() {
-    local secs=$1 what=$2 i
+    local secs=$1 what=$2 deadline=$((SECONDS + $1))
     shift 2
-    for ((i = 0; i < secs * 5; i++)); do
+    while :; do
         if "$@" >/dev/null 2>&1; then
             return 0
         fi
         if [ -n "${NW_WAIT_PID:-}" ] && ! kill -0 "$NW_WAIT_PID" 2>/dev/null; then
             break # the process we wait for is gone
         fi
+        [ "$SECONDS" -lt "$deadline" ] || break
         sleep 0.2
     done
     echo "timed out after ${secs}s waiting for $what" >&2

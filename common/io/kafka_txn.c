@@ -113,15 +113,10 @@ int nw_txn_commit(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int tim
     return rc;
 }
 
-int nw_txn_abort(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int timeout_ms)
+int nw_txn_rewind(rd_kafka_t *consumer, nw_txn *t, int timeout_ms)
 {
-    double deadline = nw_now_seconds() + timeout_ms / 1000.0;
-    int rc;
-    while ((rc = judge(rd_kafka_abort_transaction(producer, timeout_ms), "abort", deadline)) ==
-           AGAIN) {
-    }
     rd_kafka_error_t *e = NULL;
-    if (rc == NW_OK && consumer && t->first) {
+    if (consumer && t->first) {
         /* partitions revoked meanwhile fail here, each in its .err: their new owner reads
          * them from the last committed offsets */
         e = rd_kafka_seek_partitions(consumer, t->first, timeout_ms);
@@ -133,7 +128,21 @@ int nw_txn_abort(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int time
         rd_kafka_error_destroy(e);
         return NW_E_FATAL; /* the batch would be skipped: a restart reads it again */
     }
-    return rc == NW_OK ? NW_OK : NW_E_FATAL;
+    return NW_OK;
+}
+
+int nw_txn_abort(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int timeout_ms)
+{
+    double deadline = nw_now_seconds() + timeout_ms / 1000.0;
+    int rc;
+    while ((rc = judge(rd_kafka_abort_transaction(producer, timeout_ms), "abort", deadline)) ==
+           AGAIN) {
+    }
+    if (rc != NW_OK) {
+        reset(t);
+        return NW_E_FATAL;
+    }
+    return nw_txn_rewind(consumer, t, timeout_ms);
 }
 
 void nw_txn_release(nw_txn *t)

@@ -40,6 +40,11 @@ int nw_txn_commit(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int tim
  * offset of the transaction in each partition still assigned. NW_OK or NW_E_FATAL (logged). */
 int nw_txn_abort(rd_kafka_t *producer, rd_kafka_t *consumer, nw_txn *t, int timeout_ms);
 
+/* Forgets the open transaction without aborting it (its producer is gone: a successor's
+ * nw_txn_init aborted it on the broker) and moves the consumer back to its first offsets, as
+ * nw_txn_abort does. NW_OK or NW_E_FATAL (logged). */
+int nw_txn_rewind(rd_kafka_t *consumer, nw_txn *t, int timeout_ms);
+
 void nw_txn_release(nw_txn *t);
 
 #endif

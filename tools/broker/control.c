@@ -12,7 +12,8 @@
 
 #include "io/log.h"
 
-/* Kafka API keys and the retriable error each is failed with: clients must retry these. */
+/* Kafka API keys and the retriable error each is failed with by default: clients must retry
+ * these. */
 static const struct {
     const char *name;
     int16_t api_key;
@@ -21,7 +22,26 @@ static const struct {
     {"produce", 0, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS},
     {"fetch", 1, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION},
     {"commit", 8, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT},
+    {"add-partitions-to-txn", 24, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS},
+    {"end-txn", 26, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS},
+    {"txn-offset-commit", 28, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS},
 };
+
+/* A broker error by its name as rd_kafka_err2name spells it (e.g. NOT_COORDINATOR); 0 and
+ * -1 when no error has that name (or it is one of the client's own, which start with '_'). */
+static int error_by_name(const char *name, rd_kafka_resp_err_t *out)
+{
+    const struct rd_kafka_err_desc *descs;
+    size_t n;
+    rd_kafka_get_err_descs(&descs, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (descs[i].name && descs[i].code > 0 && strcmp(descs[i].name, name) == 0) {
+            *out = descs[i].code;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 static int parse_int(const char *s, long min, long max, long *out)
 {
@@ -46,12 +66,20 @@ static int broker_arg(char **words, int n, int k, int32_t *id)
     return 0;
 }
 
-static int push_errors(rd_kafka_mock_cluster_t *mc, const char *api, const char *count, char *err,
-                       size_t errsz)
+static int push_errors(rd_kafka_mock_cluster_t *mc, const char *api, const char *count,
+                       const char *error, char *err, size_t errsz)
 {
     long n;
     if (parse_int(count, 1, 100000, &n) != 0) {
         snprintf(err, errsz, "errors: count must be 1..100000, got '%s'", count);
+        return -1;
+    }
+    rd_kafka_resp_err_t chosen = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (error && error_by_name(error, &chosen) != 0) {
+        snprintf(err, errsz,
+                 "errors: unknown broker error '%s' (a name as librdkafka spells it, "
+                 "e.g. NOT_COORDINATOR)",
+                 error);
         return -1;
     }
     for (size_t i = 0; i < sizeof fault_apis / sizeof fault_apis[0]; i++) {
@@ -62,14 +90,17 @@ static int push_errors(rd_kafka_mock_cluster_t *mc, const char *api, const char 
                 return -1;
             }
             for (long k = 0; k < n; k++) {
-                errs[k] = fault_apis[i].error;
+                errs[k] = chosen ? chosen : fault_apis[i].error;
             }
             rd_kafka_mock_push_request_errors_array(mc, fault_apis[i].api_key, (size_t)n, errs);
             free(errs);
             return 0;
         }
     }
-    snprintf(err, errsz, "errors: unknown API '%s' (produce, fetch, commit)", api);
+    snprintf(err, errsz,
+             "errors: unknown API '%s' (produce, fetch, commit, add-partitions-to-txn, end-txn, "
+             "txn-offset-commit)",
+             api);
     return -1;
 }
 
@@ -96,10 +127,11 @@ int nw_broker_command(rd_kafka_mock_cluster_t *mc, const char *line, char *err, 
     } else if (strcmp(words[0], "rtt") == 0 && n >= 2 && n <= 3 &&
                parse_int(words[1], 0, 600000, &ms) == 0 && broker_arg(words, n, 2, &id) == 0) {
         e = rd_kafka_mock_broker_set_rtt(mc, id, (int)ms);
-    } else if (strcmp(words[0], "errors") == 0 && n == 3) {
-        return push_errors(mc, words[1], words[2], err, errsz);
+    } else if (strcmp(words[0], "errors") == 0 && (n == 3 || n == 4)) {
+        return push_errors(mc, words[1], words[2], n == 4 ? words[3] : NULL, err, errsz);
     } else {
-        snprintf(err, errsz, "unknown command '%s' (down [ID], up [ID], rtt MS [ID], errors API N)",
+        snprintf(err, errsz,
+                 "unknown command '%s' (down [ID], up [ID], rtt MS [ID], errors API N [ERROR])",
                  line);
         return -1;
     }

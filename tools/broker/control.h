@@ -12,8 +12,9 @@
  *   down [ID]          disconnect and refuse connections
  *   up [ID]            accept connections again
  *   rtt MS [ID]        add MS milliseconds to every response
- *   errors API N       fail the next N requests of API (produce, fetch, commit) with a
- *                      retriable error
+ *   errors API N [ERROR]  fail the next N requests of API (produce, fetch, commit,
+ *                      add-partitions-to-txn, end-txn, txn-offset-commit) with ERROR (a broker
+ *                      error's name, e.g. NOT_COORDINATOR), by default a retriable one
  * Returns 0 when applied, else -1 with why in err. */
 int nw_broker_command(rd_kafka_mock_cluster_t *mc, const char *line, char *err, size_t errsz);
 
