@@ -45,10 +45,11 @@ int nw_redis_connect(nw_redis *r, nw_err *err);
 /* Pipelining. Appends never fail for I/O (they buffer); each returns the command's ticket, its
  * place in the round (negative: out of memory). Appending after the round was sent starts a
  * new round (replies not taken are freed). Replies come back one of two ways:
- *   - in order: nw_redis_reply() hands over the next (caller frees with freeReplyObject), for a
- *     reader that walks its commands as it sent them;
+ *   - in order: nw_redis_reply() hands over a copy of the next (caller frees with
+ *     freeReplyObject), for a reader that walks its commands as it sent them;
  *   - by ticket: nw_redis_exec() sends the round, then nw_redis_at() reads the reply a ticket
- *     names (borrowed until the next round; nw_redis_take() to keep it longer) and
+ *     names (borrowed until the next round: a round's replies live in the client's arena;
+ *     nw_redis_take() copies one to keep it longer) and
  *     nw_redis_round_error() says whether any was an error reply, for a reader that keeps the
  *     tickets of the replies it needs.
  * Either returns NW_E_RETRY when the round failed: the caller retries the whole operation.
@@ -61,7 +62,7 @@ long nw_redis_append_evalsha(nw_redis *r, int script, int nkeys, int argc, const
 int nw_redis_reply(nw_redis *r, redisReply **reply, nw_err *err);
 int nw_redis_exec(nw_redis *r, nw_err *err);
 const redisReply *nw_redis_at(const nw_redis *r, long ticket);
-redisReply *nw_redis_take(nw_redis *r, long ticket); /* the reply, now the caller's to free */
+redisReply *nw_redis_take(nw_redis *r, long ticket); /* a copy, the caller's to free */
 const char *nw_redis_round_error(const nw_redis *r); /* the first error reply's text, or NULL */
 /* nw_redis_exec for a round whose every command must succeed: an error reply fails it too, as
  * NW_E_RETRY with "WHAT: the reply" in err. */
