@@ -7,6 +7,7 @@
 #include <stdint.h>
 /* cmocka 1.1.5 needs the four above first */
 #include <cmocka.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,51 @@ static void test_json_tree(void **state)
         nw_err_clear(&err);
         assert_null(nw_json_tree(bad[i], strlen(bad[i]), &err));
         assert_string_equal(err.reason, "invalid_json");
+    }
+}
+
+/* Every number reads as strtoll and strtod read its text (integers take a shorter path). */
+static void test_json_numbers_are_strtod(void **state)
+{
+    (void)state;
+    static const char *const nums[] = {"0",
+                                       "-0",
+                                       "7",
+                                       "-12",
+                                       "123456789012345678",
+                                       "-123456789012345678",
+                                       "999999999999999999",
+                                       "1234567890123456789",
+                                       "9007199254740993",
+                                       "1.5",
+                                       "-2.25",
+                                       "1e3",
+                                       "0.1",
+                                       "12345678901234567890123"};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+        char text[64];
+        snprintf(text, sizeof text, "[%s]", nums[k]);
+        nw_err err;
+        yajl_val v = nw_json_tree(text, strlen(text), &err);
+        assert_non_null(v);
+        yajl_val n = v->u.array.values[0];
+        char *end;
+        errno = 0;
+        long long i = strtoll(nums[k], &end, 10);
+        int int_ok = errno == 0 && *end == '\0';
+        errno = 0;
+        double d = strtod(nums[k], &end);
+        int dbl_ok = errno == 0 && *end == '\0';
+        assert_int_equal(YAJL_IS_INTEGER(n) != 0, int_ok);
+        assert_int_equal(YAJL_IS_DOUBLE(n) != 0, dbl_ok);
+        if (int_ok) {
+            assert_true(YAJL_GET_INTEGER(n) == i);
+        }
+        if (dbl_ok) { /* the same bits: -0 is negative zero, 2^53 + 1 rounds alike */
+            assert_memory_equal(&n->u.number.d, &d, sizeof d);
+        }
+        assert_string_equal(YAJL_GET_NUMBER(n), nums[k]);
+        yajl_tree_free(v);
     }
 }
 
@@ -433,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_oversize),
         cmocka_unit_test(test_output_check),
         cmocka_unit_test(test_json_tree),
+        cmocka_unit_test(test_json_numbers_are_strtod),
         cmocka_unit_test(test_hostile_json),
         cmocka_unit_test(test_require_str),
         cmocka_unit_test(test_round_trip_passes_fields_through),
