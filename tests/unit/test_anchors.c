@@ -146,6 +146,41 @@ static void test_index_anchors_are_a_prefix_of_the_sample(void **state)
     }
 }
 
+/* cluster.anchor_least (8 by default, the index's own rule says 16): how many of a short
+ * text's anchors the store indexes, taken from the message's denser sample; a long text's
+ * count is its rate's, whatever the least. */
+static void test_anchor_least_sets_a_short_texts_count(void **state)
+{
+    (void)state;
+    static uint64_t set[3000];
+    uint32_t sample[NW_ANCHORS_MAX];
+    nw_anchor_params ps, pi;
+    nw_anchor_params_sample(&ps);
+    nw_anchor_params_index(&pi);
+    const size_t sizes[] = {5, 40, 100, 3000};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        for (size_t i = 0; i < sizes[t]; i++) {
+            set[i] = rnd();
+        }
+        size_t ns = nw_anchors_select(set, sizes[t], 1, &ps, sample);
+        pi.least = 0;
+        size_t below = nw_anchors_prefix(sample, ns, &pi); /* the rate's own count */
+        const unsigned leasts[] = {4, 8, 16};
+        for (size_t l = 0; l < 3; l++) {
+            pi.least = leasts[l];
+            size_t want = leasts[l] < sizes[t] ? leasts[l] : sizes[t];
+            want = below > want ? below : want;
+            assert_int_equal(nw_anchors_prefix(sample, ns, &pi), want < pi.most ? want : pi.most);
+        }
+        if (sizes[t] == 100) {
+            assert_true(below < 16); /* so a least of 16 raises a short text's count */
+        }
+        if (sizes[t] == 3000) {
+            assert_true(below >= 16); /* and leaves a long one's alone */
+        }
+    }
+}
+
 static void test_anchor_params_checked(void **state)
 {
     (void)state;
@@ -360,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_contained_text_shares_an_anchor),
         cmocka_unit_test(test_anchors_are_consistent),
         cmocka_unit_test(test_index_anchors_are_a_prefix_of_the_sample),
+        cmocka_unit_test(test_anchor_least_sets_a_short_texts_count),
         cmocka_unit_test(test_anchor_params_checked),
         cmocka_unit_test(test_exact_sets),
         cmocka_unit_test(test_sort_u32),
