@@ -27,8 +27,8 @@ static const struct {
     {"txn-offset-commit", 28, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS},
 };
 
-/* A broker error by its name as rd_kafka_err2name spells it (e.g. NOT_COORDINATOR); 0 and
- * -1 when no error has that name (or it is one of the client's own, which start with '_'). */
+/* A broker error by its name as rd_kafka_err2name spells it (e.g. NOT_COORDINATOR) into
+ * *out: 0, or -1 when no broker error has that name (the client's own, "_" names, are not). */
 static int error_by_name(const char *name, rd_kafka_resp_err_t *out)
 {
     const struct rd_kafka_err_desc *descs;
